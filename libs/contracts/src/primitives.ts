@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Exchange ticker as used by the providers: upper case, digits, dot or dash (BRK.B, RDS-A). */
+export const SymbolSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9.-]{0,14}$/, 'must be an upper-case ticker such as AAPL or BRK.B');
+export type TickerSymbol = z.infer<typeof SymbolSchema>;
+
+/** Bar sizes the system understands; `1d` is the default daily bar. */
+export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '1d'] as const;
+export const TimeframeSchema = z.enum(TIMEFRAMES);
+export type Timeframe = z.infer<typeof TimeframeSchema>;
+
+/** ISO-8601 instant in UTC (`2023-01-03T00:00:00.000Z`); every timestamp on the wire is UTC. */
+export const UtcTimestampSchema = z.iso.datetime({
+  message: 'must be an ISO-8601 UTC timestamp ending in Z',
+});
+export type UtcTimestamp = z.infer<typeof UtcTimestampSchema>;
+
+/** Calendar date `YYYY-MM-DD` (trading days, query ranges). */
+export const IsoDateSchema = z.iso.date({ message: 'must be a date in YYYY-MM-DD form' });
+
+export const PriceSchema = z.number().finite().positive();
+export const QuantitySchema = z.number().finite().nonnegative();
+export const ConfidenceSchema = z.number().min(0).max(1);
+
+export const SignalSchema = z.enum(['BUY', 'SELL', 'HOLD']);
+export type Signal = z.infer<typeof SignalSchema>;
+
+export const SideSchema = z.enum(['BUY', 'SELL']);
+export type Side = z.infer<typeof SideSchema>;
+
+export const AGENT_NAMES = ['technical', 'sentiment', 'risk', 'portfolio'] as const;
+export const AgentNameSchema = z.enum(AGENT_NAMES);
+export type AgentName = z.infer<typeof AgentNameSchema>;
+
+export const CorrelationIdSchema = z.string().min(8).max(128);

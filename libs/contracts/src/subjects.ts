@@ -1,0 +1,60 @@
+import type { AgentName, TickerSymbol, Timeframe } from './primitives';
+
+/**
+ * NATS subject names. Dotted and hierarchical so wildcards select families (`md.bar.1d.*`, `decision.>`).
+ * Use the builders, never hand-written strings, so a rename happens in one place.
+ */
+export const Subjects = {
+  /** Market data: published bars, and request/reply services of the data gateway. */
+  bar: (timeframe: Timeframe, symbol: TickerSymbol) => `md.bar.${timeframe}.${symbol}`,
+  allBars: 'md.bar.>',
+  historyRequest: 'md.history.get',
+  quoteRequest: 'md.quote.get',
+  newsRequest: 'md.news.get',
+  indicatorsRequest: 'md.indicators.get',
+
+  /** Agents: request/reply analysis served by a queue group, and the decisions they publish. */
+  analyze: (agent: AgentName) => `agent.${agent}.analyze`,
+  decision: (agent: AgentName, symbol: TickerSymbol) => `decision.${agent}.${symbol}`,
+  allDecisions: 'decision.>',
+  riskAssessment: 'risk.assessment',
+  heartbeat: (service: string) => `heartbeat.${service}`,
+  allHeartbeats: 'heartbeat.>',
+
+  /** Orders and fills. */
+  orderSubmit: (symbol: TickerSymbol) => `order.submit.${symbol}`,
+  orderFilled: (symbol: TickerSymbol) => `order.filled.${symbol}`,
+  allOrders: 'order.>',
+
+  /** Orchestration cycles. */
+  cycleRequest: 'cycle.run',
+  cycleEvent: (kind: 'started' | 'completed' | 'degraded') => `cycle.${kind}`,
+  allCycles: 'cycle.>',
+
+  /** Backtest jobs. */
+  backtestJob: 'backtest.job',
+  backtestResult: 'backtest.result',
+
+  /** Dead letters: the original subject under `dlq.` with the reason in headers. */
+  deadLetter: (subject: string) => `dlq.${subject}`,
+  allDeadLetters: 'dlq.>',
+} as const;
+
+/** Queue group names: instances of one service share the work of a subject. */
+export const QueueGroups = {
+  dataGateway: 'data-gateway',
+  agent: (agent: AgentName) => `agent-${agent}`,
+  orchestrator: 'orchestrator',
+  backtester: 'backtester',
+  paperBroker: 'paper-broker',
+} as const;
+
+/** JetStream streams: what the system keeps for audit, replay and redelivery. */
+export const Streams = {
+  marketData: { name: 'MARKET_DATA', subjects: ['md.bar.>'] },
+  decisions: { name: 'DECISIONS', subjects: ['decision.>', 'risk.assessment'] },
+  orders: { name: 'ORDERS', subjects: ['order.>'] },
+  cycles: { name: 'CYCLES', subjects: ['cycle.started', 'cycle.completed', 'cycle.degraded'] },
+  backtestJobs: { name: 'BACKTEST_JOBS', subjects: ['backtest.job'] },
+  deadLetters: { name: 'DEAD_LETTERS', subjects: ['dlq.>'] },
+} as const;
