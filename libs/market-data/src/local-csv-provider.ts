@@ -1,0 +1,208 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Bar, type Clock, systemClock, type Timeframe } from '@ats/contracts';
+import { MalformedResponseError, UnknownSymbolError, UnsupportedRequestError } from './errors';
+import { type NormalisedBars, normaliseBars, type RawBar } from './normalise';
+import type { BarBatch, BarsQuery, MarketDataProvider } from './provider';
+
+/**
+ * Walks up from this module until `data/ohlcv` appears, so the path holds both from `src/` and from an
+ * esbuild bundle under some `dist/`.
+ */
+function findBundledOhlcvDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'data', 'ohlcv');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/ohlcv');
+    dir = parent;
+  }
+}
+
+/** The repository's embedded daily OHLCV (seven US stocks, 2013–2023; see data/SOURCES.md). */
+export const BUNDLED_OHLCV_DIR: string = findBundledOhlcvDir();
+
+/** Tickers that have a `<SYMBOL>.csv` in the bundled data set, sorted. */
+export function listBundledSymbols(): string[] {
+  return listCsvSymbols(BUNDLED_OHLCV_DIR);
+}
+
+function listCsvSymbols(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((file) => extname(file).toLowerCase() === '.csv')
+    .map((file) => basename(file, extname(file)).toUpperCase())
+    .sort();
+}
+
+export interface LocalCsvProviderOptions {
+  /** A directory of `<SYMBOL>.csv` files, or one CSV file (its symbol is the file name unless `symbol` says). */
+  readonly path?: string;
+  /** Symbol of a single-file source. */
+  readonly symbol?: string;
+  readonly clock?: Clock;
+  readonly name?: string;
+}
+
+export interface LoadBarsOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly timeframe?: Timeframe;
+  readonly adjusted?: boolean;
+}
+
+/**
+ * Daily bars from CSV files `date,open,high,low,close[,adj_close],volume` (header names case-insensitive,
+ * `Date`/`Adj Close` as Yahoo downloads them also accepted). The offline default provider.
+ * The bundled files are split-adjusted but not dividend-adjusted and have no adj_close, so they come out
+ * `adjusted: false`.
+ */
+export class LocalCsvProvider implements MarketDataProvider {
+  readonly name: string;
+  readonly #path: string;
+  readonly #isFile: boolean;
+  readonly #fileSymbol: string | undefined;
+  readonly #clock: Clock;
+  /** Parsed rows per symbol: files are immutable while the process runs. */
+  readonly #rows = new Map<string, Promise<RawBar[]>>();
+
+  constructor(options: LocalCsvProviderOptions = {}) {
+    this.#path = resolve(options.path ?? BUNDLED_OHLCV_DIR);
+    this.#isFile = statSync(this.#path).isFile();
+    this.#fileSymbol = this.#isFile
+      ? (options.symbol ?? basename(this.#path, extname(this.#path))).toUpperCase()
+      : undefined;
+    this.#clock = options.clock ?? systemClock;
+    this.name = options.name ?? 'local-csv';
+  }
+
+  /** Symbols this source can serve. */
+  symbols(): string[] {
+    return this.#isFile ? [this.#fileSymbol as string] : listCsvSymbols(this.#path);
+  }
+
+  /** Contract bars of `symbol` between `from` and `to` (inclusive); the whole file when omitted. */
+  async loadBars(symbol: string, options: LoadBarsOptions = {}): Promise<Bar[]> {
+    return (await this.#load(symbol, options)).bars;
+  }
+
+  async fetchBars(query: BarsQuery): Promise<BarBatch> {
+    return this.#load(query.symbol, query);
+  }
+
+  async #load(symbol: string, options: LoadBarsOptions): Promise<NormalisedBars> {
+    const timeframe = options.timeframe ?? '1d';
+    if (timeframe !== '1d') {
+      throw new UnsupportedRequestError(this.name, `only daily bars are stored in CSV, not ${timeframe}`);
+    }
+    const upper = symbol.toUpperCase();
+    const rows = await this.#rowsOf(upper);
+    return normaliseBars(rows, {
+      symbol: upper,
+      timeframe,
+      adjusted: options.adjusted ?? false,
+      clock: this.#clock,
+      ...(options.from === undefined ? {} : { from: options.from }),
+      ...(options.to === undefined ? {} : { to: options.to }),
+    });
+  }
+
+  #rowsOf(symbol: string): Promise<RawBar[]> {
+    let rows = this.#rows.get(symbol);
+    if (!rows) {
+      rows = this.#readRows(symbol);
+      rows.catch(() => this.#rows.delete(symbol));
+      this.#rows.set(symbol, rows);
+    }
+    return rows;
+  }
+
+  async #readRows(symbol: string): Promise<RawBar[]> {
+    const file = this.#fileFor(symbol);
+    if (file === undefined)
+      throw new UnknownSymbolError(this.name, symbol, `no CSV for ${symbol} in ${this.#path}`);
+    return parseOhlcvCsv(await readFile(file, 'utf8'), this.name, file);
+  }
+
+  #fileFor(symbol: string): string | undefined {
+    if (this.#isFile) return symbol === this.#fileSymbol ? this.#path : undefined;
+    const match = readdirSync(this.#path).find(
+      (file) =>
+        extname(file).toLowerCase() === '.csv' && basename(file, extname(file)).toUpperCase() === symbol,
+    );
+    return match === undefined ? undefined : join(this.#path, match);
+  }
+}
+
+const COLUMN_ALIASES: Record<string, keyof RawBar | 'date'> = {
+  date: 'date',
+  timestamp: 'date',
+  datetime: 'date',
+  open: 'open',
+  high: 'high',
+  low: 'low',
+  close: 'close',
+  adj_close: 'adjClose',
+  'adj close': 'adjClose',
+  adjclose: 'adjClose',
+  volume: 'volume',
+};
+
+/**
+ * Parses an OHLCV CSV into raw rows. Unparseable numbers become NaN so the normaliser counts the row as
+ * dropped instead of the whole file failing; a file without the required columns is malformed.
+ */
+export function parseOhlcvCsv(text: string, provider = 'local-csv', source = 'csv'): RawBar[] {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const header = lines[0];
+  if (header === undefined) return [];
+  const columns = splitCsvLine(header).map((name) => COLUMN_ALIASES[name.trim().toLowerCase()]);
+  const index = (key: keyof RawBar | 'date') => columns.indexOf(key);
+  const required = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
+  const missing = required.filter((key) => index(key) < 0);
+  if (missing.length > 0) {
+    throw new MalformedResponseError(provider, `${source} lacks column(s) ${missing.join(', ')}`);
+  }
+  const number = (cells: string[], key: keyof RawBar) => {
+    const cell = cells[index(key)]?.trim();
+    return cell === undefined || cell === '' ? Number.NaN : Number(cell);
+  };
+  return lines.slice(1).map((line) => {
+    const cells = splitCsvLine(line);
+    const adjClose = index('adjClose') >= 0 ? number(cells, 'adjClose') : Number.NaN;
+    return {
+      ts: cells[index('date')]?.trim() ?? '',
+      open: number(cells, 'open'),
+      high: number(cells, 'high'),
+      low: number(cells, 'low'),
+      close: number(cells, 'close'),
+      volume: number(cells, 'volume'),
+      ...(Number.isNaN(adjClose) ? {} : { adjClose }),
+    };
+  });
+}
+
+/** Splits one CSV line, honouring double-quoted cells (Yahoo never quotes, spreadsheets sometimes do). */
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}

@@ -1,0 +1,105 @@
+import { type Bar, BarSchema, type Clock, type Timeframe } from '@ats/contracts';
+
+/** A bar as a provider sent it, before validation; `ts` is already the bar's open time in UTC. */
+export interface RawBar {
+  readonly ts: string;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  /** Split/dividend adjusted close when the source supplies one. */
+  readonly adjClose?: number;
+}
+
+export interface NormaliseOptions {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** Caller wants adjusted prices; honoured only when every kept row carries an adjusted close. */
+  readonly adjusted: boolean;
+  readonly clock: Clock;
+  /** Inclusive trading-date range `YYYY-MM-DD`; rows outside it are filtered, not counted as dropped. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface NormalisedBars {
+  readonly bars: Bar[];
+  readonly droppedRows: number;
+}
+
+/** Adjusted prices are rounded to 6 decimals: far below a cent, and it makes every provider agree exactly. */
+const ADJUSTED_PRICE_DECIMALS = 6;
+
+function roundTo(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/**
+ * Turns provider rows into contract Bars: UTC, ascending, one bar per timestamp, invalid rows rejected
+ * (non-finite or non-positive prices, high below low/open/close, negative volume, bars that open after "now").
+ * Adjusted series scale open/high/low/close by adjClose/close (the Yahoo/CRSP back-adjustment convention);
+ * volume is left as sent.
+ */
+export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions): NormalisedBars {
+  const symbol = options.symbol.toUpperCase();
+  const nowMs = options.clock.now().getTime();
+  const fromTs = options.from ? `${options.from}T00:00:00.000Z` : undefined;
+  const toTs = options.to ? `${options.to}T23:59:59.999Z` : undefined;
+  const inRange = rows.filter((row) => {
+    const ts = canonicalTs(row.ts);
+    if (ts === undefined) return true; // still counted as bad below
+    return (fromTs === undefined || ts >= fromTs) && (toTs === undefined || ts <= toTs);
+  });
+  const scaleToAdjusted =
+    options.adjusted && inRange.length > 0 && inRange.every((row) => isPositive(row.adjClose));
+
+  let droppedRows = 0;
+  const byTs = new Map<string, Bar>();
+  for (const row of inRange) {
+    const ts = canonicalTs(row.ts);
+    if (ts === undefined || Date.parse(ts) > nowMs) {
+      droppedRows += 1;
+      continue;
+    }
+    const factor = scaleToAdjusted ? (row.adjClose as number) / row.close : 1;
+    const price = (p: number) => (scaleToAdjusted ? roundTo(p * factor, ADJUSTED_PRICE_DECIMALS) : p);
+    const candidate = {
+      symbol,
+      timeframe: options.timeframe,
+      ts,
+      open: price(row.open),
+      high: price(row.high),
+      low: price(row.low),
+      close: price(row.close),
+      volume: row.volume,
+      adjusted: scaleToAdjusted,
+    };
+    const parsed = BarSchema.safeParse(candidate);
+    if (!parsed.success || !Number.isFinite(factor)) {
+      droppedRows += 1;
+      continue;
+    }
+    // A second row for the same timestamp replaces the first (later rows are corrections); the loser is dropped.
+    if (byTs.has(ts)) droppedRows += 1;
+    byTs.set(ts, parsed.data);
+  }
+  const bars = [...byTs.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  return { bars, droppedRows };
+}
+
+function isPositive(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value) && value > 0;
+}
+
+/** `2023-01-03` or any ISO instant → `2023-01-03T00:00:00.000Z` form; undefined when unparseable. */
+function canonicalTs(ts: string): string | undefined {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(ts) ? `${ts}T00:00:00Z` : ts);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** Midnight UTC of a trading date: the contract's `ts` for daily bars. */
+export function dailyBarTs(tradingDate: string): string {
+  return `${tradingDate}T00:00:00.000Z`;
+}
