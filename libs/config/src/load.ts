@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';
+
+const FlatSchema = z.object(ENV_SCHEMA);
+type FlatConfig = z.output<typeof FlatSchema>;
+
+export interface ConfigProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Configuration is invalid; the message lists every bad key and why, so one start-up fixes them all. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`);
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Variables to read; defaults to process.env. They win over the .env file. */
+  readonly env?: Record<string, string | undefined>;
+  /** Path of a dotenv file; defaults to `.env` in the current directory. Missing is fine. */
+  readonly envFile?: string | null;
+}
+
+/** Reads the flat environment, validates every key, and returns the nested typed configuration. */
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const fromFile = readEnvFile(options.envFile === undefined ? resolve('.env') : options.envFile);
+  const env = { ...fromFile, ...(options.env ?? process.env) };
+  const known: Record<string, string> = {};
+  for (const key of Object.keys(ENV_SCHEMA)) {
+    const value = env[key];
+    // An empty value means "not set", as in most dotenv files.
+    if (value !== undefined && value !== '') known[key] = value;
+  }
+  const result = FlatSchema.safeParse(known);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        key: String(issue.path[0] ?? '(root)'),
+        message: issue.message,
+      })),
+    );
+  }
+  return toNested(result.data);
+}
+
+function readEnvFile(path: string | null): Record<string, string> {
+  if (path === null || !existsSync(path)) return {};
+  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+}
+
+function toNested(flat: FlatConfig) {
+  return {
+    environment: flat.ENVIRONMENT,
+    logLevel: flat.LOG_LEVEL,
+    service: { name: flat.SERVICE__NAME, metricsPort: flat.SERVICE__METRICS_PORT },
+    database: { url: flat.DATABASE__URL },
+    nats: { url: flat.NATS__URL, user: flat.NATS__USER, password: flat.NATS__PASSWORD },
+    trading: {
+      initialCapital: flat.TRADING__INITIAL_CAPITAL,
+      maxPositionSize: flat.TRADING__MAX_POSITION_SIZE,
+      maxPortfolioRisk: flat.TRADING__MAX_PORTFOLIO_RISK,
+      symbols: flat.TRADING__SYMBOLS,
+      commissionBps: flat.TRADING__COMMISSION_BPS,
+      slippageBps: flat.TRADING__SLIPPAGE_BPS,
+      riskFreeRate: flat.TRADING__RISK_FREE_RATE,
+    },
+    llm: {
+      provider: flat.LLM__PROVIDER,
+      model: flat.LLM__MODEL,
+      baseUrl: flat.LLM__BASE_URL,
+      temperature: flat.LLM__TEMPERATURE,
+      maxTokens: flat.LLM__MAX_TOKENS,
+      timeoutMs: flat.LLM__TIMEOUT_MS,
+      retryAttempts: flat.LLM__RETRY_ATTEMPTS,
+      cacheMode: flat.LLM__CACHE_MODE,
+      openaiApiKey: flat.OPENAI_API_KEY,
+      anthropicApiKey: flat.ANTHROPIC_API_KEY,
+      groqApiKey: flat.GROQ_API_KEY,
+    },
+    data: {
+      providers: flat.DATA__PROVIDERS,
+      dir: flat.DATA__DIR,
+      alphaVantageApiKey: flat.ALPHA_VANTAGE_API_KEY,
+      twelveDataApiKey: flat.TWELVE_DATA_API_KEY,
+    },
+    api: { host: flat.API__HOST, port: flat.API__PORT, corsOrigins: flat.API__CORS_ORIGINS },
+    /** Values of every configured secret, for value-based log redaction. */
+    secretValues: SECRET_KEYS.map((key: EnvKey) => flat[key]).filter(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    ),
+  };
+}
+
+export type AppConfig = ReturnType<typeof toNested>;

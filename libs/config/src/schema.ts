@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Comma list (`AAPL,MSFT`) or JSON array (`["AAPL","MSFT"]`) of upper-case tickers. */
+const symbolList = z.string().transform((raw, ctx) => {
+  const trimmed = raw.trim();
+  let items: unknown;
+  if (trimmed.startsWith('[')) {
+    try {
+      items = JSON.parse(trimmed);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON (use ["AAPL","MSFT"] or AAPL,MSFT)' });
+      return z.NEVER;
+    }
+  } else {
+    items = trimmed.split(',').map((s) => s.trim());
+  }
+  const parsed = z
+    .array(z.string().regex(/^[A-Z][A-Z0-9.-]{0,14}$/, 'must be upper-case tickers'))
+    .min(1, 'must list at least one symbol')
+    .safeParse(items);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'invalid symbol list' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+const number = (check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
+  z.coerce.number().pipe(check(z.number()));
+const optionalSecret = z.string().min(1).optional();
+const url = (protocols: RegExp) => z.url({ protocol: protocols, message: 'must be a URL' });
+
+/**
+ * Every configuration key, by its environment variable name. `__` separates nesting levels
+ * (`TRADING__INITIAL_CAPITAL` → `trading.initialCapital`). Defaults work offline with no keys.
+ */
+export const ENV_SCHEMA = {
+  ENVIRONMENT: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVICE__NAME: z.string().min(1).optional(),
+  SERVICE__METRICS_PORT: number((n) => n.int().min(0).max(65535)).optional(),
+
+  DATABASE__URL: url(/^postgres(ql)?$/).default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  NATS__URL: url(/^(nats|tls|wss?)$/).default('nats://127.0.0.1:4222'),
+  NATS__USER: z.string().min(1).optional(),
+  NATS__PASSWORD: optionalSecret,
+
+  TRADING__INITIAL_CAPITAL: number((n) => n.positive()).default(100_000),
+  TRADING__MAX_POSITION_SIZE: number((n) => n.positive()).default(10_000),
+  TRADING__MAX_PORTFOLIO_RISK: number((n) => n.gt(0).max(1)).default(0.02),
+  TRADING__SYMBOLS: symbolList.default(['AAPL', 'GOOGL', 'MSFT', 'NVDA', 'TSLA']),
+  TRADING__COMMISSION_BPS: number((n) => n.min(0)).default(1),
+  TRADING__SLIPPAGE_BPS: number((n) => n.min(0)).default(5),
+  TRADING__RISK_FREE_RATE: number((n) => n.min(-0.1).max(1)).default(0),
+
+  LLM__PROVIDER: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']).default('offline'),
+  LLM__MODEL: z.string().min(1).optional(),
+  LLM__BASE_URL: url(/^https?$/).optional(),
+  LLM__TEMPERATURE: number((n) => n.min(0).max(2)).default(0),
+  LLM__MAX_TOKENS: number((n) => n.int().positive()).default(2000),
+  LLM__TIMEOUT_MS: number((n) => n.int().positive()).default(30_000),
+  LLM__RETRY_ATTEMPTS: number((n) => n.int().min(0).max(10)).default(3),
+  LLM__CACHE_MODE: z.enum(['read-write', 'replay', 'off']).default('read-write'),
+  OPENAI_API_KEY: optionalSecret,
+  ANTHROPIC_API_KEY: optionalSecret,
+  GROQ_API_KEY: optionalSecret,
+
+  DATA__PROVIDERS: z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()))
+    .pipe(z.array(z.enum(['local', 'alpha-vantage', 'twelve-data', 'yahoo'])).min(1))
+    .default(['local']),
+  DATA__DIR: z.string().min(1).optional(),
+  ALPHA_VANTAGE_API_KEY: optionalSecret,
+  TWELVE_DATA_API_KEY: optionalSecret,
+
+  API__HOST: z.string().min(1).default('127.0.0.1'),
+  API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
+  API__CORS_ORIGINS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .default([]),
+} as const;
+
+export type EnvKey = keyof typeof ENV_SCHEMA;
+
+/** Keys whose values must never be logged. */
+export const SECRET_KEYS: readonly EnvKey[] = [
+  'NATS__PASSWORD',
+  'OPENAI_API_KEY',
+  'ANTHROPIC_API_KEY',
+  'GROQ_API_KEY',
+  'ALPHA_VANTAGE_API_KEY',
+  'TWELVE_DATA_API_KEY',
+];

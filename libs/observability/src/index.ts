@@ -1,0 +1,9 @@
+export { newCorrelationId } from './correlation';
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type Logger,
+  REDACTED_PATHS,
+  scrubSecrets,
+  withCorrelation,
+} from './logger';
