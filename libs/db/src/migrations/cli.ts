@@ -1,0 +1,69 @@
+/**
+ * Offline Prisma migrations: `tsx libs/db/src/migrations/cli.ts deploy | create <name> | check | status`.
+ * Reads DATABASE__URL (default: local Postgres). Exits 1 on failure, on drift (check) and when the
+ * database is behind (status). ATS_DB_DEBUG=1 prints the schema engine's log.
+ */
+import { checkMigrationDrift, createMigration, deployMigrations, migrationStatus } from './migrate';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const USAGE = 'usage: cli.ts deploy | create <name> | check | status';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, name] = argv;
+  const databaseUrl = process.env.DATABASE__URL ?? DEFAULT_DATABASE_URL;
+  const log = process.env.ATS_DB_DEBUG ? (line: string) => console.error(line) : undefined;
+  const options = { databaseUrl, log };
+  switch (command) {
+    case 'deploy': {
+      const started = performance.now();
+      const { applied } = await deployMigrations(options);
+      const ms = Math.round(performance.now() - started);
+      console.log(
+        applied.length
+          ? `Applied ${applied.length} migration(s) in ${ms} ms:`
+          : `No pending migrations (${ms} ms)`,
+      );
+      for (const migration of applied) console.log(`  ${migration}`);
+      return 0;
+    }
+    case 'create': {
+      if (!name) {
+        console.error(USAGE);
+        return 2;
+      }
+      const directory = await createMigration({ ...options, name });
+      console.log(directory ? `Created ${directory}` : 'Schema unchanged: no migration created');
+      return 0;
+    }
+    case 'check': {
+      const { inSync, sql } = await checkMigrationDrift(options);
+      if (inSync) {
+        console.log('Migrations match schema.prisma');
+        return 0;
+      }
+      console.error(
+        'schema.prisma has changes that no migration covers; run `create <name>`. Missing SQL:\n',
+      );
+      console.error(sql);
+      return 1;
+    }
+    case 'status': {
+      const status = await migrationStatus(options);
+      console.log(JSON.stringify(status, null, 2));
+      return status.upToDate ? 0 : 1;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);
