@@ -8,13 +8,15 @@ export interface ProjectTestOptions {
   readonly needsServices?: boolean;
   /** Per-test timeout in ms; integration tests against real servers need more than the default. */
   readonly testTimeout?: number;
+  /** Test file globs, relative to the project (default: unit tests in src/, integration tests in test/). */
+  readonly include?: string[];
 }
 
 /** One vitest configuration shape for every Nx project (tests beside code, integration tests under test/). */
 export function projectTestConfig(options: ProjectTestOptions = {}) {
   return defineConfig({
     test: {
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
       testTimeout: options.testTimeout ?? (options.needsServices ? 30_000 : 10_000),
       hookTimeout: 60_000,

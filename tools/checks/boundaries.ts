@@ -1,0 +1,113 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * Module boundaries of the monorepo (what @nx/enforce-module-boundaries would check):
+ * - apps never import apps, libs never import apps;
+ * - a project imports another only through its `@ats/<name>` package entry, never by relative path;
+ * - every `@ats/*` import is declared in the importer's package.json, so the Nx graph is complete.
+ */
+export interface BoundaryViolation {
+  readonly file: string;
+  readonly specifier: string;
+  readonly rule: 'app-imports-app' | 'lib-imports-app' | 'relative-escape' | 'undeclared-dependency';
+}
+
+interface Project {
+  readonly name: string;
+  readonly root: string;
+  readonly kind: 'app' | 'lib' | 'tool';
+  readonly declared: ReadonlySet<string>;
+}
+
+const SOURCE_DIRS_SKIPPED = new Set(['node_modules', 'dist', 'generated', '.nx', 'coverage']);
+
+export function findProjects(workspaceRoot: string): Project[] {
+  const projects: Project[] = [];
+  for (const [folder, kind] of [
+    ['apps', 'app'],
+    ['libs', 'lib'],
+    ['tools', 'tool'],
+  ] as const) {
+    const dir = join(workspaceRoot, folder);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      const manifest = join(dir, entry, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+      const declared = new Set([
+        ...Object.keys(pkg.dependencies ?? {}),
+        ...Object.keys(pkg.devDependencies ?? {}),
+      ]);
+      projects.push({ name: pkg.name, root: join(dir, entry), kind, declared });
+    }
+  }
+  return projects;
+}
+
+function sourceFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (SOURCE_DIRS_SKIPPED.has(entry)) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
+    else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry) && !entry.endsWith('.d.ts')) files.push(path);
+  }
+  return files;
+}
+
+export function checkBoundaries(workspaceRoot: string): BoundaryViolation[] {
+  const projects = findProjects(workspaceRoot);
+  const byName = new Map(projects.map((p) => [p.name, p]));
+  const violations: BoundaryViolation[] = [];
+  for (const project of projects) {
+    for (const file of sourceFiles(project.root)) {
+      const text = readFileSync(file, 'utf8');
+      // The compiler's own pre-parser: finds static and dynamic imports, ignores look-alikes in strings.
+      for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
+        const specifier = imported.fileName;
+        const where = relative(workspaceRoot, file);
+        if (specifier.startsWith('.')) {
+          const target = resolve(dirname(file), specifier);
+          const insideProject = target === project.root || target.startsWith(project.root + sep);
+          // The shared vitest config is the one sanctioned relative import; tools may share tool code.
+          if (!insideProject && !target.endsWith('vitest.shared.ts') && project.kind !== 'tool') {
+            violations.push({ file: where, specifier, rule: 'relative-escape' });
+          }
+          continue;
+        }
+        const packageName = specifier.split('/').slice(0, 2).join('/');
+        const target = byName.get(packageName);
+        if (!target || target === project) continue;
+        if (target.kind === 'app') {
+          violations.push({
+            file: where,
+            specifier,
+            rule: project.kind === 'app' ? 'app-imports-app' : 'lib-imports-app',
+          });
+        } else if (!project.declared.has(packageName)) {
+          violations.push({ file: where, specifier, rule: 'undeclared-dependency' });
+        }
+      }
+    }
+  }
+  return violations;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const violations = checkBoundaries(root);
+  for (const v of violations) console.error(`${v.rule}: ${v.file} imports '${v.specifier}'`);
+  if (violations.length > 0) {
+    console.error(`${violations.length} module boundary violation(s)`);
+    process.exit(1);
+  }
+  console.log(`module boundaries ok (${findProjects(root).length} projects)`);
+}
