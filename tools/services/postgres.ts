@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { installPackage, isRoot } from './apt';
@@ -14,6 +14,9 @@ const START_TIMEOUT_S = 60;
 /** Unix socket paths are limited to 107 bytes; `<dir>/.s.PGSQL.<port>` must fit. */
 const MAX_SOCKET_DIR_LENGTH = 80;
 const PG_OS_USER = 'postgres';
+/** Clusters and sockets placed in the temp dir (see clusterDirs) are removed on stop; nobody else finds them. */
+const FALLBACK_CLUSTER_PREFIX = 'ats-pg-';
+const FALLBACK_SOCKET_PREFIX = 'ats-pgsock-';
 
 const execFileAsync = promisify(execFile);
 
@@ -125,13 +128,14 @@ function clusterDirs(dir: string, osUser: string | null): ClusterDirs {
     execFileSync('chown', ['-R', `${osUser}:`, pgDir]);
     if (!canUse(osUser, pgDir)) {
       // e.g. a checkout under /root (mode 700): the postgres user cannot reach it.
-      pgDir = mkdtempSync(join(tmpdir(), 'ats-pg-'));
+      pgDir = mkdtempSync(join(tmpdir(), FALLBACK_CLUSTER_PREFIX));
       chmodSync(pgDir, 0o755);
       execFileSync('chown', ['-R', `${osUser}:`, pgDir]);
     }
   }
   let socketDir = join(pgDir, 'run');
-  if (socketDir.length > MAX_SOCKET_DIR_LENGTH) socketDir = mkdtempSync(join(tmpdir(), 'ats-pgsock-'));
+  if (socketDir.length > MAX_SOCKET_DIR_LENGTH)
+    socketDir = mkdtempSync(join(tmpdir(), FALLBACK_SOCKET_PREFIX));
   mkdirSync(socketDir, { recursive: true });
   if (osUser) execFileSync('chown', ['-R', `${osUser}:`, socketDir]);
   return { pgDir, socketDir };
@@ -181,15 +185,20 @@ export async function startPrivatePostgres(dir: string): Promise<PrivatePostgres
 
 /** `pg_ctl stop -m fast`: rolls back open transactions and waits until the cluster is down. */
 export async function stopPrivatePostgres(postgres: PrivatePostgres): Promise<void> {
-  if (!isRunning(postgres.pid, 'postgres')) return;
-  try {
-    await runAs(
-      postgres.osUser,
-      join(postgres.binDir, 'pg_ctl'),
-      ['-D', postgres.dataDir, '-m', 'fast', '-w', 'stop'],
-      '/',
-    );
-  } catch (error) {
-    throw new PostgresStartError(`pg_ctl stop failed: ${(error as Error).message}`, postgres.logFile);
+  if (isRunning(postgres.pid, 'postgres')) {
+    try {
+      const args = ['-D', postgres.dataDir, '-m', 'fast', '-w', 'stop'];
+      await runAs(postgres.osUser, join(postgres.binDir, 'pg_ctl'), args, '/');
+    } catch (error) {
+      throw new PostgresStartError(`pg_ctl stop failed: ${(error as Error).message}`, postgres.logFile);
+    }
+  }
+  const fallbacks = [
+    [dirname(postgres.dataDir), FALLBACK_CLUSTER_PREFIX],
+    [postgres.socketDir, FALLBACK_SOCKET_PREFIX],
+  ] as const;
+  for (const [dir, prefix] of fallbacks) {
+    if (dirname(dir) === tmpdir() && basename(dir).startsWith(prefix))
+      rmSync(dir, { recursive: true, force: true });
   }
 }
