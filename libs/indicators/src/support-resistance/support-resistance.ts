@@ -1,0 +1,156 @@
+import { AverageTrueRange, DEFAULT_ATR_PERIOD } from '../atr/atr';
+import type { OhlcvBar } from '../bar';
+import { assertPeriod, InvalidIndicatorParameterError, type StreamingIndicator } from '../streaming';
+import { DEFAULT_SWING_LOOKBACK, SwingDetector, type SwingPoint } from '../swing-points/swing-points';
+
+/** Swings remembered for level building (about a year of daily bars at lookback 5). */
+export const DEFAULT_MAX_SWINGS = 40;
+/** Swing prices within half an ATR of a level's average price are the same level. */
+export const DEFAULT_LEVEL_TOLERANCE_ATR = 0.5;
+
+export interface SupportResistanceOptions {
+  readonly swingLookback?: number;
+  readonly maxSwings?: number;
+  /** Cluster tolerance as a multiple of ATR(atrPeriod)… */
+  readonly toleranceAtr?: number;
+  readonly atrPeriod?: number;
+  /** …or, when set, as a fraction of price (0.01 = 1%), which needs no ATR warm-up. */
+  readonly tolerancePct?: number;
+}
+
+export interface PriceLevel {
+  /** Average of the clustered swing prices. */
+  readonly price: number;
+  /** Swing highs and lows that make up the level: its strength. */
+  readonly touches: number;
+  readonly lastTouchIndex: number;
+}
+
+export interface SupportResistanceValue {
+  /** All levels, ascending by price. */
+  readonly levels: readonly PriceLevel[];
+  /** Highest level strictly below the last close. */
+  readonly nearestSupport: PriceLevel | undefined;
+  /** Lowest level strictly above the last close. */
+  readonly nearestResistance: PriceLevel | undefined;
+  readonly tolerance: number;
+}
+
+/**
+ * Support/resistance from swing points: the last `maxSwings` confirmed swing highs and lows (either kind: old
+ * resistance becomes support) are sorted by price and clustered greedily while a price stays within tolerance of the
+ * cluster's average; strength = number of touches. Levels only use swings already confirmed: no look-ahead.
+ */
+export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportResistanceValue> {
+  readonly #swings: SwingDetector;
+  readonly #atr: AverageTrueRange;
+  readonly #maxSwings: number;
+  readonly #toleranceAtr: number;
+  readonly #tolerancePct: number | undefined;
+  readonly #recent: SwingPoint[] = [];
+  #close = Number.NaN;
+  #cached: SupportResistanceValue | undefined;
+  #dirty = false;
+
+  constructor({
+    swingLookback = DEFAULT_SWING_LOOKBACK,
+    maxSwings = DEFAULT_MAX_SWINGS,
+    toleranceAtr = DEFAULT_LEVEL_TOLERANCE_ATR,
+    atrPeriod = DEFAULT_ATR_PERIOD,
+    tolerancePct,
+  }: SupportResistanceOptions = {}) {
+    assertPeriod('SupportResistance', 'maxSwings', maxSwings);
+    if (!(toleranceAtr > 0))
+      throw new InvalidIndicatorParameterError('SupportResistance', 'toleranceAtr', toleranceAtr);
+    if (tolerancePct !== undefined && !(tolerancePct > 0)) {
+      throw new InvalidIndicatorParameterError('SupportResistance', 'tolerancePct', tolerancePct);
+    }
+    this.#swings = new SwingDetector(swingLookback);
+    this.#atr = new AverageTrueRange(atrPeriod);
+    this.#maxSwings = maxSwings;
+    this.#toleranceAtr = toleranceAtr;
+    this.#tolerancePct = tolerancePct;
+  }
+
+  update(bar: OhlcvBar): SupportResistanceValue | undefined {
+    this.push(bar);
+    return this.getResult();
+  }
+
+  /** Feeds a bar without building the levels; they are built on the next `getResult`. */
+  push(bar: OhlcvBar): void {
+    this.#atr.update(bar);
+    this.#swings.update(bar);
+    if (this.#swings.newHigh) this.#remember(this.#swings.newHigh);
+    if (this.#swings.newLow) this.#remember(this.#swings.newLow);
+    this.#close = bar.close;
+    this.#dirty = true;
+  }
+
+  getResult(): SupportResistanceValue | undefined {
+    if (this.#dirty) {
+      this.#cached = this.#build();
+      this.#dirty = false;
+    }
+    return this.#cached;
+  }
+
+  get isStable(): boolean {
+    return this.getResult() !== undefined;
+  }
+
+  #remember(swing: SwingPoint): void {
+    this.#recent.push(swing);
+    if (this.#recent.length > this.#maxSwings) this.#recent.shift();
+  }
+
+  #build(): SupportResistanceValue | undefined {
+    const atr = this.#atr.getResult();
+    const tolerance =
+      this.#tolerancePct !== undefined
+        ? this.#tolerancePct * this.#close
+        : atr === undefined
+          ? undefined
+          : this.#toleranceAtr * atr;
+    if (tolerance === undefined || this.#recent.length === 0) return undefined;
+    const levels = clusterSwings(this.#recent, tolerance);
+    let nearestSupport: PriceLevel | undefined;
+    let nearestResistance: PriceLevel | undefined;
+    for (const level of levels) {
+      if (level.price < this.#close) nearestSupport = level;
+      else if (level.price > this.#close && nearestResistance === undefined) nearestResistance = level;
+    }
+    return { levels, nearestSupport, nearestResistance, tolerance };
+  }
+}
+
+/** Greedy 1-D clustering of swing prices (ascending): a price joins the open cluster while within tolerance of its mean. */
+export function clusterSwings(swings: readonly SwingPoint[], tolerance: number): PriceLevel[] {
+  const sorted = [...swings].sort((a, b) => a.price - b.price);
+  const levels: PriceLevel[] = [];
+  let sum = 0;
+  let touches = 0;
+  let lastTouchIndex = -1;
+  for (const swing of sorted) {
+    if (touches > 0 && Math.abs(swing.price - sum / touches) > tolerance) {
+      levels.push({ price: sum / touches, touches, lastTouchIndex });
+      sum = 0;
+      touches = 0;
+      lastTouchIndex = -1;
+    }
+    sum += swing.price;
+    touches++;
+    lastTouchIndex = Math.max(lastTouchIndex, swing.barIndex);
+  }
+  if (touches > 0) levels.push({ price: sum / touches, touches, lastTouchIndex });
+  return levels;
+}
+
+/** Support/resistance after each bar, aligned with `bars`; undefined until a swing and the tolerance are known. */
+export function computeSupportResistance(
+  bars: readonly OhlcvBar[],
+  options: SupportResistanceOptions = {},
+): (SupportResistanceValue | undefined)[] {
+  const sr = new SupportResistance(options);
+  return bars.map((bar) => sr.update(bar));
+}
