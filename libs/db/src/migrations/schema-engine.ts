@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
-import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationAdapterFactory } from './pg-workarounds';
 
 export type { SchemaEngine };
@@ -24,12 +23,14 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+type Bindings = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+
 /**
  * The engine arms timers (e.g. a 10 s advisory-lock timeout) and, having no clearTimeout import, never cancels
  * them: each would keep a finished CLI alive for its full duration. Unref them; the engine's pending database
  * I/O keeps the process alive while it works.
  */
-function withUnrefTimers(glue: typeof bindings): Record<string, unknown> {
+function withUnrefTimers(glue: Bindings): Record<string, unknown> {
   const imports: Record<string, unknown> = { ...glue };
   for (const [name, value] of Object.entries(glue)) {
     if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
@@ -42,10 +43,12 @@ function withUnrefTimers(glue: typeof bindings): Record<string, unknown> {
   return imports;
 }
 
-let initialised: Promise<void> | undefined;
+let initialised: Promise<Bindings> | undefined;
 
-function initialise(): Promise<void> {
+// Imported on first use, so that even an app bundle containing @ats/db loads the engine only when migrating.
+function initialise(): Promise<Bindings> {
   initialised ??= (async () => {
+    const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const glue = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = await readFile(join(dirname(glue), 'schema_engine_bg.wasm'));
     const module = await wasm.compile(bytes);
@@ -56,6 +59,7 @@ function initialise(): Promise<void> {
     const instance = await wasm.instantiate(module, imports);
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
+    return bindings;
   })();
   return initialised;
 }
@@ -71,7 +75,7 @@ export async function openSchemaEngine(
   adapterFactory: MigrationAdapterFactory,
   log: (line: string) => void,
 ): Promise<SchemaEngine> {
-  await initialise();
+  const bindings = await initialise();
   return bindings.SchemaEngine.new(
     { datamodels: [[schema.path, schema.content]] },
     (line: unknown) => log(String(line)),
