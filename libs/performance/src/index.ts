@@ -1,0 +1,39 @@
+export { annualTurnover, meanExposure } from './activity';
+export { type AlphaBeta, alphaBeta } from './benchmark';
+export {
+  ROLLING_SHARPE_WINDOW,
+  TRADING_DAYS_PER_YEAR,
+  VAR_TAIL_95,
+  VAR_TAIL_99,
+  ZERO_VARIANCE_EPSILON,
+} from './constants';
+export { METRIC_DEFINITIONS, type MetricDefinition, renderMetricsMarkdown } from './definitions';
+export { analyseDrawdowns, calmarRatio, type DrawdownAnalysis, drawdownSeries } from './drawdown';
+export { PerformanceInputError } from './errors';
+export { type MonthlyReturnsRow, monthlyReturnsTable } from './monthly-returns';
+export {
+  computePerformance,
+  type PerformanceMetrics,
+  type PerformanceReport,
+  type ReturnMetrics,
+} from './performance';
+export { assertValidEquityCurve, compoundAnnualGrowthRate, dailyReturns, totalReturn } from './returns';
+export {
+  annualVolatility,
+  dailyRiskFreeRate,
+  rollingSharpe,
+  sharpeRatio,
+  sortinoRatio,
+} from './risk-adjusted';
+export { mean, sampleStdev } from './statistics';
+export { extremeDays, historicalTailRisk, type TailRisk } from './tail-risk';
+export { type TradeStatistics, tradeStatistics } from './trade-statistics';
+export type {
+  ClosedTrade,
+  DatedOptionalValue,
+  DatedValue,
+  EquityPoint,
+  PerformanceInput,
+  PerformanceOptions,
+  TradedFill,
+} from './types';
