@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -134,5 +134,43 @@ describe('migrationStatus', () => {
 
     expect(status.editedMigrationNames).toEqual([first]);
     expect(status.upToDate).toBe(false);
+  });
+});
+
+describe('a migration that fails', () => {
+  let database: TestDatabase;
+  let migrationsDir: string;
+  beforeEach(async () => {
+    database = await createTestDatabase('failed');
+    migrationsDir = await mkdtemp(join(tmpdir(), 'ats-db-failed-'));
+    await cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
+    await mkdir(join(migrationsDir, '29991231235959_broken'));
+    await writeFile(
+      join(migrationsDir, '29991231235959_broken', 'migration.sql'),
+      'ALTER TABLE "nope" ADD "x" int;',
+    );
+  });
+  afterEach(async () => {
+    await database.drop();
+    await rm(migrationsDir, { recursive: true, force: true });
+  });
+
+  it('is recorded as failed and blocks later deploys until resolved', async () => {
+    await expect(deployMigrations({ databaseUrl: database.url, migrationsDir })).rejects.toThrow(
+      /29991231235959_broken/,
+    );
+
+    const [row] = await adminQuery<MigrationRow>(
+      `SELECT * FROM _prisma_migrations WHERE migration_name = '29991231235959_broken'`,
+      [],
+      database.url,
+    );
+    expect(row?.finished_at).toBeNull();
+    expect(row?.logs).toMatch(/nope/);
+    expect(await migrationStatus({ databaseUrl: database.url, migrationsDir })).toMatchObject({
+      failedMigrationNames: ['29991231235959_broken'],
+      upToDate: false,
+    });
+    await expect(deployMigrations({ databaseUrl: database.url, migrationsDir })).rejects.toThrow(/failed/);
   });
 });
