@@ -17,6 +17,8 @@ export interface NormaliseOptions {
   readonly timeframe: Timeframe;
   /** Caller wants adjusted prices; honoured only when every kept row carries an adjusted close. */
   readonly adjusted: boolean;
+  /** The rows' prices are already adjusted at the source (no separate adjusted close to scale by). */
+  readonly sourceAdjusted?: boolean;
   readonly clock: Clock;
   /** Inclusive trading-date range `YYYY-MM-DD`; rows outside it are filtered, not counted as dropped. */
   readonly from?: string;
@@ -74,7 +76,7 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
       low: price(row.low),
       close: price(row.close),
       volume: row.volume,
-      adjusted: scaleToAdjusted,
+      adjusted: scaleToAdjusted || (options.sourceAdjusted ?? false),
     };
     const parsed = BarSchema.safeParse(candidate);
     if (!parsed.success || !Number.isFinite(factor)) {
