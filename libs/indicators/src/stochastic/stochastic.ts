@@ -33,7 +33,9 @@ export class Stochastic implements StreamingIndicator<OhlcvBar, StochasticValue>
 
   update(bar: OhlcvBar): StochasticValue | undefined {
     const value = this.#stochastic.add(bar);
-    this.#result = value === null ? undefined : { k: value.stochK, d: value.stochD };
+    // Clamped: trading-signals computes (close − LL)·100/(HH − LL), which can round 1 ulp past 100.
+    this.#result =
+      value === null ? undefined : { k: clampPercent(value.stochK), d: clampPercent(value.stochD) };
     return this.#result;
   }
 
@@ -44,6 +46,10 @@ export class Stochastic implements StreamingIndicator<OhlcvBar, StochasticValue>
   get isStable(): boolean {
     return this.#result !== undefined;
   }
+}
+
+function clampPercent(value: number): number {
+  return Math.min(100, Math.max(0, value));
 }
 
 export interface StochasticSeries {

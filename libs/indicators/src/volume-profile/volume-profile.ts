@@ -110,10 +110,12 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
     const bucketOf = (price: number) =>
       width === 0 ? 0 : Math.min(bucketCount - 1, Math.floor((price - min) / width));
     let total = 0;
+    // Oldest bar first, so the sums (and their rounding) depend only on the window, not on where the ring starts.
     for (let i = 0; i < n; i++) {
-      const high = this.#highs[i] as number;
-      const low = this.#lows[i] as number;
-      const volume = this.#volumes[i] as number;
+      const slot = (this.#next + i) % n;
+      const high = this.#highs[slot] as number;
+      const low = this.#lows[slot] as number;
+      const volume = this.#volumes[slot] as number;
       total += volume;
       const first = bucketOf(low);
       const last = bucketOf(high);
