@@ -1,0 +1,49 @@
+/**
+ * Per-subscription delivery queue: messages arrive asynchronously (never inside the publisher's call, as with a
+ * real server) and are handled one at a time or all at once.
+ */
+export class Mailbox<T> {
+  readonly #queue: T[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  #pumping: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly mode: 'sequential' | 'concurrent',
+    private readonly handle: (item: T) => Promise<void>,
+  ) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  push(item: T): void {
+    if (this.#closed) return;
+    this.#queue.push(item);
+    this.#pumping ??= this.#pump();
+  }
+
+  /** Drain semantics: what is already queued is still handled, nothing new is accepted. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#pumping;
+    await Promise.all(this.#inFlight);
+  }
+
+  async #pump(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.#queue.length > 0) {
+        const item = this.#queue.shift() as T;
+        if (this.mode === 'sequential') {
+          await this.handle(item);
+        } else {
+          const task = this.handle(item).finally(() => this.#inFlight.delete(task));
+          this.#inFlight.add(task);
+        }
+      }
+    } finally {
+      this.#pumping = undefined;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+export type {
+  Bus,
+  BusMessage,
+  ConsumeOptions,
+  DurableHandler,
+  DurableMessage,
+  DurablePublishOptions,
+  Handler,
+  HistoryQuery,
+  PayloadOf,
+  PublishOptions,
+  RequestHandler,
+  RequestOptions,
+  ServeOptions,
+  StoredMessage,
+  SubscribeOptions,
+  Subscription,
+} from './bus';
+export type { BusHeaders, DeadLetterKind } from './codec';
+export {
+  BusClosedError,
+  BusNoRespondersError,
+  BusReplyError,
+  BusTimeoutError,
+  BusTopologyError,
+} from './errors';
+export { InProcessBroker } from './in-process/broker';
+export { InProcessBus, type InProcessBusOptions } from './in-process/in-process-bus';
+export type { BusLogger } from './logger';
+export { type ConnectBusOptions, connectBus, NatsBus } from './nats/nats-bus';
+export type { RateLimit } from './rate-limiter';
+export type { BusStats } from './stats';
+export { subjectMatches } from './subject-match';
+export type { BusTopology, ConsumerSpec, EnsureOutcome, StreamSpec, TopologyReport } from './topology';
+export { type BusOptions, backoffFor, newCorrelationId, toErrorReply } from './typed-bus';
