@@ -1,0 +1,101 @@
+import { formatAmount, formatDate, formatInteger, formatPercent, formatRatio } from './format';
+import { headlineRows } from './headline';
+import type { BacktestReportInput } from './types';
+
+const ANSI = {
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  green: '\u001b[32m',
+  red: '\u001b[31m',
+  reset: '\u001b[0m',
+};
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape sequences is the point
+const ANSI_PATTERN = /\u001b\[[0-9;]*m/g;
+
+export interface ConsoleSummaryOptions {
+  /** Emit ANSI colours; the writer turns this on only for a TTY. */
+  readonly color?: boolean;
+}
+
+/** Visible width, ignoring colour codes, so coloured cells still line up. */
+const visibleLength = (text: string) => text.replace(ANSI_PATTERN, '').length;
+
+/** Left-aligns the first column and right-aligns the others (numbers), two spaces apart. */
+export function alignTable(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+    });
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(widths[i]! - visibleLength(cell));
+        return i === 0 ? cell + pad : pad + cell;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** A plain-text summary of the run for the terminal. Pure: the caller decides where it goes. */
+export function renderConsoleSummary(
+  input: BacktestReportInput,
+  options: ConsoleSummaryOptions = {},
+): string {
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}${ANSI.reset}` : text);
+  const toned = (tone: number, text: string) =>
+    tone > 0 ? paint(ANSI.green, text) : tone < 0 ? paint(ANSI.red, text) : text;
+  const m = input.performance.metrics;
+  const lines: string[] = [
+    paint(ANSI.bold, input.title),
+    `${formatDate(m.periodStart)} → ${formatDate(m.periodEnd)}  ${m.bars} bars  equity ${formatAmount(m.startEquity)} → ${formatAmount(m.endEquity)}`,
+    '',
+    ...alignTable([
+      [paint(ANSI.bold, 'Metric'), paint(ANSI.bold, 'Strategy'), paint(ANSI.bold, 'Benchmark')],
+      ...headlineRows(m).map((row) => [
+        row.label,
+        toned(row.tone, row.strategy),
+        paint(ANSI.dim, row.benchmark),
+      ]),
+    ]),
+  ];
+  if (input.attribution && input.attribution.length > 0) {
+    lines.push(
+      '',
+      paint(ANSI.bold, 'Agent attribution'),
+      ...alignTable([
+        ['Variant', 'Return', 'CAGR', 'Sharpe', 'Max DD', 'Win rate', 'Trades'],
+        ...input.attribution.map((row) => [
+          row.variant,
+          formatPercent(row.metrics.totalReturn),
+          formatPercent(row.metrics.cagr),
+          formatRatio(row.metrics.sharpe),
+          formatPercent(row.metrics.maxDrawdown),
+          formatPercent(row.metrics.winRate, 1),
+          String(row.metrics.tradeCount),
+        ]),
+      ]),
+    );
+  }
+  if (input.llmUsage) {
+    const u = input.llmUsage;
+    lines.push(
+      '',
+      `LLM: ${formatInteger(u.calls)} calls (${formatInteger(u.cachedCalls)} cached), ` +
+        `${formatInteger(u.promptTokens)} prompt + ${formatInteger(u.completionTokens)} completion tokens, ` +
+        `$${formatAmount(u.costUsd, 4)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the summary to a stream (stdout by default), coloured only when it is a TTY and NO_COLOR is unset. */
+export function printConsoleSummary(
+  input: BacktestReportInput,
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+): void {
+  const color = stream.isTTY === true && process.env.NO_COLOR === undefined;
+  stream.write(renderConsoleSummary(input, { color }));
+}

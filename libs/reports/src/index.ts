@@ -1,0 +1,30 @@
+export {
+  CANONICAL_SIGNIFICANT_DIGITS,
+  canonicalize,
+  REPORT_SCHEMA_VERSION,
+  renderJsonReport,
+  toCanonicalJson,
+} from './canonical-json';
+export {
+  alignTable,
+  type ConsoleSummaryOptions,
+  printConsoleSummary,
+  renderConsoleSummary,
+} from './console-summary';
+export { formatAmount, formatDate, formatPercent, formatRatio } from './format';
+export { type HeadlineRow, headlineRows } from './headline';
+export { escapeHtml } from './html/escape';
+export { type ChartSeries, type LineChartSpec, niceTicks, renderLineChart } from './html/svg-chart';
+export { DECISIONS_SHOWN, renderTearSheet } from './html/tear-sheet';
+export type {
+  AgentView,
+  AttributionMetrics,
+  AttributionRow,
+  BacktestReportInput,
+  DecisionRecord,
+  LlmUsage,
+  ReportEquityPoint,
+  ReportFill,
+  ReportTrade,
+} from './types';
+export { type WrittenReports, writeReports } from './write-reports';

@@ -1,0 +1,94 @@
+import type { PerformanceMetrics, PerformanceReport } from '@ats/performance';
+
+/**
+ * Structural inputs: the backtester's result objects (EquityPoint, TradeRecord, Fill, decisions, LLM usage) fit
+ * these shapes, so reports needs no dependency on @ats/backtest.
+ */
+
+export interface ReportEquityPoint {
+  readonly ts: string;
+  readonly equity: number;
+  readonly cash?: number;
+  readonly benchmark?: number;
+  readonly exposure?: number;
+}
+
+export interface ReportTrade {
+  readonly symbol: string;
+  readonly side: 'LONG' | 'SHORT';
+  readonly entryTs: string;
+  readonly exitTs: string;
+  readonly quantity: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly pnl: number;
+  /** Return of the round trip as a fraction (0.05 = +5%). */
+  readonly returnPct: number;
+  readonly commission: number;
+  readonly holdingBars: number;
+}
+
+export interface ReportFill {
+  readonly fillId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly quantity: number;
+  readonly price: number;
+  readonly commission: number;
+  readonly slippage: number;
+  readonly filledAt: string;
+}
+
+/** One agent's view of one symbol at one decision time. */
+export interface AgentView {
+  readonly agent: string;
+  readonly signal: string;
+  readonly confidence: number;
+  readonly reasoning: string;
+}
+
+/** What every agent said about a symbol at a decision time, and the target weight the portfolio settled on. */
+export interface DecisionRecord {
+  readonly ts: string;
+  readonly symbol: string;
+  readonly agents: readonly AgentView[];
+  /** Final target weight of the symbol as a fraction of equity (negative = short). */
+  readonly targetWeight: number;
+}
+
+export interface LlmUsage {
+  readonly calls: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+  readonly cachedCalls: number;
+}
+
+/** Headline figures the attribution table compares; a full PerformanceMetrics object fits. */
+export type AttributionMetrics = Pick<
+  PerformanceMetrics,
+  'totalReturn' | 'cagr' | 'sharpe' | 'sortino' | 'maxDrawdown' | 'winRate' | 'tradeCount'
+>;
+
+/** One run of an agent ablation: 'all', 'without technical', 'technical only', … */
+export interface AttributionRow {
+  readonly variant: string;
+  readonly metrics: AttributionMetrics;
+}
+
+export interface BacktestReportInput {
+  readonly title: string;
+  /** The run's configuration as the user gave it (symbols, dates, capital, costs, agent weights, …). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** computePerformance(...) of the run. */
+  readonly performance: PerformanceReport;
+  readonly equityCurve: readonly ReportEquityPoint[];
+  readonly trades: readonly ReportTrade[];
+  readonly fills?: readonly ReportFill[];
+  readonly decisions?: readonly DecisionRecord[];
+  readonly llmUsage?: LlmUsage;
+  readonly attribution?: readonly AttributionRow[];
+  /** When the report was produced (from the injected clock); omitted → not shown, keeping output reproducible. */
+  readonly generatedAt?: string;
+}
