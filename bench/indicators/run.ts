@@ -1,0 +1,137 @@
+/**
+ * Indicator benchmark: cost of updating the whole streaming IndicatorSet per bar, and batch throughput per indicator.
+ * Run: npx tsx bench/indicators/run.ts [bars]   (default 1,000,000 synthetic daily bars). Prints one JSON object.
+ */
+
+import { availableParallelism, loadavg } from 'node:os';
+import {
+  buildTechnicalSnapshot,
+  computeAtr,
+  computeBollinger,
+  computeEma,
+  computeMacd,
+  computeObv,
+  computeRsi,
+  computeSma,
+  computeStochastic,
+  computeSupportResistance,
+  computeTrendStructure,
+  computeVolumeProfile,
+  computeVolumeSma,
+  computeWilliamsR,
+  detectBreakouts,
+  detectDoubleTopsBottoms,
+  detectMaCrossovers,
+  IndicatorSet,
+  type OhlcvBar,
+} from '@ats/indicators';
+import { syntheticBars } from './synthetic-bars';
+
+const BAR_COUNT = Number(process.argv[2] ?? 1_000_000);
+const WARM_UP_BARS = 10_000;
+/** Batches that return one object per bar (profiles, level lists) are measured on fewer bars to bound memory. */
+const OBJECT_BATCH_BARS = Math.min(BAR_COUNT, 100_000);
+/** Snapshots are built on fewer bars: each one builds the volume profile and the level clusters. */
+const SNAPSHOT_BARS = Math.min(BAR_COUNT, 100_000);
+
+function timeNs(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start);
+}
+
+function measureStreaming(bars: readonly OhlcvBar[]) {
+  const set = new IndicatorSet();
+  // Warm-up: fills every window and lets the JIT settle before timing.
+  for (let i = 0; i < WARM_UP_BARS; i++) set.update(bars[i] as OhlcvBar);
+  const timed = bars.length - WARM_UP_BARS;
+  const ns = timeNs(() => {
+    for (let i = WARM_UP_BARS; i < bars.length; i++) set.update(bars[i] as OhlcvBar);
+  });
+
+  const withSnapshots = new IndicatorSet();
+  for (let i = 0; i < WARM_UP_BARS; i++) withSnapshots.update(bars[i] as OhlcvBar);
+  const end = Math.min(bars.length, WARM_UP_BARS + SNAPSHOT_BARS);
+  let checksum = 0;
+  const snapshotNs = timeNs(() => {
+    for (let i = WARM_UP_BARS; i < end; i++) {
+      withSnapshots.update(bars[i] as OhlcvBar);
+      checksum += buildTechnicalSnapshot(withSnapshots).rsi ?? 0;
+    }
+  });
+  if (!Number.isFinite(checksum)) throw new Error('snapshot produced a non-finite RSI');
+  return {
+    updateAllNsPerBar: round(ns / timed),
+    updateAllBarsTimed: timed,
+    updateAllPlusSnapshotNsPerBar: round(snapshotNs / (end - WARM_UP_BARS)),
+    updateAllPlusSnapshotBarsTimed: end - WARM_UP_BARS,
+  };
+}
+
+function measureBatches(bars: readonly OhlcvBar[]) {
+  const closes = bars.map((b) => b.close);
+  const objectBars = bars.slice(0, OBJECT_BATCH_BARS);
+  const batches: [string, readonly unknown[], (input: readonly unknown[]) => unknown][] = [
+    ['sma20', closes, (c) => computeSma(c as number[], 20)],
+    ['sma200', closes, (c) => computeSma(c as number[], 200)],
+    ['ema12', closes, (c) => computeEma(c as number[], 12)],
+    ['macd', closes, (c) => computeMacd(c as number[])],
+    ['rsi14', closes, (c) => computeRsi(c as number[])],
+    ['stochastic', bars, (b) => computeStochastic(b as OhlcvBar[])],
+    ['williamsR', bars, (b) => computeWilliamsR(b as OhlcvBar[])],
+    ['bollinger', closes, (c) => computeBollinger(c as number[])],
+    ['atr14', bars, (b) => computeAtr(b as OhlcvBar[])],
+    ['volumeSma20', bars, (b) => computeVolumeSma(b as OhlcvBar[])],
+    ['obv', bars, (b) => computeObv(b as OhlcvBar[])],
+    ['maCrossover50_200', bars, (b) => detectMaCrossovers(b as OhlcvBar[])],
+    ['rangeBreakout20', bars, (b) => detectBreakouts(b as OhlcvBar[])],
+    ['doubleTopBottom', bars, (b) => detectDoubleTopsBottoms(b as OhlcvBar[])],
+    ['trendStructure', objectBars, (b) => computeTrendStructure(b as OhlcvBar[])],
+    ['volumeProfile50x24', objectBars, (b) => computeVolumeProfile(b as OhlcvBar[])],
+    ['supportResistance', objectBars, (b) => computeSupportResistance(b as OhlcvBar[])],
+  ];
+  const results: Record<string, { bars: number; ms: number; barsPerSecond: number }> = {};
+  let totalNsPerBar = 0;
+  for (const [name, input, run] of batches) {
+    run(input.slice(0, WARM_UP_BARS)); // JIT warm-up on a small slice
+    const ns = timeNs(() => run(input));
+    results[name] = {
+      bars: input.length,
+      ms: round(ns / 1e6),
+      barsPerSecond: Math.round((input.length * 1e9) / ns),
+    };
+    totalNsPerBar += ns / input.length;
+  }
+  return { perIndicator: results, allTogetherBarsPerSecond: Math.round(1e9 / totalNsPerBar) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+const loadAtStart = loadavg()[0] ?? Number.NaN;
+const bars = syntheticBars(BAR_COUNT);
+const streaming = measureStreaming(bars);
+const batch = measureBatches(bars);
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'indicators',
+      date: new Date().toISOString(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: availableParallelism(),
+      // Other work on the machine inflates every figure: read them with the load average in mind.
+      loadAverage1mAtStart: round(loadAtStart),
+      bars: BAR_COUNT,
+      warmUpBars: WARM_UP_BARS,
+      streaming,
+      batch: {
+        ...batch,
+        note: 'allTogether = 1 / sum of per-indicator ns per bar (each batch run once, sequentially)',
+      },
+    },
+    null,
+    2,
+  ),
+);
