@@ -1,0 +1,207 @@
+import type { Bar } from '@ats/contracts';
+import { LookAheadError } from './errors';
+import type { FeedMetadata } from './feed';
+
+/** A symbol by its position in `view.symbols` (fast, for hot loops) or by ticker. */
+export type SymbolRef = number | string;
+
+interface VisibleSeries {
+  readonly symbol: string;
+  readonly ts: string[];
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  count: number;
+  /** Contract Bar objects built on first request, reused by later `history` calls. */
+  readonly bars: Bar[];
+}
+
+/** What only the engine holds: the ability to reveal the next bar and move the clock. */
+export interface MarketViewWriter {
+  /** Moves the clock to a new step; bars revealed afterwards belong to it. */
+  advance(step: number, asOf: string): void;
+  reveal(
+    symbolIndex: number,
+    ts: string,
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): void;
+}
+
+/**
+ * Point-in-time market data as of the close of the current step. The view holds its own copies of the bars,
+ * appended by the engine as its clock advances, so bars after `asOf` are not merely hidden: they are not there.
+ * Any request past the last revealed bar (negative `ago`, index >= barCount) throws LookAheadError.
+ */
+export class MarketView {
+  readonly symbols: readonly string[];
+  readonly metadata: FeedMetadata;
+  readonly #series: VisibleSeries[];
+  readonly #indexBySymbol: Map<string, number>;
+  /** Step at which each symbol last printed, to answer "did it trade today". */
+  readonly #lastStep: Int32Array;
+  #step = -1;
+  #asOf = '';
+
+  private constructor(symbols: readonly string[], capacities: readonly number[], metadata: FeedMetadata) {
+    this.symbols = symbols;
+    this.metadata = metadata;
+    this.#indexBySymbol = new Map(symbols.map((s, i) => [s, i]));
+    this.#lastStep = new Int32Array(symbols.length).fill(-1);
+    this.#series = symbols.map((symbol, i) => {
+      const n = capacities[i] as number;
+      return {
+        symbol,
+        ts: [],
+        open: new Float64Array(n),
+        high: new Float64Array(n),
+        low: new Float64Array(n),
+        close: new Float64Array(n),
+        volume: new Float64Array(n),
+        count: 0,
+        bars: [],
+      };
+    });
+  }
+
+  /** An empty view and the writer that fills it. Capacities size the buffers; they carry no prices. */
+  static create(
+    symbols: readonly string[],
+    capacities: readonly number[],
+    metadata: FeedMetadata,
+  ): { view: MarketView; writer: MarketViewWriter } {
+    const view = new MarketView(symbols, capacities, metadata);
+    const writer: MarketViewWriter = {
+      advance(step, asOf) {
+        view.#step = step;
+        view.#asOf = asOf;
+      },
+      reveal(symbolIndex, ts, open, high, low, close, volume) {
+        const s = view.#series[symbolIndex] as VisibleSeries;
+        const i = s.count;
+        s.ts.push(ts);
+        s.open[i] = open;
+        s.high[i] = high;
+        s.low[i] = low;
+        s.close[i] = close;
+        s.volume[i] = volume;
+        s.count = i + 1;
+        view.#lastStep[symbolIndex] = view.#step;
+      },
+    };
+    return { view, writer };
+  }
+
+  /** Decision time: the current step's timestamp (bars up to and including it are visible). */
+  get asOf(): string {
+    return this.#asOf;
+  }
+  /** Index of the current step on the merged timeline. */
+  get step(): number {
+    return this.#step;
+  }
+
+  indexOf(symbol: string): number {
+    const index = this.#indexBySymbol.get(symbol);
+    if (index === undefined) throw new RangeError(`${symbol} is not in this backtest's universe`);
+    return index;
+  }
+
+  /** Bars of the symbol known so far. */
+  barCount(symbol: SymbolRef): number {
+    return this.#of(symbol).count;
+  }
+
+  /** Whether the symbol printed a bar at the current step (false before listing, on halts, after delisting). */
+  printedNow(symbol: SymbolRef): boolean {
+    const index = typeof symbol === 'number' ? symbol : this.indexOf(symbol);
+    return this.#lastStep[index] === this.#step;
+  }
+
+  /** `ago` = 0 is the latest known bar, 1 the one before, and so on. */
+  close(symbol: SymbolRef, ago = 0): number {
+    const s = this.#of(symbol);
+    return s.close[this.#agoIndex(s, ago)] as number;
+  }
+  open(symbol: SymbolRef, ago = 0): number {
+    const s = this.#of(symbol);
+    return s.open[this.#agoIndex(s, ago)] as number;
+  }
+  high(symbol: SymbolRef, ago = 0): number {
+    const s = this.#of(symbol);
+    return s.high[this.#agoIndex(s, ago)] as number;
+  }
+  low(symbol: SymbolRef, ago = 0): number {
+    const s = this.#of(symbol);
+    return s.low[this.#agoIndex(s, ago)] as number;
+  }
+  volume(symbol: SymbolRef, ago = 0): number {
+    const s = this.#of(symbol);
+    return s.volume[this.#agoIndex(s, ago)] as number;
+  }
+  ts(symbol: SymbolRef, ago = 0): string {
+    const s = this.#of(symbol);
+    return s.ts[this.#agoIndex(s, ago)] as string;
+  }
+
+  /** Close of the symbol's bar number `index` (0 = its first bar). */
+  closeAt(symbol: SymbolRef, index: number): number {
+    const s = this.#of(symbol);
+    return s.close[this.#checkIndex(s, index)] as number;
+  }
+
+  /** The bar `ago` bars back as a contract Bar. */
+  bar(symbol: SymbolRef, ago = 0): Bar {
+    const s = this.#of(symbol);
+    return this.#barAt(s, this.#agoIndex(s, ago));
+  }
+
+  /** Up to the last `n` known bars, oldest first (fewer when the symbol has fewer). */
+  history(symbol: SymbolRef, n: number): Bar[] {
+    const s = this.#of(symbol);
+    const from = Math.max(0, s.count - Math.max(0, Math.floor(n)));
+    for (let i = s.bars.length; i < s.count; i++) this.#barAt(s, i);
+    return s.bars.slice(from, s.count);
+  }
+
+  #of(symbol: SymbolRef): VisibleSeries {
+    const s = this.#series[typeof symbol === 'number' ? symbol : this.indexOf(symbol)];
+    if (s === undefined) throw new RangeError(`symbol index ${String(symbol)} is outside the universe`);
+    return s;
+  }
+
+  #agoIndex(s: VisibleSeries, ago: number): number {
+    if (ago < 0) throw new LookAheadError(s.symbol, s.count - 1 - ago, s.count, this.#asOf);
+    return this.#checkIndex(s, s.count - 1 - ago);
+  }
+
+  #checkIndex(s: VisibleSeries, index: number): number {
+    if (index >= s.count) throw new LookAheadError(s.symbol, index, s.count, this.#asOf);
+    if (index < 0 || !Number.isInteger(index)) {
+      throw new RangeError(`${s.symbol}: no bar #${index} (${s.count} known as of ${this.#asOf})`);
+    }
+    return index;
+  }
+
+  #barAt(s: VisibleSeries, index: number): Bar {
+    for (let i = s.bars.length; i <= index; i++) {
+      s.bars.push({
+        symbol: s.symbol,
+        timeframe: this.metadata.timeframe,
+        ts: s.ts[i] as string,
+        open: s.open[i] as number,
+        high: s.high[i] as number,
+        low: s.low[i] as number,
+        close: s.close[i] as number,
+        volume: s.volume[i] as number,
+        adjusted: this.metadata.adjusted,
+      });
+    }
+    return s.bars[index] as Bar;
+  }
+}
