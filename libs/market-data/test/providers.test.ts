@@ -343,8 +343,8 @@ describe('rate limiting under a burst', () => {
   afterAll(() => fake.stop());
 
   it('never lets 100 concurrent requests exceed the budget at the server, and drops none', async () => {
-    const limit = 20;
-    const windowMs = 250;
+    const limit = 25;
+    const windowMs = 400;
     const yahoo = new YahooChartProvider({
       baseUrl: await fake.start(),
       clock,
@@ -355,17 +355,17 @@ describe('rate limiting under a burst', () => {
     const elapsed = performance.now() - started;
     expect(results.every((r) => r.bars.length === 4)).toBe(true);
     expect(fake.requests).toHaveLength(100);
-    // Arrival times jitter by a few ms against send times; check windows slightly shorter than the budget's.
+    // Arrival lags sending by a variable few ms (more on a loaded machine): check windows 100 ms shorter.
     const arrivals = fake.requests.map((r) => r.at).sort((a, b) => a - b);
     let busiest = 0;
     for (let i = 0; i < arrivals.length; i += 1) {
       const inWindow = arrivals.filter(
-        (t) => t >= (arrivals[i] as number) && t < (arrivals[i] as number) + windowMs - 40,
+        (t) => t >= (arrivals[i] as number) && t < (arrivals[i] as number) + windowMs - 100,
       );
       busiest = Math.max(busiest, inWindow.length);
     }
     expect(busiest).toBeLessThanOrEqual(limit);
-    // 100 requests at 20 per 250 ms need at least four full windows.
-    expect(elapsed).toBeGreaterThanOrEqual(4 * windowMs);
+    // 100 requests at 25 per 400 ms need at least three full windows after the first burst.
+    expect(elapsed).toBeGreaterThanOrEqual(3 * windowMs);
   });
 });
