@@ -9,6 +9,8 @@ import {
 } from '../src/index';
 import { aaplTrendRun } from './fixture';
 
+const ESC = '\u001b';
+
 describe('canonical JSON', () => {
   it('sorts keys, rounds numbers to 12 significant digits and maps non-finite numbers to null', () => {
     const text = toCanonicalJson({
@@ -69,25 +71,31 @@ describe('console summary', () => {
 
   it('prints plain text without colour codes unless asked', () => {
     const text = renderConsoleSummary(run);
-    expect(text).not.toMatch(/\u001b\[/);
+    expect(text).not.toContain(ESC);
     expect(text).toContain('Sharpe');
     expect(text).toContain('LLM: 120 calls (30 cached)');
     expect(text).toContain('buy and hold');
-    expect(renderConsoleSummary(run, { color: true })).toMatch(/\u001b\[32m/);
+    expect(renderConsoleSummary(run, { color: true })).toContain(`${ESC}[32m`);
   });
 
   it('colours only a TTY', () => {
     const capture = (isTTY: boolean) => {
       let written = '';
-      const stream = { isTTY, write: (chunk: string) => ((written += chunk), true) };
+      const stream = {
+        isTTY,
+        write: (chunk: string) => {
+          written += chunk;
+          return true;
+        },
+      };
       printConsoleSummary(run, stream as unknown as NodeJS.WritableStream);
       return written;
     };
     const previous = process.env.NO_COLOR;
     delete process.env.NO_COLOR;
     try {
-      expect(capture(false)).not.toMatch(/\u001b\[/);
-      expect(capture(true)).toMatch(/\u001b\[1m/);
+      expect(capture(false)).not.toContain(ESC);
+      expect(capture(true)).toContain(`${ESC}[1m`);
     } finally {
       if (previous !== undefined) process.env.NO_COLOR = previous;
     }

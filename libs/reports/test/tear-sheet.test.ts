@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderTearSheet } from '../src/index';
+import { escapeHtml, niceTicks, renderTearSheet } from '../src/index';
 import { aaplTrendRun, HOSTILE_TEXT } from './fixture';
 
 const VOID_ELEMENTS = new Set(['meta', 'link', 'br', 'hr', 'img', 'input', 'col', 'wbr']);
@@ -65,5 +65,14 @@ describe('HTML tear sheet', () => {
 
   it('is deterministic', () => {
     expect(renderTearSheet(aaplTrendRun())).toBe(html);
+  });
+});
+
+describe('chart axis ticks', () => {
+  it('uses round 1/2/5 steps and a clean zero', () => {
+    // range 0.2 / 5 = 0.04 → step 0.05
+    expect(niceTicks(-0.15, 0.05)).toEqual([-0.15, -0.1, -0.05, 0, 0.05]);
+    // range 36 / 5 = 7.2 → step 10
+    expect(niceTicks(97, 133)).toEqual([100, 110, 120, 130]);
   });
 });

@@ -14,7 +14,8 @@ h2 { font-size: 16px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1p
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
-thead th { background: var(--panel); font-weight: 600; position: sticky; top: 0; }
+thead th { background: var(--panel); font-weight: 600; }
+.scroll thead th { position: sticky; top: 0; }
 .up { color: var(--up); } .down { color: var(--down); } .muted { color: var(--muted); }
 dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dl.config dt { color: var(--muted); } dl.config dd { margin: 0; word-break: break-word; }
