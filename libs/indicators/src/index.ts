@@ -12,7 +12,7 @@ export * from './range-breakout/range-breakout';
 export * from './rsi/rsi';
 export * from './sma/sma';
 export * from './stochastic/stochastic';
-export * from './streaming';
+export { InvalidIndicatorParameterError, type StreamingIndicator } from './streaming';
 export * from './support-resistance/support-resistance';
 export * from './swing-points/swing-points';
 export * from './trend-structure/trend-structure';
