@@ -100,7 +100,7 @@ export class TypedBus implements Bus {
   ): Promise<void> {
     this.#assertOpen();
     const encoded = this.#encode(subject, type, payload, options.correlationId, options.messageId);
-    await this.#limiter?.acquire();
+    if (this.#limiter) await this.#limiter.acquire();
     await this.transport.publish(subject, encoded.data, encoded.headers);
     this.#stats.published++;
   }
@@ -139,7 +139,7 @@ export class TypedBus implements Bus {
   ): Promise<Reply<MessageOf<Res>>> {
     this.#assertOpen();
     const encoded = this.#encode(subject, requestType, payload, options.correlationId);
-    await this.#limiter?.acquire();
+    if (this.#limiter) await this.#limiter.acquire();
     this.#stats.published++;
     const raw = await this.transport.request(subject, encoded.data, encoded.headers, options.timeoutMs);
     const decoded = decodeIncoming(this.#replyType(responseType), raw.data, raw.headers);
@@ -268,7 +268,7 @@ export class TypedBus implements Bus {
   ): Promise<{ seq: number; duplicate: boolean }> {
     this.#assertOpen();
     const encoded = this.#encode(subject, type, payload, options.correlationId, options.messageId);
-    await this.#limiter?.acquire();
+    if (this.#limiter) await this.#limiter.acquire();
     const ack = await this.transport.publishDurable(
       subject,
       encoded.data,

@@ -3,7 +3,8 @@
  * real server) and are handled one at a time or all at once.
  */
 export class Mailbox<T> {
-  readonly #queue: T[] = [];
+  #queue: T[] = [];
+  #head = 0; // index of the next item: shift() on a long array is O(n)
   readonly #inFlight = new Set<Promise<void>>();
   #pumping: Promise<void> | undefined;
   #closed = false;
@@ -33,8 +34,12 @@ export class Mailbox<T> {
   async #pump(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.#queue.length > 0) {
-        const item = this.#queue.shift() as T;
+      while (this.#head < this.#queue.length) {
+        const item = this.#queue[this.#head++] as T;
+        if (this.#head === this.#queue.length) {
+          this.#queue = [];
+          this.#head = 0;
+        }
         if (this.mode === 'sequential') {
           await this.handle(item);
         } else {

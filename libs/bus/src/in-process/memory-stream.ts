@@ -73,7 +73,14 @@ export class MemoryStream {
     }
     if (maxAgeMs !== undefined && maxAgeMs > 0) {
       const oldest = now.getTime() - maxAgeMs;
-      this.#messages = this.#messages.filter((message) => message.storedAt.getTime() >= oldest);
+      let expired = 0;
+      while (
+        expired < this.#messages.length &&
+        (this.#messages[expired] as RawStoredMessage).storedAt.getTime() < oldest
+      ) {
+        expired++;
+      }
+      if (expired > 0) this.#messages = this.#messages.slice(expired);
     }
   }
 }

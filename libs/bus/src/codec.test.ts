@@ -1,0 +1,113 @@
+import { ContractValidationError, Headers, Messages } from '@ats/contracts';
+import { describe, expect, it } from 'vitest';
+import { deadLetterHeaders, decodeIncoming, encodeOutgoing } from './codec';
+import { BusReplyError } from './errors';
+import { backoffFor, toErrorReply } from './typed-bus';
+
+const meta = {
+  producer: 'data-gateway',
+  correlationId: 'cycle-0001',
+  sentAt: new Date('2023-01-03T21:00:00.000Z'),
+};
+const quote = { symbol: 'AAPL', price: 125.07, ts: '2023-01-03T21:00:00.000Z', provider: 'csv' };
+
+describe('encodeOutgoing', () => {
+  it('serialises the parsed value (defaults applied) with the envelope headers', () => {
+    const encoded = encodeOutgoing(
+      Messages.newsRequest,
+      { symbols: ['AAPL'] },
+      { ...meta, messageId: 'n-1' },
+    );
+    expect(JSON.parse(new TextDecoder().decode(encoded.data))).toEqual({ symbols: ['AAPL'], limit: 50 });
+    expect(encoded.headers).toEqual({
+      [Headers.messageType]: 'NewsRequest',
+      [Headers.schemaVersion]: '1',
+      [Headers.correlationId]: 'cycle-0001',
+      [Headers.producer]: 'data-gateway',
+      [Headers.sentAt]: '2023-01-03T21:00:00.000Z',
+      [Headers.messageId]: 'n-1',
+    });
+  });
+
+  it('throws ContractValidationError naming the bad field', () => {
+    expect(() => encodeOutgoing(Messages.quote, { ...quote, price: 0 }, meta)).toThrow(
+      ContractValidationError,
+    );
+    expect(() => encodeOutgoing(Messages.quote, { ...quote, price: 0 }, meta)).toThrow(/price/);
+  });
+});
+
+describe('decodeIncoming', () => {
+  const good = encodeOutgoing(Messages.quote, quote, meta);
+
+  it('accepts what encodeOutgoing produced', () => {
+    expect(decodeIncoming(Messages.quote, good.data, good.headers)).toEqual({ ok: true, value: quote });
+  });
+
+  it('checks headers before touching the payload', () => {
+    const garbage = new TextEncoder().encode('not json');
+    const v2 = { ...good.headers, [Headers.schemaVersion]: '2' };
+    expect(decodeIncoming(Messages.quote, garbage, v2)).toMatchObject({
+      ok: false,
+      rejection: { kind: 'wrong_version' },
+    });
+  });
+
+  it('reports schema issues with paths', () => {
+    const bad = new TextEncoder().encode(JSON.stringify({ ...quote, symbol: 'aapl' }));
+    const result = decodeIncoming(Messages.quote, bad, good.headers);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.rejection.kind).toBe('schema_violation');
+      expect(result.rejection.issues?.map((i) => i.path)).toEqual(['symbol']);
+    }
+  });
+});
+
+describe('deadLetterHeaders', () => {
+  it('keeps the original headers, drops the de-duplication id, and keeps the reason on one line', () => {
+    const headers = deadLetterHeaders(
+      { [Headers.correlationId]: 'c-1', [Headers.messageId]: 'm-1' },
+      'order.submit.AAPL',
+      { kind: 'handler_error', detail: 'line one\nline two' },
+      4,
+    );
+    expect(headers).toEqual({
+      [Headers.correlationId]: 'c-1',
+      [Headers.deadLetterReason]: 'handler_error: line one line two',
+      [Headers.deadLetterSubject]: 'order.submit.AAPL',
+      [Headers.deadLetterDeliveries]: '4',
+    });
+  });
+});
+
+describe('toErrorReply', () => {
+  it('maps typed errors to their codes and everything else to internal', () => {
+    expect(toErrorReply(new BusReplyError('not_found', 'no such symbol'))).toEqual({
+      code: 'not_found',
+      message: 'no such symbol',
+    });
+    expect(toErrorReply(Object.assign(new Error('slow down'), { code: 'rate_limited' }))).toEqual({
+      code: 'rate_limited',
+      message: 'slow down',
+    });
+    expect(toErrorReply(Object.assign(new Error('socket'), { code: 'ECONNRESET' }))).toEqual({
+      code: 'internal',
+      message: 'socket',
+    });
+    expect(
+      toErrorReply(new ContractValidationError('Order', [{ path: 'qty', message: 'too big' }])),
+    ).toMatchObject({
+      code: 'invalid_request',
+      issues: [{ path: 'qty', message: 'too big' }],
+    });
+    expect(toErrorReply('weird')).toEqual({ code: 'internal', message: 'weird' });
+  });
+});
+
+describe('backoffFor', () => {
+  it('uses the step for the delivery count and repeats the last step', () => {
+    expect([1, 2, 3, 4].map((n) => backoffFor([100, 1000, 5000], n))).toEqual([100, 1000, 5000, 5000]);
+    expect(backoffFor([], 3)).toBe(0);
+  });
+});
