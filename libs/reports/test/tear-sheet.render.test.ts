@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { renderTearSheet } from '../src/index';
 import { aaplTrendRun } from './fixture';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium package; ATS_CHROMIUM_PATH overrides it (e.g. another distro's path). */
+const CHROMIUM = process.env.ATS_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

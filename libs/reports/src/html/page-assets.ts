@@ -31,7 +31,7 @@ svg .series { fill: none; stroke-width: 1.5; vector-effect: non-scaling-stroke; 
 svg .area { opacity: 0.18; stroke: none; }
 svg .cursor { stroke: #374151; stroke-dasharray: 3 3; visibility: hidden; }
 .tooltip { position: absolute; top: 0; right: 0; background: rgba(17,24,39,.9); color: #fff; font-size: 12px; padding: 3px 8px; border-radius: 4px; pointer-events: none; white-space: pre; }
-table.heatmap td { text-align: center; min-width: 52px; }
+table.heatmap td, table.heatmap thead th { text-align: center; min-width: 52px; }
 .scroll { max-height: 480px; overflow: auto; border: 1px solid var(--line); }
 td.reason { text-align: left; max-width: 520px; white-space: pre-wrap; color: #374151; }
 code { font-size: 12px; }
