@@ -1,0 +1,20 @@
+/** Number formatting for reasoning texts: fixed decimals so the same inputs give byte-identical text. */
+
+export function num(x: number | null | undefined, decimals = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(decimals);
+}
+
+export function signed(x: number, decimals = 2): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(decimals)}`;
+}
+
+export function pct(x: number | null | undefined, decimals = 1): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(decimals)}%`;
+}
+
+/** Round for supportingData so JSON stays compact and stable. */
+export function round(x: number | null | undefined, decimals = 4): number | null {
+  if (x === null || x === undefined || !Number.isFinite(x)) return null;
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,154 @@
+import { type AgentDecision, SignalSchema } from '@ats/contracts';
+import { z } from 'zod';
+import type { AgentConfig } from './types';
+
+export interface LlmUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+}
+
+export interface LlmRequest<T> {
+  readonly system: string;
+  readonly user: string;
+  /** The answer must validate against this schema (structured output). */
+  readonly schema: z.ZodType<T>;
+  readonly schemaName: string;
+  readonly temperature: number;
+  readonly maxTokens: number;
+  readonly model?: string;
+  /** Aborted when the agent's timeout expires. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LlmResponse<T> {
+  readonly value: T;
+  readonly usage: LlmUsage;
+  /** Served from the prompt cache (no provider call). */
+  readonly cached: boolean;
+}
+
+/** The minimal surface the agents need from an LLM provider (implemented in libs/llm: OpenAI/Anthropic + cache). */
+export interface LlmClient {
+  complete<T>(request: LlmRequest<T>): Promise<LlmResponse<T>>;
+}
+
+/**
+ * How agents reason: `offline` = explicit rules only (deterministic, the default); `llm` = the rules' figures go into
+ * one prompt per agent per decision time and the model's validated answer is the decision.
+ */
+export type Reasoner = { readonly kind: 'offline' } | { readonly kind: 'llm'; readonly client: LlmClient };
+
+export const OFFLINE_REASONER: Reasoner = { kind: 'offline' };
+
+/** Answer shape for a batch: one decision per symbol. An object at the top level, as structured-output APIs require. */
+export const LlmDecisionBatchSchema = z.object({
+  decisions: z.array(
+    z.object({
+      symbol: z.string(),
+      signal: SignalSchema,
+      confidence: z.number().min(0).max(1),
+      reasoning: z.string().min(1),
+    }),
+  ),
+});
+export type LlmDecisionBatch = z.infer<typeof LlmDecisionBatchSchema>;
+
+/** The model's answer did not cover the batch (missing or repeated symbols). */
+export class LlmAnswerError extends Error {
+  constructor(
+    readonly agent: string,
+    message: string,
+  ) {
+    super(`${agent}: ${message}`);
+    this.name = 'LlmAnswerError';
+  }
+}
+
+export interface LlmBatchResult {
+  readonly decisions: AgentDecision[];
+  readonly usage: LlmUsage;
+  readonly degraded?: string;
+}
+
+/**
+ * Ask the model once for the whole batch, with the rule-based decisions and figures in the prompt. Retries up to
+ * `retryAttempts` times; when every attempt fails the rule-based decisions stand, marked degraded.
+ */
+export async function decideWithLlm(
+  client: LlmClient,
+  config: AgentConfig,
+  system: string,
+  ruleDecisions: readonly AgentDecision[],
+  extraFigures: Record<string, unknown> = {},
+): Promise<LlmBatchResult> {
+  const user = JSON.stringify({
+    task: `For each symbol return signal (BUY, SELL or HOLD), confidence in [0,1] and reasoning that cites the figures you used. Answer for exactly these symbols: ${ruleDecisions.map((d) => d.symbol).join(', ')}.`,
+    ruleBasedDecisions: ruleDecisions.map((d) => ({
+      symbol: d.symbol,
+      signal: d.signal,
+      confidence: d.confidence,
+      reasoning: d.reasoning,
+      figures: d.supportingData,
+    })),
+    ...extraFigures,
+  });
+  let usage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+  let lastError = 'no attempt made';
+  for (let attempt = 0; attempt <= config.retryAttempts; attempt++) {
+    try {
+      const answer = await client.complete({
+        system,
+        user,
+        schema: LlmDecisionBatchSchema,
+        schemaName: `${config.name}_decisions`,
+        temperature: config.temperature,
+        maxTokens: config.maxTokens,
+        model: config.model,
+      });
+      usage = addUsage(usage, answer.usage);
+      const bySymbol = new Map(answer.value.decisions.map((d) => [d.symbol, d]));
+      if (bySymbol.size !== answer.value.decisions.length)
+        throw new LlmAnswerError(config.name, 'a symbol appears twice');
+      const decisions = ruleDecisions.map((rule) => {
+        const llm = bySymbol.get(rule.symbol);
+        if (llm === undefined) throw new LlmAnswerError(config.name, `no decision for ${rule.symbol}`);
+        return {
+          ...rule,
+          signal: llm.signal,
+          confidence: llm.confidence,
+          reasoning: llm.reasoning,
+          supportingData: {
+            ...rule.supportingData,
+            reasoner: 'llm',
+            model: config.model,
+            cached: answer.cached,
+            ruleSignal: rule.signal,
+            ruleConfidence: rule.confidence,
+          },
+        };
+      });
+      return { decisions, usage };
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const degraded = `LLM unavailable after ${config.retryAttempts + 1} attempt(s) (${lastError}); rule-based decisions used`;
+  return {
+    decisions: ruleDecisions.map((d) => ({
+      ...d,
+      reasoning: `${d.reasoning} [${degraded}]`,
+      supportingData: { ...d.supportingData, reasoner: 'rules-fallback' },
+    })),
+    usage,
+    degraded,
+  };
+}
+
+function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    costUsd: a.costUsd + b.costUsd,
+  };
+}

@@ -1,0 +1,114 @@
+import { correlation, mean, NORMAL_Z, normalPdf, sampleStdev } from '../stats';
+
+/** One-day Value at Risk and Conditional VaR (expected shortfall), as positive fractions of equity. */
+export interface TailRisk {
+  readonly valueAtRisk: number;
+  readonly conditionalValueAtRisk: number;
+}
+
+/** Float-safe tail size: ceil(n × (1 − level)) without 20 × 0.05 turning into 1.0000000000000009. */
+function tailCount(n: number, level: number): number {
+  return Math.max(1, Math.ceil(n * (1 - level) - 1e-9));
+}
+
+/**
+ * Historical simulation: with k = ceil(n(1 − level)) the tail is the k worst returns; VaR = −(k-th worst return),
+ * CVaR = −mean(k worst). No interpolation. Floored at 0 (a tail of gains is no loss).
+ */
+export function historicalTailRisk(returns: ArrayLike<number>, level: number): TailRisk {
+  const n = returns.length;
+  if (n === 0) return { valueAtRisk: 0, conditionalValueAtRisk: 0 };
+  const sorted = Float64Array.from(returns as ArrayLike<number>).sort();
+  const k = tailCount(n, level);
+  let tailSum = 0;
+  for (let i = 0; i < k; i++) tailSum += sorted[i] as number;
+  return {
+    valueAtRisk: Math.max(0, -(sorted[k - 1] as number)),
+    conditionalValueAtRisk: Math.max(0, -tailSum / k),
+  };
+}
+
+/**
+ * Parametric (normal) one-day VaR = −(μ − zσ) and CVaR = σ·φ(z)/(1 − level) − μ, with μ the mean and σ the sample
+ * standard deviation of the daily returns. Floored at 0.
+ */
+export function parametricTailRisk(returns: ArrayLike<number>, level: number): TailRisk {
+  if (returns.length < 2) return { valueAtRisk: 0, conditionalValueAtRisk: 0 };
+  const z = NORMAL_Z[level];
+  if (z === undefined) throw new RangeError(`no normal quantile tabulated for level ${level}`);
+  const mu = mean(returns);
+  const sigma = sampleStdev(returns);
+  return {
+    valueAtRisk: Math.max(0, -(mu - z * sigma)),
+    conditionalValueAtRisk: Math.max(0, (sigma * normalPdf(z)) / (1 - level) - mu),
+  };
+}
+
+/** Drawdown of the last equity value from the running peak (0 at a new high). */
+export function currentDrawdown(equity: readonly number[]): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  for (const e of equity) if (e > peak) peak = e;
+  const last = equity[equity.length - 1];
+  if (last === undefined || !(peak > 0)) return 0;
+  return Math.min(1, Math.max(0, 1 - last / peak));
+}
+
+/** Largest peak-to-trough fall over the whole equity series. */
+export function maxDrawdown(equity: readonly number[]): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  let worst = 0;
+  for (const e of equity) {
+    if (e > peak) peak = e;
+    if (peak > 0) worst = Math.max(worst, 1 - e / peak);
+  }
+  return Math.min(1, worst);
+}
+
+/** Pearson correlations of the last `window` returns of each pair (symmetric, 1 on the diagonal). */
+export function correlationMatrix(returns: readonly ArrayLike<number>[], window: number): number[][] {
+  const n = returns.length;
+  const tails = returns.map((r) => {
+    const arr = r as Float64Array | number[];
+    const start = Math.max(0, arr.length - window);
+    return arr instanceof Float64Array ? arr.subarray(start) : arr.slice(start);
+  });
+  const m: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    (m[i] as number[])[i] = 1;
+    for (let j = i + 1; j < n; j++) {
+      const c = correlation(tails[i] as ArrayLike<number>, tails[j] as ArrayLike<number>);
+      (m[i] as number[])[j] = c;
+      (m[j] as number[])[i] = c;
+    }
+  }
+  return m;
+}
+
+/**
+ * Groups of indices linked by |ρ| > threshold (connected components: A~B and B~C put A, B, C in one cluster).
+ * Only groups of two or more are returned, each sorted, in order of their first member.
+ */
+export function correlatedClusters(matrix: readonly (readonly number[])[], threshold: number): number[][] {
+  const n = matrix.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
+    return i;
+  };
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (Math.abs((matrix[i] as readonly number[])[j] as number) > threshold) {
+        const a = find(i);
+        const b = find(j);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const root = find(i);
+    const g = groups.get(root);
+    if (g) g.push(i);
+    else groups.set(root, [i]);
+  }
+  return [...groups.values()].filter((g) => g.length > 1).sort((a, b) => (a[0] as number) - (b[0] as number));
+}

@@ -1,0 +1,177 @@
+import type { AgentDecision, MarketSnapshot, NewsItem, Signal } from '@ats/contracts';
+import { scoreText } from '@ats/sentiment';
+import { DEFAULT_AGENT_CONFIGS } from '../config';
+import { num, pct, round, signed } from '../format';
+import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
+import { clamp } from '../stats';
+import type { AgentConfig, DecisionContext, SignalAgent, SignalBatch, SignalRequest } from '../types';
+import { type MarketMood, marketMood } from './market-mood';
+
+/** News older than this is ignored; within it, an item's weight halves every NEWS_HALF_LIFE_HOURS. */
+export const NEWS_MAX_AGE_DAYS = 7;
+export const NEWS_HALF_LIFE_HOURS = 24;
+/** Mix of the symbol's news score and the market mood in the sentiment score. */
+export const NEWS_WEIGHT = 0.8;
+export const MOOD_WEIGHT = 0.2;
+/** When the source supplies its own sentiment, it is averaged with ours with this weight. */
+export const PROVIDER_SENTIMENT_WEIGHT = 0.5;
+export const SENTIMENT_BUY_THRESHOLD = 0.2;
+export const SENTIMENT_SELL_THRESHOLD = -0.2;
+/** |score| at which a directional call is fully strong, and decayed news count that is full evidence. */
+export const SENTIMENT_STRONG_SCORE = 0.5;
+export const SENTIMENT_FULL_EVIDENCE_ITEMS = 3;
+/** Insider and institutional flows are not available to this system: confidence is scaled down, never invented. */
+export const FLOW_UNAVAILABLE_CONFIDENCE_FACTOR = 0.8;
+export const NO_NEWS_CONFIDENCE = 0.1;
+
+const HOUR_MS = 3_600_000;
+
+export const SENTIMENT_SYSTEM_PROMPT = `You are the sentiment analyst of a long-only equity trading team.
+You receive, per symbol, recent news headlines with their publication time, an offline lexicon score per item,
+time-decay weights, and a market fear/greed proxy (breadth, volatility ratio, momentum) computed from prices.
+Insider and institutional flow data are unavailable: never assume them. Decide BUY, SELL or HOLD per symbol with a
+confidence in [0,1], citing the headlines and numbers you used. No news means HOLD with low confidence.`;
+
+interface ScoredNews {
+  readonly id: string;
+  readonly title: string;
+  readonly publishedAt: string;
+  readonly ageHours: number;
+  readonly weight: number;
+  readonly score: number;
+}
+
+/** Sentiment agent: offline lexicon scorer over time-decayed news plus a market-mood proxy. */
+export class SentimentAgent implements SignalAgent {
+  constructor(
+    readonly config: AgentConfig = DEFAULT_AGENT_CONFIGS.sentiment,
+    private readonly reasoner: Reasoner = OFFLINE_REASONER,
+  ) {}
+
+  /** True when this agent reasons by rules only: the team may call `decide` synchronously. */
+  get offline(): boolean {
+    return this.reasoner.kind === 'offline';
+  }
+
+  decide(request: SignalRequest): AgentDecision[] {
+    const { ctx } = request;
+    const wanted = request.symbols ? new Set(request.symbols) : undefined;
+    const mood = marketMood(ctx.snapshots);
+    const out: AgentDecision[] = [];
+    for (const snapshot of ctx.snapshots) {
+      if (wanted && !wanted.has(snapshot.symbol)) continue;
+      out.push(this.#decideOne(ctx, snapshot, mood));
+    }
+    return out;
+  }
+
+  async analyze(request: SignalRequest): Promise<SignalBatch> {
+    const decisions = this.decide(request);
+    if (this.reasoner.kind === 'offline' || decisions.length === 0) return { decisions };
+    return decideWithLlm(this.reasoner.client, this.config, SENTIMENT_SYSTEM_PROMPT, decisions, {
+      asOf: request.ctx.asOf,
+      priorDecisions: request.priorDecisions.map((d) => ({
+        agent: d.agent,
+        symbol: d.symbol,
+        signal: d.signal,
+        confidence: d.confidence,
+      })),
+    });
+  }
+
+  #decideOne(ctx: DecisionContext, snapshot: MarketSnapshot, mood: MarketMood): AgentDecision {
+    const news = recentNews(ctx, snapshot);
+    const flows = { insiderFlow: 'unavailable', institutionalFlow: 'unavailable' } as const;
+    const moodText = `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
+    const base = {
+      agent: 'sentiment' as const,
+      symbol: snapshot.symbol,
+      ts: ctx.asOf,
+      correlationId: ctx.correlationId,
+    };
+    if (news.length === 0) {
+      return {
+        ...base,
+        signal: 'HOLD',
+        confidence: NO_NEWS_CONFIDENCE,
+        reasoning: `HOLD: no news about ${snapshot.symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${ctx.asOf}, so no sentiment view (low confidence); ${moodText} reported only; insider/institutional flow unavailable.`,
+        supportingData: { newsCount: 0, marketMood: mood, ...flows },
+      };
+    }
+    let wSum = 0;
+    let ws = 0;
+    for (const n of news) {
+      wSum += n.weight;
+      ws += n.weight * n.score;
+    }
+    const newsScore = ws / wSum;
+    const score = mood.mood === null ? newsScore : NEWS_WEIGHT * newsScore + MOOD_WEIGHT * mood.mood;
+    const signal: Signal =
+      score >= SENTIMENT_BUY_THRESHOLD ? 'BUY' : score <= SENTIMENT_SELL_THRESHOLD ? 'SELL' : 'HOLD';
+    const evidence = Math.sqrt(Math.min(1, wSum / SENTIMENT_FULL_EVIDENCE_ITEMS));
+    const strength =
+      signal === 'HOLD'
+        ? 0.5 * (1 - Math.abs(score) / SENTIMENT_BUY_THRESHOLD)
+        : Math.min(1, Math.abs(score) / SENTIMENT_STRONG_SCORE);
+    const confidence = clamp(strength * evidence * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR, 0, 1);
+    const top = [...news]
+      .sort((a, b) => b.weight * Math.abs(b.score) - a.weight * Math.abs(a.score))
+      .slice(0, 3);
+    const reasoning =
+      `${signal}: sentiment score ${signed(score)} (news ${signed(newsScore)} from ${news.length} item(s), decayed weight ${num(wSum)}, ` +
+      `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}. ` +
+      `Strongest: ${top.map((n) => `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old)`).join('; ')}. ` +
+      `${moodText}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`;
+    return {
+      ...base,
+      signal,
+      confidence,
+      reasoning,
+      supportingData: {
+        score: round(score),
+        newsScore: round(newsScore),
+        newsCount: news.length,
+        decayedNewsWeight: round(wSum),
+        news: news.map((n) => ({
+          id: n.id,
+          publishedAt: n.publishedAt,
+          score: round(n.score),
+          weight: round(n.weight),
+        })),
+        marketMood: mood,
+        ...flows,
+      },
+    };
+  }
+}
+
+/** The symbol's news published at or before asOf and within NEWS_MAX_AGE_DAYS, scored and time-decayed. */
+export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): ScoredNews[] {
+  const asOf = Date.parse(ctx.asOf);
+  const oldest = asOf - NEWS_MAX_AGE_DAYS * 24 * HOUR_MS;
+  const seen = new Set<string>();
+  const out: ScoredNews[] = [];
+  const consider = (n: NewsItem) => {
+    if (seen.has(n.id) || !n.symbols.includes(snapshot.symbol)) return;
+    const published = Date.parse(n.publishedAt);
+    if (!(published <= asOf) || published < oldest) return;
+    seen.add(n.id);
+    const ageHours = (asOf - published) / HOUR_MS;
+    const own = scoreText(n.summary ? `${n.title}. ${n.summary}` : n.title).score;
+    const score =
+      n.providerSentiment === undefined
+        ? own
+        : (1 - PROVIDER_SENTIMENT_WEIGHT) * own + PROVIDER_SENTIMENT_WEIGHT * n.providerSentiment;
+    out.push({
+      id: n.id,
+      title: n.title,
+      publishedAt: n.publishedAt,
+      ageHours,
+      weight: 0.5 ** (ageHours / NEWS_HALF_LIFE_HOURS),
+      score,
+    });
+  };
+  for (const n of ctx.news) consider(n);
+  for (const n of snapshot.news) consider(n);
+  return out.sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,247 @@
+import type { Bar, IndicatorValues, MarketSnapshot, NewsItem, TickerSymbol, Timeframe } from '@ats/contracts';
+import { computeObv, IndicatorSet } from '@ats/indicators';
+
+/** Bars of history a snapshot carries (a year of daily bars plus a margin for 252-day statistics). */
+export const DEFAULT_LOOKBACK_BARS = 260;
+/** OBV change is measured over this many bars (accumulation vs distribution over about a month). */
+export const OBV_TREND_BARS = 20;
+
+const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+
+/**
+ * The indicator keys of MarketSnapshot.indicators (null while warming up). Periods are the IndicatorSet defaults:
+ * SMA 20/50/200, EMA 12/26, MACD 12/26/9, RSI 14, Bollinger 20×2, ATR 14, volume SMA 20, stochastic, %R 14.
+ * Events are encoded as numbers: direction +1/−1 and bars since the event.
+ */
+export const INDICATOR_KEYS = [
+  'sma20',
+  'sma50',
+  'sma200',
+  'ema12',
+  'ema26',
+  'macd.macd',
+  'macd.signal',
+  'macd.histogram',
+  'rsi14',
+  'stochastic.k',
+  'stochastic.d',
+  'williamsR14',
+  'bollinger.upper',
+  'bollinger.middle',
+  'bollinger.lower',
+  'bollinger.percentB',
+  'bollinger.bandwidth',
+  'atr14',
+  'volumeSma20',
+  'relativeVolume',
+  'obv',
+  'obv.change20',
+  'support.price',
+  'support.touches',
+  'resistance.price',
+  'resistance.touches',
+  'trend.direction',
+  'pattern.maCross',
+  'pattern.maCross.barsAgo',
+  'pattern.breakout',
+  'pattern.breakout.barsAgo',
+  'pattern.breakout.volumeRatio',
+  'pattern.double',
+  'pattern.double.barsAgo',
+] as const;
+export type IndicatorKey = (typeof INDICATOR_KEYS)[number];
+
+/** The snapshot and an IndicatorSet disagree on which bar is the last one. */
+export class SnapshotOutOfSyncError extends Error {
+  constructor(
+    readonly symbol: string,
+    readonly lastBarTs: string,
+    readonly indicatorTs: string | undefined,
+  ) {
+    super(
+      `buildSnapshot(${symbol}): last bar ${lastBarTs} but the indicator set is at ${indicatorTs ?? 'no bar'}`,
+    );
+    this.name = 'SnapshotOutOfSyncError';
+  }
+}
+
+export class EmptyHistoryError extends Error {
+  constructor(readonly symbol: string) {
+    super(`buildSnapshot(${symbol}): no bars`);
+    this.name = 'EmptyHistoryError';
+  }
+}
+
+/** The IndicatorSet whose values the snapshot keys name (defaults of @ats/indicators). */
+export function createIndicatorSet(): IndicatorSet {
+  return new IndicatorSet();
+}
+
+/** Close time of a bar: open time + bar length (a daily bar closes at the end of its UTC day). */
+export function barCloseTime(bar: Pick<Bar, 'ts' | 'timeframe'>): string {
+  return new Date(Date.parse(bar.ts) + TIMEFRAME_MS[bar.timeframe]).toISOString();
+}
+
+export interface BuildSnapshotOptions {
+  /** Bars of history to carry (default DEFAULT_LOOKBACK_BARS). */
+  readonly lookback?: number;
+  /** Decision time; default the close of the last bar. Must not be before the last bar's open. */
+  readonly asOf?: string;
+  /** Candidate news; only items for this symbol published at or before asOf are kept. */
+  readonly news?: readonly NewsItem[];
+}
+
+/**
+ * Point-in-time MarketSnapshot of `symbol` from `barsUpToT` (oldest first, last = bar t). Reads nothing beyond the
+ * input. Fast path: pass an IndicatorSet the caller has fed exactly these bars (checked by the last bar's ts); then
+ * `barsUpToT` only needs the last `lookback` bars. Without a set, one is built from all of `barsUpToT`.
+ */
+export function buildSnapshot(
+  symbol: TickerSymbol,
+  barsUpToT: readonly Bar[],
+  indicatorSet?: IndicatorSet,
+  options: BuildSnapshotOptions = {},
+): MarketSnapshot {
+  const last = barsUpToT[barsUpToT.length - 1];
+  if (last === undefined) throw new EmptyHistoryError(symbol);
+  let set = indicatorSet;
+  if (set === undefined) {
+    set = createIndicatorSet();
+    for (const bar of barsUpToT) set.update(bar);
+  } else if (set.lastBar?.ts !== last.ts) {
+    throw new SnapshotOutOfSyncError(symbol, last.ts, set.lastBar?.ts);
+  }
+  const lookback = options.lookback ?? DEFAULT_LOOKBACK_BARS;
+  const history =
+    barsUpToT.length > lookback ? barsUpToT.slice(barsUpToT.length - lookback) : barsUpToT.slice();
+  const asOf = options.asOf ?? barCloseTime(last);
+  const news = options.news ? newsFor(symbol, options.news, asOf) : [];
+  return {
+    symbol,
+    asOf,
+    price: last.close,
+    volume: last.volume,
+    ohlc: { open: last.open, high: last.high, low: last.low, close: last.close },
+    indicators: readIndicators(set, history),
+    history,
+    news,
+  };
+}
+
+/** News about `symbol` published at or before `asOf`, oldest first. */
+export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: string): NewsItem[] {
+  const cutoff = Date.parse(asOf);
+  return news
+    .filter((n) => n.symbols.includes(symbol) && Date.parse(n.publishedAt) <= cutoff)
+    .sort(
+      (a, b) =>
+        Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+/**
+ * Keeps one IndicatorSet and a bounded bar window per symbol: the backtester pushes each bar once (O(1) amortised)
+ * and asks for a snapshot at each decision time.
+ */
+export class SymbolFeed {
+  readonly #set = createIndicatorSet();
+  #bars: Bar[] = [];
+  readonly #lookback: number;
+
+  constructor(
+    readonly symbol: TickerSymbol,
+    lookback: number = DEFAULT_LOOKBACK_BARS,
+  ) {
+    this.#lookback = lookback;
+  }
+
+  push(bar: Bar): void {
+    const last = this.#bars[this.#bars.length - 1];
+    if (last !== undefined && Date.parse(bar.ts) <= Date.parse(last.ts)) {
+      throw new RangeError(`SymbolFeed(${this.symbol}): bar ${bar.ts} is not after ${last.ts}`);
+    }
+    this.#set.update(bar);
+    this.#bars.push(bar);
+    // Trim in chunks so push stays O(1) amortised.
+    if (this.#bars.length >= 2 * this.#lookback)
+      this.#bars = this.#bars.slice(this.#bars.length - this.#lookback);
+  }
+
+  get barCount(): number {
+    return this.#set.barIndex + 1;
+  }
+
+  snapshot(options: Omit<BuildSnapshotOptions, 'lookback'> = {}): MarketSnapshot {
+    return buildSnapshot(this.symbol, this.#bars, this.#set, { ...options, lookback: this.#lookback });
+  }
+}
+
+function readIndicators(set: IndicatorSet, history: readonly Bar[]): IndicatorValues {
+  const last = set.lastBar;
+  const barIndex = set.barIndex;
+  const v = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
+  const macd = set.macd.getResult();
+  const stochastic = set.stochastic.getResult();
+  const bands = set.bollinger.getResult();
+  const volumeSma = set.volumeSma.getResult();
+  const levels = set.supportResistance.getResult();
+  const structure = set.trendStructure.getResult();
+  const cross = set.maCrossover.getResult();
+  const breakout = set.breakout.getResult();
+  const double = set.doubleTopBottom.getResult();
+  let obvChange: number | null = null;
+  if (history.length > OBV_TREND_BARS) {
+    const obv = computeObv(history.slice(history.length - OBV_TREND_BARS - 1));
+    obvChange = (obv[obv.length - 1] as number) - (obv[0] as number);
+  }
+  return {
+    sma20: v(set.sma.get(20)?.getResult()),
+    sma50: v(set.sma.get(50)?.getResult()),
+    sma200: v(set.sma.get(200)?.getResult()),
+    ema12: v(set.ema.get(12)?.getResult()),
+    ema26: v(set.ema.get(26)?.getResult()),
+    'macd.macd': v(macd?.macd),
+    'macd.signal': v(macd?.signal),
+    'macd.histogram': v(macd?.histogram),
+    rsi14: v(set.rsi.getResult()),
+    'stochastic.k': v(stochastic?.k),
+    'stochastic.d': v(stochastic?.d),
+    williamsR14: v(set.williamsR.getResult()),
+    'bollinger.upper': v(bands?.upper),
+    'bollinger.middle': v(bands?.middle),
+    'bollinger.lower': v(bands?.lower),
+    'bollinger.percentB': v(bands?.percentB),
+    'bollinger.bandwidth': v(bands?.bandwidth),
+    atr14: v(set.atr.getResult()),
+    volumeSma20: v(volumeSma),
+    relativeVolume:
+      last !== undefined && volumeSma !== undefined && volumeSma > 0 ? last.volume / volumeSma : null,
+    obv: v(set.obv.getResult()),
+    'obv.change20': obvChange,
+    'support.price': v(levels?.nearestSupport?.price),
+    'support.touches': v(levels?.nearestSupport?.touches),
+    'resistance.price': v(levels?.nearestResistance?.price),
+    'resistance.touches': v(levels?.nearestResistance?.touches),
+    'trend.direction': structure
+      ? structure.trend === 'up'
+        ? 1
+        : structure.trend === 'down'
+          ? -1
+          : 0
+      : null,
+    'pattern.maCross': cross ? (cross.kind === 'golden' ? 1 : -1) : null,
+    'pattern.maCross.barsAgo': cross ? barIndex - cross.barIndex : null,
+    'pattern.breakout': breakout ? (breakout.direction === 'up' ? 1 : -1) : null,
+    'pattern.breakout.barsAgo': breakout ? barIndex - breakout.barIndex : null,
+    'pattern.breakout.volumeRatio': breakout ? v(breakout.volumeRatio) : null,
+    'pattern.double': double ? (double.kind === 'doubleBottom' ? 1 : -1) : null,
+    'pattern.double.barsAgo': double ? barIndex - double.barIndex : null,
+  } satisfies Record<IndicatorKey, number | null>;
+}

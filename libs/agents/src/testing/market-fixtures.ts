@@ -1,0 +1,60 @@
+/** Test and benchmark helpers: the repository's real daily bars (data/ohlcv) and contexts built from them. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Bar, MarketSnapshot, NewsItem, PortfolioState } from '@ats/contracts';
+import { SymbolFeed } from '../snapshot';
+import type { DecisionContext } from '../types';
+
+export const UNIVERSE = ['AAPL', 'MSFT', 'GOOGL', 'NVDA', 'TSLA', 'AMZN', 'META'] as const;
+
+const DATA_DIR = new URL('../../../../data/ohlcv/', import.meta.url);
+
+/** Daily bars of `symbol` from data/ohlcv/<symbol>.csv (ts = midnight UTC of the trading date). */
+export function loadBars(symbol: string): Bar[] {
+  const text = readFileSync(fileURLToPath(new URL(`${symbol}.csv`, DATA_DIR)), 'utf8');
+  const lines = text.trim().split('\n').slice(1);
+  return lines.map((line) => {
+    const [date, open, high, low, close, , volume] = line.split(',');
+    return {
+      symbol,
+      timeframe: '1d',
+      ts: `${date}T00:00:00.000Z`,
+      open: Number(open),
+      high: Number(high),
+      low: Number(low),
+      close: Number(close),
+      volume: Number(volume),
+      adjusted: true,
+    };
+  });
+}
+
+/** Snapshots of every symbol after `days` bars (all files share the same dates). */
+export function snapshotsAt(
+  days: number,
+  symbols: readonly string[] = UNIVERSE,
+  news: readonly NewsItem[] = [],
+): MarketSnapshot[] {
+  return symbols.map((symbol) => {
+    const feed = new SymbolFeed(symbol);
+    for (const bar of loadBars(symbol).slice(0, days)) feed.push(bar);
+    return feed.snapshot({ news });
+  });
+}
+
+export function cashPortfolio(asOf: string, equity = 100_000): PortfolioState {
+  return { asOf, cash: equity, equity, positions: [] };
+}
+
+export function contextAt(days: number, overrides: Partial<DecisionContext> = {}): DecisionContext {
+  const snapshots = overrides.snapshots ?? snapshotsAt(days, UNIVERSE, overrides.news ?? []);
+  const asOf = (snapshots[0] as MarketSnapshot).asOf;
+  return {
+    asOf,
+    correlationId: `cycle-${asOf}`,
+    snapshots,
+    news: [],
+    portfolio: cashPortfolio(asOf),
+    ...overrides,
+  };
+}
