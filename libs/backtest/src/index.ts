@@ -7,6 +7,7 @@ export * from './market-view';
 export * from './random-walk';
 export * from './rebalance';
 export * from './result';
+export * from './strategies/agent-team';
 export * from './strategies/buy-and-hold';
 export * from './strategies/multi-agent';
 export * from './strategies/sma-crossover';
