@@ -49,6 +49,7 @@ export class FailoverMarketData implements MarketDataSource {
   readonly #failoverOnEmpty: boolean;
   readonly #onRecordError: (error: unknown) => void;
   readonly #rateLimitedUntil = new Map<string, number>();
+  readonly #pendingRecords = new Set<Promise<void>>();
 
   constructor(options: FailoverOptions) {
     if (options.providers.length === 0)
@@ -74,6 +75,11 @@ export class FailoverMarketData implements MarketDataSource {
       if (until > now) out[name] = new Date(until).toISOString();
     }
     return out;
+  }
+
+  /** Waits until every started call record is written (shutdown, tests). */
+  async flushCallRecords(): Promise<void> {
+    await Promise.all([...this.#pendingRecords]);
   }
 
   async getBars(query: BarsQuery): Promise<ServedBars> {
@@ -194,7 +200,11 @@ export class FailoverMarketData implements MarketDataSource {
         latencyMs: Math.round(performance.now() - call.started),
         calledAt: call.calledAt,
       });
-      if (pending) pending.catch(this.#onRecordError);
+      if (pending) {
+        const settled = pending.catch(this.#onRecordError);
+        this.#pendingRecords.add(settled);
+        settled.finally(() => this.#pendingRecords.delete(settled));
+      }
     } catch (error) {
       this.#onRecordError(error);
     }

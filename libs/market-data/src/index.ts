@@ -6,6 +6,7 @@ export * from './failover-market-data';
 export * from './http-client';
 export * from './local-csv-provider';
 export * from './normalise';
+export * from './prisma-stores';
 export * from './provider';
 export * from './provider-calls';
 export * from './provider-json';
