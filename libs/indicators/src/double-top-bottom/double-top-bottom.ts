@@ -37,8 +37,8 @@ interface Candidate {
 }
 
 /**
- * Double top: two swing highs within tolerance of each other, `minBarsBetween`..`maxBarsBetween` bars apart, with a
- * trough at least `minDepth` below them; confirmed on the first close below that trough (the neckline) once the second
+ * Double top: two consecutive swing highs within tolerance of each other, `minBarsBetween`..`maxBarsBetween` bars
+ * apart, with a trough at least `minDepth` below them; confirmed on the first close below that trough (the neckline) once the second
  * peak is known (its swing needs `lookback` bars). Voided by a high beyond the peaks' tolerance, or when no break comes
  * within `maxBarsBetween` bars of the second peak. Double bottom mirrored. `update` returns this bar's confirmation.
  */

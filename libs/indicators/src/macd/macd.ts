@@ -22,7 +22,8 @@ export interface MacdValue {
 
 /**
  * MACD (Appel): line = EMA12 − EMA26, signal = EMA9 of the line, histogram = line − signal. Every EMA is seeded with
- * the SMA of its first n inputs, so the first value appears at bar slow+signal−2 (33 for 12/26/9), as TA-Lib's lookback.
+ * the SMA of its first n inputs; the first value is at bar slow+signal−2 (33), TA-Lib's lookback. TA-Lib seeds the fast
+ * EMA on bars 14–25 instead, so its first values differ slightly until the seed washes out.
  */
 export class Macd implements StreamingIndicator<number, MacdValue> {
   readonly #fast: ExponentialMovingAverage;

@@ -23,8 +23,8 @@ export interface BreakoutEvent {
 
 /**
  * Range breakout: the close ends beyond the highest high (up) or lowest low (down) of the previous n bars (the current
- * bar excluded, as a Donchian channel), with volume ≥ k × those bars' average volume. `update` returns this bar's
- * event, `getResult` the last one.
+ * bar excluded, as a Donchian channel), with volume ≥ k × those bars' average volume (never on a zero-volume range).
+ * `update` returns this bar's event, `getResult` the last one.
  */
 export class RangeBreakout implements StreamingIndicator<OhlcvBar, BreakoutEvent> {
   readonly period: number;
@@ -62,8 +62,9 @@ export class RangeBreakout implements StreamingIndicator<OhlcvBar, BreakoutEvent
         volumeSum += this.#volumes[i] as number;
       }
       const averageVolume = volumeSum / this.period;
-      const volumeRatio = averageVolume > 0 ? bar.volume / averageVolume : Number.POSITIVE_INFINITY;
-      if (volumeRatio >= this.volumeMultiple) {
+      const volumeRatio = bar.volume / averageVolume;
+      // A range that traded no volume gives nothing to confirm against: no event.
+      if (averageVolume > 0 && volumeRatio >= this.volumeMultiple) {
         if (bar.close > highest) event = this.#event('up', index, bar, highest, volumeRatio);
         else if (bar.close < lowest) event = this.#event('down', index, bar, lowest, volumeRatio);
       }
