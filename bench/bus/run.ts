@@ -121,18 +121,18 @@ async function main(): Promise<void> {
   const prefix = `bench${randomBytes(3).toString('hex')}`;
 
   const broker = new InProcessBroker();
-  const local = [0, 1, 2, 3].map((i) => new InProcessBus({ name: `bench-local-${i}`, broker }));
-  const [lp, ls, lw1, lw2] = local as [Bus, Bus, Bus, Bus];
+  const makeLocal = (i: number): Bus => new InProcessBus({ name: `bench-local-${i}`, broker });
+  const local = [makeLocal(0), makeLocal(1), makeLocal(2), makeLocal(3)] as const;
+  const [lp, ls, lw1, lw2] = local;
   const inProcessPubSub = await pubSub(lp, ls, `${prefix}.local.bar`, 1);
   const inProcessPubSubWindowed = await pubSub(lp, ls, `${prefix}.local.bar2`, PUBLISH_WINDOW);
   const inProcessRequests = await requestReply(lp, [lw1, lw2], `${prefix}.local.quote`);
   const inProcessDurable = await durablePublish(lp, `${prefix}local`);
   await Promise.all(local.map((bus) => bus.close()));
 
-  const remote = await Promise.all(
-    [0, 1, 2, 3].map((i) => connectBus({ url: NATS_URL, name: `bench-nats-${i}` })),
-  );
-  const [np, ns, nw1, nw2] = remote as [Bus, Bus, Bus, Bus];
+  const makeRemote = (i: number): Promise<Bus> => connectBus({ url: NATS_URL, name: `bench-nats-${i}` });
+  const remote = await Promise.all([makeRemote(0), makeRemote(1), makeRemote(2), makeRemote(3)] as const);
+  const [np, ns, nw1, nw2] = remote;
   const natsPubSub = await pubSub(np, ns, `${prefix}.nats.bar`, 1);
   const natsPubSubWindowed = await pubSub(np, ns, `${prefix}.nats.bar2`, PUBLISH_WINDOW);
   const natsRequests = await requestReply(np, [nw1, nw2], `${prefix}.nats.quote`);
