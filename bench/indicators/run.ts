@@ -34,10 +34,17 @@ const OBJECT_BATCH_BARS = Math.min(BAR_COUNT, 100_000);
 /** Snapshots are built on fewer bars: each one builds the volume profile and the level clusters. */
 const SNAPSHOT_BARS = Math.min(BAR_COUNT, 100_000);
 
-function timeNs(run: () => void): number {
+/**
+ * Wall-clock ns of `run`, and the process CPU ns it used: on a shared machine the CPU figure is the steadier one
+ * (it excludes time spent waiting for a core, but includes GC helper threads).
+ */
+function measure(run: () => void): { wallNs: number; cpuNs: number } {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   run();
-  return Number(process.hrtime.bigint() - start);
+  const wallNs = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpuStart);
+  return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000 };
 }
 
 function measureStreaming(bars: readonly OhlcvBar[]) {
@@ -45,7 +52,7 @@ function measureStreaming(bars: readonly OhlcvBar[]) {
   // Warm-up: fills every window and lets the JIT settle before timing.
   for (let i = 0; i < WARM_UP_BARS; i++) set.update(bars[i] as OhlcvBar);
   const timed = bars.length - WARM_UP_BARS;
-  const ns = timeNs(() => {
+  const updateAll = measure(() => {
     for (let i = WARM_UP_BARS; i < bars.length; i++) set.update(bars[i] as OhlcvBar);
   });
 
@@ -53,18 +60,21 @@ function measureStreaming(bars: readonly OhlcvBar[]) {
   for (let i = 0; i < WARM_UP_BARS; i++) withSnapshots.update(bars[i] as OhlcvBar);
   const end = Math.min(bars.length, WARM_UP_BARS + SNAPSHOT_BARS);
   let checksum = 0;
-  const snapshotNs = timeNs(() => {
+  const withSnapshot = measure(() => {
     for (let i = WARM_UP_BARS; i < end; i++) {
       withSnapshots.update(bars[i] as OhlcvBar);
       checksum += buildTechnicalSnapshot(withSnapshots).rsi ?? 0;
     }
   });
   if (!Number.isFinite(checksum)) throw new Error('snapshot produced a non-finite RSI');
+  const snapshotBars = end - WARM_UP_BARS;
   return {
-    updateAllNsPerBar: round(ns / timed),
+    updateAllNsPerBar: round(updateAll.wallNs / timed),
+    updateAllCpuNsPerBar: round(updateAll.cpuNs / timed),
     updateAllBarsTimed: timed,
-    updateAllPlusSnapshotNsPerBar: round(snapshotNs / (end - WARM_UP_BARS)),
-    updateAllPlusSnapshotBarsTimed: end - WARM_UP_BARS,
+    updateAllPlusSnapshotNsPerBar: round(withSnapshot.wallNs / snapshotBars),
+    updateAllPlusSnapshotCpuNsPerBar: round(withSnapshot.cpuNs / snapshotBars),
+    updateAllPlusSnapshotBarsTimed: snapshotBars,
   };
 }
 
@@ -90,19 +100,29 @@ function measureBatches(bars: readonly OhlcvBar[]) {
     ['volumeProfile50x24', objectBars, (b) => computeVolumeProfile(b as OhlcvBar[])],
     ['supportResistance', objectBars, (b) => computeSupportResistance(b as OhlcvBar[])],
   ];
-  const results: Record<string, { bars: number; ms: number; barsPerSecond: number }> = {};
-  let totalNsPerBar = 0;
+  const results: Record<
+    string,
+    { bars: number; ms: number; barsPerSecond: number; cpuBarsPerSecond: number }
+  > = {};
+  let wallNsPerBar = 0;
+  let cpuNsPerBar = 0;
   for (const [name, input, run] of batches) {
     run(input.slice(0, WARM_UP_BARS)); // JIT warm-up on a small slice
-    const ns = timeNs(() => run(input));
+    const { wallNs, cpuNs } = measure(() => run(input));
     results[name] = {
       bars: input.length,
-      ms: round(ns / 1e6),
-      barsPerSecond: Math.round((input.length * 1e9) / ns),
+      ms: round(wallNs / 1e6),
+      barsPerSecond: Math.round((input.length * 1e9) / wallNs),
+      cpuBarsPerSecond: Math.round((input.length * 1e9) / cpuNs),
     };
-    totalNsPerBar += ns / input.length;
+    wallNsPerBar += wallNs / input.length;
+    cpuNsPerBar += cpuNs / input.length;
   }
-  return { perIndicator: results, allTogetherBarsPerSecond: Math.round(1e9 / totalNsPerBar) };
+  return {
+    perIndicator: results,
+    allTogetherBarsPerSecond: Math.round(1e9 / wallNsPerBar),
+    allTogetherCpuBarsPerSecond: Math.round(1e9 / cpuNsPerBar),
+  };
 }
 
 function round(x: number): number {
