@@ -5,6 +5,7 @@ export * from './errors';
 export * from './failover-market-data';
 export * from './http-client';
 export * from './local-csv-provider';
+export * from './market-data-config';
 export * from './normalise';
 export * from './prisma-stores';
 export * from './provider';
