@@ -40,7 +40,7 @@ describe('BollingerBands', () => {
           const expected = refBollinger(closes, n, k);
           expectSeriesClose(series.upper, expected.upper, 1e-8);
           expectSeriesClose(series.lower, expected.lower, 1e-8);
-          expect(series.middle).toEqual(computeSma(closes, n));
+          expectSeriesClose(series.middle, computeSma(closes, n));
           closes.forEach((close, i) => {
             const upper = series.upper[i] as number;
             const lower = series.lower[i] as number;

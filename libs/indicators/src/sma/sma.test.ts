@@ -41,6 +41,15 @@ describe('SimpleMovingAverage', () => {
     );
   });
 
+  it('does not drift over a long stream of awkward values', () => {
+    const values = Array.from({ length: 100_000 }, (_, i) => 1e6 + Math.sin(i) * 1e-3 + (i % 7) * 0.1);
+    const batch = computeSma(values, 50);
+    for (const i of [49, 50_000, 99_999]) {
+      const exact = values.slice(i - 49, i + 1).reduce((a, b) => a + b, 0) / 50;
+      expect(Math.abs((batch[i] as number) - exact)).toBeLessThan(1e-9);
+    }
+  });
+
   it('rejects a period that is not a positive integer', () => {
     expect(() => new SimpleMovingAverage(0)).toThrow(InvalidIndicatorParameterError);
     expect(() => new SimpleMovingAverage(2.5)).toThrow(InvalidIndicatorParameterError);
