@@ -9,7 +9,7 @@ import {
 } from '@ats/execution';
 import { type BacktestConfig, commissionModelOf, resolveConfig, slippageModelOf } from './config';
 import { InvalidBacktestConfigError } from './errors';
-import type { BarFeed } from './feed';
+import type { BarFeed, SymbolColumns } from './feed';
 import { MarketView, type MarketViewWriter } from './market-view';
 import { RebalanceSchedule } from './rebalance';
 import {
@@ -82,6 +82,8 @@ class BacktestRun {
   readonly #indexBySymbol: Map<string, number>;
   readonly #lastClose: Float64Array;
   readonly #pendingQuantity: Float64Array;
+  /** Mirror of the ledger's quantities by symbol index, so marking the book needs no map lookups. */
+  readonly #held: Float64Array;
   #pendingCash = 0;
   #pending: PendingOrder[] = [];
   readonly #barNow: Int32Array;
@@ -138,6 +140,7 @@ class BacktestRun {
     this.#indexBySymbol = new Map(this.#feed.symbols.map((s, i) => [s, i]));
     this.#lastClose = new Float64Array(n).fill(Number.NaN);
     this.#pendingQuantity = new Float64Array(n);
+    this.#held = new Float64Array(n);
     this.#barNow = new Int32Array(n).fill(-1);
     const lastClose = this.#lastClose;
     const indexBySymbol = this.#indexBySymbol;
@@ -179,6 +182,8 @@ class BacktestRun {
     this.#strategy.start?.(this.#view);
     let symbolDays = 0;
     let lastDayKey = '';
+    const held = this.#held;
+    const lastClose = this.#lastClose;
     for (let step = 0; step < steps; step++) {
       const ts = feed.timestamps[step] as string;
       const first = feed.eventStart[step] as number;
@@ -186,9 +191,8 @@ class BacktestRun {
       if (this.#pending.length > 0) this.#matchPending(step, first, last);
       this.#step = step;
       this.#asOf = ts;
-      this.#writer.advance(step, ts);
-      for (let e = first; e < last; e++)
-        this.#reveal(feed.eventSymbol[e] as number, feed.eventBar[e] as number);
+      this.#writer.revealStep(step, ts, feed.eventSymbol, feed.eventBar, first, last, feed.series);
+      this.#afterReveal(first, last);
       // Intraday feeds count a symbol once per calendar day; daily bars are one symbol-day each.
       if (feed.metadata.timeframe === '1d') symbolDays += last - first;
       else {
@@ -199,8 +203,18 @@ class BacktestRun {
         }
       }
       if (this.#config.borrowRateAnnual > 0) this.#ledger.accrueBorrowFee(this.#priceOf);
-      const gross = this.#ledger.grossExposure(this.#priceOf);
-      this.#equity = this.#ledger.equity(this.#priceOf);
+      // Mark at the closes: same sums as ledger.equity/grossExposure, over typed arrays.
+      let value = 0;
+      let gross = 0;
+      for (let i = 0; i < held.length; i++) {
+        const quantity = held[i] as number;
+        if (quantity !== 0) {
+          const positionValue = quantity * (lastClose[i] as number);
+          value += positionValue;
+          gross += Math.abs(positionValue);
+        }
+      }
+      this.#equity = this.#ledger.cash + value;
       this.#strategy.onStep?.(this.#view);
       if (schedule.isRebalanceTime(ts)) {
         this.#decision = undefined;
@@ -246,48 +260,49 @@ class BacktestRun {
     };
   }
 
-  /** Copies one bar into the view and updates marks, benchmark and slippage statistics. */
-  #reveal(symbolIndex: number, barIndex: number): void {
-    const s = this.#feed.series[symbolIndex];
-    if (s === undefined) return;
+  /** Marks, benchmark and slippage statistics for the bars just revealed. */
+  #afterReveal(first: number, last: number): void {
+    const { eventSymbol, eventBar, series } = this.#feed;
+    const lastClose = this.#lastClose;
+    const units = this.#benchmarkUnits;
+    const benchmarkSymbol = this.#benchmarkSymbol;
+    const equalAllocation = this.#config.initialCash / series.length;
+    let benchmark = this.#benchmarkValue;
+    for (let e = first; e < last; e++) {
+      const symbolIndex = eventSymbol[e] as number;
+      const barIndex = eventBar[e] as number;
+      const close = (series[symbolIndex] as SymbolColumns).close[barIndex] as number;
+      const previous = lastClose[symbolIndex] as number;
+      lastClose[symbolIndex] = close;
+      // Benchmark: each allocation bought at the symbol's first close, held without costs.
+      const held = units[symbolIndex] as number;
+      if (benchmarkSymbol < 0) {
+        if (held === 0) units[symbolIndex] = equalAllocation / close;
+        else benchmark += held * (close - previous);
+      } else if (benchmarkSymbol === symbolIndex) {
+        if (held === 0) units[symbolIndex] = this.#config.initialCash / close;
+        else benchmark = held * close;
+      }
+      if (this.#needsStatistics) this.#updateStatistics(symbolIndex, barIndex);
+    }
+    this.#benchmarkValue = benchmark;
+  }
+
+  #updateStatistics(symbolIndex: number, barIndex: number): void {
+    const s = this.#feed.series[symbolIndex] as SymbolColumns;
     const close = s.close[barIndex] as number;
-    const high = s.high[barIndex] as number;
-    const low = s.low[barIndex] as number;
     const volume = s.volume[barIndex] as number;
-    this.#writer.reveal(
-      symbolIndex,
-      s.ts[barIndex] as string,
-      s.open[barIndex] as number,
-      high,
-      low,
-      close,
-      volume,
-    );
-    const previous = this.#lastClose[symbolIndex] as number;
-    this.#lastClose[symbolIndex] = close;
-    // Benchmark: allocation bought at the symbol's first close, held without costs.
-    const units = this.#benchmarkUnits[symbolIndex] as number;
-    if (this.#benchmarkSymbol < 0) {
-      if (units === 0)
-        this.#benchmarkUnits[symbolIndex] = this.#config.initialCash / this.#feed.symbols.length / close;
-      else this.#benchmarkValue += units * (close - previous);
-    } else if (this.#benchmarkSymbol === symbolIndex) {
-      if (units === 0) this.#benchmarkUnits[symbolIndex] = this.#config.initialCash / close;
-      else this.#benchmarkValue = units * close;
-    }
-    if (this.#needsStatistics) {
-      const lookback = this.#config.statisticsLookback;
-      const count = this.#revealed[symbolIndex] as number;
-      const slot = symbolIndex * lookback + (count % lookback);
-      const range = (high - low) / close;
-      this.#rangeSum[symbolIndex] =
-        (this.#rangeSum[symbolIndex] as number) + range - (this.#rangeRing[slot] as number);
-      this.#volumeSum[symbolIndex] =
-        (this.#volumeSum[symbolIndex] as number) + volume - (this.#volumeRing[slot] as number);
-      this.#rangeRing[slot] = range;
-      this.#volumeRing[slot] = volume;
-    }
-    this.#revealed[symbolIndex] = (this.#revealed[symbolIndex] as number) + 1;
+    const lookback = this.#config.statisticsLookback;
+    const count = this.#revealed[symbolIndex] as number;
+    const slot = symbolIndex * lookback + (count % lookback);
+    const range = ((s.high[barIndex] as number) - (s.low[barIndex] as number)) / close;
+    this.#rangeSum[symbolIndex] =
+      (this.#rangeSum[symbolIndex] as number) + range - (this.#rangeRing[slot] as number);
+    this.#volumeSum[symbolIndex] =
+      (this.#volumeSum[symbolIndex] as number) + volume - (this.#volumeRing[slot] as number);
+    this.#rangeRing[slot] = range;
+    this.#volumeRing[slot] = volume;
+    this.#revealed[symbolIndex] = count + 1;
   }
 
   /** Statistics from the bars revealed so far, i.e. before the bar being matched. */
@@ -347,10 +362,10 @@ class BacktestRun {
     let allowed = fill.quantity;
     let reason = '';
     if (order.side === 'SELL' && !this.#config.allowShort) {
-      const held = Math.max(0, this.#ledger.quantity(order.symbol));
-      if (allowed > held) {
-        allowed = held;
-        reason = `only ${held} held at the fill`;
+      const long = Math.max(0, this.#held[symbolIndex] as number);
+      if (allowed > long) {
+        allowed = long;
+        reason = `only ${long} held at the fill`;
       }
     }
     if (order.side === 'BUY' && !this.#config.allowMargin) {
@@ -375,6 +390,7 @@ class BacktestRun {
       }
     }
     this.#ledger.applyFill(fill, step);
+    this.#held[symbolIndex] = this.#ledger.quantity(order.symbol);
     this.#fills.push(fill);
     return true;
   }
@@ -415,9 +431,8 @@ class BacktestRun {
   #projectedGrossNow(): number {
     if (this.#projectedGrossStep !== this.#step) {
       let gross = 0;
-      const symbols = this.#feed.symbols;
-      for (let i = 0; i < symbols.length; i++) {
-        const quantity = this.#ledger.quantity(symbols[i] as string) + (this.#pendingQuantity[i] as number);
+      for (let i = 0; i < this.#held.length; i++) {
+        const quantity = (this.#held[i] as number) + (this.#pendingQuantity[i] as number);
         if (quantity !== 0) gross += Math.abs(quantity) * (this.#lastClose[i] as number);
       }
       this.#projectedGross = gross;
@@ -449,7 +464,7 @@ class BacktestRun {
     }
     const { maxWeightPerSymbol, maxGrossExposure, allowShort, allowMargin } = this.#config;
     const equity = Math.max(0, this.#equity);
-    const projected = this.#ledger.quantity(request.symbol) + (this.#pendingQuantity[symbolIndex] as number);
+    const projected = (this.#held[symbolIndex] as number) + (this.#pendingQuantity[symbolIndex] as number);
     const maxShares = Math.floor((maxWeightPerSymbol * equity) / reference + SHARE_EPSILON);
     const grossRoom = Math.max(0, maxGrossExposure * equity - this.#projectedGrossNow());
     const grossRoomShares = Math.floor(grossRoom / reference + SHARE_EPSILON);
@@ -526,7 +541,7 @@ class BacktestRun {
       const close = this.#lastClose[index] as number;
       if (Number.isNaN(close)) continue;
       const target = Math.trunc((weight * scale * equity) / close + Math.sign(weight) * SHARE_EPSILON);
-      const delta = target - (this.#ledger.quantity(symbol) + (this.#pendingQuantity[index] as number));
+      const delta = target - ((this.#held[index] as number) + (this.#pendingQuantity[index] as number));
       if (delta === 0) continue;
       const request: OrderRequest = { symbol, side: delta > 0 ? 'BUY' : 'SELL', quantity: Math.abs(delta) };
       if (reason !== undefined) request.reason = reason;

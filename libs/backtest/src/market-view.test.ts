@@ -1,21 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { LookAheadError } from './errors';
+import { BarFeed } from './feed';
 import { MarketView } from './market-view';
+import { barsOf } from './test-support';
 
 describe('MarketView', () => {
   const setup = () => {
-    const { view, writer } = MarketView.create(['AAA', 'BBB'], [3, 3], { timeframe: '1d', adjusted: false });
-    writer.advance(0, '2024-01-01T00:00:00.000Z');
-    writer.reveal(0, '2024-01-01T00:00:00.000Z', 10, 11, 9, 10.5, 100);
-    writer.advance(1, '2024-01-02T00:00:00.000Z');
-    writer.reveal(0, '2024-01-02T00:00:00.000Z', 10.5, 12, 10, 11.5, 200);
-    writer.reveal(1, '2024-01-02T00:00:00.000Z', 50, 51, 49, 50.5, 300);
+    const aaa = barsOf('AAA', [
+      { open: 10, high: 11, low: 9, close: 10.5, volume: 100 },
+      { open: 10.5, high: 12, low: 10, close: 11.5, volume: 200 },
+      { open: 11.5, close: 13 },
+    ]);
+    const bbb = barsOf('BBB', [
+      { open: 50, high: 51, low: 49, close: 50.5, volume: 300 },
+      { open: 50.5, close: 52 },
+    ]).map((bar, i) => ({ ...bar, ts: aaa[i + 1]?.ts as string }));
+    const feed = BarFeed.fromBars({ AAA: aaa, BBB: bbb });
+    const { view, writer } = MarketView.create(feed.symbols, [3, 2], feed.metadata);
+    // Reveal the first two of three steps.
+    for (let step = 0; step < 2; step++) {
+      const [first, last] = [feed.eventStart[step] as number, feed.eventStart[step + 1] as number];
+      writer.revealStep(
+        step,
+        feed.timestamps[step] as string,
+        feed.eventSymbol,
+        feed.eventBar,
+        first,
+        last,
+        feed.series,
+      );
+    }
     return view;
   };
 
   it('serves the bars revealed so far, latest first by `ago`', () => {
     const view = setup();
     expect(view.asOf).toBe('2024-01-02T00:00:00.000Z');
+    expect(view.printedCount).toBe(2);
+    expect([view.printedSymbol(0), view.printedSymbol(1)]).toEqual([0, 1]);
     expect(view.close('AAA')).toBe(11.5);
     expect(view.close(0, 1)).toBe(10.5);
     expect(view.closeAt('AAA', 0)).toBe(10.5);

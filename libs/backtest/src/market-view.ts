@@ -1,6 +1,6 @@
 import type { Bar } from '@ats/contracts';
 import { LookAheadError } from './errors';
-import type { FeedMetadata } from './feed';
+import type { FeedMetadata, SymbolColumns } from './feed';
 
 /** A symbol by its position in `view.symbols` (fast, for hot loops) or by ticker. */
 export type SymbolRef = number | string;
@@ -18,18 +18,20 @@ interface VisibleSeries {
   readonly bars: Bar[];
 }
 
-/** What only the engine holds: the ability to reveal the next bar and move the clock. */
+/** What only the engine holds: the ability to move the clock and reveal the bars of the new step. */
 export interface MarketViewWriter {
-  /** Moves the clock to a new step; bars revealed afterwards belong to it. */
-  advance(step: number, asOf: string): void;
-  reveal(
-    symbolIndex: number,
-    ts: string,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
-    volume: number,
+  /**
+   * Moves the clock to `step` and copies that step's bars into the view: for k in [first, last), bar
+   * `eventBar[k]` of `series[eventSymbol[k]]`. The columns are read during the call only, never kept.
+   */
+  revealStep(
+    step: number,
+    asOf: string,
+    eventSymbol: Int32Array,
+    eventBar: Int32Array,
+    first: number,
+    last: number,
+    series: readonly SymbolColumns[],
   ): void;
 }
 
@@ -45,6 +47,9 @@ export class MarketView {
   readonly #indexBySymbol: Map<string, number>;
   /** Step at which each symbol last printed, to answer "did it trade today". */
   readonly #lastStep: Int32Array;
+  /** Symbols that printed at the current step, in symbol order. */
+  readonly #printed: Int32Array;
+  #printedCount = 0;
   #step = -1;
   #asOf = '';
 
@@ -53,6 +58,7 @@ export class MarketView {
     this.metadata = metadata;
     this.#indexBySymbol = new Map(symbols.map((s, i) => [s, i]));
     this.#lastStep = new Int32Array(symbols.length).fill(-1);
+    this.#printed = new Int32Array(symbols.length);
     this.#series = symbols.map((symbol, i) => {
       const n = capacities[i] as number;
       return {
@@ -77,21 +83,30 @@ export class MarketView {
   ): { view: MarketView; writer: MarketViewWriter } {
     const view = new MarketView(symbols, capacities, metadata);
     const writer: MarketViewWriter = {
-      advance(step, asOf) {
+      revealStep(step, asOf, eventSymbol, eventBar, first, last, series) {
         view.#step = step;
         view.#asOf = asOf;
-      },
-      reveal(symbolIndex, ts, open, high, low, close, volume) {
-        const s = view.#series[symbolIndex] as VisibleSeries;
-        const i = s.count;
-        s.ts.push(ts);
-        s.open[i] = open;
-        s.high[i] = high;
-        s.low[i] = low;
-        s.close[i] = close;
-        s.volume[i] = volume;
-        s.count = i + 1;
-        view.#lastStep[symbolIndex] = view.#step;
+        const visible = view.#series;
+        const printed = view.#printed;
+        const lastStep = view.#lastStep;
+        let count = 0;
+        for (let k = first; k < last; k++) {
+          const symbolIndex = eventSymbol[k] as number;
+          const b = eventBar[k] as number;
+          const from = series[symbolIndex] as SymbolColumns;
+          const to = visible[symbolIndex] as VisibleSeries;
+          const i = to.count;
+          to.ts.push(from.ts[b] as string);
+          to.open[i] = from.open[b] as number;
+          to.high[i] = from.high[b] as number;
+          to.low[i] = from.low[b] as number;
+          to.close[i] = from.close[b] as number;
+          to.volume[i] = from.volume[b] as number;
+          to.count = i + 1;
+          lastStep[symbolIndex] = step;
+          printed[count++] = symbolIndex;
+        }
+        view.#printedCount = count;
       },
     };
     return { view, writer };
@@ -110,6 +125,18 @@ export class MarketView {
     const index = this.#indexBySymbol.get(symbol);
     if (index === undefined) throw new RangeError(`${symbol} is not in this backtest's universe`);
     return index;
+  }
+
+  /** How many symbols printed at the current step (iterate with printedSymbol(k)). */
+  get printedCount(): number {
+    return this.#printedCount;
+  }
+
+  /** Index (into `symbols`) of the k-th symbol that printed at the current step, k < printedCount. */
+  printedSymbol(k: number): number {
+    if (k < 0 || k >= this.#printedCount)
+      throw new RangeError(`only ${this.#printedCount} symbols printed now`);
+    return this.#printed[k] as number;
   }
 
   /** Bars of the symbol known so far. */

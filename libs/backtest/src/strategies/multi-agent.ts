@@ -113,8 +113,9 @@ export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy
       barMs = TIMEFRAME_MS[view.metadata.timeframe];
     },
     onStep(view: MarketView) {
-      for (let i = 0; i < sources.length; i++) {
-        if (view.printedNow(i)) (sources[i] as SnapshotSource).push(view.bar(i));
+      for (let k = 0; k < view.printedCount; k++) {
+        const i = view.printedSymbol(k);
+        (sources[i] as SnapshotSource).push(view.bar(i));
       }
     },
     async decide(ctx: StrategyContext) {

@@ -36,9 +36,9 @@ export function smaCrossover(options: SmaCrossoverOptions = {}): Strategy {
       regime = new Int8Array(view.symbols.length);
     },
     onStep(view: MarketView) {
-      const n = view.symbols.length;
-      for (let i = 0; i < n; i++) {
-        if (!view.printedNow(i)) continue;
+      const printed = view.printedCount;
+      for (let k = 0; k < printed; k++) {
+        const i = view.printedSymbol(k);
         const close = view.close(i);
         (fast[i] as SimpleMovingAverage).update(close);
         (slow[i] as SimpleMovingAverage).update(close);
