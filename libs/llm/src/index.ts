@@ -1,0 +1,52 @@
+export { AnswerSchemaShapeError, answerJsonSchema, checkAnswer, isStrictCompatible } from './answer-schema';
+export type { CachedAnswer, LlmCacheStore } from './cache/cache-store';
+export { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
+export { PrismaLlmCacheStore } from './cache/prisma-cache-store';
+export { type CacheKeyInput, cacheKey, canonicalJson } from './canonical-json';
+export { createLlmClient, type LlmClientDeps, type LlmSettings } from './create-llm-client';
+export {
+  LlmAbortedError,
+  LlmCacheMissError,
+  LlmConfigError,
+  LlmConnectionError,
+  LlmEmptyAnswerError,
+  LlmError,
+  LlmHttpError,
+  LlmSchemaError,
+  LlmTimeoutError,
+} from './errors';
+export { realSleep, Semaphore, type Sleep, TokenBucket } from './limits';
+export { costOf, MODEL_PRICES, type ModelPrice, PRICE_TABLE_DATE, type PricedUsage, priceOf } from './prices';
+export type { AnswerJsonSchema, ChatProvider, ProviderAnswer, ProviderRequest } from './provider';
+export {
+  AnthropicMessagesProvider,
+  type AnthropicMessagesProviderOptions,
+} from './providers/anthropic-messages-provider';
+export {
+  OpenAiChatProvider,
+  type OpenAiChatProviderOptions,
+  type StructuredOutputMode,
+} from './providers/openai-chat-provider';
+export {
+  DEFAULT_RETRY_POLICY,
+  isTransient,
+  type RetryPolicy,
+  retryAfterMs,
+  retryDelayMs,
+} from './retry-policy';
+export {
+  DEFAULT_BURST,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_REQUESTS_PER_MINUTE,
+  StructuredLlmClient,
+  type StructuredLlmClientOptions,
+} from './structured-llm-client';
+export type {
+  LlmCacheMode,
+  LlmClient,
+  LlmProviderKind,
+  LlmRequest,
+  LlmResponse,
+  LlmUsage,
+  LlmUsageTotals,
+} from './types';

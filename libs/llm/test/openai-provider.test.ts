@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createLlmClient,
+  LlmHttpError,
+  LlmSchemaError,
+  LlmTimeoutError,
+  type StructuredLlmClient,
+} from '../src/index';
+import { DecisionBatchSchema, INVALID_ANSWER, SYSTEM, VALID_ANSWER } from './support/decisions';
+import { FakeLlmServer, fixture, openAiCompletion } from './support/fake-llm-server';
+import { llmSettings } from './support/settings';
+
+const FAST_BACKOFF = { baseDelayMs: 10, maxDelayMs: 50 };
+
+describe('OpenAI chat completions through the official SDK against a loopback fake', () => {
+  let fake: FakeLlmServer;
+  beforeEach(async () => {
+    fake = await FakeLlmServer.start({ path: '/v1/chat/completions' });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  function client(overrides: Parameters<typeof llmSettings>[0] = {}, deps = {}): StructuredLlmClient {
+    const built = createLlmClient(llmSettings({ baseUrl: `${fake.origin}/v1`, ...overrides }), {
+      retry: FAST_BACKOFF,
+      random: () => 0.5,
+      ...deps,
+    });
+    if (!built) throw new Error('expected a client');
+    return built;
+  }
+
+  const ask = (llm: StructuredLlmClient, user = 'AAPL: RSI 28, close above SMA200') =>
+    llm.complete({
+      system: SYSTEM,
+      user,
+      schema: DecisionBatchSchema,
+      schemaName: 'technical_decisions',
+      temperature: 0,
+      maxTokens: 500,
+    });
+
+  it('sends a strict json_schema response_format and returns the validated value with tokens and cost', async () => {
+    fake.enqueue(openAiCompletion(JSON.stringify(VALID_ANSWER), { prompt: 1117, completion: 46 }));
+    const llm = client();
+    const answer = await ask(llm);
+
+    expect(answer.value).toEqual(VALID_ANSWER);
+    expect(answer.cached).toBe(false);
+    // gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens.
+    expect(answer.usage.promptTokens).toBe(1117);
+    expect(answer.usage.completionTokens).toBe(46);
+    expect(answer.usage.costUsd).toBeCloseTo((1117 * 0.15 + 46 * 0.6) / 1e6, 12);
+
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer sk-test');
+    expect(fake.body(0)).toMatchObject({
+      model: 'gpt-4o-mini',
+      max_completion_tokens: 500,
+      temperature: 0,
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: 'AAPL: RSI 28, close above SMA200' },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'technical_decisions',
+          strict: true,
+          schema: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { decisions: { type: 'array' } },
+          },
+        },
+      },
+    });
+
+    expect(llm.usage()).toMatchObject({ calls: 1, requests: 1, retries: 0, failures: 0, promptTokens: 1117 });
+  });
+
+  it('retries a 429 after the Retry-After: 1 second it asks for, then succeeds', async () => {
+    fake.enqueue(
+      { status: 429, headers: { 'retry-after': '1' }, body: fixture('openai-error-429.json') },
+      openAiCompletion(JSON.stringify(VALID_ANSWER)),
+    );
+    const llm = client();
+    const answer = await ask(llm);
+
+    expect(answer.value).toEqual(VALID_ANSWER);
+    expect(fake.requests).toHaveLength(2);
+    const waitedMs = (fake.requests[1]?.receivedAtMs ?? 0) - (fake.requests[0]?.receivedAtMs ?? 0);
+    expect(waitedMs).toBeGreaterThanOrEqual(950);
+    expect(waitedMs).toBeLessThan(1_800);
+    expect(llm.usage()).toMatchObject({ requests: 2, retries: 1, failures: 0 });
+  });
+
+  it('retries 500s with backoff and gives up after 1 + LLM__RETRY_ATTEMPTS attempts', async () => {
+    const serverError = { status: 500, body: fixture('openai-error-500.json') };
+    fake.enqueue(serverError, serverError, serverError);
+    const llm = client({ retryAttempts: 2 });
+    const failure = await ask(llm).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(LlmHttpError);
+    expect((failure as LlmHttpError).status).toBe(500);
+    expect((failure as LlmHttpError).errorType).toBe('server_error');
+    expect(fake.requests).toHaveLength(3);
+    expect(llm.usage()).toMatchObject({ calls: 1, requests: 3, retries: 2, failures: 1 });
+  });
+
+  it('does not retry a 400: the request itself is wrong', async () => {
+    fake.enqueue({ status: 400, body: fixture('openai-error-400-bad-request.json') });
+    const failure = await ask(client()).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(LlmHttpError);
+    expect((failure as LlmHttpError).errorType).toBe('invalid_request_error');
+    expect((failure as LlmHttpError).retryable).toBe(false);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('fails with LlmTimeoutError after the configured time when the provider is slow', async () => {
+    fake.enqueue({ ...openAiCompletion(JSON.stringify(VALID_ANSWER)), delayMs: 3_000 });
+    const llm = client({ timeoutMs: 300, retryAttempts: 0 });
+    const started = Date.now();
+    const failure = await ask(llm).catch((error: unknown) => error);
+    const elapsed = Date.now() - started;
+
+    expect(failure).toBeInstanceOf(LlmTimeoutError);
+    expect((failure as LlmTimeoutError).timeoutMs).toBe(300);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('retries a timed-out attempt and succeeds on the next one', async () => {
+    fake.enqueue(
+      { ...openAiCompletion(JSON.stringify(VALID_ANSWER)), delayMs: 2_000 },
+      openAiCompletion(JSON.stringify(VALID_ANSWER)),
+    );
+    const llm = client({ timeoutMs: 250, retryAttempts: 1 });
+    const answer = await ask(llm);
+
+    expect(answer.value).toEqual(VALID_ANSWER);
+    expect(llm.usage()).toMatchObject({ requests: 2, retries: 1, failures: 0 });
+  });
+
+  it('repairs an answer that fails the schema with exactly one request carrying the validation error', async () => {
+    fake.enqueue(
+      openAiCompletion(JSON.stringify(INVALID_ANSWER), { prompt: 1000, completion: 40 }),
+      openAiCompletion(JSON.stringify(VALID_ANSWER), { prompt: 1100, completion: 45 }),
+    );
+    const llm = client();
+    const answer = await ask(llm);
+
+    expect(answer.value).toEqual(VALID_ANSWER);
+    expect(fake.requests).toHaveLength(2);
+    const repair = fake.messages(1);
+    expect(repair).toHaveLength(4);
+    expect(repair[2]).toEqual({ role: 'assistant', content: JSON.stringify(INVALID_ANSWER) });
+    expect(repair[3]?.role).toBe('user');
+    expect(repair[3]?.content).toContain('decisions[0].signal');
+    expect(repair[3]?.content).toContain('decisions[0].confidence');
+    // Both answers were billed.
+    expect(answer.usage.promptTokens).toBe(2100);
+    expect(answer.usage.completionTokens).toBe(85);
+    expect(llm.usage()).toMatchObject({ requests: 2, schemaRepairs: 1, retries: 0 });
+  });
+
+  it('repairs content that is not JSON at all', async () => {
+    fake.enqueue(
+      openAiCompletion('Sure! Here is my analysis: BUY AAPL'),
+      openAiCompletion(JSON.stringify(VALID_ANSWER)),
+    );
+    const answer = await ask(client());
+    expect(answer.value).toEqual(VALID_ANSWER);
+    expect(fake.messages(1)[3]?.content).toContain('not valid JSON');
+  });
+
+  it('fails with LlmSchemaError carrying the issues when the repaired answer is still invalid', async () => {
+    fake.enqueue(
+      openAiCompletion(JSON.stringify(INVALID_ANSWER)),
+      openAiCompletion(JSON.stringify(INVALID_ANSWER)),
+    );
+    const llm = client();
+    const failure = await ask(llm).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(LlmSchemaError);
+    const schemaError = failure as LlmSchemaError;
+    expect(schemaError.schemaName).toBe('technical_decisions');
+    expect(schemaError.issues.map((issue) => issue.path.join('.'))).toEqual(
+      expect.arrayContaining(['decisions.0.signal', 'decisions.0.confidence']),
+    );
+    expect(fake.requests).toHaveLength(2);
+    expect(llm.usage()).toMatchObject({ calls: 1, requests: 2, schemaRepairs: 1, failures: 1 });
+  });
+
+  it('keeps at most maxConcurrency requests in flight at the provider', async () => {
+    fake = await restartWith(fake, () => ({
+      ...openAiCompletion(JSON.stringify(VALID_ANSWER)),
+      delayMs: 80,
+    }));
+    const llm = client({}, { maxConcurrency: 3, requestsPerMinute: 6_000, burst: 100 });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(llm, `question ${i}`)));
+
+    expect(answers).toHaveLength(10);
+    expect(fake.requests).toHaveLength(10);
+    expect(fake.maxInFlight).toBe(3);
+  });
+
+  it('counts cost 0 and flags the usage unpriced for a model missing from the price table', async () => {
+    fake.enqueue(openAiCompletion(JSON.stringify(VALID_ANSWER), { prompt: 500, completion: 20 }));
+    const llm = client({ model: 'my-finetune-v3' });
+    const answer = await ask(llm);
+
+    expect(answer.usage).toEqual({ promptTokens: 500, completionTokens: 20, costUsd: 0, unpriced: true });
+    expect(llm.usage()).toMatchObject({ unpricedResponses: 1, costUsd: 0, promptTokens: 500 });
+  });
+});
+
+async function restartWith(
+  previous: FakeLlmServer,
+  respond: () => ReturnType<typeof openAiCompletion>,
+): Promise<FakeLlmServer> {
+  await previous.close();
+  return FakeLlmServer.start({ path: '/v1/chat/completions', respond });
+}
