@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN     "reason" TEXT,
+ADD COLUMN     "time_in_force" TEXT NOT NULL DEFAULT 'DAY';
