@@ -134,6 +134,8 @@ export interface Bus {
   ): Promise<StoredMessage<MessageOf<M>>[]>;
 
   stats(): BusStats;
+  /** Round trip to the broker in ms, for health checks; rejects when it cannot be reached. */
+  ping(): Promise<number>;
   /** Lets in-flight handlers finish, flushes, and disconnects. */
   close(): Promise<void>;
 }

@@ -68,5 +68,7 @@ export interface Transport {
 
   /** Makes sure everything published so far reached the server (before acking/terming based on it). */
   flush(): Promise<void>;
+  /** Round trip to the server in ms (health checks); rejects when the server cannot be reached. */
+  ping(): Promise<number>;
   close(): Promise<void>;
 }

@@ -359,6 +359,11 @@ export class TypedBus implements Bus {
     return this.#stats.snapshot();
   }
 
+  async ping(): Promise<number> {
+    this.#assertOpen();
+    return this.transport.ping();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

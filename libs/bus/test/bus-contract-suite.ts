@@ -29,6 +29,15 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
       await h?.teardown();
     });
 
+    it('answers a ping with a round-trip time, and rejects it once closed', async () => {
+      const probe = await h.createBus('ping-probe');
+      const rtt = await probe.ping();
+      expect(rtt).toBeGreaterThanOrEqual(0);
+      expect(rtt).toBeLessThan(1_000);
+      await probe.close();
+      await expect(probe.ping()).rejects.toBeInstanceOf(Error);
+    });
+
     describe('publish / subscribe', () => {
       it('delivers a validated message with the header convention', async () => {
         const subject = `${h.prefix}.md.bar.1d.AAPL`;

@@ -68,6 +68,10 @@ export class InProcessTransport implements Transport {
 
   async flush(): Promise<void> {}
 
+  async ping(): Promise<number> {
+    return 0;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#open].map((subscription) => subscription.close()));
   }

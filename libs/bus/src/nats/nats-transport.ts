@@ -208,6 +208,10 @@ export class NatsTransport implements Transport {
     await this.connection.flush();
   }
 
+  async ping(): Promise<number> {
+    return this.connection.rtt();
+  }
+
   async close(): Promise<void> {
     if (!this.connection.isClosed() && !this.connection.isDraining()) await this.connection.drain();
     await this.connection.closed();
