@@ -4,7 +4,7 @@ import { arbBars } from '../../test/support/arbitraries';
 import { barsFromCloses, loadAaplBars } from '../../test/support/fixtures';
 import { refSma } from '../../test/support/reference';
 import type { OhlcvBar } from '../bar';
-import { detectMaCrossovers } from './ma-crossover';
+import { CROSS_TOUCH_TOLERANCE, detectMaCrossovers } from './ma-crossover';
 
 /** Crosses from the definition: the sign of fast − slow flips against its last non-zero value. */
 function bruteForce(bars: readonly OhlcvBar[], fast: number, slow: number) {
@@ -14,7 +14,8 @@ function bruteForce(bars: readonly OhlcvBar[], fast: number, slow: number) {
   const crosses: { kind: string; barIndex: number }[] = [];
   let last = 0;
   for (let i = 0; i < closes.length; i++) {
-    const sign = Math.sign(f[i]! - s[i]!);
+    const gap = f[i]! - s[i]!;
+    const sign = Math.abs(gap) <= CROSS_TOUCH_TOLERANCE * Math.abs(s[i]!) ? 0 : Math.sign(gap);
     if (Number.isNaN(sign) || sign === 0) continue;
     if (last !== 0 && sign !== last) crosses.push({ kind: sign > 0 ? 'golden' : 'death', barIndex: i });
     last = sign;
@@ -54,6 +55,14 @@ describe('MaCrossover', () => {
     const found = detectMaCrossovers(aapl);
     expect(found.map((e) => ({ kind: e.kind, barIndex: e.barIndex }))).toEqual(bruteForce(aapl, 50, 200));
     expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('sees no cross while prices are flat (rounding noise is not a cross)', () => {
+    // A fall into a flat 1.1: once both windows hold only 1.1 (bar 10 on) the rolling sums leave SMA3 and SMA7 a few
+    // ulps apart, which without the touch tolerance read as a golden cross at bar 12.
+    const closes = [200.3, 200.3 * 1.01, 200.3, 200.3 * 1.02, ...new Array(30).fill(1.1)];
+    const events = detectMaCrossovers(barsFromCloses(closes), { fast: 3, slow: 7 });
+    expect(events.filter((e) => e.barIndex >= 10)).toEqual([]);
   });
 
   it('can use EMAs', () => {

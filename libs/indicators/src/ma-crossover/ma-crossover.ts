@@ -7,6 +7,9 @@ import { InvalidIndicatorParameterError, type StreamingIndicator } from '../stre
 export const DEFAULT_CROSS_FAST = 50;
 export const DEFAULT_CROSS_SLOW = 200;
 
+/** Averages within this relative distance are touching, not crossed: below it the sign is rounding noise. */
+export const CROSS_TOUCH_TOLERANCE = 1e-12;
+
 export interface MaCrossoverOptions {
   readonly fast?: number;
   readonly slow?: number;
@@ -24,7 +27,7 @@ export interface MaCrossEvent {
 
 /**
  * Moving-average crossover: a cross is reported on the bar where fast − slow takes the opposite sign of its last
- * non-zero value (touching without crossing is no cross). The first bar with both averages never reports a cross.
+ * non-zero value (touching without crossing is no cross; a gap within 1e-12 of the slow MA counts as touching). The first bar with both averages never reports a cross.
  * `update` returns the event of this bar, if any; `getResult` the last event seen.
  */
 export class MaCrossover implements StreamingIndicator<OhlcvBar, MaCrossEvent> {
@@ -63,7 +66,8 @@ export class MaCrossover implements StreamingIndicator<OhlcvBar, MaCrossEvent> {
   }
 
   #observe(fast: number, slow: number, ts: string): MaCrossEvent | undefined {
-    const sign = Math.sign(fast - slow);
+    const gap = fast - slow;
+    const sign = Math.abs(gap) <= CROSS_TOUCH_TOLERANCE * Math.abs(slow) ? 0 : Math.sign(gap);
     if (sign === 0) return undefined;
     const previous = this.#lastSign;
     this.#lastSign = sign;
