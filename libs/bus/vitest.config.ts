@@ -1,3 +1,3 @@
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default projectTestConfig({ testTimeout: 30_000 });
+export default projectTestConfig({ needsServices: true, testTimeout: 30_000 });
