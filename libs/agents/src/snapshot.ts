@@ -154,6 +154,7 @@ export class SymbolFeed {
   readonly #set = createIndicatorSet();
   #bars: Bar[] = [];
   readonly #lookback: number;
+  #closeTime = '';
 
   constructor(
     readonly symbol: TickerSymbol,
@@ -169,6 +170,7 @@ export class SymbolFeed {
     }
     this.#set.update(bar);
     this.#bars.push(bar);
+    this.#closeTime = barCloseTime(bar);
     // Trim in chunks so push stays O(1) amortised.
     if (this.#bars.length >= 2 * this.#lookback)
       this.#bars = this.#bars.slice(this.#bars.length - this.#lookback);
@@ -179,7 +181,11 @@ export class SymbolFeed {
   }
 
   snapshot(options: Omit<BuildSnapshotOptions, 'lookback'> = {}): MarketSnapshot {
-    return buildSnapshot(this.symbol, this.#bars, this.#set, { ...options, lookback: this.#lookback });
+    return buildSnapshot(this.symbol, this.#bars, this.#set, {
+      ...options,
+      asOf: options.asOf ?? this.#closeTime,
+      lookback: this.#lookback,
+    });
   }
 }
 

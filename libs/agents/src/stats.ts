@@ -24,7 +24,7 @@ export function sampleStdev(xs: ArrayLike<number>): number {
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
+  const sorted = Float64Array.from(xs).sort(); // typed-array sort is numeric and much faster than a comparator
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)

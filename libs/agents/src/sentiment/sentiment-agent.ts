@@ -57,10 +57,11 @@ export class SentimentAgent implements SignalAgent {
     const { ctx } = request;
     const wanted = request.symbols ? new Set(request.symbols) : undefined;
     const mood = marketMood(ctx.snapshots);
+    const moodText = describeMood(mood);
     const out: AgentDecision[] = [];
     for (const snapshot of ctx.snapshots) {
       if (wanted && !wanted.has(snapshot.symbol)) continue;
-      out.push(this.#decideOne(ctx, snapshot, mood));
+      out.push(this.#decideOne(ctx, snapshot, mood, moodText));
     }
     return out;
   }
@@ -79,10 +80,14 @@ export class SentimentAgent implements SignalAgent {
     });
   }
 
-  #decideOne(ctx: DecisionContext, snapshot: MarketSnapshot, mood: MarketMood): AgentDecision {
+  #decideOne(
+    ctx: DecisionContext,
+    snapshot: MarketSnapshot,
+    mood: MarketMood,
+    moodText: string,
+  ): AgentDecision {
     const news = recentNews(ctx, snapshot);
     const flows = { insiderFlow: 'unavailable', institutionalFlow: 'unavailable' } as const;
-    const moodText = `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
     const base = {
       agent: 'sentiment' as const,
       symbol: snapshot.symbol,
@@ -143,6 +148,10 @@ export class SentimentAgent implements SignalAgent {
       },
     };
   }
+}
+
+function describeMood(mood: MarketMood): string {
+  return `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
 }
 
 /** The symbol's news published at or before asOf and within NEWS_MAX_AGE_DAYS, scored and time-decayed. */
