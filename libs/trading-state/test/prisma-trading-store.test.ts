@@ -1,0 +1,201 @@
+import type { Fill, Order } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { InvalidFillError } from '@ats/execution';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bookFromFills,
+  ConflictingOrderError,
+  PrismaTradingStore,
+  reconcileBooks,
+  StateConflictError,
+} from '../src/index';
+
+let prisma: PrismaClient;
+let other: PrismaClient;
+
+beforeAll(() => {
+  const { databaseUrl } = testServices();
+  prisma = createPrismaClient(databaseUrl);
+  other = createPrismaClient(databaseUrl);
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await other?.$disconnect();
+});
+
+const T0 = '2023-01-04T00:00:00.000Z';
+const order = (
+  runId: string,
+  id: string,
+  side: 'BUY' | 'SELL',
+  quantity: number,
+  symbol = 'AAPL',
+): Order => ({
+  clientOrderId: `${runId}:${id}`,
+  symbol,
+  side,
+  type: 'MARKET',
+  quantity,
+  timeInForce: 'DAY',
+  submittedAt: T0,
+  runId,
+  correlationId: `${runId}:c1`,
+});
+const fillOf = (o: Order, price: number, day = 4): Fill => ({
+  fillId: `${o.clientOrderId}@${day}`,
+  clientOrderId: o.clientOrderId,
+  symbol: o.symbol,
+  side: o.side,
+  quantity: o.quantity,
+  price,
+  commission: 1,
+  slippage: 0.05 * o.quantity,
+  filledAt: new Date(Date.UTC(2023, 0, day)).toISOString(),
+});
+
+async function newRun(store: PrismaTradingStore, initialCash = 100_000) {
+  const runId = uniqueName('state');
+  await store.openRun({
+    runId,
+    kind: 'paper',
+    initialCash,
+    config: { symbols: ['AAPL'] },
+    startedAt: new Date(T0),
+  });
+  return runId;
+}
+
+describe('PrismaTradingStore', () => {
+  it('opens a run once and resumes it with its config and initial cash', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store, 50_000);
+    const again = await store.openRun({
+      runId,
+      kind: 'paper',
+      initialCash: 1,
+      config: {},
+      startedAt: new Date(),
+    });
+    expect(again.resumed).toBe(true);
+    expect(again.run.initialCash).toBe(50_000);
+    expect(again.run.config).toMatchObject({ symbols: ['AAPL'] });
+    const state = await store.loadState(runId);
+    expect(state).toMatchObject({ cash: 50_000, version: 0, positions: [], openOrders: [] });
+  });
+
+  it('records an order once per clientOrderId and refuses a reused id with other terms', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store);
+    const o = order(runId, 'o1', 'BUY', 10);
+    expect(await store.recordOrder(o)).toEqual({ duplicate: false, status: 'NEW' });
+    expect(await store.recordOrder(o)).toEqual({ duplicate: true, status: 'NEW' });
+    await expect(store.recordOrder({ ...o, quantity: 11 })).rejects.toBeInstanceOf(ConflictingOrderError);
+    const state = await store.loadState(runId);
+    expect(state.openOrders.map((s) => s.order)).toEqual([o]);
+  });
+
+  it('books a fill with cash, position and order status in one step, and a repeated fill not at all', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store);
+    const buy = order(runId, 'b1', 'BUY', 10);
+    await store.recordOrder(buy);
+    const first = await store.recordFill(fillOf(buy, 100));
+    expect(first).toEqual({
+      duplicate: false,
+      cash: 100_000 - 1000 - 1,
+      position: { symbol: 'AAPL', quantity: 10, averagePrice: 100, realizedPnl: 0 },
+    });
+    expect((await store.recordFill(fillOf(buy, 100))).duplicate).toBe(true);
+    const sell = order(runId, 's1', 'SELL', 4);
+    await store.recordOrder(sell);
+    await store.recordFill(fillOf(sell, 110, 5));
+    const state = await store.loadState(runId);
+    expect(state.version).toBe(2);
+    expect(state.openOrders).toEqual([]);
+    expect(state.cash).toBe(100_000 - 1001 + 440 - 1);
+    expect(state.positions).toEqual([
+      { symbol: 'AAPL', quantity: 6, averagePrice: 100, realizedPnl: 40 - 0.4 - 1 },
+    ]);
+    const fills = await store.fills(runId);
+    expect(fills.map((f) => f.fillId)).toEqual([fillOf(buy, 100).fillId, fillOf(sell, 110, 5).fillId]);
+    expect(fills[0]?.slippage).toBeCloseTo(0.5, 12);
+    expect(reconcileBooks(bookFromFills(100_000, fills), state)).toEqual([]);
+  });
+
+  it('rejects an oversell and leaves cash, position and the order untouched', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store);
+    const sell = order(runId, 's1', 'SELL', 3);
+    await store.recordOrder(sell);
+    await expect(store.recordFill(fillOf(sell, 100))).rejects.toBeInstanceOf(InvalidFillError);
+    const state = await store.loadState(runId);
+    expect(state).toMatchObject({ cash: 100_000, version: 0, positions: [] });
+    expect(await store.closeOrder(sell.clientOrderId, 'REJECTED', 'no shares to sell')).toBe(true);
+    expect(await store.closeOrder(sell.clientOrderId, 'CANCELLED', 'late')).toBe(false);
+  });
+
+  it('keeps every fill when two writers with their own caches book the same run concurrently', async () => {
+    const a = new PrismaTradingStore(prisma, { maxAttempts: 50 });
+    const b = new PrismaTradingStore(other, { maxAttempts: 50 });
+    const runId = await newRun(a);
+    const orders = Array.from({ length: 16 }, (_, i) =>
+      order(runId, `p${i}`, 'BUY', 1 + i, i % 2 === 0 ? 'AAPL' : 'MSFT'),
+    );
+    for (const o of orders) await a.recordOrder(o);
+    await Promise.all(orders.map((o, i) => (i % 2 === 0 ? a : b).recordFill(fillOf(o, 50 + i))));
+    const state = await a.loadState(runId);
+    expect(state.version).toBe(16);
+    const fills = await a.fills(runId);
+    expect(fills).toHaveLength(16);
+    expect(reconcileBooks(bookFromFills(100_000, fills), state)).toEqual([]);
+  });
+
+  it('retries a write that lost its race, and fails typed when the retries run out', async () => {
+    for (const maxAttempts of [2, 1]) {
+      const store = new PrismaTradingStore(prisma, { maxAttempts });
+      const runId = await newRun(store);
+      const buy = order(runId, 'b1', 'BUY', 10);
+      await store.recordOrder(buy);
+      // A foreign writer bumps the version and holds the row until our read has happened.
+      let booking: Promise<unknown> | undefined;
+      await other.$transaction(async (tx) => {
+        await tx.$executeRaw`UPDATE portfolios SET version = version + 1 WHERE run_id = ${runId}`;
+        booking = store.recordFill(fillOf(buy, 100)).catch((error: unknown) => error);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      const outcome = await booking;
+      const state = await store.loadState(runId);
+      if (maxAttempts === 2) {
+        expect(outcome).toMatchObject({ duplicate: false, cash: 100_000 - 1001 });
+        expect(state.version).toBe(2);
+      } else {
+        expect(outcome).toBeInstanceOf(StateConflictError);
+        expect(state).toMatchObject({ cash: 100_000, version: 1, positions: [] });
+        expect(state.openOrders).toHaveLength(1);
+      }
+    }
+  });
+
+  it('stores one snapshot and one set of decisions per cycle', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store);
+    const state = { asOf: T0, cash: 100_000, equity: 100_000, positions: [] };
+    expect(await store.saveSnapshot({ runId, correlationId: 'c1', state })).toBe(true);
+    expect(await store.saveSnapshot({ runId, correlationId: 'c1', state })).toBe(false);
+    const decision = {
+      agent: 'technical' as const,
+      symbol: 'AAPL',
+      signal: 'BUY' as const,
+      confidence: 0.6,
+      reasoning: 'RSI up',
+      supportingData: {},
+      ts: T0,
+      correlationId: 'c1',
+    };
+    await store.saveDecisions(runId, 'c1', [decision]);
+    await store.saveDecisions(runId, 'c1', [decision]);
+    expect(await prisma.decision.count({ where: { runId, correlationId: 'c1' } })).toBe(1);
+    expect((await store.loadState(runId)).lastSnapshot).toMatchObject({ correlationId: 'c1', takenAt: T0 });
+  });
+});
