@@ -76,7 +76,7 @@ export function buildTechnicalSnapshot(set: IndicatorSet): TechnicalSnapshot {
   const ema: Record<string, number | null> = {};
   for (const [period, indicator] of set.ema) ema[period] = indicator.getResult() ?? null;
   const volumeSma = set.volumeSma.getResult();
-  const profile = set.volumeProfile.getResult();
+  const profile = set.volumeProfile.getSummary();
   const levels = set.supportResistance.getResult();
   const structure = set.trendStructure.getResult();
 

@@ -20,8 +20,7 @@ export interface PriceBucket {
   readonly volume: number;
 }
 
-export interface VolumeProfileValue {
-  readonly buckets: readonly PriceBucket[];
+export interface VolumeProfileSummary {
   /** Mid price of the bucket with the most volume (lowest such bucket on a tie). */
   readonly pointOfControl: number;
   /** Upper edge of the value area. */
@@ -31,11 +30,15 @@ export interface VolumeProfileValue {
   readonly totalVolume: number;
 }
 
+export interface VolumeProfileValue extends VolumeProfileSummary {
+  readonly buckets: readonly PriceBucket[];
+}
+
 /**
  * Volume profile over the last n bars: each bar's volume is spread uniformly over its high–low range into equal price
  * buckets (a bar with high = low drops it all in one bucket). Point of control = fullest bucket; value area = grown
  * from it one bucket at a time toward the fuller neighbour until it holds 70% of the volume (CBOT market profile).
- * Computed on read from the window (O(window × buckets)), cached until the next bar.
+ * Computed on read from the window (O(window × buckets)), cached until the next bar; `getSummary` skips the bucket list.
  */
 export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfileValue> {
   readonly window: number;
@@ -44,10 +47,15 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
   readonly #highs: Float64Array;
   readonly #lows: Float64Array;
   readonly #volumes: Float64Array;
+  readonly #bucketVolumes: Float64Array;
   #count = 0;
   #next = 0;
+  #min = 0;
+  #max = 0;
+  #width = 0;
+  #bucketsUsed = 0;
+  #summary: VolumeProfileSummary | undefined;
   #cached: VolumeProfileValue | undefined;
-  #dirty = false;
 
   constructor({
     window = DEFAULT_VOLUME_PROFILE_WINDOW,
@@ -65,6 +73,7 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
     this.#highs = new Float64Array(window);
     this.#lows = new Float64Array(window);
     this.#volumes = new Float64Array(window);
+    this.#bucketVolumes = new Float64Array(buckets);
   }
 
   update(bar: OhlcvBar): VolumeProfileValue | undefined {
@@ -72,22 +81,38 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
     return this.getResult();
   }
 
-  /** Marks the window changed without building the profile; the profile is built on the next `getResult`. */
+  /** Adds a bar to the window without building the profile; it is built on the next read. */
   push(bar: OhlcvBar): void {
     this.#highs[this.#next] = bar.high;
     this.#lows[this.#next] = bar.low;
     this.#volumes[this.#next] = bar.volume;
     this.#next = (this.#next + 1) % this.window;
     if (this.#count < this.window) this.#count++;
-    this.#dirty = true;
+    this.#summary = undefined;
     this.#cached = undefined;
   }
 
-  getResult(): VolumeProfileValue | undefined {
+  /** Point of control, value area and total volume without the bucket list (what a snapshot needs, cheaper). */
+  getSummary(): VolumeProfileSummary | undefined {
     if (!this.isStable) return undefined;
-    if (this.#dirty) {
-      this.#cached = this.#build();
-      this.#dirty = false;
+    this.#summary ??= this.#compute();
+    return this.#summary;
+  }
+
+  getResult(): VolumeProfileValue | undefined {
+    const summary = this.getSummary();
+    if (summary === undefined) return undefined;
+    if (this.#cached === undefined) {
+      const buckets: PriceBucket[] = [];
+      const count = this.#bucketsUsed;
+      for (let b = 0; b < count; b++) {
+        buckets.push({
+          low: this.#min + b * this.#width,
+          high: b === count - 1 ? this.#max : this.#min + (b + 1) * this.#width,
+          volume: this.#bucketVolumes[b] as number,
+        });
+      }
+      this.#cached = { ...summary, buckets };
     }
     return this.#cached;
   }
@@ -96,7 +121,8 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
     return this.#count === this.window;
   }
 
-  #build(): VolumeProfileValue {
+  /** Fills the bucket volumes of the current (full) window and derives POC and value area. */
+  #compute(): VolumeProfileSummary {
     const n = this.#count;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
@@ -106,9 +132,8 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
     }
     const bucketCount = max > min ? this.bucketCount : 1;
     const width = max > min ? (max - min) / bucketCount : 0;
-    const volumes = new Float64Array(bucketCount);
-    const bucketOf = (price: number) =>
-      width === 0 ? 0 : Math.min(bucketCount - 1, Math.floor((price - min) / width));
+    const volumes = this.#bucketVolumes;
+    volumes.fill(0);
     let total = 0;
     // Oldest bar first, so the sums (and their rounding) depend only on the window, not on where the ring starts.
     for (let i = 0; i < n; i++) {
@@ -117,8 +142,8 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
       const low = this.#lows[slot] as number;
       const volume = this.#volumes[slot] as number;
       total += volume;
-      const first = bucketOf(low);
-      const last = bucketOf(high);
+      const first = width === 0 ? 0 : Math.min(bucketCount - 1, Math.floor((low - min) / width));
+      const last = width === 0 ? 0 : Math.min(bucketCount - 1, Math.floor((high - min) / width));
       if (first === last || high === low) {
         volumes[first] = (volumes[first] as number) + volume;
         continue;
@@ -143,20 +168,16 @@ export class VolumeProfile implements StreamingIndicator<OhlcvBar, VolumeProfile
       else inArea += volumes[--lowIndex] as number;
     }
 
-    const buckets: PriceBucket[] = [];
-    for (let b = 0; b < bucketCount; b++) {
-      buckets.push({
-        low: min + b * width,
-        high: b === bucketCount - 1 ? max : min + (b + 1) * width,
-        volume: volumes[b] as number,
-      });
-    }
-    const pocBucket = buckets[poc] as PriceBucket;
+    this.#min = min;
+    this.#max = max;
+    this.#width = width;
+    this.#bucketsUsed = bucketCount;
+    const bucketLow = (b: number) => min + b * width;
+    const bucketHigh = (b: number) => (b === bucketCount - 1 ? max : min + (b + 1) * width);
     return {
-      buckets,
-      pointOfControl: (pocBucket.low + pocBucket.high) / 2,
-      valueAreaHigh: (buckets[highIndex] as PriceBucket).high,
-      valueAreaLow: (buckets[lowIndex] as PriceBucket).low,
+      pointOfControl: (bucketLow(poc) + bucketHigh(poc)) / 2,
+      valueAreaHigh: bucketHigh(highIndex),
+      valueAreaLow: bucketLow(lowIndex),
       totalVolume: total,
     };
   }
