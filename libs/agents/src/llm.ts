@@ -16,9 +16,8 @@ export interface LlmRequest<T> {
   readonly schemaName: string;
   readonly temperature: number;
   readonly maxTokens: number;
+  /** The agent's configured model; the client may map or override it. */
   readonly model?: string;
-  /** Aborted when the agent's timeout expires. */
-  readonly signal?: AbortSignal;
 }
 
 export interface LlmResponse<T> {
