@@ -29,6 +29,12 @@ describe('VolumeProfile', () => {
     expect(value.valueAreaLow).toBe(11);
     expect(value.valueAreaHigh).toBe(12);
     expect(value.totalVolume).toBe(450);
+    expect(profile.getSummary()).toEqual({
+      pointOfControl: 11.25,
+      valueAreaHigh: 12,
+      valueAreaLow: 11,
+      totalVolume: 450,
+    });
   });
 
   it('puts everything in one bucket when the window never moved', () => {
