@@ -9,7 +9,7 @@ import {
 } from '@ats/execution';
 import { type BacktestConfig, commissionModelOf, resolveConfig, slippageModelOf } from './config';
 import { InvalidBacktestConfigError } from './errors';
-import type { BarFeed, SymbolColumns } from './feed';
+import { type BarFeed, OHLCV_FIELDS, type SymbolColumns } from './feed';
 import { MarketView, type MarketViewWriter } from './market-view';
 import { RebalanceSchedule } from './rebalance';
 import {
@@ -191,7 +191,7 @@ class BacktestRun {
       if (this.#pending.length > 0) this.#matchPending(step, first, last);
       this.#step = step;
       this.#asOf = ts;
-      this.#writer.revealStep(step, ts, feed.eventSymbol, feed.eventBar, first, last, feed.series);
+      this.#writer.revealStep(step, ts, feed.eventSymbol, feed.eventOhlcv, first, last);
       this.#afterReveal(first, last);
       // Intraday feeds count a symbol once per calendar day; daily bars are one symbol-day each.
       if (feed.metadata.timeframe === '1d') symbolDays += last - first;
@@ -262,7 +262,7 @@ class BacktestRun {
 
   /** Marks, benchmark and slippage statistics for the bars just revealed. */
   #afterReveal(first: number, last: number): void {
-    const { eventSymbol, eventBar, series } = this.#feed;
+    const { eventSymbol, eventBar, eventOhlcv, series } = this.#feed;
     const lastClose = this.#lastClose;
     const units = this.#benchmarkUnits;
     const benchmarkSymbol = this.#benchmarkSymbol;
@@ -271,7 +271,7 @@ class BacktestRun {
     for (let e = first; e < last; e++) {
       const symbolIndex = eventSymbol[e] as number;
       const barIndex = eventBar[e] as number;
-      const close = (series[symbolIndex] as SymbolColumns).close[barIndex] as number;
+      const close = eventOhlcv[e * OHLCV_FIELDS + 3] as number;
       const previous = lastClose[symbolIndex] as number;
       lastClose[symbolIndex] = close;
       // Benchmark: each allocation bought at the symbol's first close, held without costs.

@@ -24,10 +24,9 @@ describe('MarketView', () => {
         step,
         feed.timestamps[step] as string,
         feed.eventSymbol,
-        feed.eventBar,
+        feed.eventOhlcv,
         first,
         last,
-        feed.series,
       );
     }
     return view;

@@ -1,18 +1,16 @@
 import type { Bar } from '@ats/contracts';
 import { LookAheadError } from './errors';
-import type { FeedMetadata, SymbolColumns } from './feed';
+import { type FeedMetadata, OHLCV_FIELDS } from './feed';
 
 /** A symbol by its position in `view.symbols` (fast, for hot loops) or by ticker. */
 export type SymbolRef = number | string;
 
 interface VisibleSeries {
   readonly symbol: string;
-  readonly ts: string[];
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+  /** Step of each bar on the merged timeline (its timestamp is timeline[step]). */
+  readonly step: Int32Array;
+  /** Interleaved OHLCV: bar i's open at [5i], high [5i+1], low [5i+2], close [5i+3], volume [5i+4]. */
+  readonly ohlcv: Float64Array;
   count: number;
   /** Contract Bar objects built on first request, reused by later `history` calls. */
   readonly bars: Bar[];
@@ -21,17 +19,16 @@ interface VisibleSeries {
 /** What only the engine holds: the ability to move the clock and reveal the bars of the new step. */
 export interface MarketViewWriter {
   /**
-   * Moves the clock to `step` and copies that step's bars into the view: for k in [first, last), bar
-   * `eventBar[k]` of `series[eventSymbol[k]]`. The columns are read during the call only, never kept.
+   * Moves the clock to `step` and copies that step's bars into the view: for k in [first, last), the bar of
+   * symbol `eventSymbol[k]` with OHLCV at `eventOhlcv[5k .. 5k+4]`. The arrays are read during the call only.
    */
   revealStep(
     step: number,
     asOf: string,
     eventSymbol: Int32Array,
-    eventBar: Int32Array,
+    eventOhlcv: Float64Array,
     first: number,
     last: number,
-    series: readonly SymbolColumns[],
   ): void;
 }
 
@@ -50,6 +47,8 @@ export class MarketView {
   /** Symbols that printed at the current step, in symbol order. */
   readonly #printed: Int32Array;
   #printedCount = 0;
+  /** Timestamps of the steps revealed so far. */
+  readonly #timeline: string[] = [];
   #step = -1;
   #asOf = '';
 
@@ -63,12 +62,8 @@ export class MarketView {
       const n = capacities[i] as number;
       return {
         symbol,
-        ts: [],
-        open: new Float64Array(n),
-        high: new Float64Array(n),
-        low: new Float64Array(n),
-        close: new Float64Array(n),
-        volume: new Float64Array(n),
+        step: new Int32Array(n),
+        ohlcv: new Float64Array(n * OHLCV_FIELDS),
         count: 0,
         bars: [],
       };
@@ -83,25 +78,27 @@ export class MarketView {
   ): { view: MarketView; writer: MarketViewWriter } {
     const view = new MarketView(symbols, capacities, metadata);
     const writer: MarketViewWriter = {
-      revealStep(step, asOf, eventSymbol, eventBar, first, last, series) {
+      revealStep(step, asOf, eventSymbol, eventOhlcv, first, last) {
         view.#step = step;
         view.#asOf = asOf;
+        view.#timeline.push(asOf);
         const visible = view.#series;
         const printed = view.#printed;
         const lastStep = view.#lastStep;
         let count = 0;
         for (let k = first; k < last; k++) {
           const symbolIndex = eventSymbol[k] as number;
-          const b = eventBar[k] as number;
-          const from = series[symbolIndex] as SymbolColumns;
           const to = visible[symbolIndex] as VisibleSeries;
           const i = to.count;
-          to.ts.push(from.ts[b] as string);
-          to.open[i] = from.open[b] as number;
-          to.high[i] = from.high[b] as number;
-          to.low[i] = from.low[b] as number;
-          to.close[i] = from.close[b] as number;
-          to.volume[i] = from.volume[b] as number;
+          to.step[i] = step;
+          const source = k * OHLCV_FIELDS;
+          const target = i * OHLCV_FIELDS;
+          const ohlcv = to.ohlcv;
+          ohlcv[target] = eventOhlcv[source] as number;
+          ohlcv[target + 1] = eventOhlcv[source + 1] as number;
+          ohlcv[target + 2] = eventOhlcv[source + 2] as number;
+          ohlcv[target + 3] = eventOhlcv[source + 3] as number;
+          ohlcv[target + 4] = eventOhlcv[source + 4] as number;
           to.count = i + 1;
           lastStep[symbolIndex] = step;
           printed[count++] = symbolIndex;
@@ -153,33 +150,33 @@ export class MarketView {
   /** `ago` = 0 is the latest known bar, 1 the one before, and so on. */
   close(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.close[this.#agoIndex(s, ago)] as number;
+    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 3] as number;
   }
   open(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.open[this.#agoIndex(s, ago)] as number;
+    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 0] as number;
   }
   high(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.high[this.#agoIndex(s, ago)] as number;
+    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 1] as number;
   }
   low(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.low[this.#agoIndex(s, ago)] as number;
+    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 2] as number;
   }
   volume(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.volume[this.#agoIndex(s, ago)] as number;
+    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 4] as number;
   }
   ts(symbol: SymbolRef, ago = 0): string {
     const s = this.#of(symbol);
-    return s.ts[this.#agoIndex(s, ago)] as string;
+    return this.#timeline[s.step[this.#agoIndex(s, ago)] as number] as string;
   }
 
   /** Close of the symbol's bar number `index` (0 = its first bar). */
   closeAt(symbol: SymbolRef, index: number): number {
     const s = this.#of(symbol);
-    return s.close[this.#checkIndex(s, index)] as number;
+    return s.ohlcv[this.#checkIndex(s, index) * OHLCV_FIELDS + 3] as number;
   }
 
   /** The bar `ago` bars back as a contract Bar. */
@@ -220,12 +217,12 @@ export class MarketView {
       s.bars.push({
         symbol: s.symbol,
         timeframe: this.metadata.timeframe,
-        ts: s.ts[i] as string,
-        open: s.open[i] as number,
-        high: s.high[i] as number,
-        low: s.low[i] as number,
-        close: s.close[i] as number,
-        volume: s.volume[i] as number,
+        ts: this.#timeline[s.step[i] as number] as string,
+        open: s.ohlcv[i * OHLCV_FIELDS] as number,
+        high: s.ohlcv[i * OHLCV_FIELDS + 1] as number,
+        low: s.ohlcv[i * OHLCV_FIELDS + 2] as number,
+        close: s.ohlcv[i * OHLCV_FIELDS + 3] as number,
+        volume: s.ohlcv[i * OHLCV_FIELDS + 4] as number,
         adjusted: this.metadata.adjusted,
       });
     }
