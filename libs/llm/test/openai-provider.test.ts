@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLlmClient,
+  LlmAbortedError,
+  LlmEmptyAnswerError,
   LlmHttpError,
   LlmSchemaError,
   LlmTimeoutError,
@@ -141,6 +143,45 @@ describe('OpenAI chat completions through the official SDK against a loopback fa
 
     expect(answer.value).toEqual(VALID_ANSWER);
     expect(llm.usage()).toMatchObject({ requests: 2, retries: 1, failures: 0 });
+  });
+
+  it('stops at once, without retrying, when the caller aborts', async () => {
+    fake.enqueue({ ...openAiCompletion(JSON.stringify(VALID_ANSWER)), delayMs: 2_000 });
+    const llm = client({ timeoutMs: 5_000, retryAttempts: 3 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const failure = await llm
+      .complete({
+        system: SYSTEM,
+        user: 'AAPL',
+        schema: DecisionBatchSchema,
+        schemaName: 'technical_decisions',
+        temperature: 0,
+        maxTokens: 500,
+        signal: controller.signal,
+      })
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(LlmAbortedError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(fake.requests).toHaveLength(1);
+    expect(llm.usage()).toMatchObject({ retries: 0, failures: 1 });
+  });
+
+  it('reports a refusal as LlmEmptyAnswerError, not as a schema problem', async () => {
+    const refusal = openAiCompletion('');
+    const body = refusal.body as {
+      choices: [{ message: { content: string | null; refusal: string | null } }];
+    };
+    body.choices[0].message.content = null;
+    body.choices[0].message.refusal = "I'm sorry, I can't help with that.";
+    fake.enqueue(refusal);
+    const failure = await ask(client()).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(LlmEmptyAnswerError);
+    expect((failure as Error).message).toContain('refused');
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('repairs an answer that fails the schema with exactly one request carrying the validation error', async () => {
