@@ -95,7 +95,7 @@ export class ProviderHttpClient {
   }
 
   async #send(url: URL): Promise<HttpReply> {
-    await this.limiter.acquire();
+    const release = await this.limiter.acquire();
     this.attempts += 1;
     try {
       const response = await this.#fetch(url, {
@@ -126,6 +126,8 @@ export class ProviderHttpClient {
           cause: error,
         },
       );
+    } finally {
+      release();
     }
   }
 

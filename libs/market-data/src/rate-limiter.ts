@@ -32,16 +32,21 @@ export interface RateLimiterOptions {
   readonly now?: () => number;
 }
 
+/** Hands a slot back when the request has completed; the slot then counts from that moment. */
+export type ReleaseSlot = () => void;
+
 interface Waiter {
-  readonly resolve: () => void;
+  readonly resolve: (release: ReleaseSlot) => void;
   readonly reject: (error: Error) => void;
   readonly enqueuedAt: number;
 }
 
 /**
- * Per-provider request budget. Every window keeps the send times of its last `limit` requests, so the budget
- * holds over ANY rolling window: a plain token bucket sized to the quota can pass up to twice the quota within
- * one rolling minute, which providers count as abuse. Callers queue in FIFO order; nothing is dropped unless it
+ * Per-provider request budget. Every window keeps the times of its last `limit` requests, so the budget holds
+ * over ANY rolling window: a plain token bucket sized to the quota can pass up to twice the quota within one
+ * rolling minute, which providers count as abuse. A request's time is when it COMPLETED (it is counted as
+ * "now" while in flight): the provider saw it at some moment before that, so network and event-loop delays can
+ * never bunch requests up at the provider's end. Callers queue in FIFO order; nothing is dropped unless it
  * would wait longer than `maxWaitMs`.
  */
 export class RateLimiter {
@@ -66,8 +71,8 @@ export class RateLimiter {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  /** Resolves when one more request may be sent now (the slot is taken on resolve). */
-  acquire(): Promise<void> {
+  /** Resolves when one more request may be sent now; call the returned function when it has completed. */
+  acquire(): Promise<ReleaseSlot> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ resolve, reject, enqueuedAt: this.#now() });
       this.#pump();
@@ -84,13 +89,28 @@ export class RateLimiter {
     const now = this.#now();
     let readyAt = now;
     this.#windows.forEach((window, i) => {
-      const sent = this.#sent[i] as number[];
-      while (sent.length > 0 && (sent[0] as number) <= now - window.windowMs) sent.shift();
+      // In-flight slots are Infinity: they leave the window only after release.
+      const sent = (this.#sent[i] as number[]).filter((t) => t > now - window.windowMs).sort((a, b) => a - b);
+      this.#sent[i] = sent;
       if (sent.length >= window.limit) {
         readyAt = Math.max(readyAt, (sent[sent.length - window.limit] as number) + window.windowMs);
       }
     });
     return readyAt - now;
+  }
+
+  #releaser(): ReleaseSlot {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = this.#now();
+      for (const sent of this.#sent) {
+        const i = sent.indexOf(Number.POSITIVE_INFINITY);
+        if (i >= 0) sent[i] = now;
+      }
+      this.#pump();
+    };
   }
 
   #pump(): void {
@@ -113,14 +133,15 @@ export class RateLimiter {
         );
         continue;
       }
+      if (wait === Number.POSITIVE_INFINITY) return; // every slot is in flight: a release pumps again
       if (wait > 0) {
         // +1 ms: the slot frees strictly after the window edge.
         this.#timer = setTimeout(() => this.#pump(), Math.ceil(wait) + 1);
         return;
       }
-      for (const sent of this.#sent) sent.push(now);
+      for (const sent of this.#sent) sent.push(Number.POSITIVE_INFINITY);
       this.#queue.shift();
-      head.resolve();
+      head.resolve(this.#releaser());
     }
   }
 }
