@@ -1,0 +1,27 @@
+export { ORDER_DEDUP_WINDOW_MS, type OrderChannels, orderChannels } from './channels';
+export {
+  DEFAULT_INTAKE_MAX_DELIVER,
+  fillEvents,
+  type OrderIntake,
+  type OrderIntakeOptions,
+  OrderIntakeTimeoutError,
+  publishOrder,
+  republishFills,
+  startOrderIntake,
+} from './order-bus';
+export {
+  cycleOrderId,
+  DEFAULT_MIN_WEIGHT_CHANGE,
+  GAP_ALLOWANCE,
+  ordersForTargets,
+  type SizedOrders,
+  type SizingInput,
+  type SkippedTarget,
+} from './order-sizing';
+export {
+  type BarExecution,
+  type BarInput,
+  type FillSink,
+  PaperBroker,
+  type PaperBrokerOptions,
+} from './paper-broker';

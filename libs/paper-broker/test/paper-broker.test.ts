@@ -1,0 +1,172 @@
+import { type Bus, connectBus } from '@ats/bus';
+import { type Fill, type Order, TradingMessages } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { fixedBpsSlippage, perShareCommission } from '@ats/execution';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { bookFromFills, PrismaTradingStore, reconcileBooks } from '@ats/trading-state';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fillEvents,
+  type OrderChannels,
+  type OrderIntake,
+  orderChannels,
+  PaperBroker,
+  publishOrder,
+  startOrderIntake,
+} from '../src/index';
+
+const models = {
+  commission: perShareCommission({ perShare: 0.005, minimum: 1, maximumFractionOfValue: 0.01 }),
+  slippage: fixedBpsSlippage(5),
+};
+// Decision at the close of 2023-01-03 (its bar opens 2023-01-03T00:00Z and closes 24 h later).
+const DECIDED = '2023-01-04T00:00:00.000Z';
+const bar = (day: number, open: number, high: number, low: number, close: number, symbol = 'AAPL') => ({
+  symbol,
+  ts: new Date(Date.UTC(2023, 0, day)).toISOString(),
+  open,
+  high,
+  low,
+  close,
+  volume: 1_000_000,
+});
+
+let prisma: PrismaClient;
+let bus: Bus;
+let channels: OrderChannels;
+let intake: OrderIntake;
+let store: PrismaTradingStore;
+
+beforeAll(async () => {
+  const { databaseUrl, natsUrl } = testServices();
+  prisma = createPrismaClient(databaseUrl);
+  store = new PrismaTradingStore(prisma);
+  bus = await connectBus({ url: natsUrl, name: 'paper-broker-test' });
+  channels = orderChannels(uniqueName('pb'));
+  intake = await startOrderIntake(bus, store, channels, { durable: 'paper-broker' });
+});
+afterAll(async () => {
+  await intake?.close();
+  await bus?.deleteStream(channels.stream.name).catch(() => false);
+  await bus?.close();
+  await prisma?.$disconnect();
+});
+
+async function newBroker(initialCash = 100_000) {
+  const runId = uniqueName('run');
+  await store.openRun({ runId, kind: 'paper', initialCash, config: {}, startedAt: new Date(DECIDED) });
+  return new PaperBroker({ runId, store, models, fills: fillEvents(bus, channels) });
+}
+
+const order = (broker: PaperBroker, id: string, extra: Partial<Order>): Order => ({
+  clientOrderId: `${broker.runId}:${id}`,
+  symbol: 'AAPL',
+  side: 'BUY',
+  type: 'MARKET',
+  quantity: 100,
+  timeInForce: 'DAY',
+  submittedAt: DECIDED,
+  runId: broker.runId,
+  correlationId: `${broker.runId}:cycle1`,
+  ...extra,
+});
+
+async function filledEvents(runId: string): Promise<Fill[]> {
+  const stored = await bus.history(channels.allFills, TradingMessages.fill, {
+    stream: channels.stream.name,
+    from: new Date(0),
+    to: new Date(Date.now() + 60_000),
+  });
+  return stored.map((m) => m.data).filter((f) => f.runId === runId);
+}
+
+describe('PaperBroker', () => {
+  it('fills a market order at the NEXT bar open plus slippage, never on the bar it was decided on', async () => {
+    const broker = await newBroker();
+    await broker.submit(order(broker, 'm1', {}));
+    // The decision bar itself opened before the order existed: not tradable.
+    expect((await broker.onBar(bar(3, 99, 101, 98, 100))).fills).toEqual([]);
+    const { fills } = await broker.onBar(bar(4, 102, 104, 101, 103));
+    const price = 102 * 1.0005;
+    expect(fills).toHaveLength(1);
+    expect(fills[0]).toMatchObject({ quantity: 100, filledAt: bar(4, 0, 0, 0, 0).ts, commission: 1 });
+    expect(fills[0]?.price).toBeCloseTo(price, 12);
+    const state = await store.loadState(broker.runId);
+    expect(state.cash).toBeCloseTo(100_000 - 100 * price - 1, 9);
+    expect(state.positions).toMatchObject([{ symbol: 'AAPL', quantity: 100 }]);
+    expect(state.openOrders).toEqual([]);
+    expect(await filledEvents(broker.runId)).toEqual(fills);
+  });
+
+  it('expires an unreached DAY limit, keeps a GTC limit open until the market trades through it', async () => {
+    const broker = await newBroker();
+    await broker.submit(order(broker, 'day', { type: 'LIMIT', limitPrice: 95 }));
+    await broker.submit(order(broker, 'gtc', { type: 'LIMIT', limitPrice: 95, timeInForce: 'GTC' }));
+    const first = await broker.onBar(bar(4, 100, 101, 97, 99));
+    expect(first).toEqual({ fills: [], expired: [`${broker.runId}:day`], rejected: [] });
+    // Gaps below the limit: a buy limit fills at the better open, with no slippage.
+    const second = await broker.onBar(bar(5, 94, 96, 93, 95));
+    expect(second.fills.map((f) => [f.clientOrderId, f.price, f.slippage])).toEqual([
+      [`${broker.runId}:gtc`, 94, 0],
+    ]);
+    const orders = await store.orders(broker.runId);
+    expect(orders.map((o) => o.status)).toEqual(['CANCELLED', 'FILLED']);
+  });
+
+  it('triggers a sell stop through the stop price and fills at the stop less slippage', async () => {
+    const broker = await newBroker();
+    await broker.submit(order(broker, 'buy', {}));
+    await broker.onBar(bar(4, 100, 100, 100, 100));
+    await broker.submit(
+      order(broker, 'stop', {
+        side: 'SELL',
+        type: 'STOP',
+        stopPrice: 97,
+        timeInForce: 'GTC',
+        submittedAt: bar(5, 0, 0, 0, 0).ts,
+      }),
+    );
+    expect((await broker.onBar(bar(5, 99, 100, 98, 99))).fills).toEqual([]);
+    const { fills } = await broker.onBar(bar(6, 99, 99, 95, 96));
+    expect(fills[0]?.price).toBeCloseTo(97 * (1 - 0.0005), 12);
+    const state = await store.loadState(broker.runId);
+    expect(state.positions).toMatchObject([{ symbol: 'AAPL', quantity: 0 }]);
+  });
+
+  it('rejects a sell of shares the run does not hold, leaving the book as it was', async () => {
+    const broker = await newBroker();
+    await broker.submit(order(broker, 'short', { side: 'SELL' }));
+    const result = await broker.onBar(bar(4, 100, 101, 99, 100));
+    expect(result.rejected).toMatchObject([{ clientOrderId: `${broker.runId}:short` }]);
+    expect(await store.loadState(broker.runId)).toMatchObject({ cash: 100_000, version: 0 });
+  });
+
+  it('fills a duplicated order message once: same message id de-duplicated, other id caught by Postgres', async () => {
+    const broker = await newBroker();
+    const o = order(broker, 'dup', { quantity: 7 });
+    const first = await publishOrder(bus, channels, o);
+    const again = await publishOrder(bus, channels, o);
+    expect(again).toEqual({ seq: first.seq, duplicate: true });
+    // A producer bug that re-sends the order under a fresh message id: JetStream stores it, Postgres refuses it.
+    const copy = await bus.publishDurable(channels.orderSubmit(o.symbol), TradingMessages.order, o, {
+      messageId: `${o.clientOrderId}#copy`,
+    });
+    expect(copy.duplicate).toBe(false);
+    await intake.waitFor(copy.seq, 5_000);
+    const submitted = await bus.history(channels.orderSubmit(o.symbol), TradingMessages.order, {
+      stream: channels.stream.name,
+      from: new Date(0),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(submitted.filter((m) => m.data.clientOrderId === o.clientOrderId)).toHaveLength(2);
+    await broker.onBar(bar(4, 100, 101, 99, 100));
+    await broker.onBar(bar(5, 100, 101, 99, 100));
+    const orders = await store.orders(broker.runId);
+    const fills = await store.fills(broker.runId);
+    expect(orders).toHaveLength(1);
+    expect(fills).toHaveLength(1);
+    expect(await filledEvents(broker.runId)).toHaveLength(1);
+    const state = await store.loadState(broker.runId);
+    expect(reconcileBooks(bookFromFills(100_000, fills), state)).toEqual([]);
+  });
+});
