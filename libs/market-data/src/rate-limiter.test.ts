@@ -48,7 +48,7 @@ describe('RateLimiter', () => {
     let now = 0;
     const limiter = new RateLimiter({
       provider: 'p',
-      windows: [{ limit: 1, windowMs: 1_000 }],
+      windows: [{ limit: 1, windowMs: 100 }],
       now: () => now,
     });
     const release = await limiter.acquire();
