@@ -1,0 +1,247 @@
+/**
+ * Backtest engine benchmark. Run: npx tsx bench/backtest/run.ts [--quick]
+ * Each scenario runs in its own child process (clean heap, honest peak memory) and the parent prints one JSON object.
+ * - sma.*: SMA(20/50) crossover baseline, bar-events/s (wall and CPU; CPU = user + system time of the run, i.e. per
+ *   core, since the engine is single-threaded).
+ * - multiAgent.*: the @ats/agents team with the offline reasoner, symbol-days/s, plus a breakdown on the bundled data
+ *   (engine + snapshot plumbing only / + streaming indicators / full team).
+ * Data: the bundled 7 symbols × 11 years (data/ohlcv) and a seeded random-walk universe of 500 symbols × 2,520 days.
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  agentTeamStrategy,
+  type BacktestConfig,
+  type BacktestResult,
+  type BarFeed,
+  loadFeed,
+  multiAgentStrategy,
+  randomWalkFeed,
+  runBacktest,
+  type SnapshotSource,
+  type Strategy,
+  smaCrossover,
+} from '@ats/backtest';
+import type { MarketSnapshot } from '@ats/contracts';
+import { LocalCsvProvider } from '@ats/market-data';
+
+const QUICK = process.argv.includes('--quick');
+const SYNTHETIC = { symbols: QUICK ? 100 : 500, days: 2520, seed: 42 };
+const MEMORY_SAMPLE_EVERY = 20;
+
+interface Measurement {
+  runs: number;
+  barEvents: number;
+  symbolDays: number;
+  bestWallMs: number;
+  medianWallMs: number;
+  bestCpuMs: number;
+  fills: number;
+  decisions: number;
+  finalEquity: number;
+  peakRssMiB: number;
+  peakHeapUsedMiB: number;
+}
+
+let peakRss = 0;
+let peakHeap = 0;
+function sampleMemory(): void {
+  const m = process.memoryUsage();
+  if (m.rss > peakRss) peakRss = m.rss;
+  if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+}
+
+async function measure(
+  runs: number,
+  feed: BarFeed,
+  strategy: () => Strategy,
+  config: Partial<BacktestConfig>,
+): Promise<Measurement> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let last: BacktestResult | undefined;
+  for (let i = 0; i < runs; i++) {
+    const before = process.cpuUsage();
+    last = await runBacktest({
+      feed,
+      strategy: strategy(),
+      config,
+      progressEvery: MEMORY_SAMPLE_EVERY,
+      onProgress: sampleMemory,
+    });
+    const used = process.cpuUsage(before);
+    cpu.push((used.user + used.system) / 1000);
+    wall.push(last.stats.wallMs);
+  }
+  sampleMemory();
+  const sorted = [...wall].sort((a, b) => a - b);
+  const result = last as BacktestResult;
+  return {
+    runs,
+    barEvents: result.stats.barEvents,
+    symbolDays: result.stats.symbolDays,
+    bestWallMs: round(sorted[0] as number),
+    medianWallMs: round(sorted[Math.floor(sorted.length / 2)] as number),
+    bestCpuMs: round(Math.min(...cpu)),
+    fills: result.fills.length,
+    decisions: result.decisions.length,
+    finalEquity: round(result.equityCurve.at(-1)?.equity ?? 0),
+    peakRssMiB: round(peakRss / 2 ** 20),
+    peakHeapUsedMiB: round(peakHeap / 2 ** 20),
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
+
+async function bundledFeed(): Promise<BarFeed> {
+  const provider = new LocalCsvProvider();
+  return loadFeed(provider, provider.symbols());
+}
+
+/** A team that holds nothing: isolates engine + snapshot plumbing from the agents' reasoning. */
+const idleTeam = {
+  runCycle: async (ctx: { asOf: string }) => ({
+    decisions: [],
+    risk: {
+      asOf: ctx.asOf,
+      valueAtRisk95: 0,
+      valueAtRisk99: 0,
+      conditionalValueAtRisk95: 0,
+      conditionalValueAtRisk99: 0,
+      currentDrawdown: 0,
+      drawdownLimit: 1,
+      maxWeightBySymbol: {},
+      vetoes: [],
+      reasoning: 'idle',
+    },
+    targets: [],
+    degraded: [],
+  }),
+};
+
+/** Snapshot of the last bar only: no indicators. */
+function lastBarSource(symbol: string): SnapshotSource {
+  let last: MarketSnapshot | undefined;
+  return {
+    push(bar) {
+      last = {
+        symbol,
+        asOf: bar.ts,
+        price: bar.close,
+        volume: bar.volume,
+        ohlc: { open: bar.open, high: bar.high, low: bar.low, close: bar.close },
+        indicators: {},
+        history: [],
+        news: [],
+      };
+    },
+    snapshot: () => last as MarketSnapshot,
+  };
+}
+
+const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
+  'sma.bundled': async () => {
+    const m = await measure(QUICK ? 5 : 20, await bundledFeed(), () => smaCrossover(), {});
+    return {
+      ...m,
+      barEventsPerSecWall: perSecond(m.barEvents, m.bestWallMs),
+      barEventsPerSecCpu: perSecond(m.barEvents, m.bestCpuMs),
+    };
+  },
+  'sma.synthetic': async () => {
+    const m = await measure(3, randomWalkFeed(SYNTHETIC), () => smaCrossover(), {});
+    return {
+      ...m,
+      barEventsPerSecWall: perSecond(m.barEvents, m.bestWallMs),
+      barEventsPerSecCpu: perSecond(m.barEvents, m.bestCpuMs),
+    };
+  },
+  'multiAgent.bundled.plumbing': async () => {
+    const strategy = () => multiAgentStrategy({ team: idleTeam, createSnapshotSource: lastBarSource });
+    const m = await measure(3, await bundledFeed(), strategy, { rebalance: 'daily' });
+    return { ...m, rebalance: 'daily', symbolDaysPerSecWall: perSecond(m.symbolDays, m.bestWallMs) };
+  },
+  'multiAgent.bundled.indicators': async () => {
+    const { SymbolFeed } = await import('@ats/agents');
+    const strategy = () =>
+      multiAgentStrategy({ team: idleTeam, createSnapshotSource: (s) => new SymbolFeed(s) });
+    const m = await measure(3, await bundledFeed(), strategy, { rebalance: 'daily' });
+    return { ...m, rebalance: 'daily', symbolDaysPerSecWall: perSecond(m.symbolDays, m.bestWallMs) };
+  },
+  'multiAgent.bundled.daily': async () => {
+    const m = await measure(1, await bundledFeed(), () => agentTeamStrategy({ recordReasoning: false }), {
+      rebalance: 'daily',
+    });
+    return {
+      ...m,
+      rebalance: 'daily',
+      symbolDaysPerSecWall: perSecond(m.symbolDays, m.bestWallMs),
+      symbolDaysPerSecCpu: perSecond(m.symbolDays, m.bestCpuMs),
+    };
+  },
+  'multiAgent.bundled.weekly': async () => {
+    const m = await measure(1, await bundledFeed(), () => agentTeamStrategy({ recordReasoning: false }), {
+      rebalance: 'weekly',
+    });
+    return {
+      ...m,
+      rebalance: 'weekly',
+      symbolDaysPerSecWall: perSecond(m.symbolDays, m.bestWallMs),
+      symbolDaysPerSecCpu: perSecond(m.symbolDays, m.bestCpuMs),
+    };
+  },
+  'multiAgent.synthetic.weekly': async () => {
+    const m = await measure(
+      1,
+      randomWalkFeed(SYNTHETIC),
+      () => agentTeamStrategy({ recordReasoning: false }),
+      {
+        rebalance: 'weekly',
+      },
+    );
+    return {
+      ...m,
+      rebalance: 'weekly',
+      symbolDaysPerSecWall: perSecond(m.symbolDays, m.bestWallMs),
+      symbolDaysPerSecCpu: perSecond(m.symbolDays, m.bestCpuMs),
+    };
+  },
+};
+
+const scenarioArg = process.argv.indexOf('--scenario');
+if (scenarioArg >= 0) {
+  const name = process.argv[scenarioArg + 1] as string;
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new Error(`unknown scenario ${name}`);
+  process.stdout.write(JSON.stringify(await scenario()));
+} else {
+  const script = fileURLToPath(import.meta.url);
+  const results: Record<string, unknown> = {};
+  for (const name of Object.keys(SCENARIOS)) {
+    const args = [...process.execArgv, script, '--scenario', name, ...(QUICK ? ['--quick'] : [])];
+    results[name] = JSON.parse(
+      execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }),
+    );
+  }
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'backtest',
+        node: process.version,
+        cpus: availableParallelism(),
+        loadAverage1m: round(loadavg()[0] ?? 0),
+        synthetic: SYNTHETIC,
+        targets: {
+          smaBarEventsPerSecPerCore: 2_000_000,
+          multiAgentSymbolDaysPerSec: 200_000,
+          peakRssMiB: 1024,
+        },
+        results,
+      },
+      null,
+      2,
+    ),
+  );
+}
