@@ -2,6 +2,7 @@ import { AgentDecisionSchema, RiskAssessmentSchema } from './decisions';
 import { defineMessage } from './envelope';
 import { FillSchema, OrderSchema, PortfolioStateSchema } from './trading';
 
+export * from './agent-messages';
 export * from './clock';
 export * from './decisions';
 export * from './envelope';

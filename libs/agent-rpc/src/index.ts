@@ -1,0 +1,12 @@
+export { AGENT_RPC, type LocalAgentOf, type LocalAgents, type SignalAgentName } from './agent-kinds';
+export * from './agent-service';
+export * from './decision-sink';
+export * from './errors';
+export * from './health-server';
+export * from './heartbeat';
+export * from './heartbeat-monitor';
+export * from './prisma-decision-sink';
+export * from './remote-agents';
+export * from './serve-agent';
+export * from './subjects';
+export * from './topology';

@@ -1,0 +1,122 @@
+import {
+  type AgentConfig,
+  DEFAULT_AGENT_CONFIGS,
+  type PortfolioAgent,
+  type PortfolioPlan,
+  type PortfolioRequest,
+  type RiskAgent,
+  type RiskReport,
+  type RiskRequest,
+  type SignalAgent,
+  type SignalBatch,
+  type SignalRequest,
+} from '@ats/agents';
+import type { Bus } from '@ats/bus';
+import type { AgentName, Reply } from '@ats/contracts';
+import { AGENT_RPC, type SignalAgentName, toWire } from './agent-kinds';
+import { RemoteAgentError } from './errors';
+import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
+
+export interface RemoteAgentOptions {
+  /** Settings the team reads (its per-call budget is `timeoutMs`); default the agent's DEFAULT_AGENT_CONFIGS. */
+  readonly config?: AgentConfig;
+  /** Request timeout; also becomes `config.timeoutMs` so the team's budget and the bus timeout agree. */
+  readonly timeoutMs?: number;
+  readonly subjects?: AgentRpcSubjects;
+}
+
+/** Common part of the proxies: one request per call, correlation id of the cycle, error replies thrown typed. */
+abstract class RemoteAgent {
+  readonly config: AgentConfig;
+  readonly subject: string;
+
+  constructor(
+    protected readonly bus: Bus,
+    readonly agent: AgentName,
+    options: RemoteAgentOptions,
+  ) {
+    const base = options.config ?? DEFAULT_AGENT_CONFIGS[agent];
+    this.config = options.timeoutMs === undefined ? base : { ...base, timeoutMs: options.timeoutMs };
+    this.subject = (options.subjects ?? DEFAULT_AGENT_RPC_SUBJECTS).analyze(agent);
+  }
+
+  protected unwrap<T>(reply: Reply<T>): T {
+    if (!reply.ok) throw new RemoteAgentError(this.agent, this.subject, reply.error);
+    return reply.data;
+  }
+}
+
+/**
+ * A technical or sentiment agent running in another process, behind `agent.<name>.analyze`. Throws on timeout,
+ * no responders or an error reply: the team turns that into a `degraded` entry and HOLD placeholders.
+ */
+export class RemoteSignalAgent extends RemoteAgent implements SignalAgent {
+  constructor(bus: Bus, agent: SignalAgentName, options: RemoteAgentOptions = {}) {
+    super(bus, agent, options);
+  }
+
+  async analyze(request: SignalRequest): Promise<SignalBatch> {
+    const rpc = AGENT_RPC.technical;
+    const reply = await this.bus.request(this.subject, rpc.request, rpc.reply, toWire(request), {
+      timeoutMs: this.config.timeoutMs,
+      correlationId: request.ctx.correlationId,
+    });
+    return this.unwrap(reply);
+  }
+}
+
+/** The risk manager in another process. When it fails the team applies its fail-safe (no position may grow). */
+export class RemoteRiskAgent extends RemoteAgent implements RiskAgent {
+  constructor(bus: Bus, options: RemoteAgentOptions = {}) {
+    super(bus, 'risk', options);
+  }
+
+  async analyze(request: RiskRequest): Promise<RiskReport> {
+    const reply = await this.bus.request(
+      this.subject,
+      AGENT_RPC.risk.request,
+      AGENT_RPC.risk.reply,
+      toWire(request),
+      { timeoutMs: this.config.timeoutMs, correlationId: request.ctx.correlationId },
+    );
+    return this.unwrap(reply);
+  }
+}
+
+/** The portfolio manager in another process. When it fails the team keeps every position as it is. */
+export class RemotePortfolioAgent extends RemoteAgent implements PortfolioAgent {
+  constructor(bus: Bus, options: RemoteAgentOptions = {}) {
+    super(bus, 'portfolio', options);
+  }
+
+  async analyze(request: PortfolioRequest): Promise<PortfolioPlan> {
+    const reply = await this.bus.request(
+      this.subject,
+      AGENT_RPC.portfolio.request,
+      AGENT_RPC.portfolio.reply,
+      toWire(request),
+      { timeoutMs: this.config.timeoutMs, correlationId: request.ctx.correlationId },
+    );
+    return this.unwrap(reply);
+  }
+}
+
+export interface RemoteTeamOptions {
+  readonly subjects?: AgentRpcSubjects;
+  /** Per-agent request timeouts (ms); default each agent's DEFAULT_AGENT_CONFIGS timeout. */
+  readonly timeoutMs?: Partial<Record<AgentName, number>>;
+}
+
+/** Proxies for all four agents, ready for `createAgentTeam(config, remoteAgentTeam(bus))`. */
+export function remoteAgentTeam(bus: Bus, options: RemoteTeamOptions = {}) {
+  const opts = (agent: AgentName): RemoteAgentOptions => ({
+    subjects: options.subjects,
+    timeoutMs: options.timeoutMs?.[agent],
+  });
+  return {
+    technical: new RemoteSignalAgent(bus, 'technical', opts('technical')),
+    sentiment: new RemoteSignalAgent(bus, 'sentiment', opts('sentiment')),
+    risk: new RemoteRiskAgent(bus, opts('risk')),
+    portfolio: new RemotePortfolioAgent(bus, opts('portfolio')),
+  };
+}

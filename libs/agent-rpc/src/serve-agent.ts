@@ -1,0 +1,211 @@
+import type { DecisionContext, PortfolioAgent, RiskAgent, SignalAgent } from '@ats/agents';
+import type { Bus, BusMessage, PayloadOf, Subscription } from '@ats/bus';
+import {
+  type AgentDecision,
+  type AgentName,
+  type MessageOf,
+  type MessageType,
+  QueueGroups,
+  type RiskAssessment,
+  TradingMessages,
+} from '@ats/contracts';
+import { type Logger, withCorrelation } from '@ats/observability';
+import { AGENT_RPC, type LocalAgentOf, toWire } from './agent-kinds';
+import { type DecisionSink, type InputExtras, summariseInputs } from './decision-sink';
+import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
+
+export interface ServeAgentOptions {
+  /** Queue group; default `QueueGroups.agent(name)` so every instance of the agent shares the requests. */
+  readonly queue?: string;
+  readonly logger: Logger;
+  /** Also keep each decision here (Postgres); JetStream always gets them. */
+  readonly decisionSink?: DecisionSink;
+  readonly subjects?: AgentRpcSubjects;
+}
+
+/** Counters of one served agent (heartbeats and /health report them). */
+export interface ServedAgentLoad {
+  readonly inflight: number;
+  readonly handled: number;
+  readonly failed: number;
+  /** Decisions that could not be published to JetStream or written to the sink (logged, reply still sent). */
+  readonly recordFailures: number;
+}
+
+export interface ServedAgent {
+  readonly agent: AgentName;
+  readonly subject: string;
+  load(): ServedAgentLoad;
+  /** Stops taking requests and waits for those in progress (their replies and records go out). */
+  close(): Promise<void>;
+}
+
+/** What one request produced: the reply, the decisions to keep and, for the risk manager, its assessment. */
+interface Outcome<R> {
+  readonly reply: R;
+  readonly decisions: readonly AgentDecision[];
+  readonly extras: InputExtras;
+  readonly assessment?: RiskAssessment;
+}
+
+/** JetStream de-duplication id of a decision: a repeated request stores it once; the long-horizon re-ask is its own. */
+export function decisionMessageId(correlationId: string, decision: AgentDecision, horizon?: string): string {
+  const base = `${correlationId}:${decision.agent}:${decision.symbol}`;
+  return horizon === 'long' ? `${base}:long` : base;
+}
+
+/**
+ * Serves `agent.<name>.analyze` with a local agent: validates the request (the bus answers `invalid_request` and
+ * dead-letters what does not match the contract), runs the agent, publishes each decision durably on
+ * `decision.<agent>.<symbol>` (the risk manager's assessment on `risk.assessment`), hands them to the sink, and
+ * replies. Recording happens before the reply, so a caller that has its answer can find the decisions stored.
+ */
+export async function serveAgent<K extends AgentName>(
+  bus: Bus,
+  agent: K,
+  local: LocalAgentOf<K>,
+  options: ServeAgentOptions,
+): Promise<ServedAgent> {
+  const subjects = options.subjects ?? DEFAULT_AGENT_RPC_SUBJECTS;
+  const subject = subjects.analyze(agent);
+  const queue = options.queue ?? QueueGroups.agent(agent);
+  const counters = { inflight: 0, handled: 0, failed: 0, recordFailures: 0 };
+
+  const record = async (correlationId: string, ctx: DecisionContext, outcome: Outcome<unknown>) => {
+    const log = withCorrelation(options.logger, correlationId);
+    const publishes: Promise<unknown>[] = outcome.decisions.map((d) =>
+      bus.publishDurable(subjects.decision(d.agent, d.symbol), TradingMessages.agentDecision, d, {
+        messageId: decisionMessageId(correlationId, d, outcome.extras.horizon),
+        correlationId,
+      }),
+    );
+    if (outcome.assessment)
+      publishes.push(
+        bus.publishDurable(subjects.riskAssessment, TradingMessages.riskAssessment, outcome.assessment, {
+          messageId: `${correlationId}:risk`,
+          correlationId,
+        }),
+      );
+    if (options.decisionSink && outcome.decisions.length > 0)
+      publishes.push(
+        options.decisionSink.record(
+          outcome.decisions.map((decision) => ({
+            decision,
+            correlationId,
+            inputs: summariseInputs(agent, ctx, decision, outcome.extras),
+          })),
+        ),
+      );
+    const results = await Promise.allSettled(publishes);
+    for (const r of results)
+      if (r.status === 'rejected') {
+        counters.recordFailures++;
+        log.error({ agent, err: r.reason }, 'could not record a decision (JetStream or decision store)');
+      }
+  };
+
+  const serve = <Req extends MessageType, Res extends MessageType>(
+    requestType: Req,
+    replyType: Res,
+    run: (request: MessageOf<Req>) => Promise<Outcome<PayloadOf<Res>>>,
+    contextOf: (request: MessageOf<Req>) => DecisionContext,
+  ): Promise<Subscription> =>
+    bus.serve(
+      subject,
+      requestType,
+      replyType,
+      async (message: BusMessage<MessageOf<Req>>) => {
+        counters.inflight++;
+        const started = performance.now();
+        try {
+          const outcome = await run(message.data);
+          await record(message.correlationId, contextOf(message.data), outcome);
+          counters.handled++;
+          options.logger.debug(
+            {
+              correlationId: message.correlationId,
+              agent,
+              decisions: outcome.decisions.length,
+              ms: Math.round(performance.now() - started),
+            },
+            'analysis served',
+          );
+          return outcome.reply;
+        } catch (error) {
+          counters.failed++;
+          throw error;
+        } finally {
+          counters.inflight--;
+        }
+      },
+      { queue },
+    );
+
+  let subscription: Subscription;
+  switch (agent) {
+    case 'technical':
+    case 'sentiment': {
+      const signal = local as SignalAgent;
+      const rpc = AGENT_RPC.technical;
+      subscription = await serve(
+        rpc.request,
+        rpc.reply,
+        async (request) => {
+          const batch = await signal.analyze(request);
+          return {
+            reply: toWire(batch),
+            decisions: batch.decisions,
+            extras: { horizon: request.horizon, priorDecisions: request.priorDecisions },
+          };
+        },
+        (request) => request.ctx,
+      );
+      break;
+    }
+    case 'risk': {
+      const risk = local as RiskAgent;
+      subscription = await serve(
+        AGENT_RPC.risk.request,
+        AGENT_RPC.risk.reply,
+        async (request) => {
+          const report = await risk.analyze(request);
+          return { reply: toWire(report), decisions: [], extras: {}, assessment: report.assessment };
+        },
+        (request) => request.ctx,
+      );
+      break;
+    }
+    case 'portfolio': {
+      const portfolio = local as PortfolioAgent;
+      subscription = await serve(
+        AGENT_RPC.portfolio.request,
+        AGENT_RPC.portfolio.reply,
+        async (request) => {
+          const plan = await portfolio.analyze(request);
+          return {
+            reply: toWire(plan),
+            decisions: plan.decisions,
+            extras: {
+              priorDecisions: request.decisions,
+              maxWeightBySymbol: request.risk.assessment.maxWeightBySymbol,
+              vetoes: request.risk.assessment.vetoes,
+              degradedAgents: request.degraded.map((d) => d.agent),
+            },
+          };
+        },
+        (request) => request.ctx,
+      );
+      break;
+    }
+    default:
+      throw new RangeError(`unknown agent ${String(agent)}`);
+  }
+  options.logger.info({ agent, subject, queue }, 'agent serving');
+
+  return {
+    agent,
+    subject,
+    load: () => ({ ...counters }),
+    close: () => subscription.close(),
+  };
+}

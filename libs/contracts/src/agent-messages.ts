@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { AgentDecisionSchema, RiskAssessmentSchema } from './decisions';
+import { defineMessage } from './envelope';
+import { MarketSnapshotSchema, NewsItemSchema } from './market';
+import {
+  AgentNameSchema,
+  CorrelationIdSchema,
+  SymbolSchema,
+  UtcTimestampSchema,
+} from './primitives';
+import { PortfolioStateSchema } from './trading';
+
+/**
+ * Agent RPC: what an orchestrator sends to a remote technical/sentiment/risk/portfolio agent over
+ * `agent.<name>.analyze`, what it gets back, and the heartbeat each agent process publishes. The shapes mirror
+ * the in-process interfaces of @ats/agents (SignalRequest, RiskRequest, PortfolioRequest and their results).
+ */
+
+/** Everything the team may see at one decision time (the serialisable DecisionContext; nothing later than asOf). */
+export const DecisionContextSchema = z.object({
+  /** Decision time = close of bar t, ISO UTC. */
+  asOf: UtcTimestampSchema,
+  correlationId: CorrelationIdSchema,
+  snapshots: z.array(MarketSnapshotSchema),
+  news: z.array(NewsItemSchema),
+  portfolio: PortfolioStateSchema,
+  /** Account equity up to asOf, oldest first (drawdown monitoring). */
+  equityHistory: z.array(z.number().finite()).optional(),
+});
+export type DecisionContextPayload = z.infer<typeof DecisionContextSchema>;
+
+export const HorizonSchema = z.enum(['standard', 'long']);
+
+/** Ask a signal agent (technical or sentiment) for its decisions. */
+export const AnalyzeSignalRequestSchema = z.object({
+  ctx: DecisionContextSchema,
+  /** What agents before it decided this cycle. */
+  priorDecisions: z.array(AgentDecisionSchema),
+  /** Restrict to these symbols; all snapshots when absent. */
+  symbols: z.array(SymbolSchema).optional(),
+  horizon: HorizonSchema.optional(),
+});
+export type AnalyzeSignalRequest = z.infer<typeof AnalyzeSignalRequestSchema>;
+
+/** LLM tokens and cost behind a reply; absent when the offline (rule-based) reasoner answered. */
+export const LlmUsageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z.number().finite().nonnegative(),
+});
+
+/** A signal agent's answer: decisions, why it ran degraded (LLM fallback), what the LLM cost. */
+export const SignalBatchSchema = z.object({
+  decisions: z.array(AgentDecisionSchema),
+  degraded: z.string().min(1).optional(),
+  usage: LlmUsageSchema.optional(),
+});
+export type SignalBatchPayload = z.infer<typeof SignalBatchSchema>;
+
+/** Ask the risk manager for limits and vetoes given the analysts' decisions. */
+export const AssessRiskRequestSchema = z.object({
+  ctx: DecisionContextSchema,
+  priorDecisions: z.array(AgentDecisionSchema),
+});
+export type AssessRiskRequest = z.infer<typeof AssessRiskRequestSchema>;
+
+const WeightSchema = z.number().finite();
+
+/** Sizing of one symbol: the allowed weight after sizing, the per-symbol cap and the cluster cap. */
+export const PositionSizeSchema = z.object({
+  symbol: SymbolSchema,
+  currentWeight: WeightSchema,
+  maxWeight: z.number().min(0).max(1),
+  method: z.enum(['volatility', 'atr', 'kelly']),
+  /** Annualised realised volatility; null with too little history. */
+  realisedVol: z.number().finite().nonnegative().nullable(),
+  volatilityTarget: WeightSchema,
+  atrBased: WeightSchema,
+  kelly: WeightSchema,
+  clusterScale: z.number().min(0).max(1),
+});
+
+/** The risk manager's answer: assessment (VaR/CVaR, drawdown, limits, vetoes), sizes, correlation, normal VaR. */
+export const RiskReportSchema = z.object({
+  assessment: RiskAssessmentSchema,
+  sizes: z.array(PositionSizeSchema),
+  correlation: z.object({
+    symbols: z.array(SymbolSchema),
+    // Pearson ρ; finite rather than [-1, 1] because a rounding ulp past 1 is not an error.
+    matrix: z.array(z.array(z.number().finite())),
+    clusters: z.array(z.array(SymbolSchema)),
+  }),
+  parametric: z.object({
+    valueAtRisk95: z.number().finite(),
+    valueAtRisk99: z.number().finite(),
+    cvar95: z.number().finite(),
+    cvar99: z.number().finite(),
+  }),
+  degraded: z.string().min(1).optional(),
+});
+export type RiskReportPayload = z.infer<typeof RiskReportSchema>;
+
+/** An agent that failed or ran degraded earlier in the cycle. */
+export const DegradedAgentSchema = z.object({ agent: z.string().min(1), reason: z.string().min(1) });
+
+/** Ask the portfolio manager for target weights given the analysts' decisions and the risk report. */
+export const PlanPortfolioRequestSchema = z.object({
+  ctx: DecisionContextSchema,
+  decisions: z.array(AgentDecisionSchema),
+  risk: RiskReportSchema,
+  degraded: z.array(DegradedAgentSchema),
+});
+export type PlanPortfolioRequest = z.infer<typeof PlanPortfolioRequestSchema>;
+
+/** Desired holding after the cycle: a fraction of equity (long-only) and the consensus score behind it. */
+export const TargetPositionSchema = z.object({
+  symbol: SymbolSchema,
+  targetWeight: z.number().finite().nonnegative(),
+  score: z.number().min(-1).max(1),
+  reasoning: z.string().min(1),
+});
+
+export const PortfolioPlanSchema = z.object({
+  decisions: z.array(AgentDecisionSchema),
+  targets: z.array(TargetPositionSchema),
+  degraded: z.string().min(1).optional(),
+});
+export type PortfolioPlanPayload = z.infer<typeof PortfolioPlanSchema>;
+
+/** Liveness of one service instance, published every few seconds on `heartbeat.<service>`. */
+export const HeartbeatSchema = z.object({
+  service: z.string().min(1).max(128),
+  /** Unique per process (several instances of one service share a queue group). */
+  instanceId: z.string().min(1).max(128),
+  agent: AgentNameSchema.optional(),
+  ts: UtcTimestampSchema,
+  /** Requests being handled right now. */
+  inflight: z.number().int().nonnegative(),
+  /** Requests handled since start. */
+  handled: z.number().int().nonnegative(),
+  version: z.string().min(1).max(64),
+});
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+
+/** Message types of the agent RPC (request → reply pairs) and the heartbeat. */
+export const AgentMessages = {
+  analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 1, AnalyzeSignalRequestSchema),
+  signalBatch: defineMessage('SignalBatch', 1, SignalBatchSchema),
+  assessRiskRequest: defineMessage('AssessRiskRequest', 1, AssessRiskRequestSchema),
+  riskReport: defineMessage('RiskReport', 1, RiskReportSchema),
+  planPortfolioRequest: defineMessage('PlanPortfolioRequest', 1, PlanPortfolioRequestSchema),
+  portfolioPlan: defineMessage('PortfolioPlan', 1, PortfolioPlanSchema),
+  heartbeat: defineMessage('Heartbeat', 1, HeartbeatSchema),
+} as const;
