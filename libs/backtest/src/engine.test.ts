@@ -1,3 +1,4 @@
+import { FillSchema, OrderSchema } from '@ats/contracts';
 import { perShareCommission } from '@ats/execution';
 import { describe, expect, it } from 'vitest';
 import type { BacktestConfig } from './config';
@@ -292,6 +293,9 @@ describe('runBacktest: schedule, progress and reproducibility', () => {
     expect(a.fills.length).toBeGreaterThan(10);
     expect(canonicalResultJson(a)).toBe(canonicalResultJson(b));
     expect(canonicalResultJson(a)).not.toContain('wallMs');
+    // Orders and fills are valid contract messages (what the paper broker and the bus carry).
+    for (const order of a.orders) OrderSchema.parse(order);
+    for (const fill of a.fills) FillSchema.parse(fill);
   });
 
   it('keeps the books consistent: final equity = cash + Σ quantity × last close', async () => {
