@@ -8,6 +8,7 @@ export * from './decisions';
 export * from './envelope';
 export * from './http';
 export * from './market';
+export * from './market-requests';
 export * from './primitives';
 export * from './requests';
 export * from './subjects';
