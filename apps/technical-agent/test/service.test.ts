@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { RemoteSignalAgent } from '@ats/agent-rpc';
+import { buildSnapshot } from '@ats/agents';
+import { connectBus, type NatsBus } from '@ats/bus';
+import { AgentMessages, Subjects } from '@ats/contracts';
+import { createPrismaClient } from '@ats/db';
+import { LocalCsvProvider } from '@ats/market-data';
+import { createLogger } from '@ats/observability';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const logger = createLogger({ service: 'technical-agent-test', level: 'warn' });
+const service = uniqueName('technical-agent');
+let child: ChildProcess;
+let client: NatsBus;
+let port: number;
+
+const freePort = async () => {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+};
+
+const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('service did not come up in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+beforeAll(async () => {
+  const { natsUrl, databaseUrl } = testServices();
+  client = await connectBus({ url: natsUrl, name: 'technical-agent-client', logger });
+  port = await freePort();
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: {
+      ...process.env,
+      NATS__URL: natsUrl,
+      DATABASE__URL: databaseUrl,
+      SERVICE__NAME: service,
+      SERVICE__METRICS_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ENVIRONMENT: 'test',
+      LLM__PROVIDER: 'offline',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await client?.close();
+});
+
+describe('technical-agent process', () => {
+  it('starts, beats, answers analyze requests, and drains on SIGTERM', async () => {
+    const beats: string[] = [];
+    const watching = await client.subscribe(Subjects.heartbeat(service), AgentMessages.heartbeat, (m) => {
+      beats.push(m.data.instanceId);
+    });
+    const health = await until(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+    });
+    expect(health).toMatchObject({ status: 'ok', agent: 'technical', service, version: '0.1.0' });
+
+    const { bars } = await new LocalCsvProvider().fetchBars({
+      symbol: 'MSFT',
+      timeframe: '1d',
+      from: '2022-01-01',
+      to: '2023-03-31',
+    });
+    const snapshot = buildSnapshot('MSFT', bars);
+    const asOf = snapshot.asOf;
+    const batch = await new RemoteSignalAgent(client, 'technical', { timeoutMs: 10_000 }).analyze({
+      ctx: {
+        asOf,
+        correlationId: `app-${service}`,
+        snapshots: [snapshot],
+        news: [],
+        portfolio: { asOf, cash: 100_000, equity: 100_000, positions: [] },
+      },
+      priorDecisions: [],
+    });
+    expect(batch.decisions).toMatchObject([{ agent: 'technical', symbol: 'MSFT', ts: asOf }]);
+    const prisma = createPrismaClient(testServices().databaseUrl);
+    const stored = await prisma.decision.findMany({ where: { correlationId: `app-${service}` } });
+    await prisma.$disconnect();
+    expect(stored.map((d) => [d.agent, d.symbol, d.reasoning])).toEqual([
+      ['technical', 'MSFT', batch.decisions[0]?.reasoning],
+    ]);
+    await until(async () => (beats.length > 0 ? true : undefined), 10_000);
+    expect(beats[0]).toMatch(new RegExp(`^${service}-`));
+
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    await watching.close();
+  });
+});
