@@ -41,6 +41,8 @@ export interface OrderIntakeOptions {
   readonly logger?: BusLogger;
   /** Deliveries before a failing order is dead-lettered (default 3). */
   readonly maxDeliver?: number;
+  /** Redelivery of an unacked order (e.g. its process crashed) after this long (server default 30 s). */
+  readonly ackWaitMs?: number;
 }
 
 export interface OrderIntake {

@@ -1,0 +1,29 @@
+import type { StreamSpec } from '@ats/bus';
+import { Streams, Subjects } from '@ats/contracts';
+
+export type CycleEventKind = 'started' | 'completed' | 'degraded';
+
+/** Cycle subjects and the CYCLES stream; a namespace prefixes subjects and suffixes the stream (tests). */
+export interface CycleChannels {
+  readonly namespace: string | undefined;
+  readonly cycleRequest: string;
+  cycleEvent(kind: CycleEventKind): string;
+  readonly stream: StreamSpec;
+}
+
+/** Re-running a crashed cycle re-publishes its events under the same ids; an hour covers any restart. */
+export const CYCLE_DEDUP_WINDOW_MS = 60 * 60 * 1000;
+
+export function cycleChannels(namespace?: string): CycleChannels {
+  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  return {
+    namespace,
+    cycleRequest: p(Subjects.cycleRequest),
+    cycleEvent: (kind) => p(Subjects.cycleEvent(kind)),
+    stream: {
+      name: namespace ? `${Streams.cycles.name}_${namespace}` : Streams.cycles.name,
+      subjects: Streams.cycles.subjects.map(p),
+      duplicateWindowMs: CYCLE_DEDUP_WINDOW_MS,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import {
+  AgentDecisionSchema,
+  defineMessage,
+  SideSchema,
+  SymbolSchema,
+  UtcTimestampSchema,
+} from '@ats/contracts';
+import { z } from 'zod';
+
+export const PatternSchema = z.enum(['sequential', 'parallel', 'hierarchical']);
+export const ModeSchema = z.enum(['live', 'paper']);
+export type Mode = z.infer<typeof ModeSchema>;
+
+/**
+ * One analysis cycle as published on `cycle.started|completed|degraded`. A completed or degraded event carries
+ * the decisions, targets and orders, so a past cycle can be replayed from the CYCLES stream alone.
+ */
+export const CycleEventSchema = z.object({
+  kind: z.enum(['started', 'completed', 'degraded']),
+  runId: z.string().min(1),
+  correlationId: z.string().min(8),
+  asOf: UtcTimestampSchema,
+  mode: ModeSchema,
+  pattern: PatternSchema,
+  symbols: z.array(SymbolSchema),
+  latencyMs: z.number().nonnegative().optional(),
+  degraded: z.array(z.object({ agent: z.string(), reason: z.string() })).default([]),
+  decisions: z.array(AgentDecisionSchema).default([]),
+  targets: z
+    .array(z.object({ symbol: SymbolSchema, targetWeight: z.number(), score: z.number() }))
+    .default([]),
+  orders: z
+    .array(
+      z.object({
+        clientOrderId: z.string(),
+        symbol: SymbolSchema,
+        side: SideSchema,
+        quantity: z.number().positive(),
+      }),
+    )
+    .default([]),
+  portfolio: z.object({ cash: z.number(), equity: z.number() }).optional(),
+});
+export type CycleEvent = z.infer<typeof CycleEventSchema>;
+
+/** `cycle.run`: run one cycle now, for these symbols, with this pattern (defaults: the service's). */
+export const CycleRunRequestSchema = z.object({
+  symbols: z.array(SymbolSchema).min(1).optional(),
+  pattern: PatternSchema.optional(),
+});
+export type CycleRunRequest = z.infer<typeof CycleRunRequestSchema>;
+
+export const CycleMessages = {
+  event: defineMessage('CycleEvent', 1, CycleEventSchema),
+  runRequest: defineMessage('CycleRunRequest', 1, CycleRunRequestSchema),
+} as const;

@@ -1,0 +1,178 @@
+import type { OrchestrationPattern } from '@ats/agents';
+import { commissionModelOf, DEFAULT_COMMISSION, DEFAULT_SLIPPAGE, slippageModelOf } from '@ats/backtest';
+import type { Bus } from '@ats/bus';
+import type { AgentName, TickerSymbol } from '@ats/contracts';
+import type { MarketDataProvider } from '@ats/market-data';
+import type { Logger } from '@ats/observability';
+import {
+  fillEvents,
+  type OrderIntake,
+  orderChannels,
+  PaperBroker,
+  republishFills,
+  startOrderIntake,
+} from '@ats/paper-broker';
+import type { TradingStore } from '@ats/trading-state';
+import { type AgentPlacement, teamFactory } from './agents';
+import { cycleChannels } from './channels';
+import type { Mode } from './cycle-messages';
+import { type CycleReport, CycleRunner, type PaperTrading } from './cycle-runner';
+import { loadReplayDays, type TradingDay } from './trading-days';
+
+export interface ReplaySettings {
+  readonly symbols: readonly TickerSymbol[];
+  readonly mode: Mode;
+  readonly pattern: OrchestrationPattern;
+  /** Replay window, `YYYY-MM-DD`, inclusive. */
+  readonly from: string;
+  readonly to: string;
+  readonly initialCash: number;
+}
+
+export interface ReplayOptions extends ReplaySettings {
+  readonly runId: string;
+  readonly agents: AgentPlacement;
+  readonly agentTimeoutMs?: Partial<Record<AgentName, number>>;
+  readonly namespace?: string;
+  /** Replayed trading days per second; 0 = as fast as the cycles run. */
+  readonly speed: number;
+  readonly bus: Bus;
+  readonly store: TradingStore;
+  readonly provider: MarketDataProvider;
+  readonly logger: Logger;
+  readonly intakeTimeoutMs?: number;
+  /** Called after each cycle (printing, progress). */
+  readonly onCycle?: (report: CycleReport, index: number, total: number) => void;
+  /** Checked between cycles: stop early (Ctrl-C). */
+  readonly stopRequested?: () => boolean;
+}
+
+export interface ReplayOutcome {
+  readonly runId: string;
+  readonly resumed: boolean;
+  readonly settings: ReplaySettings;
+  /** Cycles already complete in Postgres when this process started. */
+  readonly skipped: number;
+  readonly reports: CycleReport[];
+}
+
+export const DEFAULT_INTAKE_TIMEOUT_MS = 30_000;
+/** The intake's consumer redelivers an unacked order after this (a crashed process's orders come back fast). */
+const INTAKE_ACK_WAIT_MS = 2_000;
+
+/**
+ * Replays stored daily bars through the cycle runner. On a run id that exists, the run's stored settings win and
+ * the replay resumes after its last committed cycle (its snapshot): the ledger state is in Postgres, the indicators
+ * are rebuilt from the bars, and fills booked by the interrupted cycle have their events published again.
+ */
+export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> {
+  const { store, bus, logger } = options;
+  const opened = await store.openRun({
+    runId: options.runId,
+    kind: options.mode === 'paper' ? 'paper' : 'live',
+    initialCash: options.initialCash,
+    config: settingsOf(options) as unknown as Record<string, unknown>,
+    startedAt: new Date(),
+  });
+  const settings = opened.resumed ? storedSettings(opened.run.config, options) : settingsOf(options);
+  const channels = cycleChannels(options.namespace);
+  await bus.ensureTopology({ streams: [channels.stream] });
+  let intake: OrderIntake | undefined;
+  let paper: PaperTrading | undefined;
+  if (settings.mode === 'paper') {
+    const orders = orderChannels(options.namespace);
+    const models = {
+      commission: commissionModelOf(DEFAULT_COMMISSION),
+      slippage: slippageModelOf(DEFAULT_SLIPPAGE),
+    };
+    const sink = fillEvents(bus, orders);
+    intake = await startOrderIntake(bus, store, orders, {
+      durable: 'paper-broker',
+      logger,
+      ackWaitMs: INTAKE_ACK_WAIT_MS,
+    });
+    paper = {
+      broker: new PaperBroker({ runId: options.runId, store, models, fills: sink }),
+      intake,
+      orders,
+      commission: models.commission,
+      intakeTimeoutMs: options.intakeTimeoutMs ?? DEFAULT_INTAKE_TIMEOUT_MS,
+    };
+  }
+  try {
+    const runner = new CycleRunner({
+      runId: options.runId,
+      mode: settings.mode,
+      symbols: settings.symbols,
+      pattern: settings.pattern,
+      teamFor: teamFactory({
+        placement: options.agents,
+        bus,
+        namespace: options.namespace,
+        timeoutMs: options.agentTimeoutMs,
+      }),
+      store,
+      bus,
+      channels,
+      logger,
+      paper,
+    });
+    const days = await loadReplayDays(options.provider, settings.symbols, settings.from, settings.to);
+    const state = await store.loadState(options.runId);
+    const doneUpTo = state.lastSnapshot ? Date.parse(state.lastSnapshot.takenAt) : Number.NEGATIVE_INFINITY;
+    // A day whose close is at or before the last snapshot was completed by an earlier process.
+    const isDone = (day: TradingDay) => Date.parse(day.ts) + 86_400_000 <= doneUpTo;
+    for (const day of days.warmup) runner.warmUp(day);
+    const pending: TradingDay[] = [];
+    for (const day of days.replay) {
+      if (isDone(day)) runner.warmUp(day);
+      else pending.push(day);
+    }
+    const skipped = days.replay.length - pending.length;
+    if (opened.resumed) {
+      runner.restoreEquityHistory((await store.snapshots(options.runId)).map((s) => s.equity));
+      if (paper) {
+        const atRisk = (await store.fills(options.runId)).filter((f) => Date.parse(f.filledAt) >= doneUpTo);
+        await republishFills(fillEvents(bus, paper.orders), atRisk);
+      }
+      logger.info({ runId: options.runId, skipped, remaining: pending.length }, 'resuming run from Postgres');
+    }
+    const reports: CycleReport[] = [];
+    const pauseMs = options.speed > 0 ? 1000 / options.speed : 0;
+    for (const [index, day] of pending.entries()) {
+      if (options.stopRequested?.()) break;
+      const report = await runner.advance(day);
+      reports.push(report);
+      options.onCycle?.(report, skipped + index + 1, days.replay.length);
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    if (reports.length === pending.length) await store.finishRun(options.runId, 'completed', new Date());
+    return { runId: options.runId, resumed: opened.resumed, settings, skipped, reports };
+  } finally {
+    await intake?.close();
+  }
+}
+
+function settingsOf(o: ReplaySettings): ReplaySettings {
+  return {
+    symbols: [...o.symbols],
+    mode: o.mode,
+    pattern: o.pattern,
+    from: o.from,
+    to: o.to,
+    initialCash: o.initialCash,
+  };
+}
+
+/** The settings a run was started with; anything missing from an older row falls back to the request. */
+function storedSettings(config: Record<string, unknown>, fallback: ReplaySettings): ReplaySettings {
+  const c = config as Partial<ReplaySettings>;
+  return {
+    symbols: Array.isArray(c.symbols) ? c.symbols : fallback.symbols,
+    mode: c.mode ?? fallback.mode,
+    pattern: c.pattern ?? fallback.pattern,
+    from: c.from ?? fallback.from,
+    to: c.to ?? fallback.to,
+    initialCash: typeof c.initialCash === 'number' ? c.initialCash : fallback.initialCash,
+  };
+}
