@@ -12,8 +12,6 @@ interface VisibleSeries {
   /** Interleaved OHLCV: bar i's open at [5i], high [5i+1], low [5i+2], close [5i+3], volume [5i+4]. */
   readonly ohlcv: Float64Array;
   count: number;
-  /** Contract Bar objects built on first request, reused by later `history` calls. */
-  readonly bars: Bar[];
 }
 
 /** What only the engine holds: the ability to move the clock and reveal the bars of the new step. */
@@ -65,7 +63,6 @@ export class MarketView {
         step: new Int32Array(n),
         ohlcv: new Float64Array(n * OHLCV_FIELDS),
         count: 0,
-        bars: [],
       };
     });
   }
@@ -179,7 +176,7 @@ export class MarketView {
     return s.ohlcv[this.#checkIndex(s, index) * OHLCV_FIELDS + 3] as number;
   }
 
-  /** The bar `ago` bars back as a contract Bar. */
+  /** The bar `ago` bars back as a new contract Bar (objects are built on request, not kept, to bound memory). */
   bar(symbol: SymbolRef, ago = 0): Bar {
     const s = this.#of(symbol);
     return this.#barAt(s, this.#agoIndex(s, ago));
@@ -189,8 +186,9 @@ export class MarketView {
   history(symbol: SymbolRef, n: number): Bar[] {
     const s = this.#of(symbol);
     const from = Math.max(0, s.count - Math.max(0, Math.floor(n)));
-    for (let i = s.bars.length; i < s.count; i++) this.#barAt(s, i);
-    return s.bars.slice(from, s.count);
+    const out = new Array<Bar>(s.count - from);
+    for (let i = from; i < s.count; i++) out[i - from] = this.#barAt(s, i);
+    return out;
   }
 
   #of(symbol: SymbolRef): VisibleSeries {
@@ -213,19 +211,17 @@ export class MarketView {
   }
 
   #barAt(s: VisibleSeries, index: number): Bar {
-    for (let i = s.bars.length; i <= index; i++) {
-      s.bars.push({
-        symbol: s.symbol,
-        timeframe: this.metadata.timeframe,
-        ts: this.#timeline[s.step[i] as number] as string,
-        open: s.ohlcv[i * OHLCV_FIELDS] as number,
-        high: s.ohlcv[i * OHLCV_FIELDS + 1] as number,
-        low: s.ohlcv[i * OHLCV_FIELDS + 2] as number,
-        close: s.ohlcv[i * OHLCV_FIELDS + 3] as number,
-        volume: s.ohlcv[i * OHLCV_FIELDS + 4] as number,
-        adjusted: this.metadata.adjusted,
-      });
-    }
-    return s.bars[index] as Bar;
+    const at = index * OHLCV_FIELDS;
+    return {
+      symbol: s.symbol,
+      timeframe: this.metadata.timeframe,
+      ts: this.#timeline[s.step[index] as number] as string,
+      open: s.ohlcv[at] as number,
+      high: s.ohlcv[at + 1] as number,
+      low: s.ohlcv[at + 2] as number,
+      close: s.ohlcv[at + 3] as number,
+      volume: s.ohlcv[at + 4] as number,
+      adjusted: this.metadata.adjusted,
+    };
   }
 }
