@@ -1,0 +1,43 @@
+import { PrismaDecisionSink, startAgentService } from '@ats/agent-rpc';
+import { OFFLINE_REASONER, type Reasoner, RiskManagerAgent } from '@ats/agents';
+import { connectBus } from '@ats/bus';
+import { loadConfig } from '@ats/config';
+import { createPrismaClient } from '@ats/db';
+import { createLlmClient } from '@ats/llm';
+import { createLogger } from '@ats/observability';
+import packageJson from '../package.json' with { type: 'json' };
+
+const SERVICE = 'risk-manager';
+const config = loadConfig();
+const service = config.service.name ?? SERVICE;
+const logger = createLogger({
+  service,
+  level: config.logLevel,
+  pretty: config.environment === 'development' && process.stdout.isTTY,
+  secretValues: config.secretValues,
+});
+const bus = await connectBus({ url: config.nats.url, name: service, logger });
+const prisma = createPrismaClient(config.database.url);
+const llm = createLlmClient(config.llm, { prisma });
+const reasoner: Reasoner = llm ? { kind: 'llm', client: llm } : OFFLINE_REASONER;
+const running = await startAgentService({
+  bus,
+  agent: 'risk',
+  // Drawdown comes from the request's equityHistory; without it each replica uses the high-water mark it has seen.
+  local: new RiskManagerAgent({}, undefined, reasoner),
+  logger,
+  service,
+  version: packageJson.version,
+  decisionSink: new PrismaDecisionSink(prisma),
+  healthPort: config.service.metricsPort,
+});
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'shutting down');
+  await running.stop();
+  await bus.close();
+  await prisma.$disconnect();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

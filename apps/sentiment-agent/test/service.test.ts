@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { RemoteSignalAgent } from '@ats/agent-rpc';
+import { buildSnapshot, type DecisionContext, SentimentAgent } from '@ats/agents';
+import { connectBus, type NatsBus } from '@ats/bus';
+import { AgentMessages, type NewsItem, Subjects } from '@ats/contracts';
+import { createPrismaClient } from '@ats/db';
+import { LocalCsvProvider } from '@ats/market-data';
+import { createLogger } from '@ats/observability';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const logger = createLogger({ service: 'sentiment-agent-test', level: 'warn' });
+const service = uniqueName('sentiment-agent');
+let child: ChildProcess;
+let client: NatsBus;
+let port: number;
+
+const freePort = async () => {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+};
+
+const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('service did not come up in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+beforeAll(async () => {
+  const { natsUrl, databaseUrl } = testServices();
+  client = await connectBus({ url: natsUrl, name: 'sentiment-agent-client', logger });
+  port = await freePort();
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: {
+      ...process.env,
+      NATS__URL: natsUrl,
+      DATABASE__URL: databaseUrl,
+      SERVICE__NAME: service,
+      SERVICE__METRICS_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ENVIRONMENT: 'test',
+      LLM__PROVIDER: 'offline',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await client?.close();
+});
+
+async function contextOf(symbols: readonly string[], correlationId: string) {
+  const provider = new LocalCsvProvider();
+  const news: NewsItem[] = [
+    {
+      id: 'n-aapl',
+      source: 'test-wire',
+      publishedAt: '2023-03-31T14:00:00.000Z',
+      title: 'Apple beats estimates as iPhone sales surge to a record',
+      summary: 'Upbeat guidance.',
+      symbols: ['AAPL'],
+    },
+  ];
+  const snapshots = await Promise.all(
+    symbols.map(async (symbol) =>
+      buildSnapshot(
+        symbol,
+        await provider.loadBars(symbol, { from: '2021-06-01', to: '2023-03-31' }),
+        undefined,
+        {
+          news,
+        },
+      ),
+    ),
+  );
+  const asOf = snapshots[0]?.asOf ?? '';
+  const ctx: DecisionContext = {
+    asOf,
+    correlationId,
+    snapshots,
+    news,
+    portfolio: { asOf, cash: 100_000, equity: 100_000, positions: [] },
+    equityHistory: [100_000],
+  };
+  return ctx;
+}
+
+describe('sentiment-agent process', () => {
+  it('starts, beats, answers analyze requests, and drains on SIGTERM', async () => {
+    const beats: string[] = [];
+    const watching = await client.subscribe(Subjects.heartbeat(service), AgentMessages.heartbeat, (m) => {
+      beats.push(m.data.instanceId);
+    });
+    const health = await until(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+    });
+    expect(health).toMatchObject({ status: 'ok', agent: 'sentiment', service, version: '0.1.0' });
+
+    const ctx = await contextOf(['AAPL', 'MSFT'], `app-${service}`);
+    const batch = await new RemoteSignalAgent(client, 'sentiment', { timeoutMs: 10_000 }).analyze({
+      ctx,
+      priorDecisions: [],
+    });
+    const local = new SentimentAgent().decide({ ctx, priorDecisions: [] });
+    expect(batch.decisions).toEqual(local);
+    expect(batch.decisions.find((d) => d.symbol === 'AAPL')?.signal).toBe('BUY');
+    const prisma = createPrismaClient(testServices().databaseUrl);
+    const stored = await prisma.decision.findMany({ where: { correlationId: ctx.correlationId } });
+    await prisma.$disconnect();
+    expect(stored.map((d) => d.symbol).sort()).toEqual(['AAPL', 'MSFT']);
+
+    await until(async () => (beats.length > 0 ? true : undefined), 10_000);
+    expect(beats[0]).toMatch(new RegExp(`^${service}-`));
+
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    await watching.close();
+  });
+});
