@@ -3,6 +3,7 @@ import { defineMessage } from './envelope';
 import { FillSchema, OrderSchema, PortfolioStateSchema } from './trading';
 
 export * from './agent-messages';
+export * from './api';
 export * from './clock';
 export * from './decisions';
 export * from './envelope';
