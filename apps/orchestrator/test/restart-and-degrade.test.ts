@@ -1,0 +1,152 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { agentRpcSubjects, agentRpcTopology, type ServedAgent, serveAgent } from '@ats/agent-rpc';
+import { PortfolioManagerAgent, RiskManagerAgent, TechnicalAgent } from '@ats/agents';
+import { type Bus, connectBus } from '@ats/bus';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { LocalCsvProvider } from '@ats/market-data';
+import { createLogger } from '@ats/observability';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { PrismaTradingStore } from '@ats/trading-state';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CycleMessages } from '../src/cycle-messages';
+import { runReplay } from '../src/replay';
+import { CYCLES, dropNamespace, expectRunReconciles, FROM, INITIAL_CASH, SYMBOLS, TO } from './support';
+
+const logger = createLogger({ service: 'orchestrator-test', level: 'warn' });
+const namespace = uniqueName('orchr');
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+let bus: Bus;
+let prisma: PrismaClient;
+let store: PrismaTradingStore;
+
+beforeAll(async () => {
+  const { natsUrl, databaseUrl } = testServices();
+  bus = await connectBus({ url: natsUrl, name: 'orchestrator-restart-test', logger });
+  prisma = createPrismaClient(databaseUrl);
+  store = new PrismaTradingStore(prisma);
+});
+afterAll(async () => {
+  await bus?.close();
+  await prisma?.$disconnect();
+  await dropNamespace(testServices().natsUrl, namespace);
+});
+
+/** The CLI as its own process (node + tsx loader directly, so the pid we kill is the orchestrator's). */
+function startCli(runId: string): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      `--symbols=${SYMBOLS.join(',')}`,
+      `--replay-from=${FROM}`,
+      `--replay-to=${TO}`,
+      '--mode=paper',
+      '--pattern=parallel',
+      '--json',
+      `--run-id=${runId}`,
+      `--namespace=${namespace}`,
+    ],
+    { cwd: appDir, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts.filter((l) => l.length > 0));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+describe('orchestrator restart', () => {
+  it('resumes a run killed with SIGKILL mid-replay from Postgres: no order lost, none filled twice', async () => {
+    const runId = uniqueName('killed');
+    const first = startCli(runId);
+    const deadline = Date.now() + 60_000;
+    while (first.lines.filter((l) => l.includes('"type":"cycle"')).length < 8) {
+      if (Date.now() > deadline) throw new Error(`no progress: ${first.lines.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const done = first.lines.filter((l) => l.includes('"type":"cycle"')).length;
+    expect(done).toBeLessThan(CYCLES);
+
+    const second = startCli(runId);
+    expect(await second.exited).toBe(0);
+    const summary = JSON.parse(second.lines.at(-1) ?? '{}');
+    expect(summary).toMatchObject({ type: 'summary', runId, resumed: true });
+    expect(summary.skippedCycles).toBeGreaterThanOrEqual(done);
+    expect(summary.skippedCycles + second.lines.length - 1).toBe(CYCLES);
+    const { fills } = await expectRunReconciles(bus, store, namespace, runId);
+    expect(fills.length).toBeGreaterThan(3);
+    expect((await store.loadState(runId)).run.status).toBe('completed');
+  });
+});
+
+describe('remote agents', () => {
+  const served: ServedAgent[] = [];
+  let agentBus: Bus;
+  let silent: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    const { natsUrl } = testServices();
+    agentBus = await connectBus({ url: natsUrl, name: 'agents-under-test', logger });
+    const subjects = agentRpcSubjects(namespace);
+    await agentBus.ensureTopology(agentRpcTopology(subjects));
+    served.push(await serveAgent(agentBus, 'technical', new TechnicalAgent(), { logger, subjects }));
+    served.push(await serveAgent(agentBus, 'risk', new RiskManagerAgent(), { logger, subjects }));
+    served.push(await serveAgent(agentBus, 'portfolio', new PortfolioManagerAgent(), { logger, subjects }));
+    // A sentiment agent that takes requests and never answers.
+    silent = await connect({ servers: natsUrl });
+    silent.subscribe(subjects.analyze('sentiment'), { callback: () => {} });
+    await silent.flush();
+  });
+  afterAll(async () => {
+    for (const s of served) await s.close();
+    await agentBus?.close();
+    await silent?.drain();
+  });
+
+  it('degrades a cycle whose agent never answers within that agent timeout, and records why', async () => {
+    const runId = uniqueName('degraded');
+    const timeoutMs = 400;
+    const outcome = await runReplay({
+      runId,
+      symbols: SYMBOLS,
+      mode: 'paper',
+      pattern: 'parallel',
+      from: '2023-01-12',
+      to: '2023-01-13',
+      initialCash: INITIAL_CASH,
+      agents: 'remote',
+      agentTimeoutMs: { technical: 5_000, sentiment: timeoutMs, risk: 5_000, portfolio: 5_000 },
+      namespace,
+      speed: 0,
+      bus,
+      store,
+      provider: new LocalCsvProvider(),
+      logger,
+    });
+    expect(outcome.reports).toHaveLength(2);
+    for (const report of outcome.reports) {
+      expect(report.kind).toBe('degraded');
+      expect(report.degraded).toEqual([{ agent: 'sentiment', reason: expect.stringContaining('timed out') }]);
+      expect(report.teamMs).toBeGreaterThanOrEqual(timeoutMs - 5);
+      expect(report.teamMs).toBeLessThan(timeoutMs + 1_500);
+      // The technical agent still answered remotely; sentiment stands in as HOLD with no confidence.
+      expect(report.rows.every((r) => r.technical !== undefined && r.sentiment?.confidence === 0)).toBe(true);
+    }
+    const degradedEvents = await bus.history(`${namespace}.cycle.degraded`, CycleMessages.event, {
+      stream: `CYCLES_${namespace}`,
+      from: new Date(0),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(degradedEvents.filter((e) => e.data.runId === runId)).toHaveLength(2);
+  });
+});
