@@ -1,0 +1,149 @@
+import type { OrchestrationPattern } from '@ats/agents';
+import type { Bus, Subscription } from '@ats/bus';
+import { BusReplyError } from '@ats/bus';
+import { type Clock, QueueGroups, type TickerSymbol } from '@ats/contracts';
+import type { MarketDataProvider } from '@ats/market-data';
+import type { Logger } from '@ats/observability';
+import type { TradingStore } from '@ats/trading-state';
+import { type AgentPlacement, teamFactory } from './agents';
+import { cycleChannels } from './channels';
+import { type CycleEvent, CycleMessages } from './cycle-messages';
+import { type CycleReport, CycleRunner } from './cycle-runner';
+import { loadReplayDays } from './trading-days';
+
+export interface OrchestratorServiceOptions {
+  readonly bus: Bus;
+  readonly store: TradingStore;
+  readonly provider: MarketDataProvider;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The live run all on-demand and scheduled cycles belong to. */
+  readonly runId: string;
+  readonly symbols: readonly TickerSymbol[];
+  readonly pattern: OrchestrationPattern;
+  readonly agents: AgentPlacement;
+  readonly namespace?: string;
+  /** Run a cycle of `symbols` every this many ms (none when absent). */
+  readonly intervalMs?: number;
+  /** Decide as of this date's data instead of the clock's (the bundled history ends in 2023). */
+  readonly asOfDate?: string;
+  readonly initialCash: number;
+}
+
+export interface RunningOrchestrator {
+  /** One cycle now (what `cycle.run` and the schedule call). */
+  runCycle(
+    symbols?: readonly TickerSymbol[],
+    pattern?: OrchestrationPattern,
+    correlationId?: string,
+  ): Promise<CycleReport>;
+  stop(): Promise<void>;
+}
+
+/** Days of history before the decision date loaded for each on-demand cycle (indicator warm-up). */
+const LIVE_HISTORY_DAYS = 400;
+
+/**
+ * The orchestrator as a service (mode `live`: decisions only): serves `cycle.run` in the orchestrator queue group
+ * and, when asked, runs cycles on an interval. Each cycle decides on the latest bars at or before the decision
+ * date; a cycle still running when the next tick comes makes that tick skip, so cycles never pile up.
+ */
+export async function startOrchestratorService(o: OrchestratorServiceOptions): Promise<RunningOrchestrator> {
+  const channels = cycleChannels(o.namespace);
+  await o.bus.ensureTopology({ streams: [channels.stream] });
+  await o.store.openRun({
+    runId: o.runId,
+    kind: 'live',
+    initialCash: o.initialCash,
+    config: { symbols: [...o.symbols], mode: 'live', pattern: o.pattern },
+    startedAt: o.clock.now(),
+  });
+  const teamFor = teamFactory({ placement: o.agents, bus: o.bus, namespace: o.namespace });
+
+  const runCycle = async (
+    symbols: readonly TickerSymbol[] = o.symbols,
+    pattern: OrchestrationPattern = o.pattern,
+    correlationId?: string,
+  ): Promise<CycleReport> => {
+    const to = o.asOfDate ?? o.clock.now().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(to) - 10 * 86_400_000).toISOString().slice(0, 10);
+    const days = await loadReplayDays(o.provider, symbols, from, to, LIVE_HISTORY_DAYS);
+    const all = [...days.warmup, ...days.replay];
+    const last = all.pop();
+    if (!last) throw new BusReplyError('unavailable', `no bars of ${symbols.join(',')} up to ${to}`);
+    const runner = new CycleRunner({
+      runId: o.runId,
+      mode: 'live',
+      symbols,
+      pattern,
+      teamFor,
+      store: o.store,
+      bus: o.bus,
+      channels,
+      logger: o.logger,
+    });
+    for (const day of all) runner.warmUp(day);
+    return runner.advance(last, correlationId ? { pattern, correlationId } : { pattern });
+  };
+
+  const subscriptions: Subscription[] = [
+    await o.bus.serve(
+      channels.cycleRequest,
+      CycleMessages.runRequest,
+      CycleMessages.event,
+      async (message) =>
+        eventOf(await runCycle(message.data.symbols, message.data.pattern, message.correlationId)),
+      { queue: QueueGroups.orchestrator },
+    ),
+  ];
+  let inFlight = false;
+  const timer =
+    o.intervalMs === undefined
+      ? undefined
+      : setInterval(() => {
+          if (inFlight) {
+            o.logger.warn('previous scheduled cycle still running; tick skipped');
+            return;
+          }
+          inFlight = true;
+          runCycle()
+            .catch((error: unknown) => o.logger.error({ err: error }, 'scheduled cycle failed'))
+            .finally(() => {
+              inFlight = false;
+            });
+        }, o.intervalMs);
+  o.logger.info({ subject: channels.cycleRequest, intervalMs: o.intervalMs }, 'orchestrator serving');
+  return {
+    runCycle,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await Promise.all(subscriptions.map((s) => s.close()));
+    },
+  };
+}
+
+/** The cycle as its completion event (also the `cycle.run` reply). */
+export function eventOf(report: CycleReport): CycleEvent {
+  return {
+    kind: report.kind,
+    runId: report.runId,
+    correlationId: report.correlationId,
+    asOf: report.asOf,
+    mode: report.mode,
+    pattern: report.pattern,
+    symbols: report.rows.map((r) => r.symbol),
+    latencyMs: report.latencyMs,
+    degraded: [...report.degraded],
+    decisions: [],
+    targets: report.rows
+      .filter((r) => r.targetWeight !== undefined)
+      .map((r) => ({ symbol: r.symbol, targetWeight: r.targetWeight as number, score: 0 })),
+    orders: report.orders.map(({ clientOrderId, symbol, side, quantity }) => ({
+      clientOrderId,
+      symbol,
+      side,
+      quantity,
+    })),
+    portfolio: { cash: report.cash, equity: report.equity },
+  };
+}

@@ -1,0 +1,80 @@
+import { type Bus, connectBus } from '@ats/bus';
+import { ManualClock } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { LocalCsvProvider } from '@ats/market-data';
+import { createLogger } from '@ats/observability';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { PrismaTradingStore } from '@ats/trading-state';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycleChannels } from '../src/channels';
+import { CycleMessages } from '../src/cycle-messages';
+import { type RunningOrchestrator, startOrchestratorService } from '../src/service';
+import { dropNamespace } from './support';
+
+const logger = createLogger({ service: 'orchestrator-service-test', level: 'warn' });
+const namespace = uniqueName('orchs');
+let bus: Bus;
+let prisma: PrismaClient;
+let service: RunningOrchestrator;
+const runId = uniqueName('live');
+
+beforeAll(async () => {
+  const { natsUrl, databaseUrl } = testServices();
+  bus = await connectBus({ url: natsUrl, name: 'orchestrator-service-test', logger });
+  prisma = createPrismaClient(databaseUrl);
+  service = await startOrchestratorService({
+    bus,
+    store: new PrismaTradingStore(prisma),
+    provider: new LocalCsvProvider(),
+    logger,
+    clock: new ManualClock('2023-06-30T22:00:00Z'),
+    runId,
+    symbols: ['AAPL', 'MSFT'],
+    pattern: 'sequential',
+    agents: 'embedded',
+    namespace,
+    initialCash: 100_000,
+  });
+});
+afterAll(async () => {
+  await service?.stop();
+  await bus?.close();
+  await prisma?.$disconnect();
+  await dropNamespace(testServices().natsUrl, namespace);
+});
+
+describe('cycle.run', () => {
+  it('runs a live cycle on demand with the requested pattern and carries the caller correlation id', async () => {
+    const correlationId = uniqueName('corr');
+    const reply = await bus.request(
+      cycleChannels(namespace).cycleRequest,
+      CycleMessages.runRequest,
+      CycleMessages.event,
+      { symbols: ['NVDA', 'TSLA', 'AAPL'], pattern: 'hierarchical' },
+      { timeoutMs: 20_000, correlationId },
+    );
+    expect(reply.ok).toBe(true);
+    if (!reply.ok) return;
+    expect(reply.data).toMatchObject({
+      kind: 'completed',
+      runId,
+      correlationId,
+      mode: 'live',
+      pattern: 'hierarchical',
+      symbols: ['NVDA', 'TSLA', 'AAPL'],
+      // Decided at the close of the last bar up to the clock's date (30 June 2023).
+      asOf: '2023-07-01T00:00:00.000Z',
+      orders: [],
+    });
+    // Hierarchical: sentiment is consulted only for symbols with news (none offline): technical + portfolio each.
+    const stored = await prisma.decision.groupBy({
+      by: ['agent'],
+      where: { runId, correlationId },
+      _count: true,
+    });
+    expect(stored.map((g) => [g.agent, g._count]).sort()).toEqual([
+      ['portfolio', 3],
+      ['technical', 3],
+    ]);
+  });
+});
