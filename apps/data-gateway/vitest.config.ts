@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default projectTestConfig({ needsServices: true });
+// Files run one after another: they share the run's Postgres `bars` table (L3), and the backfill test
+// counts the rows it writes there.
+export default mergeConfig(projectTestConfig({ needsServices: true }), { test: { fileParallelism: false } });

@@ -1,21 +1,58 @@
 import type { Bus, Subscription } from '@ats/bus';
+import { Subjects } from '@ats/contracts';
+import type { CachedMarketData } from '@ats/market-data';
 import type { Logger } from '@ats/observability';
-import { type HistorySource, serveHistory } from './history-service';
+import { serveHistory } from './history-service';
+import { serveIndicators } from './indicators-service';
+import { serveNews } from './news-service';
+import { serveQuotes } from './quote-service';
+
+/** What the request/reply services need: the cached failover chain (a CachedMarketData or the same shape). */
+export type GatewayMarketData = Pick<
+  CachedMarketData,
+  'getBars' | 'getQuote' | 'getNews' | 'rememberIndicators'
+>;
+
+/** Request subjects of the gateway; a namespace prefixes them (tests, side-by-side deployments). */
+export interface GatewaySubjects {
+  readonly history: string;
+  readonly quote: string;
+  readonly news: string;
+  readonly indicators: string;
+}
+
+export function gatewaySubjects(namespace?: string): GatewaySubjects {
+  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  return {
+    history: p(Subjects.historyRequest),
+    quote: p(Subjects.quoteRequest),
+    news: p(Subjects.newsRequest),
+    indicators: p(Subjects.indicatorsRequest),
+  };
+}
 
 export interface DataGatewayDeps {
   readonly bus: Bus;
-  readonly history: HistorySource;
+  readonly marketData: GatewayMarketData;
   readonly logger: Logger;
+  readonly subjects?: GatewaySubjects;
 }
 
 export interface RunningDataGateway {
   stop(): Promise<void>;
 }
 
-/** Starts every request/reply service of the gateway on the bus. */
+/** Starts every request/reply service of the gateway (history, quote, news, indicators) on the bus. */
 export async function startDataGateway(deps: DataGatewayDeps): Promise<RunningDataGateway> {
-  const subscriptions: Subscription[] = [await serveHistory(deps.bus, deps.history, deps.logger)];
-  deps.logger.info({ services: subscriptions.length }, 'data gateway serving');
+  const { bus, marketData, logger } = deps;
+  const subjects = deps.subjects ?? gatewaySubjects();
+  const subscriptions: Subscription[] = await Promise.all([
+    serveHistory(bus, marketData, logger, subjects.history),
+    serveQuotes(bus, marketData, logger, subjects.quote),
+    serveNews(bus, marketData, logger, subjects.news),
+    serveIndicators(bus, { bars: marketData, cache: marketData }, logger, subjects.indicators),
+  ]);
+  logger.info({ subjects }, 'data gateway serving');
   return {
     async stop() {
       await Promise.all(subscriptions.map((s) => s.close()));

@@ -1,12 +1,18 @@
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
-import { LocalCsvProvider } from '@ats/market-data';
+import { systemClock } from '@ats/contracts';
+import { createPrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
+import { parseGatewayArgs } from './cli-args';
 import { startDataGateway } from './gateway';
-import { singleProviderSource } from './history-service';
+import { gatewaySettingsFrom } from './gateway-settings';
+import { buildMarketDataChain } from './market-data-chain';
+import { startPublishing } from './publishing';
 
 const SERVICE = 'data-gateway';
+const args = parseGatewayArgs(process.argv.slice(2));
 const config = loadConfig();
+const settings = gatewaySettingsFrom(config);
 const logger = createLogger({
   service: config.service.name ?? SERVICE,
   level: config.logLevel,
@@ -14,14 +20,37 @@ const logger = createLogger({
   secretValues: config.secretValues,
 });
 const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger });
-const provider = new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {});
-const gateway = await startDataGateway({ bus, history: singleProviderSource(provider), logger });
+const prisma = createPrismaClient(config.database.url);
+const chain = await buildMarketDataChain({
+  config: settings.marketData,
+  clock: systemClock,
+  logger,
+  prisma,
+  nats: bus.connection,
+});
+const gateway = await startDataGateway({ bus, marketData: chain.cached, logger });
+const publisher = await startPublishing(args, {
+  bus,
+  clock: systemClock,
+  logger,
+  settings,
+  defaultSymbols: config.trading.symbols,
+  providers: chain.failover,
+  history: chain.cached,
+});
+publisher.done.catch((err) => {
+  logger.error({ err }, 'bar publishing failed');
+  void shutdown('publishing failed', 1);
+});
 
-async function shutdown(signal: string) {
-  logger.info({ signal }, 'shutting down');
+async function shutdown(reason: string, exitCode = 0) {
+  logger.info({ reason }, 'shutting down');
+  await publisher.stop();
   await gateway.stop();
+  await chain.close();
   await bus.close();
-  process.exit(0);
+  await prisma.$disconnect();
+  process.exit(exitCode);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
