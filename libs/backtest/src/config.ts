@@ -62,6 +62,12 @@ export interface BacktestConfig {
   readonly benchmark: BenchmarkConfig;
   /** Bars of history behind the volatility and volume slippage statistics. */
   readonly statisticsLookback: number;
+  /**
+   * First timestamp (ISO UTC) that trades. Earlier bars are a warm-up: revealed to the strategy so its indicators
+   * are ready on the first trading day, but no decisions, orders, equity points or benchmark moves happen in them.
+   * Undefined: trade from the first bar.
+   */
+  readonly tradeFrom?: string;
 }
 
 export const DEFAULT_INITIAL_CASH = 100_000;
@@ -98,6 +104,9 @@ export function resolveConfig(partial: Partial<BacktestConfig> = {}): BacktestCo
     throw new InvalidBacktestConfigError('maxWeightPerSymbol must be > 0');
   if (!(config.maxGrossExposure > 0)) throw new InvalidBacktestConfigError('maxGrossExposure must be > 0');
   if (!(config.borrowRateAnnual >= 0)) throw new InvalidBacktestConfigError('borrowRateAnnual must be >= 0');
+  if (config.tradeFrom !== undefined && Number.isNaN(Date.parse(config.tradeFrom))) {
+    throw new InvalidBacktestConfigError(`tradeFrom must be an ISO timestamp, got ${config.tradeFrom}`);
+  }
   if (!Number.isInteger(config.statisticsLookback) || config.statisticsLookback < 1) {
     throw new InvalidBacktestConfigError('statisticsLookback must be a positive integer');
   }

@@ -115,6 +115,58 @@ describe('runBacktest: execution timing', () => {
   });
 });
 
+describe('runBacktest: warm-up before tradeFrom', () => {
+  it('shows warm-up bars to the strategy but trades, records and benchmarks only from tradeFrom', async () => {
+    // 2024-01-01 (Mon) .. 2024-01-05 (Fri); trading starts on the 3rd bar (2024-01-03).
+    const feed = feedOf({ AAA: flat([10, 20, 30, 33, 36]) });
+    const seenOnStep: string[] = [];
+    const decidedAt: string[] = [];
+    const strategy: Strategy = {
+      description: { name: 'warm-up probe', params: {} },
+      onStep(view) {
+        seenOnStep.push(view.asOf);
+      },
+      decide(ctx) {
+        decidedAt.push(ctx.asOf);
+        if (decidedAt.length === 1) ctx.submitOrder({ symbol: 'AAA', side: 'BUY', quantity: 100 });
+      },
+    };
+    const result = await runBacktest({
+      feed,
+      strategy,
+      config: { ...frictionless, tradeFrom: '2024-01-03T00:00:00.000Z' },
+    });
+    expect(seenOnStep).toHaveLength(5);
+    expect(decidedAt).toEqual([
+      '2024-01-03T00:00:00.000Z',
+      '2024-01-04T00:00:00.000Z',
+      '2024-01-05T00:00:00.000Z',
+    ]);
+    expect(result.equityCurve.map((p) => p.ts.slice(0, 10))).toEqual([
+      '2024-01-03',
+      '2024-01-04',
+      '2024-01-05',
+    ]);
+    // Bought 100 at the 01-04 open of 33: equity 10,000 → 10,000 + 100 × (36 − 33) on the last day.
+    expect(result.fills[0]).toMatchObject({ price: 33, filledAt: '2024-01-04T00:00:00.000Z' });
+    expect(result.equityCurve.map((p) => p.equity)).toEqual([10_000, 10_000, 10_300]);
+    // The benchmark buys at the first TRADING close (30), not at the warm-up's 10.
+    expect(result.equityCurve.map((p) => p.benchmark)).toEqual([10_000, 11_000, 12_000]);
+    expect(result.config.from).toBe('2024-01-03T00:00:00.000Z');
+    expect(result.stats).toMatchObject({ steps: 3, warmupSteps: 2, symbolDays: 3 });
+  });
+
+  it('refuses a tradeFrom after the last bar', async () => {
+    await expect(
+      runBacktest({
+        feed: tiny(),
+        strategy: ordersAtFirstDecision(),
+        config: { tradeFrom: '2030-01-01T00:00:00Z' },
+      }),
+    ).rejects.toThrow(/no bars at or after tradeFrom/);
+  });
+});
+
 describe('runBacktest: look-ahead protection', () => {
   it('fails loudly when a strategy reads the next bar', async () => {
     const cheater: Strategy = {

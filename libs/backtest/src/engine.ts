@@ -184,7 +184,14 @@ class BacktestRun {
     let lastDayKey = '';
     const held = this.#held;
     const lastClose = this.#lastClose;
-    for (let step = 0; step < steps; step++) {
+    const tradeFrom =
+      this.#config.tradeFrom === undefined ? undefined : new Date(this.#config.tradeFrom).toISOString();
+    const firstTradingStep = tradeFrom === undefined ? 0 : feed.timestamps.findIndex((ts) => ts >= tradeFrom);
+    if (firstTradingStep < 0) {
+      throw new InvalidBacktestConfigError(`no bars at or after tradeFrom ${tradeFrom}: nothing to trade`);
+    }
+    for (let step = 0; step < firstTradingStep; step++) this.#warmUp(step);
+    for (let step = firstTradingStep; step < steps; step++) {
       const ts = feed.timestamps[step] as string;
       const first = feed.eventStart[step] as number;
       const last = feed.eventStart[step + 1] as number;
@@ -192,7 +199,7 @@ class BacktestRun {
       this.#step = step;
       this.#asOf = ts;
       this.#writer.revealStep(step, ts, feed.eventSymbol, feed.eventOhlcv, first, last);
-      this.#afterReveal(first, last);
+      this.#afterReveal(first, last, true);
       // Intraday feeds count a symbol once per calendar day; daily bars are one symbol-day each.
       if (feed.metadata.timeframe === '1d') symbolDays += last - first;
       else {
@@ -229,8 +236,9 @@ class BacktestRun {
         benchmark: this.#benchmarkValue,
         exposure: this.#equity > 0 ? gross / this.#equity : 0,
       });
-      if (this.#onProgress && ((step + 1) % this.#progressEvery === 0 || step === steps - 1)) {
-        this.#onProgress({ step: step + 1, steps, asOf: ts, equity: this.#equity });
+      const done = step + 1 - firstTradingStep;
+      if (this.#onProgress && (done % this.#progressEvery === 0 || step === steps - 1)) {
+        this.#onProgress({ step: done, steps: steps - firstTradingStep, asOf: ts, equity: this.#equity });
       }
     }
     const positions = this.#ledger.positions(this.#priceOf);
@@ -239,7 +247,7 @@ class BacktestRun {
         ...this.#config,
         strategy: this.#strategy.description,
         universe: [...feed.symbols],
-        from: feed.timestamps[0] ?? '',
+        from: feed.timestamps[firstTradingStep] ?? '',
         to: feed.timestamps[steps - 1] ?? '',
         dataAdjusted: feed.metadata.adjusted,
       },
@@ -256,12 +264,30 @@ class BacktestRun {
         averagePrice: p.averagePrice,
         marketPrice: p.marketPrice ?? Number.NaN,
       })),
-      stats: { barEvents: feed.barCount, symbolDays, steps, wallMs: this.#timer() - started },
+      stats: {
+        barEvents: feed.barCount,
+        symbolDays,
+        steps: steps - firstTradingStep,
+        warmupSteps: firstTradingStep,
+        wallMs: this.#timer() - started,
+      },
     };
   }
 
-  /** Marks, benchmark and slippage statistics for the bars just revealed. */
-  #afterReveal(first: number, last: number): void {
+  /** A warm-up step: bars revealed and the strategy's streaming state updated; nothing trades or is recorded. */
+  #warmUp(step: number): void {
+    const feed = this.#feed;
+    const first = feed.eventStart[step] as number;
+    const last = feed.eventStart[step + 1] as number;
+    this.#step = step;
+    this.#asOf = feed.timestamps[step] as string;
+    this.#writer.revealStep(step, this.#asOf, feed.eventSymbol, feed.eventOhlcv, first, last);
+    this.#afterReveal(first, last, false);
+    this.#strategy.onStep?.(this.#view);
+  }
+
+  /** Marks, benchmark (trading steps only) and slippage statistics for the bars just revealed. */
+  #afterReveal(first: number, last: number, trading: boolean): void {
     const { eventSymbol, eventBar, eventOhlcv, series } = this.#feed;
     const lastClose = this.#lastClose;
     const units = this.#benchmarkUnits;
@@ -274,9 +300,11 @@ class BacktestRun {
       const close = eventOhlcv[e * OHLCV_FIELDS + 3] as number;
       const previous = lastClose[symbolIndex] as number;
       lastClose[symbolIndex] = close;
-      // Benchmark: each allocation bought at the symbol's first close, held without costs.
+      // Benchmark: each allocation bought at the symbol's first trading close, held without costs.
       const held = units[symbolIndex] as number;
-      if (benchmarkSymbol < 0) {
+      if (!trading) {
+        // Warm-up bars move neither the account nor the benchmark.
+      } else if (benchmarkSymbol < 0) {
         if (held === 0) units[symbolIndex] = equalAllocation / close;
         else benchmark += held * (close - previous);
       } else if (benchmarkSymbol === symbolIndex) {

@@ -81,7 +81,10 @@ export interface BacktestRunConfig extends BacktestConfig {
 export interface BacktestStats {
   barEvents: number;
   symbolDays: number;
+  /** Trading steps (after the warm-up). */
   steps: number;
+  /** Warm-up steps before `tradeFrom`: bars seen by the strategy, nothing traded. */
+  warmupSteps: number;
   /** Wall-clock run time: excluded from the canonical (reproducible) JSON. */
   wallMs: number;
 }
