@@ -106,7 +106,8 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
             return;
           }
           inFlight = true;
-          runCycle()
+          // Each tick is its own cycle, even when the latest bar has not changed since the last one.
+          runCycle(o.symbols, o.pattern, `${o.runId}:${o.clock.now().toISOString()}`)
             .catch((error: unknown) => o.logger.error({ err: error }, 'scheduled cycle failed'))
             .finally(() => {
               inFlight = false;
