@@ -1,0 +1,189 @@
+import type { Reasoner } from '@ats/agents';
+import {
+  agentTeamStrategy,
+  type BacktestConfig,
+  type BacktestProgress,
+  type BacktestResult,
+  BarFeed,
+  buyAndHold,
+  type DecisionRecord as EngineDecision,
+  runBacktest,
+  type Strategy,
+  smaCrossover,
+} from '@ats/backtest';
+import type { BacktestRequest, Bar } from '@ats/contracts';
+import { computePerformance, type PerformanceReport } from '@ats/performance';
+import type { AttributionRow, BacktestReportInput, DecisionRecord } from '@ats/reports';
+
+/** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
+export interface BarSource {
+  loadBars(symbol: string, options: { to: string }): Promise<Bar[]>;
+}
+
+export interface BacktestJobDeps {
+  readonly bars: BarSource;
+  /** Default: the offline, rule-based reasoner. */
+  readonly reasoner?: Reasoner;
+  readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
+}
+
+export interface BacktestJobOutput {
+  readonly result: BacktestResult;
+  readonly performance: PerformanceReport;
+  readonly attribution: AttributionRow[];
+  readonly report: BacktestReportInput;
+}
+
+export class BacktestDataError extends Error {
+  override readonly name = 'BacktestDataError';
+}
+
+/** Agent ablations for the attribution table: the team with each analyst alone (= the other removed). */
+const ATTRIBUTION_VARIANTS = [
+  { variant: 'technical only (without sentiment)', weights: { technical: 1, sentiment: 0 } },
+  { variant: 'sentiment only (without technical)', weights: { technical: 0, sentiment: 1 } },
+] as const;
+
+/**
+ * Runs one backtest request end to end: point-in-time feed with a warm-up period, the chosen strategy on the
+ * event-driven engine, performance metrics, agent attribution, and the report input.
+ */
+export async function runBacktestJob(
+  request: BacktestRequest,
+  deps: BacktestJobDeps,
+): Promise<BacktestJobOutput> {
+  const feed = await loadFeed(request, deps.bars);
+  const run = (strategy: Strategy, variant: string) =>
+    runBacktest({
+      feed,
+      strategy,
+      config: engineConfig(request),
+      ...(deps.onProgress
+        ? { onProgress: (p: BacktestProgress) => deps.onProgress?.({ ...p, variant }) }
+        : {}),
+    });
+
+  const result = await run(strategyFor(request, request.weights, deps.reasoner), 'all');
+  const performance = computePerformance(
+    { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
+    { riskFreeRate: request.riskFreeRate },
+  );
+
+  const attribution: AttributionRow[] = [];
+  if (request.attribution && request.strategy === 'multi-agent') {
+    attribution.push({ variant: 'all', metrics: performance.metrics });
+    for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
+      const ablated = await run(strategyFor(request, weights, deps.reasoner), variant);
+      const metrics = computePerformance(
+        { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
+        { riskFreeRate: request.riskFreeRate },
+      ).metrics;
+      attribution.push({ variant, metrics });
+    }
+  }
+
+  const report: BacktestReportInput = {
+    title: `${strategyTitle(request)} — ${request.symbols.join(', ')} — ${request.start} to ${request.end}`,
+    config: { request, engine: result.config },
+    performance,
+    equityCurve: result.equityCurve,
+    trades: result.trades,
+    fills: result.fills,
+    decisions: flattenDecisions(result.decisions),
+    llmUsage: result.llmUsage,
+    attribution,
+  };
+  return { result, performance, attribution, report };
+}
+
+/**
+ * Bars up to `end` for every symbol, keeping `warmupBars` bars before `start` so indicators (SMA 200, 60-day
+ * correlations) are warm on the first trading day. The engine trades only from `start`.
+ */
+async function loadFeed(request: BacktestRequest, source: BarSource): Promise<BarFeed> {
+  if (request.benchmark !== 'equal-weight' && !request.symbols.includes(request.benchmark)) {
+    throw new BacktestDataError(
+      `benchmark ${request.benchmark} must be one of the symbols (${request.symbols.join(', ')})`,
+    );
+  }
+  const bySymbol = new Map<string, Bar[]>();
+  for (const symbol of request.symbols) {
+    const bars = await source.loadBars(symbol, { to: request.end });
+    const firstTradingIndex = bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start);
+    if (firstTradingIndex < 0) {
+      throw new BacktestDataError(`no ${symbol} bars between ${request.start} and ${request.end}`);
+    }
+    bySymbol.set(symbol, bars.slice(Math.max(0, firstTradingIndex - request.warmupBars)));
+  }
+  return BarFeed.fromBars(bySymbol);
+}
+
+function engineConfig(request: BacktestRequest): Partial<BacktestConfig> {
+  return {
+    runId: `bt-${request.strategy}`,
+    initialCash: request.capital,
+    rebalance: request.rebalance,
+    tradeFrom: `${request.start}T00:00:00.000Z`,
+    slippage: { kind: 'fixed-bps', bps: request.slippageBps },
+    ...(request.commissionBps === undefined
+      ? {}
+      : { commission: { kind: 'bps', bps: request.commissionBps } }),
+    benchmark:
+      request.benchmark === 'equal-weight'
+        ? { kind: 'equal-weight' }
+        : { kind: 'symbol', symbol: request.benchmark },
+  };
+}
+
+function strategyFor(
+  request: BacktestRequest,
+  weights: BacktestRequest['weights'],
+  reasoner: Reasoner | undefined,
+): Strategy {
+  switch (request.strategy) {
+    case 'buy-and-hold':
+      return buyAndHold();
+    case 'sma-crossover':
+      return smaCrossover();
+    case 'multi-agent':
+      return agentTeamStrategy({
+        team: { weights, pattern: request.pattern },
+        ...(reasoner ? { reasoner } : {}),
+      });
+  }
+}
+
+function strategyTitle(request: BacktestRequest): string {
+  return request.strategy === 'multi-agent'
+    ? `Multi-agent (${request.pattern}, technical ${request.weights.technical} / sentiment ${request.weights.sentiment})`
+    : request.strategy === 'sma-crossover'
+      ? 'SMA crossover baseline'
+      : 'Buy and hold baseline';
+}
+
+/** The engine logs decisions per time; the report wants one row per time and symbol. */
+function flattenDecisions(decisions: readonly EngineDecision[]): DecisionRecord[] {
+  const rows: DecisionRecord[] = [];
+  for (const decision of decisions) {
+    const symbols = new Set([
+      ...decision.signals.map((s) => s.symbol),
+      ...decision.targets.map((t) => t.symbol),
+    ]);
+    for (const symbol of symbols) {
+      rows.push({
+        ts: decision.ts,
+        symbol,
+        agents: decision.signals
+          .filter((s) => s.symbol === symbol)
+          .map((s) => ({
+            agent: s.agent,
+            signal: s.signal,
+            confidence: s.confidence,
+            reasoning: s.reasoning ?? '',
+          })),
+        targetWeight: decision.targets.find((t) => t.symbol === symbol)?.targetWeight ?? 0,
+      });
+    }
+  }
+  return rows;
+}

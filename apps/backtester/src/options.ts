@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import { type BacktestRequest, BacktestRequestSchema, parseContract } from '@ats/contracts';
+
+export interface CliOptions {
+  readonly request: BacktestRequest;
+  /** Folder for the JSON and HTML reports, as given (resolved by resolveOutDir). */
+  readonly outDir: string | undefined;
+  /** Print the canonical JSON report instead of the console summary. */
+  readonly json: boolean;
+  readonly progress: boolean;
+  /** Store the result in Postgres: `auto` when DATABASE__URL answers, `never`, or `always` (fail without it). */
+  readonly store: 'auto' | 'always' | 'never';
+  readonly help: boolean;
+}
+
+export const USAGE = `Backtest the multi-agent strategy (or a baseline) on the bundled daily data.
+
+usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [--end=2023-12-31] [options]
+
+  --symbols=LIST          comma list of tickers (default AAPL,GOOGL,MSFT,NVDA,TSLA)
+  --start, --end          first and last trading date, YYYY-MM-DD (default 2023-01-01 .. 2023-12-31)
+  --capital=N             initial cash (default 100000)
+  --strategy=NAME         multi-agent | sma-crossover | buy-and-hold (default multi-agent)
+  --weights=t=0.6,s=0.4   consensus weights of the technical and sentiment agents
+  --pattern=NAME          sequential | parallel | hierarchical (default sequential)
+  --rebalance=FREQ        daily | weekly | monthly (default weekly)
+  --commission-bps=N      commission in basis points (default: per-share IBKR fixed tier)
+  --slippage-bps=N        slippage in basis points per side (default 5)
+  --risk-free=R           annual risk-free rate for Sharpe/Sortino (default 0)
+  --warmup-bars=N         bars before --start that warm indicators up, without trading (default 260)
+  --benchmark=X           equal-weight (default) or a ticker
+  --llm=PROVIDER          offline (default) | openai | anthropic | openai-compatible (uses LLM__* settings)
+  --no-attribution        skip the per-agent attribution runs
+  --out=DIR               report folder (default: reports/ at the workspace root)
+  --json                  print the canonical JSON report instead of the summary table
+  --no-progress           no progress bar
+  --store=MODE            auto (default: store in Postgres when it answers) | always | never
+  --help`;
+
+/** Parses command-line flags into a validated BacktestRequest; bad values fail with one readable message. */
+export function parseCliOptions(argv: readonly string[]): CliOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowNegative: true,
+    options: {
+      symbols: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      capital: { type: 'string' },
+      strategy: { type: 'string' },
+      weights: { type: 'string' },
+      pattern: { type: 'string' },
+      rebalance: { type: 'string' },
+      'commission-bps': { type: 'string' },
+      'slippage-bps': { type: 'string' },
+      'risk-free': { type: 'string' },
+      'warmup-bars': { type: 'string' },
+      benchmark: { type: 'string' },
+      llm: { type: 'string' },
+      attribution: { type: 'boolean', default: true },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      progress: { type: 'boolean', default: true },
+      store: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
+  const raw = {
+    symbols: values.symbols
+      ?.split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+    start: values.start,
+    end: values.end,
+    capital: number(values.capital),
+    strategy: values.strategy,
+    weights: values.weights === undefined ? undefined : parseWeights(values.weights),
+    pattern: values.pattern,
+    rebalance: values.rebalance,
+    commissionBps: number(values['commission-bps']),
+    slippageBps: number(values['slippage-bps']),
+    riskFreeRate: number(values['risk-free']),
+    warmupBars: number(values['warmup-bars']),
+    benchmark:
+      values.benchmark === undefined || values.benchmark === 'equal-weight'
+        ? values.benchmark
+        : values.benchmark.toUpperCase(),
+    llmProvider: values.llm,
+    attribution: values.attribution,
+  };
+  const request = parseContract(
+    BacktestRequestSchema,
+    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+    'backtest options',
+  );
+  const store = values.store;
+  if (store !== 'auto' && store !== 'always' && store !== 'never') {
+    throw new Error(`invalid backtest options: store: must be auto, always or never (got ${store})`);
+  }
+  return {
+    request,
+    outDir: values.out,
+    json: values.json,
+    progress: values.progress,
+    store,
+    help: values.help,
+  };
+}
+
+/** `t=0.6,s=0.4` or `technical=0.6,sentiment=0.4`. */
+function parseWeights(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [key, value] = part.split('=').map((s) => s.trim());
+    const name = key === 't' ? 'technical' : key === 's' ? 'sentiment' : (key ?? '');
+    weights[name] = Number(value);
+  }
+  return weights;
+}

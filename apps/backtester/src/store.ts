@@ -1,0 +1,56 @@
+import type { BacktestRequest } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import type { BacktestJobOutput } from './job';
+
+const PROBE_TIMEOUT_MS = 1_500;
+
+/** Connects when Postgres answers quickly; the embedded backtest must work on a machine without it. */
+export async function connectIfAvailable(databaseUrl: string): Promise<PrismaClient | undefined> {
+  const prisma = createPrismaClient(databaseUrl);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      prisma.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return prisma;
+  } catch {
+    await prisma.$disconnect().catch(() => undefined);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Stores the run, its metrics, curve, trades and HTML tear sheet; returns the run id. */
+export async function storeBacktest(
+  prisma: PrismaClient,
+  request: BacktestRequest,
+  output: BacktestJobOutput,
+  startedAt: Date,
+  finishedAt: Date,
+): Promise<string> {
+  const json = JSON.parse(renderJsonReport(output.report)) as Record<string, unknown>;
+  const run = await prisma.run.create({
+    data: {
+      kind: 'backtest',
+      status: 'completed',
+      config: JSON.parse(JSON.stringify(request)),
+      startedAt,
+      finishedAt,
+      backtestResult: {
+        create: {
+          config: json.config as object,
+          metrics: json.metrics as object,
+          equityCurve: json.equityCurve as object,
+          trades: json.trades as object,
+          reportHtml: renderTearSheet(output.report),
+        },
+      },
+    },
+  });
+  return run.id;
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { BacktestRequestSchema, ContractValidationError } from '@ats/contracts';
+import { LocalCsvProvider } from '@ats/market-data';
+import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import { describe, expect, it } from 'vitest';
+import { runBacktestJob } from '../src/job';
+import { parseCliOptions } from '../src/options';
+
+const bars = new LocalCsvProvider();
+const readmeDefault = BacktestRequestSchema.parse({});
+
+describe('the README main job: 2023, five seed symbols, offline reasoner', () => {
+  it('trades only 2023, marks the equal-weight benchmark from first to last 2023 close, and is reproducible', async () => {
+    const first = await runBacktestJob(readmeDefault, { bars });
+    const second = await runBacktestJob(readmeDefault, { bars });
+
+    const curve = first.result.equityCurve;
+    expect(curve).toHaveLength(250);
+    expect(curve[0]?.ts).toBe('2023-01-03T00:00:00.000Z');
+    expect(curve.at(-1)?.ts).toBe('2023-12-29T00:00:00.000Z');
+    expect(first.result.stats).toMatchObject({ steps: 250, warmupSteps: 260, symbolDays: 1250 });
+
+    // Independent check of the benchmark: mean of each symbol's first-to-last 2023 close ratio.
+    let ratioSum = 0;
+    for (const symbol of readmeDefault.symbols) {
+      const year = await bars.loadBars(symbol, { from: '2023-01-01', to: '2023-12-31' });
+      ratioSum += (year.at(-1)?.close ?? 0) / (year[0]?.close ?? 1);
+    }
+    const expectedBenchmark = (readmeDefault.capital * ratioSum) / readmeDefault.symbols.length;
+    expect(curve.at(-1)?.benchmark).toBeCloseTo(expectedBenchmark, 6);
+
+    // No fill before the first trading day's close decision: the earliest fill is 2023-01-04's open or later.
+    expect(first.result.fills.length).toBeGreaterThan(0);
+    expect(first.result.fills.every((f) => f.filledAt >= '2023-01-04T00:00:00.000Z')).toBe(true);
+    // Cash never goes negative without margin.
+    expect(curve.every((p) => p.cash >= -1e-6)).toBe(true);
+
+    expect(renderJsonReport(first.report)).toBe(renderJsonReport(second.report));
+    expect(first.attribution.map((row) => row.variant)).toEqual([
+      'all',
+      'technical only (without sentiment)',
+      'sentiment only (without technical)',
+    ]);
+    const html = renderTearSheet(first.report);
+    expect(html).not.toMatch(/(src|href)=["']https?:/);
+    expect(html).toContain('AAPL, GOOGL, MSFT, NVDA, TSLA');
+  });
+
+  it('runs the baselines on the same engine', async () => {
+    const buyAndHold = await runBacktestJob(
+      BacktestRequestSchema.parse({ strategy: 'buy-and-hold', attribution: false }),
+      { bars },
+    );
+    // Equal-weight buy-and-hold pays costs and buys at the next open, so it tracks but trails the benchmark.
+    const final = buyAndHold.result.equityCurve.at(-1);
+    expect(final?.equity).toBeGreaterThan(0.9 * (final?.benchmark ?? 0));
+    expect(buyAndHold.attribution).toEqual([]);
+    const sma = await runBacktestJob(
+      BacktestRequestSchema.parse({ strategy: 'sma-crossover', attribution: false }),
+      {
+        bars,
+      },
+    );
+    expect(sma.result.config.strategy.name).toMatch(/sma/i);
+  });
+
+  it('explains a date range with no data', async () => {
+    await expect(
+      runBacktestJob(BacktestRequestSchema.parse({ start: '2030-01-01', end: '2030-12-31' }), { bars }),
+    ).rejects.toThrow(/no AAPL bars between 2030-01-01 and 2030-12-31/);
+  });
+});
+
+describe('command-line options', () => {
+  it('parses flags into a validated request', () => {
+    const options = parseCliOptions([
+      '--symbols=aapl,msft',
+      '--start=2022-01-01',
+      '--end=2022-06-30',
+      '--capital=50000',
+      '--weights=t=0.7,s=0.3',
+      '--pattern=parallel',
+      '--commission-bps=2',
+      '--no-attribution',
+      '--json',
+    ]);
+    expect(options.request).toMatchObject({
+      symbols: ['AAPL', 'MSFT'],
+      start: '2022-01-01',
+      capital: 50_000,
+      weights: { technical: 0.7, sentiment: 0.3 },
+      pattern: 'parallel',
+      commissionBps: 2,
+      attribution: false,
+    });
+    expect(options.json).toBe(true);
+  });
+
+  it('rejects bad values with every problem named', () => {
+    expect(() => parseCliOptions(['--start=2023-13-01', '--capital=-5', '--pattern=star'])).toThrow(
+      ContractValidationError,
+    );
+    try {
+      parseCliOptions(['--start=2023-13-01', '--capital=-5', '--pattern=star']);
+    } catch (error) {
+      expect((error as ContractValidationError).issues.map((i) => i.path).sort()).toEqual([
+        'capital',
+        'pattern',
+        'start',
+      ]);
+    }
+    expect(() => parseCliOptions(['--bogus'])).toThrow(/Unknown option '--bogus'/);
+  });
+
+  it('documents every flag in --help', () => {
+    const source = readFileSync(new URL('../src/options.ts', import.meta.url), 'utf8');
+    const flags = [...source.matchAll(/^ {6}'?([a-z-]+)'?: \{ type:/gm)].map((m) => m[1]);
+    const usage = source.slice(source.indexOf('export const USAGE'), source.indexOf('export function'));
+    for (const flag of flags)
+      expect(usage).toContain(`--${flag === 'attribution' || flag === 'progress' ? `no-${flag}` : flag}`);
+  });
+});

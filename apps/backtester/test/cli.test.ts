@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const CHROMIUM = process.env.ATS_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const SCREENSHOT = fileURLToPath(new URL('../test-output/backtest-report.png', import.meta.url));
+
+describe('backtest CLI (the README main command, embedded mode, no servers)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'ats-backtest-'));
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', MAIN, `--out=${out}`, '--store=never', '--no-progress'],
+    {
+      encoding: 'utf8',
+      // No servers and no keys: point the URLs at nothing to prove none is needed.
+      env: {
+        ...process.env,
+        DATABASE__URL: 'postgresql://nobody@127.0.0.1:1/none',
+        NATS__URL: 'nats://127.0.0.1:1',
+        NO_COLOR: '1',
+      },
+      timeout: 120_000,
+    },
+  );
+  const html = join(out, 'backtest-multi-agent-2023-01-01-2023-12-31.html');
+
+  it('prints the metrics and writes JSON and HTML reports', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Sharpe\s+-?\d/);
+    expect(run.stdout).toMatch(/Max drawdown/);
+    expect(run.stdout).toContain(html);
+    expect(existsSync(html)).toBe(true);
+    const json = JSON.parse(
+      readFileSync(join(out, 'backtest-multi-agent-2023-01-01-2023-12-31.json'), 'utf8'),
+    );
+    expect(json.equityCurve).toHaveLength(250);
+  });
+
+  it('renders the tear sheet in headless Chromium with no network', async () => {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI === 'true')
+        throw new Error(`CI=true but ${CHROMIUM} is missing: apt-get install -y chromium`);
+      console.warn(`skipping render: ${CHROMIUM} not found`);
+      return;
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('request', (r) => !r.url().startsWith('file:') && requests.push(r.url()));
+      await page.goto(`file://${html}`);
+      const charts = await page.$$eval(
+        'svg',
+        (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length,
+      );
+      expect(charts).toBeGreaterThanOrEqual(3);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    } finally {
+      await browser.close();
+    }
+  });
+});
