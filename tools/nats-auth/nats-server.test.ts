@@ -1,0 +1,166 @@
+import { type Bus, NatsBus } from '@ats/bus';
+import { defineMessage, QueueGroups, Streams, Subjects } from '@ats/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type AuthNats, startAuthNats } from './private-nats';
+import { ADMIN_USER, type ServiceName } from './topology';
+
+const Note = defineMessage('test.note', 1, z.object({ text: z.string() }));
+const WAIT_MS = 2_000;
+
+let nats: AuthNats;
+const connections: NatsConnection[] = [];
+const buses: Bus[] = [];
+
+async function connectAs(user: ServiceName | typeof ADMIN_USER): Promise<NatsConnection> {
+  const nc = await connect({ servers: nats.url, user, pass: nats.passwords.get(user), name: user });
+  connections.push(nc);
+  return nc;
+}
+
+async function busAs(user: ServiceName): Promise<Bus> {
+  const bus = new NatsBus(await connectAs(user), { name: user });
+  buses.push(bus);
+  return bus;
+}
+
+/** The server answers a forbidden publish with an async -ERR; the client reports it on its status stream. */
+async function publishViolation(nc: NatsConnection, subject: string): Promise<string | undefined> {
+  const seen = (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'error') return String(status.error);
+    }
+    return undefined;
+  })();
+  nc.publish(subject, 'x');
+  await nc.flush();
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), WAIT_MS));
+  return Promise.race([seen, timeout]);
+}
+
+beforeAll(async () => {
+  nats = await startAuthNats();
+});
+
+afterAll(async () => {
+  for (const bus of buses) await bus.close().catch(() => undefined);
+  for (const nc of connections) if (!nc.isClosed()) await nc.close();
+  await nats?.stop();
+});
+
+describe('generated NATS permissions on a real nats-server', () => {
+  it('refuses a wrong password', async () => {
+    await expect(
+      connect({ servers: nats.url, user: 'technical-agent', pass: 'not-the-password' }),
+    ).rejects.toThrow(/Authorization Violation/);
+  });
+
+  it('lets a service publish its own subjects and refuses another service’s', async () => {
+    const orchestrator = await connectAs('orchestrator');
+    const heartbeats = orchestrator.subscribe(Subjects.allHeartbeats, { max: 1 });
+    await orchestrator.flush();
+    const agent = await connectAs('technical-agent');
+    agent.publish(Subjects.heartbeat('technical-agent'), 'alive');
+    for await (const message of heartbeats) expect(message.subject).toBe('heartbeat.technical-agent');
+
+    // An agent must not place orders, pose as another agent or as the data feed.
+    for (const forbidden of [
+      Subjects.orderSubmit('AAPL'),
+      Subjects.decision('sentiment', 'AAPL'),
+      Subjects.heartbeat('risk-manager'),
+      Subjects.bar('1d', 'AAPL'),
+    ]) {
+      const other = await connectAs('technical-agent');
+      expect(await publishViolation(other, forbidden)).toMatch(
+        new RegExp(`Permissions Violation for Publish to "${forbidden.replace(/\./g, '\\.')}"`),
+      );
+    }
+  });
+
+  it('refuses subscriptions outside the allow list', async () => {
+    const agent = await connectAs('technical-agent');
+    const sneaky = agent.subscribe(Subjects.allOrders);
+    await agent.flush();
+    await expect(sneaky.closed).resolves.toMatchObject({
+      message: expect.stringMatching(/Permissions Violation for Subscription to "order\.>"/),
+    });
+  });
+
+  it('serves request/reply through _INBOX, and a server replies only to requests it received', async () => {
+    const gateway = await busAs('data-gateway');
+    await gateway.serve(
+      Subjects.historyRequest,
+      Note,
+      Note,
+      (request) => ({ text: `bars for ${request.data.text}` }),
+      { queue: QueueGroups.dataGateway },
+    );
+    const api = await busAs('api-gateway');
+    const reply = await api.request(
+      Subjects.historyRequest,
+      Note,
+      Note,
+      { text: 'AAPL' },
+      { timeoutMs: WAIT_MS },
+    );
+    expect(reply).toEqual({ ok: true, data: { text: 'bars for AAPL' } });
+
+    // allow_responses, not a blanket _INBOX.> publish: the gateway cannot write into anyone's inbox unasked.
+    const raw = await connectAs('data-gateway');
+    expect(await publishViolation(raw, '_INBOX.someone-else.1')).toMatch(/Permissions Violation for Publish/);
+  });
+
+  it('lets owners manage their streams, producers publish durably, consumers and readers read', async () => {
+    const orchestrator = await busAs('orchestrator');
+    await orchestrator.ensureTopology({ streams: [Streams.cycles] });
+    const from = new Date(Date.now() - 1_000);
+    const stored = await orchestrator.publishDurable(
+      Subjects.cycleEvent('started'),
+      Note,
+      { text: 'cycle 1' },
+      { messageId: 'cycle-1-started' },
+    );
+    expect(stored.seq).toBe(1);
+
+    const api = await busAs('api-gateway');
+    const history = await api.history(Subjects.cycleEvent('started'), Note, {
+      stream: Streams.cycles.name,
+      from,
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(history.map((m) => m.data.text)).toEqual(['cycle 1']);
+
+    const backtester = await busAs('backtester');
+    await backtester.ensureTopology({
+      streams: [Streams.backtestJobs],
+      consumers: [{ stream: Streams.backtestJobs.name, durable: 'backtester' }],
+    });
+    await api.publishDurable(Subjects.backtestJob, Note, { text: 'job 7' }, { messageId: 'job-7' });
+    const received = new Promise<string>((resolve) => {
+      void backtester.consume(
+        Streams.backtestJobs.name,
+        'backtester',
+        Note,
+        (message) => resolve(message.data.text),
+        { maxDeliver: 3, backoffMs: [100] },
+      );
+    });
+    expect(await received).toBe('job 7');
+  });
+
+  it('keeps the JetStream API narrow: no stream deletion, no foreign streams or consumers', async () => {
+    const agent = await connectAs('technical-agent');
+    const jsm = await jetstreamManager(agent, { timeout: WAIT_MS });
+    await expect(jsm.streams.delete(Streams.cycles.name)).rejects.toThrow();
+    await expect(
+      jsm.streams.add({ name: Streams.orders.name, subjects: [...Streams.orders.subjects] }),
+    ).rejects.toThrow();
+    await expect(jsm.consumers.info(Streams.backtestJobs.name, 'backtester')).rejects.toThrow();
+
+    // The operators' user can do all of it.
+    const admin = await jetstreamManager(await connectAs(ADMIN_USER));
+    expect((await admin.streams.info(Streams.cycles.name)).state.messages).toBe(1);
+  });
+});

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPS_NATS_DIR, topologyUsers } from './generate';
+import { newPassword, passwordVariable, renderServerConfig } from './server-config';
+
+const START_TIMEOUT_MS = 10_000;
+const NATS_SERVER_CANDIDATES = [
+  '/usr/sbin/nats-server',
+  '/usr/local/bin/nats-server',
+  '/usr/bin/nats-server',
+];
+
+export interface AuthNats {
+  readonly url: string;
+  /** Fresh random password per user for this server only. */
+  readonly passwords: ReadonlyMap<string, string>;
+  stop(): Promise<void>;
+}
+
+function natsServerBinary(): string {
+  for (const candidate of NATS_SERVER_CANDIDATES) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error(
+    `nats-server not found in ${NATS_SERVER_CANDIDATES.join(', ')} (apt-get install nats-server)`,
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('data', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A private nats-server on a free loopback port that includes the COMMITTED ops/nats/auth.conf byte for byte,
+ * so tests exercise exactly the permissions a deployment gets.
+ */
+export async function startAuthNats(): Promise<AuthNats> {
+  const dir = mkdtempSync(join(tmpdir(), 'ats-nats-auth-'));
+  const [port, httpPort] = [await freePort(), await freePort()];
+  copyFileSync(join(OPS_NATS_DIR, 'auth.conf'), join(dir, 'auth.conf'));
+  const config = renderServerConfig({
+    host: '127.0.0.1',
+    port,
+    httpPort,
+    storeDir: join(dir, 'jetstream'),
+    authInclude: 'auth.conf',
+  });
+  writeFileSync(join(dir, 'nats-server.conf'), config);
+  const passwords = new Map(topologyUsers().map((u) => [u.name, newPassword()]));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+  for (const [user, password] of passwords) env[passwordVariable(user)] = password;
+  const child: ChildProcess = spawn(natsServerBinary(), ['-c', join(dir, 'nats-server.conf')], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await answers(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nats-server did not start on port ${port}: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    passwords,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

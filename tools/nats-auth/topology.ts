@@ -1,0 +1,111 @@
+import { Streams, Subjects } from '@ats/contracts';
+
+export type StreamName = (typeof Streams)[keyof typeof Streams]['name'];
+
+/** What one service does on the bus, in the bus's own verbs; the permissions follow from it mechanically. */
+export interface ServiceGrants {
+  /** Core publishes (events nobody must store, heartbeats). */
+  readonly publishes?: readonly string[];
+  /** `bus.publishDurable`: each subject must be stored by a stream; the stream's ack comes back on an inbox. */
+  readonly publishesDurable?: readonly string[];
+  /** `bus.subscribe` (with or without a queue group). */
+  readonly subscribes?: readonly string[];
+  /** `bus.serve`: request/reply in a queue group; replies only to the inbox of a request it received. */
+  readonly serves?: readonly string[];
+  /** `bus.request` against another service's `serve`. */
+  readonly requests?: readonly string[];
+  /** Streams this service creates or updates at start-up (`ensureTopology`). */
+  readonly ownsStreams?: readonly StreamName[];
+  /** Durable pull consumers this service creates and reads (`ensureTopology` + `bus.consume`). */
+  readonly consumes?: readonly { readonly stream: StreamName; readonly durable: string }[];
+  /** Streams it reads back with `bus.history` (ephemeral ordered consumers). */
+  readonly readsHistory?: readonly StreamName[];
+}
+
+const ANALYZE_REQUESTS = [
+  Subjects.analyze('technical'),
+  Subjects.analyze('sentiment'),
+  Subjects.analyze('risk'),
+  Subjects.analyze('portfolio'),
+];
+const MARKET_DATA_REQUESTS = [
+  Subjects.historyRequest,
+  Subjects.quoteRequest,
+  Subjects.newsRequest,
+  Subjects.indicatorsRequest,
+];
+
+/**
+ * THE declaration of who may say what on NATS. One entry per deployable in apps/ (the compose check enforces
+ * that) plus `ops-admin` for operators. Change an app's bus usage here first; `npm run generate -w
+ * @ats/tool-nats-auth` then rewrites ops/nats/nats-server.conf.
+ */
+export const SERVICE_TOPOLOGY = {
+  'data-gateway': {
+    serves: MARKET_DATA_REQUESTS,
+    publishesDurable: [Subjects.allBars],
+    publishes: [Subjects.heartbeat('data-gateway')],
+    ownsStreams: [Streams.marketData.name],
+  },
+  'technical-agent': {
+    serves: [Subjects.analyze('technical')],
+    requests: [Subjects.historyRequest, Subjects.indicatorsRequest],
+    publishesDurable: ['decision.technical.>'],
+    publishes: [Subjects.heartbeat('technical-agent')],
+    ownsStreams: [Streams.decisions.name],
+  },
+  'sentiment-agent': {
+    serves: [Subjects.analyze('sentiment')],
+    requests: [Subjects.historyRequest, Subjects.newsRequest],
+    publishesDurable: ['decision.sentiment.>'],
+    publishes: [Subjects.heartbeat('sentiment-agent')],
+    ownsStreams: [Streams.decisions.name],
+  },
+  'risk-manager': {
+    serves: [Subjects.analyze('risk')],
+    requests: [Subjects.historyRequest, Subjects.quoteRequest],
+    publishesDurable: [Subjects.riskAssessment, 'decision.risk.>'],
+    publishes: [Subjects.heartbeat('risk-manager')],
+    ownsStreams: [Streams.decisions.name],
+  },
+  'portfolio-manager': {
+    serves: [Subjects.analyze('portfolio')],
+    requests: [Subjects.historyRequest, Subjects.quoteRequest],
+    publishesDurable: ['decision.portfolio.>'],
+    publishes: [Subjects.heartbeat('portfolio-manager')],
+    ownsStreams: [Streams.decisions.name],
+  },
+  orchestrator: {
+    // Runs the cycles and, in-process, the paper broker: it submits and fills orders.
+    serves: [Subjects.cycleRequest],
+    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest],
+    publishesDurable: [...Streams.cycles.subjects, Subjects.orderSubmit('*'), Subjects.orderFilled('*')],
+    publishes: [Subjects.heartbeat('orchestrator')],
+    subscribes: [Subjects.allHeartbeats],
+    ownsStreams: [Streams.cycles.name, Streams.orders.name, Streams.deadLetters.name],
+    consumes: [{ stream: Streams.orders.name, durable: 'paper-broker' }],
+    readsHistory: [Streams.decisions.name],
+  },
+  'api-gateway': {
+    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest],
+    publishesDurable: [Subjects.backtestJob],
+    subscribes: [Subjects.allHeartbeats, Subjects.backtestResult],
+    readsHistory: [
+      Streams.decisions.name,
+      Streams.orders.name,
+      Streams.cycles.name,
+      Streams.deadLetters.name,
+    ],
+  },
+  backtester: {
+    requests: [Subjects.historyRequest],
+    publishes: [Subjects.backtestResult, Subjects.heartbeat('backtester')],
+    ownsStreams: [Streams.backtestJobs.name],
+    consumes: [{ stream: Streams.backtestJobs.name, durable: 'backtester' }],
+  },
+} as const satisfies Record<string, ServiceGrants>;
+
+export type ServiceName = keyof typeof SERVICE_TOPOLOGY;
+
+/** Operators' user (stream inspection, replays, dead-letter triage): everything, never given to a service. */
+export const ADMIN_USER = 'ops-admin';
