@@ -5,6 +5,7 @@ import type { Logger } from '@ats/observability';
 import { serveHistory } from './history-service';
 import { serveIndicators } from './indicators-service';
 import { serveNews } from './news-service';
+import { paddedBarSource } from './padded-bars';
 import { serveQuotes } from './quote-service';
 
 /** What the request/reply services need: the cached failover chain (a CachedMarketData or the same shape). */
@@ -46,11 +47,12 @@ export interface RunningDataGateway {
 export async function startDataGateway(deps: DataGatewayDeps): Promise<RunningDataGateway> {
   const { bus, marketData, logger } = deps;
   const subjects = deps.subjects ?? gatewaySubjects();
+  const bars = paddedBarSource(marketData);
   const subscriptions: Subscription[] = await Promise.all([
-    serveHistory(bus, marketData, logger, subjects.history),
+    serveHistory(bus, bars, logger, subjects.history),
     serveQuotes(bus, marketData, logger, subjects.quote),
     serveNews(bus, marketData, logger, subjects.news),
-    serveIndicators(bus, { bars: marketData, cache: marketData }, logger, subjects.indicators),
+    serveIndicators(bus, { bars, cache: marketData }, logger, subjects.indicators),
   ]);
   logger.info({ subjects }, 'data gateway serving');
   return {

@@ -7,6 +7,7 @@ import { replayBars } from './bar-replay';
 import type { GatewayArgs } from './cli-args';
 import type { GatewaySettings } from './gateway-settings';
 import { LiveBarPublisher } from './live-bar-publisher';
+import { paddedBarSource } from './padded-bars';
 import { lastBarInStream } from './stream-position';
 
 export interface PublishingDeps {
@@ -55,7 +56,7 @@ export async function startPublishing(args: GatewayArgs, deps: PublishingDeps): 
   const done = replayBars({
     bus,
     channels,
-    source: deps.history,
+    source: paddedBarSource(deps.history),
     logger,
     symbols,
     timeframe: args.timeframe,
