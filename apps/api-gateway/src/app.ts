@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HeartbeatMonitor } from '@ats/agent-rpc';
 import { type Bus, BusNoRespondersError, BusTimeoutError } from '@ats/bus';
+import { type Clock, systemClock } from '@ats/contracts';
+import type { PrismaClient } from '@ats/db';
 import type { Logger } from '@ats/observability';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -11,24 +16,70 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AccessTokens } from './auth/access-token';
+import { AuditLog } from './auth/audit';
+import { installGuard } from './auth/guard';
+import { ApiKeyStore } from './auth/key-store';
+import { BarsCache } from './bars-cache';
+import { type GatewayChannels, gatewayChannels } from './channels';
 import type { DependencyProbe } from './dependencies';
 import { HttpProblem, httpError } from './errors';
+import { LiveEvents } from './live-events';
+import { ReadModel } from './read-model';
+import { agentRoutes } from './routes/agents';
+import { analyzeRoutes } from './routes/analyze';
+import { backtestRoutes } from './routes/backtests';
 import { barsRoutes } from './routes/bars';
+import { dashboardRoutes } from './routes/dashboard';
+import { decisionRoutes } from './routes/decisions';
 import { healthRoutes } from './routes/health';
+import { indicatorRoutes } from './routes/indicators';
+import { keyRoutes } from './routes/keys';
+import { portfolioRoutes } from './routes/portfolio';
+import { streamRoutes } from './routes/stream';
+
+export interface RateLimitSettings {
+  /** Requests per key (or per client address before a key is known) in each window. */
+  readonly max: number;
+  readonly timeWindowMs: number;
+}
 
 export interface ApiGatewayDeps {
   readonly bus: Bus;
+  readonly db: PrismaClient;
   readonly logger: Logger;
   readonly probes: Record<string, DependencyProbe>;
   readonly service?: string;
+  readonly clock?: Clock;
+  /** Subject namespace (tests, side-by-side deployments). */
+  readonly channels?: GatewayChannels;
+  /** Heartbeat bookkeeping; the gateway feeds it from the bus. */
+  readonly heartbeats?: HeartbeatMonitor;
+  /** Services that must send heartbeats before /ready says yes. */
+  readonly requiredServices?: readonly string[];
   /** How long a request waits for a backend service over NATS. */
   readonly busRequestTimeoutMs?: number;
+  /** How long POST /v1/analyze waits for the orchestrator's cycle. */
+  readonly cycleTimeoutMs?: number;
+  readonly rateLimit?: RateLimitSettings;
+  /** Origins allowed to call the API from a browser; empty = same origin only. */
+  readonly corsOrigins?: readonly string[];
+  /** HMAC key for signed access tokens; random per process when omitted (tokens then die with the process). */
+  readonly accessTokenSecret?: Buffer;
+  readonly maxStreamClients?: number;
 }
 
-const DEFAULT_BUS_TIMEOUT_MS = 5_000;
+export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
+export const DEFAULT_CYCLE_TIMEOUT_MS = 120_000;
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: 600, timeWindowMs: 60_000 };
+export const DEFAULT_MAX_STREAM_CLIENTS = 100;
 
-/** Builds the gateway (not listening): plugins, OpenAPI from the zod contracts, routes, error mapping. */
+const SECURED: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
+
+/** Builds the gateway (not listening): plugins, OpenAPI from the zod contracts, auth, routes, error mapping. */
 export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const channels = deps.channels ?? gatewayChannels();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Honour a caller's request id so a request can be followed across services; otherwise make one.
@@ -45,20 +96,37 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
     reply.header('x-request-id', request.id);
   });
 
+  await app.register(cors, { origin: deps.corsOrigins?.length ? [...deps.corsOrigins] : false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'ai-trading-system API',
-        description: 'Market data, agents, portfolio and backtests of the multi-agent trading system.',
+        description:
+          'Market data, agents, portfolio and backtests of the multi-agent trading system. Every /v1 route needs an ' +
+          "API key (`Authorization: Bearer <key>` or `x-api-key`) with the route's scope: read < trade < admin.",
         version: '0.1.0',
       },
       tags: [
         { name: 'system', description: 'Liveness and readiness' },
-        { name: 'market data', description: 'Bars served by the data gateway' },
+        { name: 'market data', description: 'Bars and indicators from the data gateway' },
+        { name: 'portfolio', description: 'Runs, portfolio, positions, orders and fills' },
+        { name: 'agents', description: 'Decisions, analysis cycles and agent liveness' },
+        { name: 'backtests', description: 'Queued backtests, their metrics and tear sheets' },
+        { name: 'stream', description: 'Live decisions and fills (server-sent events)' },
+        { name: 'keys', description: 'API key management (admin)' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        },
+      },
     },
-    transform: jsonSchemaTransform,
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      return input.url.startsWith('/v1/') ? { ...out, schema: { ...out.schema, security: SECURED } } : out;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -96,14 +164,65 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
     reply.code(404).send(httpError(404, `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // Bus feeds: heartbeats for /ready and /v1/agents, decisions and fills for the live stream.
+  const heartbeats = deps.heartbeats ?? new HeartbeatMonitor({ clock });
+  const heartbeatSubscription = await heartbeats.start(deps.bus, channels.heartbeats);
+  const live = new LiveEvents(deps.bus, channels);
+  await live.start();
+  await deps.bus.ensureTopology({ streams: [channels.backtestJobsStream] });
+  app.addHook('onClose', async () => {
+    await Promise.all([heartbeatSubscription.close(), live.close()]);
+  });
+
   await app.register(healthRoutes, {
     service: deps.service ?? 'api-gateway',
     probes: deps.probes,
     startedAt: Date.now(),
+    heartbeats,
+    requiredServices: deps.requiredServices ?? [],
   });
-  await app.register(barsRoutes, {
-    bus: deps.bus,
-    requestTimeoutMs: deps.busRequestTimeoutMs ?? DEFAULT_BUS_TIMEOUT_MS,
+  await app.register(dashboardRoutes);
+
+  const keys = new ApiKeyStore(deps.db, clock, (error) =>
+    deps.logger.warn({ err: error }, 'API key lastUsedAt not written'),
+  );
+  const accessTokens = new AccessTokens(deps.accessTokenSecret ?? randomBytes(32), clock);
+  const readModel = new ReadModel(deps.db);
+  const busRequestTimeoutMs = deps.busRequestTimeoutMs ?? DEFAULT_BUS_TIMEOUT_MS;
+  const limits = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
+
+  await app.register(async (v1) => {
+    installGuard(v1, { keys, accessTokens, audit: new AuditLog(deps.db, clock) });
+    // Runs after the guard's hooks, so the limit is counted per key id.
+    await v1.register(rateLimit, {
+      max: limits.max,
+      timeWindow: limits.timeWindowMs,
+      keyGenerator: (request) => request.apiKey?.id ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new HttpProblem(429, `rate limit of ${context.max} requests per ${context.after} exceeded`),
+    });
+    await v1.register(barsRoutes, {
+      bus: deps.bus,
+      channels,
+      requestTimeoutMs: busRequestTimeoutMs,
+      cache: new BarsCache(clock),
+    });
+    await v1.register(indicatorRoutes, { bus: deps.bus, channels, requestTimeoutMs: busRequestTimeoutMs });
+    await v1.register(portfolioRoutes, { readModel });
+    await v1.register(decisionRoutes, { readModel });
+    await v1.register(agentRoutes, { heartbeats });
+    await v1.register(analyzeRoutes, {
+      bus: deps.bus,
+      channels,
+      cycleTimeoutMs: deps.cycleTimeoutMs ?? DEFAULT_CYCLE_TIMEOUT_MS,
+    });
+    await v1.register(backtestRoutes, { bus: deps.bus, db: deps.db, channels, readModel, clock });
+    await v1.register(streamRoutes, {
+      live,
+      accessTokens,
+      maxClients: deps.maxStreamClients ?? DEFAULT_MAX_STREAM_CLIENTS,
+    });
+    await v1.register(keyRoutes, { keys });
   });
   return app;
 }

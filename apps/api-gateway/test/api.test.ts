@@ -1,75 +1,43 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { type Bus, connectBus } from '@ats/bus';
-import { Messages, Subjects } from '@ats/contracts';
-import { createPrismaClient } from '@ats/db';
-import { createLogger } from '@ats/observability';
-import type { FastifyInstance } from 'fastify';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiGateway } from '../src/app';
 import { probe } from '../src/dependencies';
+import { bearer, type Gateway, logger, startDataGatewayProcess, startGateway } from './support';
 
-const natsUrl = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
-const databaseUrl = process.env.DATABASE__URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const logger = createLogger({ service: 'api-gateway-test', level: 'warn' });
-const dataGatewayMain = fileURLToPath(new URL('../../data-gateway/src/main.ts', import.meta.url));
-
+let gateway: Gateway;
 let dataGateway: ChildProcess;
-let bus: Bus;
-let app: FastifyInstance;
-const db = createPrismaClient(databaseUrl);
-
-/** The data gateway runs as its own process, as in production: the slice crosses a real process boundary. */
-async function startDataGatewayProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', dataGatewayMain], {
-    env: { ...process.env, NATS__URL: natsUrl, LOG_LEVEL: 'warn', ENVIRONMENT: 'test' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const reply = await bus
-      .request(
-        Subjects.historyRequest,
-        Messages.historyRequest,
-        Messages.historyResponse,
-        { symbol: 'AAPL', from: '2023-01-03', to: '2023-01-03' },
-        { timeoutMs: 500 },
-      )
-      .catch(() => undefined);
-    if (reply?.ok) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error('data gateway process did not start serving within 20 s');
-}
 
 beforeAll(async () => {
-  bus = await connectBus({ url: natsUrl, name: 'api-gateway-test', logger });
-  dataGateway = await startDataGatewayProcess();
-  app = await buildApiGateway({
-    bus,
-    logger,
-    probes: { nats: probe(() => bus.ping()), postgres: probe(() => db.$queryRaw`SELECT 1`) },
-  });
-  await app.ready();
+  gateway = await startGateway();
+  dataGateway = await startDataGatewayProcess(gateway.bus);
 }, 40_000);
 
 afterAll(async () => {
-  await app?.close();
   dataGateway?.kill('SIGTERM');
-  await bus?.close();
-  await db.$disconnect();
+  await gateway?.close();
 });
 
 describe('GET /v1/bars/:symbol through NATS', () => {
-  it('returns the real January 2023 AAPL bars', async () => {
-    const response = await app.inject({ url: '/v1/bars/AAPL?from=2023-01-01&to=2023-01-31' });
+  it('returns the real January 2023 AAPL bars, then serves the closed range from the cache', async () => {
+    const url = '/v1/bars/AAPL?from=2023-01-01&to=2023-01-31';
+    const response = await gateway.app.inject({ url, headers: bearer(gateway.keys.read) });
     expect(response.statusCode).toBe(200);
+    expect(response.headers['x-cache']).toBe('miss');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
     const body = response.json();
     expect(body).toMatchObject({ symbol: 'AAPL', timeframe: '1d', provider: 'local-csv', count: 20 });
     expect(body.bars[0]).toMatchObject({ ts: '2023-01-03T00:00:00.000Z', open: 130.28, close: 125.07 });
     expect(body.bars.at(-1).ts).toBe('2023-01-31T00:00:00.000Z');
     expect(response.headers['x-request-id']).toMatch(/^req-/);
+
+    const again = await gateway.app.inject({ url, headers: bearer(gateway.keys.read) });
+    expect(again.headers['x-cache']).toBe('hit');
+    expect(again.json()).toEqual(body);
+  });
+
+  it('needs a key', async () => {
+    const response = await gateway.app.inject({ url: '/v1/bars/AAPL?from=2023-01-01&to=2023-01-31' });
+    expect(response.statusCode).toBe(401);
   });
 
   it.each([
@@ -83,31 +51,70 @@ describe('GET /v1/bars/:symbol through NATS', () => {
     ['an impossible date', '/v1/bars/AAPL?from=2023-13-01&to=2023-12-31', /querystring\.from/],
     ['a missing date', '/v1/bars/AAPL?from=2023-01-01', /querystring\.to/],
   ])('answers %s with 400 and a message', async (_case, url, message) => {
-    const response = await app.inject({ url });
+    const response = await gateway.app.inject({ url, headers: bearer(gateway.keys.read) });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(response.json().message).toMatch(message);
   });
 });
 
+describe('GET /v1/indicators/:symbol', () => {
+  it('computes warm indicators on the first requested bar from earlier history only', async () => {
+    const response = await gateway.app.inject({
+      url: '/v1/indicators/AAPL?from=2023-06-01&to=2023-06-30',
+      headers: bearer(gateway.keys.read),
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.ts[0]).toBe('2023-06-01T00:00:00.000Z');
+    expect(body.ts.at(-1)).toBe('2023-06-30T00:00:00.000Z');
+    expect(body.warmupBars).toBeGreaterThanOrEqual(200);
+    expect(body.series.sma200[0]).not.toBeNull();
+    expect(body.series.rsi14.every((v: number | null) => v !== null && v >= 0 && v <= 100)).toBe(true);
+    // SMA20 on the last bar equals the mean of the last 20 closes (all inside June + late May).
+    const bars = (
+      await gateway.app.inject({
+        url: '/v1/bars/AAPL?from=2023-05-01&to=2023-06-30',
+        headers: bearer(gateway.keys.read),
+      })
+    ).json().bars as { close: number }[];
+    const last20 = bars.slice(-20).map((b) => b.close);
+    expect(body.series.sma20.at(-1)).toBeCloseTo(last20.reduce((a, b) => a + b, 0) / 20, 9);
+    expect(body.close.at(-1)).toBe(bars.at(-1)?.close);
+  });
+
+  it('rejects a reversed range', async () => {
+    const response = await gateway.app.inject({
+      url: '/v1/indicators/AAPL?from=2023-07-01&to=2023-06-30',
+      headers: bearer(gateway.keys.read),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().issues[0].path).toBe('querystring.from');
+  });
+});
+
 describe('health and docs', () => {
-  it('reports each dependency', async () => {
-    const health = await app.inject({ url: '/health' });
+  it('reports each dependency; public', async () => {
+    const health = await gateway.app.inject({ url: '/health' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toMatchObject({
       status: 'ok',
       service: 'api-gateway',
       dependencies: { nats: { status: 'up' }, postgres: { status: 'up' } },
     });
-    expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
+    const ready = await gateway.app.inject({ url: '/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ok', missingServices: [] });
   });
 
   it('reports a dead dependency as down and is not ready', async () => {
     const degraded = await buildApiGateway({
-      bus,
+      bus: gateway.bus,
+      db: gateway.db,
       logger,
+      channels: gateway.channels,
       probes: {
-        nats: probe(() => bus.ping()),
+        nats: probe(() => gateway.bus.ping()),
         postgres: probe(() => Promise.reject(new Error('ECONNREFUSED'))),
       },
     });
@@ -120,24 +127,14 @@ describe('health and docs', () => {
     await degraded.close();
   });
 
-  it('serves OpenAPI generated from the contracts and the Swagger UI', async () => {
-    const spec = (await app.inject({ url: '/openapi.json' })).json();
-    expect(spec.openapi).toBe('3.0.3');
-    const bars = spec.paths['/v1/bars/{symbol}'].get;
-    expect(bars.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
-      'from',
-      'symbol',
-      'timeframe',
-      'to',
-    ]);
-    expect(bars.responses['200'].content['application/json'].schema.properties.bars.type).toBe('array');
-    const docs = await app.inject({ url: '/docs/' });
+  it('serves the Swagger UI without a key', async () => {
+    const docs = await gateway.app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger-ui');
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    const response = await app.inject({ url: '/v1/nope' });
+    const response = await gateway.app.inject({ url: '/v1/nope' });
     expect(response.statusCode).toBe(404);
     expect(response.json().message).toBe('no route GET /v1/nope');
   });

@@ -2,20 +2,27 @@ import type { Bus } from '@ats/bus';
 import {
   BarsParamsSchema,
   BarsQuerySchema,
+  type BarsResponse,
   BarsResponseSchema,
   HttpErrorSchema,
   Messages,
-  Subjects,
 } from '@ats/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { BarsCache } from '../bars-cache';
+import type { GatewayChannels } from '../channels';
 import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
 
 export interface BarsRoutesOptions {
   readonly bus: Bus;
+  readonly channels: GatewayChannels;
   readonly requestTimeoutMs: number;
+  readonly cache: BarsCache;
 }
 
-/** `GET /v1/bars/:symbol?from&to&timeframe`: history from the data gateway over NATS request/reply. */
+/** Fastify sends a string with a JSON content type as is; the type says what that text holds. */
+const preSerialised = (json: string) => json as unknown as BarsResponse;
+
+/** `GET /v1/bars/:symbol?from&to&timeframe`: history from the data gateway over NATS, closed ranges cached. */
 export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, options) => {
   app.get(
     '/v1/bars/:symbol',
@@ -34,17 +41,23 @@ export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, 
         },
       },
     },
-    async (request) => {
-      const reply = await options.bus.request(
-        Subjects.historyRequest,
+    async (request, reply) => {
+      const key = { symbol: request.params.symbol, ...request.query };
+      const cached = options.cache.get(key);
+      // The cached text is the serialised BarsResponse (validated when it was stored): sent as is.
+      if (cached !== undefined)
+        return reply.header('x-cache', 'hit').type('application/json').send(preSerialised(cached));
+      const answer = await options.bus.request(
+        options.channels.historyRequest,
         Messages.historyRequest,
         Messages.historyResponse,
-        { symbol: request.params.symbol, ...request.query },
+        key,
         { timeoutMs: options.requestTimeoutMs, correlationId: request.id },
       );
-      if (!reply.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[reply.error.code], reply.error.message);
-      const { symbol, timeframe, provider, bars } = reply.data;
-      return { symbol, timeframe, provider, count: bars.length, bars };
+      if (!answer.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[answer.error.code], answer.error.message);
+      const { symbol, timeframe, provider, bars } = answer.data;
+      const json = options.cache.put(key, { symbol, timeframe, provider, count: bars.length, bars });
+      return reply.header('x-cache', 'miss').type('application/json').send(preSerialised(json));
     },
   );
 };

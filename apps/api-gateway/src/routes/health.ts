@@ -1,16 +1,22 @@
-import { HealthResponseSchema } from '@ats/contracts';
+import type { HeartbeatMonitor } from '@ats/agent-rpc';
+import { HealthResponseSchema, ReadyResponseSchema } from '@ats/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { DependencyProbe } from '../dependencies';
+import { mutableLiveness } from '../liveness';
 
 export interface HealthRoutesOptions {
   readonly service: string;
   readonly probes: Record<string, DependencyProbe>;
   readonly startedAt: number;
+  readonly heartbeats: HeartbeatMonitor;
+  /** Services (by heartbeat name) without which the system cannot serve: /ready is 503 until each beats. */
+  readonly requiredServices: readonly string[];
 }
 
 /**
  * `GET /health`: liveness with each dependency's state (200 while the process runs);
- * `GET /ready`: 503 until every dependency answers, for load balancers and orchestrators.
+ * `GET /ready`: 503 until every dependency answers and every required service sends heartbeats, with each
+ * service's heartbeat state, for load balancers and operators.
  */
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
   async function check() {
@@ -43,13 +49,20 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
     {
       schema: {
         tags: ['system'],
-        summary: 'Readiness: 503 until NATS and Postgres answer',
-        response: { 200: HealthResponseSchema, 503: HealthResponseSchema },
+        summary: 'Readiness: 503 until NATS and Postgres answer and required services send heartbeats',
+        response: { 200: ReadyResponseSchema, 503: ReadyResponseSchema },
       },
     },
     async (_request, reply) => {
       const health = await check();
-      return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+      const readiness = options.heartbeats.readiness(options.requiredServices);
+      const ready = health.status === 'ok' && readiness.ready;
+      return reply.code(ready ? 200 : 503).send({
+        ...health,
+        status: ready ? 'ok' : 'degraded',
+        services: readiness.services.map(mutableLiveness),
+        missingServices: [...readiness.missing],
+      });
     },
   );
 };

@@ -1,0 +1,38 @@
+import type { StreamSpec } from '@ats/bus';
+import { Streams, Subjects } from '@ats/contracts';
+
+/**
+ * Subjects the gateway talks on. A namespace prefixes them (and suffixes the jobs stream) so tests and
+ * side-by-side deployments on one NATS server never see each other's traffic. Market-data requests keep the
+ * contract's subject: the data gateway serves it unprefixed.
+ */
+export interface GatewayChannels {
+  readonly namespace: string | undefined;
+  readonly historyRequest: string;
+  readonly cycleRequest: string;
+  readonly backtestJob: string;
+  readonly backtestJobsStream: StreamSpec;
+  /** `decision.>`: every agent's decisions, for the live stream. */
+  readonly decisions: string;
+  /** `order.filled.>`: executions, for the live stream. */
+  readonly fills: string;
+  readonly heartbeats: string;
+}
+
+export function gatewayChannels(namespace?: string): GatewayChannels {
+  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  return {
+    namespace,
+    historyRequest: Subjects.historyRequest,
+    cycleRequest: p(Subjects.cycleRequest),
+    backtestJob: p(Subjects.backtestJob),
+    backtestJobsStream: {
+      name: namespace ? `${Streams.backtestJobs.name}_${namespace}` : Streams.backtestJobs.name,
+      subjects: Streams.backtestJobs.subjects.map(p),
+      storage: 'file',
+    },
+    decisions: p(Subjects.allDecisions),
+    fills: p(Subjects.orderFilled('*').replace(/\*$/, '>')),
+    heartbeats: p(Subjects.allHeartbeats),
+  };
+}

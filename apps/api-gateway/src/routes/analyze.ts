@@ -1,0 +1,48 @@
+import type { Bus } from '@ats/bus';
+import { ApiMessages, HttpErrorSchema, RunCycleRequestSchema, RunCycleResultSchema } from '@ats/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { GatewayChannels } from '../channels';
+import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
+
+export interface AnalyzeRoutesOptions {
+  readonly bus: Bus;
+  readonly channels: GatewayChannels;
+  /** A cycle runs every agent (possibly LLM calls): much longer than a data request. */
+  readonly cycleTimeoutMs: number;
+}
+
+/** `POST /v1/analyze`: runs one analysis cycle through the orchestrator (`cycle.run`) and returns its decisions. */
+export const analyzeRoutes: FastifyPluginAsyncZod<AnalyzeRoutesOptions> = async (app, options) => {
+  app.post(
+    '/v1/analyze',
+    {
+      config: { scope: 'trade', audit: 'cycle.run' },
+      schema: {
+        tags: ['agents'],
+        summary: 'Run one analysis cycle now (all agents) and return the decisions',
+        body: RunCycleRequestSchema,
+        response: {
+          200: RunCycleResultSchema,
+          400: HttpErrorSchema,
+          401: HttpErrorSchema,
+          403: HttpErrorSchema,
+          503: HttpErrorSchema,
+          504: HttpErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      request.auditDetails = { request: request.body };
+      const answer = await options.bus.request(
+        options.channels.cycleRequest,
+        ApiMessages.runCycleRequest,
+        ApiMessages.runCycleResult,
+        request.body,
+        { timeoutMs: options.cycleTimeoutMs, correlationId: request.id },
+      );
+      if (!answer.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[answer.error.code], answer.error.message);
+      request.auditSubject = answer.data.correlationId;
+      return answer.data;
+    },
+  );
+};
