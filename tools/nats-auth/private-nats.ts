@@ -20,7 +20,7 @@ export interface AuthNats {
   stop(): Promise<void>;
 }
 
-function natsServerBinary(): string {
+export function natsServerBinary(): string {
   for (const candidate of NATS_SERVER_CANDIDATES) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -34,7 +34,7 @@ function natsServerBinary(): string {
   );
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
