@@ -1,6 +1,13 @@
 import type { AppConfig } from '@ats/config';
 import { type Timeframe, TimeframeSchema } from '@ats/contracts';
-import { type MarketDataConfig, MarketDataConfigSchema, type ProviderName } from '@ats/market-data';
+import {
+  ALPHA_VANTAGE_FREE_QUOTA,
+  type MarketDataConfig,
+  MarketDataConfigSchema,
+  type ProviderName,
+  TWELVE_DATA_FREE_QUOTA,
+  YAHOO_DEFAULT_QUOTA,
+} from '@ats/market-data';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -30,6 +37,11 @@ export const GATEWAY_ENV_SCHEMA = {
   DATA__YAHOO_REQUESTS_PER_MINUTE: positiveInt.optional(),
   DATA__YAHOO_REQUESTS_PER_DAY: positiveInt.optional(),
 } as const;
+
+interface Quota {
+  readonly requestsPerMinute?: number;
+  readonly requestsPerDay?: number;
+}
 
 const GatewayEnvSchema = z.object(GATEWAY_ENV_SCHEMA);
 type GatewayEnv = z.output<typeof GatewayEnvSchema>;
@@ -65,23 +77,41 @@ export function gatewaySettingsFrom(
   const extra = parseGatewayEnv(env);
   const providers = config.data.providers.map((p) => PROVIDER_NAME[p]);
   if (!providers.includes('local-csv')) providers.push('local-csv');
-  const quota = (perMinute?: number, perDay?: number) =>
-    perMinute || perDay ? { quota: { requestsPerMinute: perMinute, requestsPerDay: perDay } } : {};
+  // An override replaces one limit; the provider's published free-tier limits stay for the other.
+  const quota = (base: Quota, perMinute?: number, perDay?: number) => ({
+    quota: {
+      ...base,
+      ...(perMinute ? { requestsPerMinute: perMinute } : {}),
+      ...(perDay ? { requestsPerDay: perDay } : {}),
+    },
+  });
   const marketData = MarketDataConfigSchema.parse({
     providers: [...new Set(providers)],
     alphaVantage: {
       apiKey: config.data.alphaVantageApiKey,
       baseUrl: extra.DATA__ALPHA_VANTAGE_BASE_URL,
-      ...quota(extra.DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE, extra.DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY),
+      ...quota(
+        ALPHA_VANTAGE_FREE_QUOTA,
+        extra.DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE,
+        extra.DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY,
+      ),
     },
     twelveData: {
       apiKey: config.data.twelveDataApiKey,
       baseUrl: extra.DATA__TWELVE_DATA_BASE_URL,
-      ...quota(extra.DATA__TWELVE_DATA_REQUESTS_PER_MINUTE, extra.DATA__TWELVE_DATA_REQUESTS_PER_DAY),
+      ...quota(
+        TWELVE_DATA_FREE_QUOTA,
+        extra.DATA__TWELVE_DATA_REQUESTS_PER_MINUTE,
+        extra.DATA__TWELVE_DATA_REQUESTS_PER_DAY,
+      ),
     },
     yahoo: {
       baseUrl: extra.DATA__YAHOO_BASE_URL,
-      ...quota(extra.DATA__YAHOO_REQUESTS_PER_MINUTE, extra.DATA__YAHOO_REQUESTS_PER_DAY),
+      ...quota(
+        YAHOO_DEFAULT_QUOTA,
+        extra.DATA__YAHOO_REQUESTS_PER_MINUTE,
+        extra.DATA__YAHOO_REQUESTS_PER_DAY,
+      ),
     },
     localCsvPath: config.data.dir,
     sharedCacheBucket: extra.DATA__CACHE_BUCKET,

@@ -1,0 +1,51 @@
+import { loadConfig } from '@ats/config';
+import { describe, expect, it } from 'vitest';
+import { GatewaySettingsError, gatewaySettingsFrom } from './gateway-settings';
+
+const settingsOf = (env: Record<string, string>) =>
+  gatewaySettingsFrom(loadConfig({ env, envFile: null }), env);
+
+describe('gatewaySettingsFrom', () => {
+  it('runs offline on the bundled CSV by default', () => {
+    const settings = settingsOf({});
+    expect(settings.marketData.providers).toEqual(['local-csv']);
+    expect(settings.marketData.sharedCacheBucket).toBe('market_data_cache');
+    expect(settings.publishIntervalMs).toBe(900_000);
+  });
+
+  it('keeps the DATA__PROVIDERS order and always ends with the bundled CSV', () => {
+    const settings = settingsOf({
+      DATA__PROVIDERS: 'twelve-data,alpha-vantage',
+      ALPHA_VANTAGE_API_KEY: 'av-key',
+      DATA__ALPHA_VANTAGE_BASE_URL: 'http://127.0.0.1:9999',
+      DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY: '500',
+    });
+    expect(settings.marketData.providers).toEqual(['twelve-data', 'alpha-vantage', 'local-csv']);
+    expect(settings.marketData.alphaVantage).toMatchObject({
+      apiKey: 'av-key',
+      baseUrl: 'http://127.0.0.1:9999',
+      quota: { requestsPerMinute: 5, requestsPerDay: 500 },
+    });
+    // Untouched providers keep their free-tier quota.
+    expect(settings.marketData.twelveData.quota).toEqual({ requestsPerMinute: 8, requestsPerDay: 800 });
+    expect(settingsOf({ DATA__PROVIDERS: 'local,yahoo' }).marketData.providers).toEqual([
+      'local-csv',
+      'yahoo',
+    ]);
+  });
+
+  it('lists every invalid gateway key', () => {
+    expect(() =>
+      settingsOf({
+        DATA__PUBLISH_INTERVAL_MS: 'soon',
+        DATA__YAHOO_BASE_URL: 'ftp://x',
+        DATA__CACHE_BUCKET: 'a b',
+      }),
+    ).toThrow(GatewaySettingsError);
+    try {
+      settingsOf({ DATA__PUBLISH_INTERVAL_MS: 'soon', DATA__YAHOO_BASE_URL: 'ftp://x' });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/DATA__PUBLISH_INTERVAL_MS.*DATA__YAHOO_BASE_URL/);
+    }
+  });
+});
