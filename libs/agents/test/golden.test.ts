@@ -1,0 +1,147 @@
+/**
+ * Golden outputs: sha256 of everything the offline team decides on the bundled data, recorded before the hot-path
+ * optimisations. Any change to an indicator value, a decision, a reasoning text or a backtest result changes a hash.
+ * A deliberate behaviour change must re-record them (and say why in the commit); an optimisation must not.
+ */
+import { createHash } from 'node:crypto';
+import { agentTeamStrategy, canonicalResultJson, loadFeed, runBacktest } from '@ats/backtest';
+import type { Bar, MarketSnapshot, NewsItem, PortfolioState, Position } from '@ats/contracts';
+import { LocalCsvProvider } from '@ats/market-data';
+import { describe, expect, it } from 'vitest';
+import { SymbolFeed } from '../src/snapshot';
+import { createAgentTeam } from '../src/team';
+import { loadBars, UNIVERSE } from '../src/testing/market-fixtures';
+import type { OrchestrationPattern } from '../src/types';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const HEADLINES = [
+  'reports record profit and strong growth, beats estimates',
+  'faces lawsuit and weak demand, shares plunge',
+  'announces new product line',
+  'misses revenue forecast amid losses and layoffs',
+  'upgraded by analysts on robust outlook',
+] as const;
+
+/** Deterministic news (seeded LCG): about one item per symbol every four trading days, 14 h after the bar opens. */
+function syntheticNews(bars: ReadonlyMap<string, readonly Bar[]>): NewsItem[] {
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const out: NewsItem[] = [];
+  for (const [symbol, list] of bars)
+    for (const bar of list) {
+      if (next() > 0.25) continue;
+      const headline = HEADLINES[Math.floor(next() * HEADLINES.length)] as string;
+      out.push({
+        id: `${symbol}-${bar.ts}`,
+        source: 'golden',
+        publishedAt: new Date(Date.parse(bar.ts) + 14 * 3_600_000).toISOString(),
+        title: `${symbol} ${headline}`,
+        summary: '',
+        symbols: [symbol],
+        ...(next() < 0.3 ? { providerSentiment: Math.round((next() * 2 - 1) * 100) / 100 } : {}),
+      });
+    }
+  return out;
+}
+
+describe('golden: backtests of the offline team on the bundled data', { timeout: 60_000 }, () => {
+  it('7 symbols, 2022–2023, weekly (sha256 of canonicalResultJson)', async () => {
+    const provider = new LocalCsvProvider();
+    const feed = await loadFeed(provider, provider.symbols(), { from: '2022-01-01', to: '2023-12-31' });
+    const result = await runBacktest({
+      feed,
+      strategy: agentTeamStrategy(),
+      config: { rebalance: 'weekly' },
+    });
+    expect(result.decisions.length).toBeGreaterThan(90);
+    expect(sha256(canonicalResultJson(result))).toBe(
+      'ae4c26c119b2ab7aa3c9d7b0db6f0eefb7e1a8048466d5cb23498a00d011153a',
+    );
+  });
+
+  it('7 symbols, 2021–2023 after a 2020 warm-up, daily, hierarchical, with news', async () => {
+    const provider = new LocalCsvProvider();
+    const feed = await loadFeed(provider, provider.symbols(), { from: '2020-01-01', to: '2023-12-31' });
+    const bars = new Map(UNIVERSE.map((s) => [s as string, loadBars(s)]));
+    const strategy = agentTeamStrategy({ team: { pattern: 'hierarchical' }, news: syntheticNews(bars) });
+    const result = await runBacktest({
+      feed,
+      strategy,
+      config: { rebalance: 'daily', tradeFrom: '2021-01-01T00:00:00.000Z' },
+    });
+    expect(result.fills.length).toBeGreaterThan(0);
+    expect(sha256(canonicalResultJson(result))).toBe(
+      'e45d7643de5e51b5ebed316cde3143495765f7c6ac0fc2239f4cfb943556675e',
+    );
+  });
+});
+
+describe('golden: snapshots and team cycles over the whole bundled history', { timeout: 60_000 }, () => {
+  it('every snapshot, and every tenth day a cycle of each pattern on a portfolio that follows the targets', async () => {
+    const bars = new Map(UNIVERSE.map((s) => [s as string, loadBars(s)]));
+    const news = syntheticNews(bars).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+    const days = (bars.get('AAPL') as Bar[]).length;
+    const feeds = UNIVERSE.map((s) => new SymbolFeed(s));
+    const patterns: OrchestrationPattern[] = ['sequential', 'parallel', 'hierarchical'];
+    const teams = patterns.map((pattern) => createAgentTeam({ pattern }));
+    const books = patterns.map(() => ({ cash: 100_000, quantity: new Map<string, number>() }));
+    const snapshotHash = createHash('sha256');
+    const cycleHash = createHash('sha256');
+    const published = news.map((n) => Date.parse(n.publishedAt));
+    let newsFrom = 0;
+    let newsTo = 0;
+    for (let day = 0; day < days; day++) {
+      for (let i = 0; i < feeds.length; i++)
+        (feeds[i] as SymbolFeed).push((bars.get(UNIVERSE[i] as string) as Bar[])[day] as Bar);
+      const asOfMs = Date.parse((bars.get('AAPL') as Bar[])[day]?.ts as string) + 86_400_000;
+      // News of the last week, published by the close (sorted by publication time above).
+      while (newsTo < news.length && (published[newsTo] as number) <= asOfMs) newsTo++;
+      while (newsFrom < newsTo && (published[newsFrom] as number) <= asOfMs - 7 * 86_400_000) newsFrom++;
+      const visible = news.slice(newsFrom, newsTo);
+      const snapshots: MarketSnapshot[] = feeds.map((f) => f.snapshot({ news: visible }));
+      for (const s of snapshots)
+        snapshotHash.update(
+          JSON.stringify([s.symbol, s.asOf, s.price, s.indicators, s.history.length, s.news.length]),
+        );
+      if (day < 30 || day % 10 !== 0) continue;
+      const asOf = (snapshots[0] as MarketSnapshot).asOf;
+      const price = new Map(snapshots.map((s) => [s.symbol, s.price]));
+      for (let p = 0; p < patterns.length; p++) {
+        const book = books[p] as (typeof books)[number];
+        const positions: Position[] = [...book.quantity].map(([symbol, quantity]) => ({
+          symbol,
+          quantity,
+          averagePrice: (price.get(symbol) as number) * 0.97,
+          marketPrice: price.get(symbol) as number,
+          realizedPnl: 0,
+        }));
+        const equity = positions.reduce((sum, q) => sum + q.quantity * (q.marketPrice as number), book.cash);
+        const portfolio: PortfolioState = { asOf, cash: book.cash, equity, positions };
+        const outcome = await (teams[p] as ReturnType<typeof createAgentTeam>).runCycle({
+          asOf,
+          correlationId: `golden-${patterns[p]}-${day}`,
+          snapshots,
+          news: visible,
+          portfolio,
+        });
+        cycleHash.update(JSON.stringify(outcome));
+        book.quantity.clear();
+        let invested = 0;
+        for (const t of outcome.targets) {
+          const q = Math.floor((t.targetWeight * equity) / (price.get(t.symbol) as number));
+          if (q > 0) book.quantity.set(t.symbol, q);
+          invested += q * (price.get(t.symbol) as number);
+        }
+        book.cash = equity - invested;
+      }
+    }
+    expect({ snapshots: snapshotHash.digest('hex'), cycles: cycleHash.digest('hex') }).toEqual({
+      snapshots: '87520a691b7f2f71369d76ad9fb985283ec52cc5a78f1378f5074b2e527b336c',
+      cycles: '517e41d4ec57265a14f836f2af1c7c06d24ff40a91b588dd4d329d94e69dae98',
+    });
+  });
+});
