@@ -1,5 +1,5 @@
 import type { Bar, Timeframe } from '@ats/contracts';
-import { addDays } from './zoned-time';
+import { nyseSessions } from './nyse-calendar';
 
 /** Bars kept for good (L3): closed, unadjusted bars never change once the session is over. */
 export interface StoredBars {
@@ -41,30 +41,12 @@ export class InMemoryBarStore implements BarStore {
 }
 
 /**
- * Longest run of calendar days between two NYSE sessions in normal times: a weekend plus one holiday (e.g. Thursday
- * to Monday around Good Friday). Longer closures (9/11, Hurricane Sandy) would only cost a provider call.
- */
-export const MAX_SESSION_GAP_DAYS = 4;
-
-function daysBetween(a: string, b: string): number {
-  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
-}
-
-/**
- * Whether stored daily bars plausibly cover every session from `from` to `lastDate`: no edge or inner gap longer
- * than a weekend plus a holiday. Stored bars are written a whole provider range at a time, so holes only appear
- * between separately fetched ranges, which this catches unless they sit less than a weekend apart.
+ * Whether stored daily bars hold every NYSE session from `from` to `lastDate` (both inclusive). Exact, from the
+ * exchange calendar: a range that stops a session short (Friday stored, Monday asked) is not covered, so the
+ * provider is asked instead of silently answering with stale bars.
  */
 export function dailyBarsCoverRange(bars: readonly Bar[], from: string, lastDate: string): boolean {
   if (lastDate < from) return true;
-  const dates = bars.map((b) => b.ts.slice(0, 10));
-  const first = dates[0];
-  const last = dates.at(-1);
-  if (first === undefined || last === undefined) return false;
-  if (daysBetween(addDays(from, -1), first) > MAX_SESSION_GAP_DAYS) return false;
-  if (daysBetween(last, addDays(lastDate, 1)) > MAX_SESSION_GAP_DAYS) return false;
-  for (let i = 1; i < dates.length; i += 1) {
-    if (daysBetween(dates[i - 1] as string, dates[i] as string) > MAX_SESSION_GAP_DAYS) return false;
-  }
-  return true;
+  const stored = new Set(bars.map((b) => b.ts.slice(0, 10)));
+  return nyseSessions(from, lastDate).every((session) => stored.has(session));
 }

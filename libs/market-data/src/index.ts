@@ -7,6 +7,7 @@ export * from './http-client';
 export * from './local-csv-provider';
 export * from './market-data-config';
 export * from './normalise';
+export { isNyseSession, nyseHolidays, nyseSessions } from './nyse-calendar';
 export * from './prisma-stores';
 export * from './provider';
 export * from './provider-calls';
