@@ -1,3 +1,4 @@
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default projectTestConfig({ testTimeout: 60_000 });
+// LLM mode (Postgres cache), distributed mode and the worker tests talk to real NATS and Postgres.
+export default projectTestConfig({ needsServices: true, testTimeout: 60_000 });

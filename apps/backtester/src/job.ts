@@ -1,4 +1,4 @@
-import type { Reasoner } from '@ats/agents';
+import type { AgentTeamDeps, Reasoner } from '@ats/agents';
 import {
   agentTeamStrategy,
   type BacktestConfig,
@@ -7,6 +7,7 @@ import {
   BarFeed,
   buyAndHold,
   type DecisionRecord as EngineDecision,
+  type LlmUsage,
   runBacktest,
   type Strategy,
   smaCrossover,
@@ -14,6 +15,7 @@ import {
 import type { BacktestRequest, Bar } from '@ats/contracts';
 import { computePerformance, type PerformanceReport } from '@ats/performance';
 import type { AttributionRow, BacktestReportInput, DecisionRecord } from '@ats/reports';
+import { usageSince } from './llm-reasoner';
 
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
 export interface BarSource {
@@ -24,6 +26,10 @@ export interface BacktestJobDeps {
   readonly bars: BarSource;
   /** Default: the offline, rule-based reasoner. */
   readonly reasoner?: Reasoner;
+  /** Cumulative LLM usage of the reasoner's client; each run reports its own share. */
+  readonly llmUsage?: () => LlmUsage;
+  /** Agents that run elsewhere (e.g. agent services over NATS); the rest run in this process. */
+  readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
 }
 
@@ -63,7 +69,7 @@ export async function runBacktestJob(
         : {}),
     });
 
-  const result = await run(strategyFor(request, request.weights, deps.reasoner), 'all');
+  const result = await run(strategyFor(request, request.weights, deps), 'all');
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
     { riskFreeRate: request.riskFreeRate },
@@ -73,7 +79,7 @@ export async function runBacktestJob(
   if (request.attribution && request.strategy === 'multi-agent') {
     attribution.push({ variant: 'all', metrics: performance.metrics });
     for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
-      const ablated = await run(strategyFor(request, weights, deps.reasoner), variant);
+      const ablated = await run(strategyFor(request, weights, deps), variant);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
         { riskFreeRate: request.riskFreeRate },
@@ -138,7 +144,7 @@ function engineConfig(request: BacktestRequest): Partial<BacktestConfig> {
 function strategyFor(
   request: BacktestRequest,
   weights: BacktestRequest['weights'],
-  reasoner: Reasoner | undefined,
+  deps: BacktestJobDeps,
 ): Strategy {
   switch (request.strategy) {
     case 'buy-and-hold':
@@ -148,7 +154,10 @@ function strategyFor(
     case 'multi-agent':
       return agentTeamStrategy({
         team: { weights, pattern: request.pattern },
-        ...(reasoner ? { reasoner } : {}),
+        ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
+        ...(deps.agents ? { agents: deps.agents } : {}),
+        // Created just before its run: the run's usage is what the shared client counted since.
+        ...(deps.llmUsage ? { usage: usageSince(deps.llmUsage) } : {}),
       });
   }
 }

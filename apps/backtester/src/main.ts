@@ -1,13 +1,27 @@
-import { loadConfig } from '@ats/config';
+import { connectBus, type NatsBus } from '@ats/bus';
+import { type AppConfig, loadConfig } from '@ats/config';
+import type { PrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
+import { createLogger, type Logger } from '@ats/observability';
 import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
-import { runBacktestJob } from './job';
-import { parseCliOptions, USAGE } from './options';
+import { type BacktestJobDeps, runBacktestJob } from './job';
+import { buildReasoner } from './llm-reasoner';
+import { type CliOptions, parseCliOptions, USAGE } from './options';
 import { resolveOutDir } from './paths';
 import { progressPrinter } from './progress';
+import { backtestQueue } from './queue';
+import { remoteAgents } from './remote-agents';
 import { connectIfAvailable, storeBacktest } from './store';
+import { expandSweep } from './sweep';
+import { renderSweepTable, submitSweep, waitForRuns } from './sweep-queue';
+import { type JobDepsFactory, startBacktestWorker } from './worker';
 
-/** `nx run backtester:backtest`: the embedded (in-process, offline by default) backtest CLI. */
+const SERVICE = 'backtester';
+
+/**
+ * `nx run backtester:backtest`: one backtest in this process (offline by default; `--llm`, `--bus=nats`), or a
+ * sweep / walk-forward queued as jobs; `nx run backtester:start` (`--worker`): a worker on the job queue.
+ */
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseCliOptions(argv);
   if (options.help) {
@@ -15,46 +29,160 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const bars = new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {});
-  const startedAt = new Date();
-  const onProgress = options.progress ? progressPrinter() : undefined;
-  const output = await runBacktestJob(options.request, { bars, ...(onProgress ? { onProgress } : {}) });
-  const finishedAt = new Date();
+  if (options.worker) return runWorker(options, config);
+  if (options.sweep.length > 0 || options.walkForward) return runSweep(options, config);
+  return runOne(options, config);
+}
 
-  const baseName = `backtest-${options.request.strategy}-${options.request.start}-${options.request.end}`;
-  const written = writeReports(resolveOutDir(options.outDir), baseName, output.report);
-  if (options.json) {
-    process.stdout.write(renderJsonReport(output.report));
-  } else {
-    printConsoleSummary(output.report);
-    const { stats } = output.result;
-    process.stdout.write(
-      `\n${stats.symbolDays} symbol-days, ${output.result.fills.length} fills, ${output.result.trades.length} closed trades` +
-        ` in ${(finishedAt.getTime() - startedAt.getTime()) / 1000}s (incl. attribution runs)\n` +
-        `LLM calls: ${output.result.llmUsage.calls} (cached ${output.result.llmUsage.cachedCalls}), cost $${output.result.llmUsage.costUsd.toFixed(4)}\n` +
-        `report: ${written.htmlPath}\njson:   ${written.jsonPath}\n`,
-    );
-  }
+function logger(config: AppConfig): Logger {
+  return createLogger({
+    service: config.service.name ?? SERVICE,
+    level: config.logLevel,
+    pretty: config.environment === 'development' && process.stdout.isTTY,
+    secretValues: config.secretValues,
+    destination: process.stderr,
+  });
+}
 
-  if (options.store !== 'never') {
-    const prisma = await connectIfAvailable(config.database.url);
-    if (!prisma) {
-      if (options.store === 'always') throw new Error(`Postgres at ${config.database.url} does not answer`);
-      process.stderr.write('Postgres not reachable: result kept in files only\n');
+async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
+  const prisma = await connectIfAvailable(config.database.url);
+  if (!prisma) throw new Error(`Postgres at ${config.database.url} does not answer (DATABASE__URL)`);
+  return prisma;
+}
+
+const bars = (config: AppConfig) => new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {});
+
+/** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
+function jobDepsFactory(
+  options: CliOptions,
+  config: AppConfig,
+  prisma: PrismaClient | undefined,
+  bus: NatsBus | undefined,
+): JobDepsFactory {
+  return async (request) => {
+    const llm = await buildReasoner(request.llmProvider, config.llm, prisma ? { prisma } : {});
+    const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
+      reasoner: llm.reasoner,
+      llmUsage: llm.usage,
+      ...(bus ? { agents: remoteAgents(bus, request, { remote: options.remoteAgents }) } : {}),
+    };
+    return deps;
+  };
+}
+
+async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
+  const request = options.request;
+  // Offline and embedded needs no server at all; Postgres is probed only when something would use it.
+  const wantsPostgres = options.store !== 'never' || request.llmProvider !== 'offline';
+  const prisma = wantsPostgres ? await connectIfAvailable(config.database.url) : undefined;
+  const bus =
+    options.bus === 'nats'
+      ? await connectBus({ url: config.nats.url, name: SERVICE, logger: logger(config) })
+      : undefined;
+  try {
+    const deps = await jobDepsFactory(options, config, prisma, bus)(request);
+    const startedAt = new Date();
+    const onProgress = options.progress ? progressPrinter() : undefined;
+    const output = await runBacktestJob(request, {
+      ...deps,
+      bars: bars(config),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    const finishedAt = new Date();
+
+    const baseName = `backtest-${request.strategy}-${request.start}-${request.end}`;
+    const written = writeReports(resolveOutDir(options.outDir), baseName, output.report);
+    if (options.json) {
+      process.stdout.write(renderJsonReport(output.report));
     } else {
-      try {
-        const runId = await storeBacktest(prisma, options.request, output, startedAt, finishedAt);
-        process.stderr.write(`stored in Postgres as run ${runId}\n`);
-      } catch (error) {
-        // In auto mode the files are the result; a database without migrations only costs the copy in Postgres.
-        if (options.store === 'always') throw error;
-        const reason = error instanceof Error ? error.message.split('\n').at(-1) : String(error);
-        process.stderr.write(`not stored in Postgres (${reason}); run \`npm run db:migrate\` to enable it\n`);
-      } finally {
-        await prisma.$disconnect();
-      }
+      printConsoleSummary(output.report);
+      const { stats, llmUsage } = output.result;
+      process.stdout.write(
+        `\n${stats.symbolDays} symbol-days, ${output.result.fills.length} fills, ${output.result.trades.length} closed trades` +
+          ` in ${(finishedAt.getTime() - startedAt.getTime()) / 1000}s (incl. attribution runs)\n` +
+          `LLM calls: ${llmUsage.calls} (cached ${llmUsage.cachedCalls}), tokens ${llmUsage.promptTokens} prompt + ` +
+          `${llmUsage.completionTokens} completion, cost $${llmUsage.costUsd.toFixed(4)}\n` +
+          `report: ${written.htmlPath}\njson:   ${written.jsonPath}\n`,
+      );
     }
+    if (options.store !== 'never') await store(options, config, prisma, output, startedAt, finishedAt);
+    return 0;
+  } finally {
+    await bus?.close();
+    await prisma?.$disconnect();
   }
+}
+
+async function store(
+  options: CliOptions,
+  config: AppConfig,
+  prisma: PrismaClient | undefined,
+  output: Awaited<ReturnType<typeof runBacktestJob>>,
+  startedAt: Date,
+  finishedAt: Date,
+): Promise<void> {
+  if (!prisma) {
+    if (options.store === 'always') throw new Error(`Postgres at ${config.database.url} does not answer`);
+    process.stderr.write('Postgres not reachable: result kept in files only\n');
+    return;
+  }
+  try {
+    const runId = await storeBacktest(prisma, options.request, output, startedAt, finishedAt);
+    process.stderr.write(`stored in Postgres as run ${runId}\n`);
+  } catch (error) {
+    // In auto mode the files are the result; a database without migrations only costs the copy in Postgres.
+    if (options.store === 'always') throw error;
+    const reason = error instanceof Error ? error.message.split('\n').at(-1) : String(error);
+    process.stderr.write(`not stored in Postgres (${reason}); run \`npm run db:migrate\` to enable it\n`);
+  }
+}
+
+async function runSweep(options: CliOptions, config: AppConfig): Promise<number> {
+  const cases = expandSweep(options.request, options.sweep, options.walkForward);
+  const prisma = await requirePostgres(config);
+  const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger: logger(config) });
+  try {
+    const queue = backtestQueue();
+    await bus.ensureTopology({ streams: [queue.stream] });
+    const sweep = await submitSweep({ bus, prisma, queue }, cases, `cli:${process.env.USER ?? 'unknown'}`);
+    process.stderr.write(`queued ${cases.length} backtests as ${sweep.sweepId}\n`);
+    if (!options.wait) {
+      process.stdout.write(`${sweep.runIds.join('\n')}\n`);
+      return 0;
+    }
+    const rows = await waitForRuns(prisma, sweep.runIds, {
+      timeoutMs: options.waitTimeoutMs,
+      onPoll: (done) => process.stderr.isTTY && process.stderr.write(`\r${done}/${cases.length} done`),
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stdout.write(renderSweepTable(cases, rows));
+    return rows.every((r) => r.status === 'completed') ? 0 : 1;
+  } finally {
+    await bus.close();
+    await prisma.$disconnect();
+  }
+}
+
+async function runWorker(options: CliOptions, config: AppConfig): Promise<number> {
+  const log = logger(config);
+  const prisma = await requirePostgres(config);
+  const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger: log });
+  const worker = await startBacktestWorker({
+    bus,
+    prisma,
+    bars: bars(config),
+    queue: backtestQueue(),
+    logger: log,
+    jobDeps: jobDepsFactory(options, config, prisma, options.bus === 'nats' ? bus : undefined),
+  });
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info({ signal, ...worker.stats() }, 'stopping: finishing the job in progress');
+  await worker.stop();
+  await bus.close();
+  await prisma.$disconnect();
   return 0;
 }
 

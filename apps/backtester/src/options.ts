@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util';
-import { type BacktestRequest, BacktestRequestSchema, parseContract } from '@ats/contracts';
+import {
+  type AgentName,
+  AgentNameSchema,
+  type BacktestRequest,
+  BacktestRequestSchema,
+  parseContract,
+} from '@ats/contracts';
+import { DEFAULT_REMOTE_AGENTS } from './remote-agents';
+import { parseSweepAxis, parseWalkForward, type SweepAxis, type WalkForward } from './sweep';
 
 export interface CliOptions {
   readonly request: BacktestRequest;
@@ -11,7 +19,20 @@ export interface CliOptions {
   /** Store the result in Postgres: `auto` when DATABASE__URL answers, `never`, or `always` (fail without it). */
   readonly store: 'auto' | 'always' | 'never';
   readonly help: boolean;
+  /** `nats`: agents in DEFAULT_REMOTE_AGENTS (or --remote-agents) run as services, reached over NATS. */
+  readonly bus: 'none' | 'nats';
+  readonly remoteAgents: readonly AgentName[];
+  /** Sweep axes and walk-forward windows: when given, the cases go to the work queue as jobs. */
+  readonly sweep: readonly SweepAxis[];
+  readonly walkForward: WalkForward | undefined;
+  /** After queueing a sweep, wait for its results in Postgres and print the table. */
+  readonly wait: boolean;
+  readonly waitTimeoutMs: number;
+  /** Run as a worker on the backtest work queue (nx run backtester:start). */
+  readonly worker: boolean;
 }
+
+const DEFAULT_WAIT_TIMEOUT_S = 3600;
 
 export const USAGE = `Backtest the multi-agent strategy (or a baseline) on the bundled daily data.
 
@@ -35,6 +56,14 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --json                  print the canonical JSON report instead of the summary table
   --no-progress           no progress bar
   --store=MODE            auto (default: store in Postgres when it answers) | always | never
+  --bus=MODE              none (default: every agent in this process) | nats (agents as services over NATS)
+  --remote-agents=LIST    with --bus=nats, which agents run as services (default technical,sentiment,risk;
+                          the portfolio manager stays local as it carries this run's weights)
+  --sweep=PATH=V1,V2,...  queue one job per value (repeat for a grid), e.g. --sweep=weights.technical=0.4,0.6,0.8
+  --walk-forward=PERIOD   split start..end into consecutive windows (6m, 1y), one job per window (and sweep case)
+  --no-wait               queue the sweep and exit (default: wait for the results and print the table)
+  --wait-timeout=S        longest wait for a sweep's results, seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
+  --worker                consume backtest jobs from the work queue and store results in Postgres
   --help`;
 
 /** Parses command-line flags into a validated BacktestRequest; bad values fail with one readable message. */
@@ -64,6 +93,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       progress: { type: 'boolean', default: true },
       store: { type: 'string', default: 'auto' },
       help: { type: 'boolean', default: false },
+      bus: { type: 'string', default: 'none' },
+      'remote-agents': { type: 'string' },
+      sweep: { type: 'string', multiple: true },
+      'walk-forward': { type: 'string' },
+      wait: { type: 'boolean', default: true },
+      'wait-timeout': { type: 'string' },
+      worker: { type: 'boolean', default: false },
     },
   });
   const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
@@ -99,6 +135,19 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (store !== 'auto' && store !== 'always' && store !== 'never') {
     throw new Error(`invalid backtest options: store: must be auto, always or never (got ${store})`);
   }
+  const bus = values.bus;
+  if (bus !== 'none' && bus !== 'nats') {
+    throw new Error(`invalid backtest options: bus: must be none or nats (got ${bus})`);
+  }
+  const remoteAgents =
+    values['remote-agents'] === undefined
+      ? DEFAULT_REMOTE_AGENTS
+      : values['remote-agents']
+          .split(',')
+          .map((name) => parseContract(AgentNameSchema, name.trim(), 'remote-agents'));
+  const waitTimeoutS = Number(values['wait-timeout'] ?? DEFAULT_WAIT_TIMEOUT_S);
+  if (!(waitTimeoutS > 0))
+    throw new Error('invalid backtest options: wait-timeout: must be a positive number');
   return {
     request,
     outDir: values.out,
@@ -106,6 +155,13 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     progress: values.progress,
     store,
     help: values.help,
+    bus,
+    remoteAgents,
+    sweep: (values.sweep ?? []).map(parseSweepAxis),
+    walkForward: values['walk-forward'] === undefined ? undefined : parseWalkForward(values['walk-forward']),
+    wait: values.wait,
+    waitTimeoutMs: waitTimeoutS * 1000,
+    worker: values.worker,
   };
 }
 

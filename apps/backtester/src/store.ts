@@ -25,6 +25,18 @@ export async function connectIfAvailable(databaseUrl: string): Promise<PrismaCli
   }
 }
 
+/** The stored result of a run: config, metrics, equity curve and trades as in the JSON report, and the tear sheet. */
+export function backtestResultRow(output: BacktestJobOutput) {
+  const json = JSON.parse(renderJsonReport(output.report)) as Record<string, unknown>;
+  return {
+    config: json.config as object,
+    metrics: json.metrics as object,
+    equityCurve: json.equityCurve as object,
+    trades: json.trades as object,
+    reportHtml: renderTearSheet(output.report),
+  };
+}
+
 /** Stores the run, its metrics, curve, trades and HTML tear sheet; returns the run id. */
 export async function storeBacktest(
   prisma: PrismaClient,
@@ -33,7 +45,6 @@ export async function storeBacktest(
   startedAt: Date,
   finishedAt: Date,
 ): Promise<string> {
-  const json = JSON.parse(renderJsonReport(output.report)) as Record<string, unknown>;
   const run = await prisma.run.create({
     data: {
       kind: 'backtest',
@@ -41,15 +52,7 @@ export async function storeBacktest(
       config: JSON.parse(JSON.stringify(request)),
       startedAt,
       finishedAt,
-      backtestResult: {
-        create: {
-          config: json.config as object,
-          metrics: json.metrics as object,
-          equityCurve: json.equityCurve as object,
-          trades: json.trades as object,
-          reportHtml: renderTearSheet(output.report),
-        },
-      },
+      backtestResult: { create: backtestResultRow(output) },
     },
   });
   return run.id;

@@ -1,5 +1,6 @@
 import {
   type AgentTeamConfigInput,
+  type AgentTeamDeps,
   createAgentTeam,
   DEFAULT_LOOKBACK_BARS,
   type Reasoner,
@@ -15,6 +16,11 @@ export interface AgentTeamStrategyOptions
   readonly reasoner?: Reasoner;
   /** Bars of history in each snapshot (default 260). */
   readonly lookback?: number;
+  /**
+   * Stand-ins for any agent, e.g. @ats/agent-rpc proxies to agent services (distributed backtests). Where an agent
+   * runs is deployment, not strategy: it is left out of the result's config so both give the same result.
+   */
+  readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
 }
 
 /**
@@ -22,8 +28,8 @@ export interface AgentTeamStrategyOptions
  * indicators stream bar by bar through a SymbolFeed, and the team runs at every rebalance time.
  */
 export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strategy {
-  const { team: teamConfig, reasoner, lookback = DEFAULT_LOOKBACK_BARS, ...rest } = options;
-  const team = createAgentTeam(teamConfig, reasoner ? { reasoner } : {});
+  const { team: teamConfig, reasoner, agents = {}, lookback = DEFAULT_LOOKBACK_BARS, ...rest } = options;
+  const team = createAgentTeam(teamConfig, { ...agents, ...(reasoner ? { reasoner } : {}) });
   return multiAgentStrategy({
     ...rest,
     team,

@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@ats/config';
+import { BacktestRequestSchema } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { LocalCsvProvider } from '@ats/market-data';
+import { renderJsonReport } from '@ats/reports';
+import { testServices } from '@ats/tool-testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktestJob } from '../src/job';
+import { buildReasoner } from '../src/llm-reasoner';
+import {
+  FAKE_COMPLETION_TOKENS,
+  FAKE_PROMPT_TOKENS,
+  FAKE_REASONING_MARK,
+  FakeOpenAiServer,
+} from './support/fake-openai-server';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/** Every agent of the team asks the model once per decision time (one batched call for all symbols). */
+const LLM_AGENTS = ['technical_decisions', 'sentiment_decisions', 'risk_vetoes', 'portfolio_decisions'];
+/** First trading day of each ISO week of January 2023 (Jan 2 and Jan 16 were holidays). */
+const JANUARY_2023_WEEKLY = ['2023-01-03', '2023-01-09', '2023-01-17', '2023-01-23', '2023-01-30'];
+/** gpt-4o-mini list price per million tokens (libs/llm MODEL_PRICES): $0.15 in, $0.60 out. */
+const COST_PER_CALL = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
+
+const request = BacktestRequestSchema.parse({
+  symbols: ['AAPL', 'MSFT'],
+  start: '2023-01-01',
+  end: '2023-01-31',
+  rebalance: 'weekly',
+  attribution: false,
+  llmProvider: 'openai',
+});
+const CLI_ARGS = [
+  '--symbols=AAPL,MSFT',
+  '--start=2023-01-01',
+  '--end=2023-01-31',
+  '--no-attribution',
+  '--llm=openai',
+  '--store=never',
+  '--no-progress',
+];
+
+let fake: FakeOpenAiServer;
+let prisma: PrismaClient;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await FakeOpenAiServer.start();
+  prisma = createPrismaClient(testServices().databaseUrl);
+  env = {
+    LLM__MODEL: 'gpt-4o-mini',
+    LLM__BASE_URL: fake.baseUrl,
+    LLM__CACHE_MODE: 'read-write',
+    LLM__RETRY_ATTEMPTS: '0',
+    OPENAI_API_KEY: 'sk-test-not-a-key',
+  };
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await prisma?.$disconnect();
+});
+
+/** The report without llmUsage, which says where answers came from (provider or cache), not what they were. */
+const withoutUsage = (json: string) => {
+  const { llmUsage: _usage, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  return JSON.stringify(rest);
+};
+
+describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgres', () => {
+  let firstReport: string;
+
+  it('asks each agent once per decision time and counts calls, tokens and cost', async () => {
+    const settings = loadConfig({ env, envFile: null }).llm;
+    // A test needs no rate limit; the CLI keeps the client's defaults.
+    const llm = await buildReasoner('openai', settings, {
+      prisma,
+      client: { requestsPerMinute: 60_000, burst: 1_000 },
+    });
+    expect(llm.cache).toBe('postgres');
+    const output = await runBacktestJob(request, {
+      bars: new LocalCsvProvider(),
+      reasoner: llm.reasoner,
+      llmUsage: llm.usage,
+    });
+    firstReport = renderJsonReport(output.report);
+
+    const decisionTimes = output.result.decisions.map((d) => d.ts.slice(0, 10));
+    expect(decisionTimes).toEqual(JANUARY_2023_WEEKLY);
+    const expectedCalls = JANUARY_2023_WEEKLY.length * LLM_AGENTS.length;
+    expect(fake.requests).toHaveLength(expectedCalls);
+    for (const agent of LLM_AGENTS)
+      expect(fake.requests.filter((r) => r.schemaName === agent)).toHaveLength(JANUARY_2023_WEEKLY.length);
+    expect(output.result.llmUsage).toEqual({
+      calls: expectedCalls,
+      cachedCalls: 0,
+      promptTokens: expectedCalls * FAKE_PROMPT_TOKENS,
+      completionTokens: expectedCalls * FAKE_COMPLETION_TOKENS,
+      costUsd: expect.closeTo(expectedCalls * COST_PER_CALL, 10),
+    });
+    // The model's answers are the decisions: its reasoning is in the log, nothing degraded to the rules.
+    const signals = output.result.decisions.flatMap((d) => d.signals);
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.every((s) => s.reasoning?.startsWith(FAKE_REASONING_MARK))).toBe(true);
+    expect(output.result.decisions.every((d) => d.note === undefined)).toBe(true);
+  });
+
+  it('reruns through the CLI with zero HTTP calls and a byte-identical report, and states the usage', () => {
+    const before = fake.requests.length;
+    const out = mkdtempSync(join(tmpdir(), 'ats-backtest-llm-'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...CLI_ARGS, `--out=${out}`], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(fake.requests.length - before).toBe(0);
+    const calls = JANUARY_2023_WEEKLY.length * LLM_AGENTS.length;
+    expect(run.stdout).toContain(
+      `LLM calls: ${calls} (cached ${calls}), tokens 0 prompt + 0 completion, cost $0.0000`,
+    );
+    const json = readFileSync(join(out, 'backtest-multi-agent-2023-01-01-2023-01-31.json'), 'utf8');
+    expect(withoutUsage(json)).toBe(withoutUsage(firstReport));
+    expect(JSON.parse(json).llmUsage).toMatchObject({ calls, cachedCalls: calls, costUsd: 0 });
+  });
+});
