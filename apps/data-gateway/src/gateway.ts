@@ -5,7 +5,6 @@ import type { Logger } from '@ats/observability';
 import { serveHistory } from './history-service';
 import { serveIndicators } from './indicators-service';
 import { serveNews } from './news-service';
-import { paddedBarSource } from './padded-bars';
 import { serveQuotes } from './quote-service';
 
 /** What the request/reply services need: the cached failover chain (a CachedMarketData or the same shape). */
@@ -47,7 +46,7 @@ export interface RunningDataGateway {
 export async function startDataGateway(deps: DataGatewayDeps): Promise<RunningDataGateway> {
   const { bus, marketData, logger } = deps;
   const subjects = deps.subjects ?? gatewaySubjects();
-  const bars = paddedBarSource(marketData);
+  const bars = marketData;
   const subscriptions: Subscription[] = await Promise.all([
     serveHistory(bus, bars, logger, subjects.history),
     serveQuotes(bus, marketData, logger, subjects.quote),

@@ -7,7 +7,6 @@ import { replayBars } from './bar-replay';
 import type { GatewayArgs } from './cli-args';
 import type { GatewaySettings } from './gateway-settings';
 import { LiveBarPublisher } from './live-bar-publisher';
-import { paddedBarSource } from './padded-bars';
 import { lastBarInStream } from './stream-position';
 
 export interface PublishingDeps {
@@ -56,7 +55,7 @@ export async function startPublishing(args: GatewayArgs, deps: PublishingDeps): 
   const done = replayBars({
     bus,
     channels,
-    source: paddedBarSource(deps.history),
+    source: deps.history,
     logger,
     symbols,
     timeframe: args.timeframe,

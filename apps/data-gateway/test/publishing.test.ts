@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BarChannels, barChannels } from '../src/bar-channels';
 import { replayBars } from '../src/bar-replay';
 import { LiveBarPublisher } from '../src/live-bar-publisher';
-import { paddedBarSource } from '../src/padded-bars';
 import { lastBarInStream } from '../src/stream-position';
 import { connectTestBus, logger } from './harness';
 
@@ -52,7 +51,7 @@ describe('replay', () => {
     const options = {
       bus,
       channels: c,
-      source: paddedBarSource(bundledSource()),
+      source: bundledSource(),
       logger,
       symbols: ['MSFT', 'AAPL'],
       timeframe: '1d' as const,

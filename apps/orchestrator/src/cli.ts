@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const runId =
     args.runId ?? `${args.mode}-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
-  const bus = await connectBus({ url: config.nats.url, name: 'orchestrator-cli', logger });
+  const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: 'orchestrator-cli', logger });
   const prisma = createPrismaClient(config.database.url);
   let stop = false;
   const onSignal = () => {

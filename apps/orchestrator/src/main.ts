@@ -28,7 +28,7 @@ const logger = createLogger({
   pretty: config.environment === 'development' && process.stdout.isTTY,
   secretValues: config.secretValues,
 });
-const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger });
+const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: SERVICE, logger });
 const prisma = createPrismaClient(config.database.url);
 const service = await startOrchestratorService({
   bus,

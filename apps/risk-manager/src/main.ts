@@ -16,7 +16,7 @@ const logger = createLogger({
   pretty: config.environment === 'development' && process.stdout.isTTY,
   secretValues: config.secretValues,
 });
-const bus = await connectBus({ url: config.nats.url, name: service, logger });
+const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: service, logger });
 const prisma = createPrismaClient(config.database.url);
 const llm = createLlmClient(config.llm, { prisma });
 const reasoner: Reasoner = llm ? { kind: 'llm', client: llm } : OFFLINE_REASONER;
