@@ -2,12 +2,7 @@ import { z } from 'zod';
 import { AgentDecisionSchema, RiskAssessmentSchema } from './decisions';
 import { defineMessage } from './envelope';
 import { MarketSnapshotSchema, NewsItemSchema } from './market';
-import {
-  AgentNameSchema,
-  CorrelationIdSchema,
-  SymbolSchema,
-  UtcTimestampSchema,
-} from './primitives';
+import { AgentNameSchema, CorrelationIdSchema, SymbolSchema, UtcTimestampSchema } from './primitives';
 import { PortfolioStateSchema } from './trading';
 
 /**

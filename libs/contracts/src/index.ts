@@ -4,6 +4,7 @@ import { FillSchema, OrderSchema, PortfolioStateSchema } from './trading';
 
 export * from './agent-messages';
 export * from './api';
+export * from './backtest';
 export * from './clock';
 export * from './decisions';
 export * from './envelope';
