@@ -72,7 +72,8 @@ export async function startDataGatewayProcess(bus: Bus): Promise<ChildProcess> {
     env: { ...process.env, NATS__URL: natsUrl, LOG_LEVEL: 'error', ENVIRONMENT: 'test' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const deadline = Date.now() + 20_000;
+  // Generous: under a parallel test run on two cores tsx needs a while to load the data gateway.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const reply = await bus
       .request(
@@ -87,7 +88,7 @@ export async function startDataGatewayProcess(bus: Bus): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
-  throw new Error('data gateway process did not start serving within 20 s');
+  throw new Error('data gateway process did not start serving within 60 s');
 }
 
 /** Polls until `check` returns a value (or throws after `timeoutMs`). */
