@@ -18,4 +18,5 @@ export * from './swing-points/swing-points';
 export * from './trend-structure/trend-structure';
 export * from './volume-profile/volume-profile';
 export * from './volume-sma/volume-sma';
+export * from './wilder-average/wilder-average';
 export * from './williams-r/williams-r';

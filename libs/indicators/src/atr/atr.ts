@@ -1,25 +1,33 @@
-import { ATR } from 'trading-signals';
 import type { OhlcvBar } from '../bar';
 import { assertPeriod, runSeries, type StreamingIndicator } from '../streaming';
+import { WilderAverage } from '../wilder-average/wilder-average';
 
 export const DEFAULT_ATR_PERIOD = 14;
 
 /**
  * Average true range (Wilder): TR = max(high−low, |high−prev close|, |low−prev close|), the first bar's TR being
- * high−low; smoothed with alpha 1/n and seeded with the SMA of the first n TRs (trading-signals ATR). First value at
+ * high−low; smoothed with alpha 1/n and seeded with the SMA of the first n TRs (own code, bit-identical to trading-signals ATR). First value at
  * bar n−1 (TA-Lib skips the first bar's TR and starts one bar later).
  */
 export class AverageTrueRange implements StreamingIndicator<OhlcvBar, number> {
-  readonly #atr: ATR;
+  readonly #smoothing: WilderAverage;
+  #previousClose: number | undefined;
   #result: number | undefined;
 
   constructor(readonly period: number = DEFAULT_ATR_PERIOD) {
     assertPeriod('ATR', 'period', period);
-    this.#atr = new ATR(period);
+    this.#smoothing = new WilderAverage(period);
   }
 
   update(bar: OhlcvBar): number | undefined {
-    this.#result = this.#atr.add(bar) ?? undefined;
+    const previousClose = this.#previousClose;
+    const highLow = bar.high - bar.low;
+    const trueRange =
+      previousClose === undefined
+        ? highLow
+        : Math.max(highLow, Math.abs(bar.high - previousClose), Math.abs(bar.low - previousClose));
+    this.#previousClose = bar.close;
+    this.#result = this.#smoothing.update(trueRange);
     return this.#result;
   }
 

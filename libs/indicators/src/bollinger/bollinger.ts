@@ -1,4 +1,3 @@
-import { BollingerBands as TsBollingerBands } from 'trading-signals';
 import { assertPeriod, assertPositive, type StreamingIndicator } from '../streaming';
 
 export const DEFAULT_BOLLINGER_PERIOD = 20;
@@ -23,28 +22,55 @@ export interface BollingerValue {
 
 /**
  * Bollinger Bands: middle = SMA(n), bands = middle ± k × population standard deviation over n (n=20, k=2), as
- * Bollinger and TA-Lib (trading-signals BollingerBands). https://www.bollingerbands.com/bollinger-band-rules
+ * Bollinger and TA-Lib. https://www.bollingerbands.com/bollinger-band-rules
+ * Own code over a ring buffer (no allocation per bar besides the result); mean and deviation are re-summed oldest
+ * first from 0 each bar, exactly as trading-signals' BollingerBands, so the values are bit-identical to it.
  */
 export class BollingerBands implements StreamingIndicator<number, BollingerValue> {
-  readonly #bands: TsBollingerBands;
+  readonly #closes: Float64Array;
+  readonly #k: number;
+  #count = 0;
+  #next = 0;
   #result: BollingerValue | undefined;
 
   constructor({ period = DEFAULT_BOLLINGER_PERIOD, k = DEFAULT_BOLLINGER_K }: BollingerOptions = {}) {
     assertPeriod('Bollinger', 'period', period);
     assertPositive('Bollinger', 'k', k);
-    this.#bands = new TsBollingerBands(period, k);
+    this.#closes = new Float64Array(period);
+    this.#k = k;
   }
 
   update(close: number): BollingerValue | undefined {
-    const bands = this.#bands.add(close);
-    if (bands === null) return undefined;
-    const width = bands.upper - bands.lower;
+    const closes = this.#closes;
+    const n = closes.length;
+    closes[this.#next] = close;
+    this.#next = this.#next + 1 === n ? 0 : this.#next + 1;
+    if (this.#count < n) this.#count++;
+    if (this.#count < n) return undefined;
+    // After the write, #next is the oldest close.
+    let sum = 0;
+    for (let i = this.#next; i < n; i++) sum += closes[i] as number;
+    for (let i = 0; i < this.#next; i++) sum += closes[i] as number;
+    const middle = sum / n;
+    let squares = 0;
+    for (let i = this.#next; i < n; i++) {
+      const d = (closes[i] as number) - middle;
+      squares += d * d;
+    }
+    for (let i = 0; i < this.#next; i++) {
+      const d = (closes[i] as number) - middle;
+      squares += d * d;
+    }
+    const deviation = Math.sqrt(squares / n);
+    const lower = middle - deviation * this.#k;
+    const upper = middle + deviation * this.#k;
+    const width = upper - lower;
     this.#result = {
-      upper: bands.upper,
-      middle: bands.middle,
-      lower: bands.lower,
-      bandwidth: width / bands.middle,
-      percentB: width === 0 ? 0.5 : (close - bands.lower) / width,
+      upper,
+      middle,
+      lower,
+      bandwidth: width / middle,
+      percentB: width === 0 ? 0.5 : (close - lower) / width,
     };
     return this.#result;
   }

@@ -76,6 +76,9 @@ export class IndicatorSet {
   readonly breakout: RangeBreakout;
   readonly doubleTopBottom: DoubleTopBottom;
   readonly trendStructure: TrendStructure;
+  /** The same averages as arrays: iterating a Map per bar cost more than the averages themselves. */
+  readonly #smaList: SimpleMovingAverage[];
+  readonly #emaList: ExponentialMovingAverage[];
   readonly #crossFast: SimpleMovingAverage;
   readonly #crossSlow: SimpleMovingAverage;
   #lastBar: OhlcvBar | undefined;
@@ -95,6 +98,8 @@ export class IndicatorSet {
     this.ema = new Map(
       (config.emaPeriods ?? DEFAULT_EMA_PERIODS).map((p) => [p, new ExponentialMovingAverage(p)]),
     );
+    this.#smaList = [...this.sma.values()];
+    this.#emaList = [...this.ema.values()];
     this.macd = new Macd(config.macd);
     this.rsi = new RelativeStrengthIndex(config.rsiPeriod ?? DEFAULT_RSI_PERIOD);
     this.stochastic = new Stochastic(config.stochastic);
@@ -117,8 +122,10 @@ export class IndicatorSet {
     this.#barIndex++;
     this.#lastBar = bar;
     const close = bar.close;
-    for (const sma of this.sma.values()) sma.update(close);
-    for (const ema of this.ema.values()) ema.update(close);
+    const smaList = this.#smaList;
+    for (let i = 0; i < smaList.length; i++) (smaList[i] as SimpleMovingAverage).update(close);
+    const emaList = this.#emaList;
+    for (let i = 0; i < emaList.length; i++) (emaList[i] as ExponentialMovingAverage).update(close);
     this.macd.update(close);
     this.rsi.update(close);
     this.stochastic.update(bar);

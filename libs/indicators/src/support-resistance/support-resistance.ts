@@ -48,6 +48,8 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
   readonly #toleranceAtr: number;
   readonly #tolerancePct: number | undefined;
   readonly #recent: SwingPoint[] = [];
+  /** #recent kept sorted by price (binary insertion), so a read clusters without re-sorting. */
+  readonly #byPrice: SwingPoint[] = [];
   #close = Number.NaN;
   #cached: SupportResistanceValue | undefined;
   #dirty = false;
@@ -101,7 +103,20 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
 
   #remember(swing: SwingPoint): void {
     this.#recent.push(swing);
-    if (this.#recent.length > this.#maxSwings) this.#recent.shift();
+    // After the equal prices already there: the order a stable sort of #recent by price would give.
+    const byPrice = this.#byPrice;
+    let lo = 0;
+    let hi = byPrice.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((byPrice[mid] as SwingPoint).price <= swing.price) lo = mid + 1;
+      else hi = mid;
+    }
+    byPrice.splice(lo, 0, swing);
+    if (this.#recent.length > this.#maxSwings) {
+      const evicted = this.#recent.shift() as SwingPoint;
+      byPrice.splice(byPrice.indexOf(evicted), 1);
+    }
   }
 
   #build(): SupportResistanceValue | undefined {
@@ -113,7 +128,7 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
           ? undefined
           : this.#toleranceAtr * atr;
     if (tolerance === undefined || this.#recent.length === 0) return undefined;
-    const levels = clusterSwings(this.#recent, tolerance);
+    const levels = clusterSortedSwings(this.#byPrice, tolerance);
     let nearestSupport: PriceLevel | undefined;
     let nearestResistance: PriceLevel | undefined;
     for (const level of levels) {
@@ -126,7 +141,13 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
 
 /** Greedy 1-D clustering of swing prices (ascending): a price joins the open cluster while within tolerance of its mean. */
 export function clusterSwings(swings: readonly SwingPoint[], tolerance: number): PriceLevel[] {
-  const sorted = [...swings].sort((a, b) => a.price - b.price);
+  return clusterSortedSwings(
+    [...swings].sort((a, b) => a.price - b.price),
+    tolerance,
+  );
+}
+
+function clusterSortedSwings(sorted: readonly SwingPoint[], tolerance: number): PriceLevel[] {
   const levels: PriceLevel[] = [];
   let sum = 0;
   let touches = 0;
