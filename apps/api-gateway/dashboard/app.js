@@ -12,6 +12,9 @@ const $ = (id) => document.getElementById(id);
 let accessToken = null;
 let stream = null;
 let equitySeries = null;
+/** `/?run=<id>` pins the page to one run; otherwise the latest live or paper run. */
+const pinnedRun = new URLSearchParams(location.search).get('run');
+const runQuery = pinnedRun ? `?runId=${encodeURIComponent(pinnedRun)}` : '';
 
 function apiKey() {
   return localStorage.getItem(KEY_STORAGE);
@@ -62,7 +65,7 @@ async function ensureAccessToken() {
 
 async function loadPortfolio() {
   try {
-    const p = await api('/v1/portfolio');
+    const p = await api(`/v1/portfolio${runQuery}`);
     $('run-label').textContent = `${p.run.kind} run ${p.run.id} (${p.run.status})`;
     $('equity').textContent = money(p.equity);
     $('cash').textContent = money(p.cash);
@@ -72,7 +75,7 @@ async function loadPortfolio() {
     renderEquity(curve.points);
   } catch (error) {
     if (error.status !== 404) throw error;
-    $('run-label').textContent = 'no live or paper run yet';
+    $('run-label').textContent = pinnedRun ? `no run ${pinnedRun}` : 'no live or paper run yet';
   }
 }
 
