@@ -64,7 +64,14 @@ function jobDepsFactory(
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       reasoner: llm.reasoner,
       llmUsage: llm.usage,
-      ...(bus ? { agents: remoteAgents(bus, request, { remote: options.remoteAgents }) } : {}),
+      ...(bus
+        ? {
+            agents: remoteAgents(bus, request, {
+              remote: options.remoteAgents,
+              ...(options.namespace ? { namespace: options.namespace } : {}),
+            }),
+          }
+        : {}),
     };
     return deps;
   };
@@ -142,7 +149,7 @@ async function runSweep(options: CliOptions, config: AppConfig): Promise<number>
   const prisma = await requirePostgres(config);
   const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger: logger(config) });
   try {
-    const queue = backtestQueue();
+    const queue = backtestQueue(options.namespace);
     await bus.ensureTopology({ streams: [queue.stream] });
     const sweep = await submitSweep({ bus, prisma, queue }, cases, `cli:${process.env.USER ?? 'unknown'}`);
     process.stderr.write(`queued ${cases.length} backtests as ${sweep.sweepId}\n`);
@@ -171,7 +178,7 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
     bus,
     prisma,
     bars: bars(config),
-    queue: backtestQueue(),
+    queue: backtestQueue(options.namespace),
     logger: log,
     jobDeps: jobDepsFactory(options, config, prisma, options.bus === 'nats' ? bus : undefined),
   });

@@ -30,6 +30,8 @@ export interface CliOptions {
   readonly waitTimeoutMs: number;
   /** Run as a worker on the backtest work queue (nx run backtester:start). */
   readonly worker: boolean;
+  /** Prefix of the job queue's and the agents' subjects (side-by-side deployments, tests); none by default. */
+  readonly namespace: string | undefined;
 }
 
 const DEFAULT_WAIT_TIMEOUT_S = 3600;
@@ -64,6 +66,7 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --no-wait               queue the sweep and exit (default: wait for the results and print the table)
   --wait-timeout=S        longest wait for a sweep's results, seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
   --worker                consume backtest jobs from the work queue and store results in Postgres
+  --namespace=NAME        prefix of the job queue and agent subjects (side-by-side deployments, tests)
   --help`;
 
 /** Parses command-line flags into a validated BacktestRequest; bad values fail with one readable message. */
@@ -100,6 +103,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       wait: { type: 'boolean', default: true },
       'wait-timeout': { type: 'string' },
       worker: { type: 'boolean', default: false },
+      namespace: { type: 'string' },
     },
   });
   const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
@@ -162,6 +166,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     wait: values.wait,
     waitTimeoutMs: waitTimeoutS * 1000,
     worker: values.worker,
+    namespace: values.namespace,
   };
 }
 

@@ -77,15 +77,24 @@ export function walkForwardWindows(
   months: number,
 ): { start: string; end: string }[] {
   const windows: { start: string; end: string }[] = [];
-  let from = new Date(`${start}T00:00:00.000Z`);
+  const first = new Date(`${start}T00:00:00.000Z`);
   const last = new Date(`${end}T00:00:00.000Z`);
-  while (from <= last) {
-    const next = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + months, from.getUTCDate()));
-    const to = new Date(Math.min(next.getTime() - 86_400_000, last.getTime()));
+  // Each boundary is counted from the first start (not chained), so month ends do not drift (Jan 31 → Feb 28 → Mar 31).
+  for (let k = 0; ; k++) {
+    const from = addMonths(first, k * months);
+    if (from > last) break;
+    const to = new Date(Math.min(addMonths(first, (k + 1) * months).getTime() - MS_PER_DAY, last.getTime()));
     windows.push({ start: isoDate(from), end: isoDate(to) });
-    from = next;
   }
   return windows;
+}
+
+/** Calendar months later, the day clamped to the month's last day. */
+function addMonths(date: Date, months: number): Date {
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay)));
 }
 
 /** Every combination of the axes (in the order given) for every window; each request validated. */
@@ -128,4 +137,5 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys.at(-1) as string] = value;
 }
 
+const MS_PER_DAY = 86_400_000;
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);

@@ -94,6 +94,32 @@ describe('command-line options', () => {
       attribution: false,
     });
     expect(options.json).toBe(true);
+    expect(options.bus).toBe('none');
+  });
+
+  it('parses distributed, sweep, walk-forward and worker flags', () => {
+    const options = parseCliOptions([
+      '--bus=nats',
+      '--remote-agents=technical,risk',
+      '--sweep=weights.technical=0.4,0.6',
+      '--sweep=rebalance=weekly,monthly',
+      '--walk-forward=6m',
+      '--no-wait',
+      '--worker',
+    ]);
+    expect(options).toMatchObject({
+      bus: 'nats',
+      remoteAgents: ['technical', 'risk'],
+      sweep: [
+        { path: 'weights.technical', values: [0.4, 0.6] },
+        { path: 'rebalance', values: ['weekly', 'monthly'] },
+      ],
+      walkForward: { months: 6 },
+      wait: false,
+      worker: true,
+    });
+    expect(() => parseCliOptions(['--bus=kafka'])).toThrow(/bus: must be none or nats/);
+    expect(() => parseCliOptions(['--remote-agents=oracle'])).toThrow(ContractValidationError);
   });
 
   it('rejects bad values with every problem named', () => {
@@ -117,6 +143,8 @@ describe('command-line options', () => {
     const flags = [...source.matchAll(/^ {6}'?([a-z-]+)'?: \{ type:/gm)].map((m) => m[1]);
     const usage = source.slice(source.indexOf('export const USAGE'), source.indexOf('export function'));
     for (const flag of flags)
-      expect(usage).toContain(`--${flag === 'attribution' || flag === 'progress' ? `no-${flag}` : flag}`);
+      expect(usage).toContain(
+        `--${['attribution', 'progress', 'wait'].includes(flag ?? '') ? `no-${flag}` : flag}`,
+      );
   });
 });
