@@ -22,4 +22,4 @@ export * from './team';
 export * from './technical/technical-agent';
 export * from './technical/technical-rules';
 export type * from './types';
-export { alignedReturns, equalWeightReturns, type UniverseReturns } from './universe';
+export { alignedReturns, equalWeightReturns, returnCount, type UniverseReturns } from './universe';

@@ -1,5 +1,5 @@
 import type { Bar, IndicatorValues, MarketSnapshot, NewsItem, TickerSymbol, Timeframe } from '@ats/contracts';
-import { computeObv, IndicatorSet } from '@ats/indicators';
+import { IndicatorSet } from '@ats/indicators';
 
 /** Bars of history a snapshot carries (a year of daily bars plus a margin for 252-day statistics). */
 export const DEFAULT_LOOKBACK_BARS = 260;
@@ -154,7 +154,9 @@ export class SymbolFeed {
   readonly #set = createIndicatorSet();
   #bars: Bar[] = [];
   readonly #lookback: number;
-  #closeTime = '';
+  /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
+  #closeTime: string | undefined;
+  #lastMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly symbol: TickerSymbol,
@@ -164,13 +166,16 @@ export class SymbolFeed {
   }
 
   push(bar: Bar): void {
+    const ms = Date.parse(bar.ts);
     const last = this.#bars[this.#bars.length - 1];
-    if (last !== undefined && Date.parse(bar.ts) <= Date.parse(last.ts)) {
+    if (last !== undefined && ms <= this.#lastMs) {
       throw new RangeError(`SymbolFeed(${this.symbol}): bar ${bar.ts} is not after ${last.ts}`);
     }
     this.#set.update(bar);
     this.#bars.push(bar);
-    this.#closeTime = barCloseTime(bar);
+    this.#lastMs = ms;
+    // An unparsable ts fails here, on the push, as it always has.
+    this.#closeTime = Number.isNaN(ms) ? barCloseTime(bar) : undefined;
     // Trim in chunks so push stays O(1) amortised.
     if (this.#bars.length >= 2 * this.#lookback)
       this.#bars = this.#bars.slice(this.#bars.length - this.#lookback);
@@ -181,9 +186,12 @@ export class SymbolFeed {
   }
 
   snapshot(options: Omit<BuildSnapshotOptions, 'lookback'> = {}): MarketSnapshot {
+    const last = this.#bars[this.#bars.length - 1];
+    if (options.asOf === undefined && last !== undefined)
+      this.#closeTime ??= new Date(this.#lastMs + TIMEFRAME_MS[last.timeframe]).toISOString();
     return buildSnapshot(this.symbol, this.#bars, this.#set, {
       ...options,
-      asOf: options.asOf ?? this.#closeTime,
+      asOf: options.asOf ?? this.#closeTime ?? '',
       lookback: this.#lookback,
     });
   }
@@ -204,8 +212,16 @@ function readIndicators(set: IndicatorSet, history: readonly Bar[]): IndicatorVa
   const double = set.doubleTopBottom.getResult();
   let obvChange: number | null = null;
   if (history.length > OBV_TREND_BARS) {
-    const obv = computeObv(history.slice(history.length - OBV_TREND_BARS - 1));
-    obvChange = (obv[obv.length - 1] as number) - (obv[0] as number);
+    // OBV over the last OBV_TREND_BARS + 1 bars starts at 0, so its change is its last value (as computeObv, in place).
+    let obv = 0;
+    let previous = (history[history.length - OBV_TREND_BARS - 1] as Bar).close;
+    for (let i = history.length - OBV_TREND_BARS; i < history.length; i++) {
+      const bar = history[i] as Bar;
+      if (bar.close > previous) obv += bar.volume;
+      else if (bar.close < previous) obv -= bar.volume;
+      previous = bar.close;
+    }
+    obvChange = obv;
   }
   return {
     sma20: v(set.sma.get(20)?.getResult()),

@@ -22,9 +22,10 @@ export function sampleStdev(xs: ArrayLike<number>): number {
   return Math.sqrt(ss / (n - 1));
 }
 
-export function median(xs: readonly number[]): number {
+export function median(xs: ArrayLike<number>): number {
   if (xs.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(xs).sort(); // typed-array sort is numeric and much faster than a comparator
+  // Typed-array sort is numeric and much faster than a comparator; the constructor copies without an iterator.
+  const sorted = new Float64Array(xs).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)

@@ -20,45 +20,59 @@ export function alignedReturns(snapshots: readonly MarketSnapshot[]): UniverseRe
   const hit = cache.get(snapshots);
   if (hit) return hit;
   const n = snapshots.length;
+  const histories = snapshots.map((s) => s.history);
   let bars = n === 0 ? 0 : Number.POSITIVE_INFINITY;
-  for (const s of snapshots) bars = Math.min(bars, s.history.length);
+  for (const h of histories) bars = Math.min(bars, h.length);
+  const first = histories[0];
   let aligned = 0;
-  for (let k = 1; k <= bars; k++) {
-    const ts = (snapshots[0] as MarketSnapshot).history[(snapshots[0] as MarketSnapshot).history.length - k]
-      ?.ts;
-    let same = true;
-    for (let i = 1; i < n; i++) {
-      const h = (snapshots[i] as MarketSnapshot).history;
-      if (h[h.length - k]?.ts !== ts) {
-        same = false;
-        break;
+  if (first !== undefined) {
+    const firstLength = first.length;
+    walk: for (let k = 1; k <= bars; k++) {
+      const ts = (first[firstLength - k] as { ts: string }).ts;
+      for (let i = 1; i < n; i++) {
+        const h = histories[i] as readonly { ts: string }[];
+        if ((h[h.length - k] as { ts: string }).ts !== ts) break walk;
       }
+      aligned = k;
     }
-    if (!same) break;
-    aligned = k;
   }
   const m = Math.max(0, aligned - 1);
-  const returns = snapshots.map((s) => {
-    const h = s.history;
+  const returns = histories.map((h) => {
     const r = new Float64Array(m);
     const start = h.length - aligned;
+    let previous = m > 0 ? (h[start] as { close: number }).close : 0;
     for (let t = 0; t < m; t++) {
-      const prev = (h[start + t] as { close: number }).close;
-      r[t] = (h[start + t + 1] as { close: number }).close / prev - 1;
+      const close = (h[start + t + 1] as { close: number }).close;
+      r[t] = close / previous - 1;
+      previous = close;
     }
     return r;
   });
-  const first = snapshots[0]?.history;
-  const dates: string[] = [];
-  if (first) for (let t = 0; t < m; t++) dates.push((first[first.length - m + t] as { ts: string }).ts);
-  const out: UniverseReturns = { symbols: snapshots.map((s) => s.symbol), dates, returns };
+  let dates: string[] | undefined;
+  const out: UniverseReturns = {
+    symbols: snapshots.map((s) => s.symbol),
+    // Built on first read: the agents only need the count.
+    get dates() {
+      if (dates === undefined) {
+        dates = [];
+        if (first) for (let t = 0; t < m; t++) dates.push((first[first.length - m + t] as { ts: string }).ts);
+      }
+      return dates;
+    },
+    returns,
+  };
   cache.set(snapshots, out);
   return out;
 }
 
+/** Number of dates in the window (= dates.length, without building the dates). */
+export function returnCount(universe: UniverseReturns): number {
+  return universe.returns[0]?.length ?? universe.dates.length;
+}
+
 /** Equal-weight universe return per date (rebalanced daily). */
 export function equalWeightReturns(universe: UniverseReturns): Float64Array {
-  const m = universe.dates.length;
+  const m = returnCount(universe);
   const out = new Float64Array(m);
   const n = universe.returns.length;
   if (n === 0) return out;

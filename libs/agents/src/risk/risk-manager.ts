@@ -4,7 +4,7 @@ import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round } from '../format';
 import { OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, DecisionContext } from '../types';
-import { alignedReturns } from '../universe';
+import { alignedReturns, returnCount } from '../universe';
 import {
   annualisedVolatility,
   atrWeight,
@@ -15,11 +15,16 @@ import {
   correlatedClusters,
   correlationMatrix,
   currentDrawdown,
-  historicalTailRisk,
-  parametricTailRisk,
+  currentDrawdownAfter,
+  historicalTailRisks,
+  parametricTailRisks,
+  type TailRisk,
 } from './risk-measures';
 
 export type SizingMethod = 'volatility' | 'atr' | 'kelly';
+
+/** VaR/CVaR confidence levels reported (one-day). */
+const TAIL_LEVELS: readonly number[] = [0.95, 0.99];
 
 /** Risk limits and sizing parameters (all weights are fractions of equity; vols annualised). */
 export interface RiskConfig {
@@ -152,7 +157,7 @@ export class RiskManagerAgent implements RiskAgent {
     const weights = snapshots.map((s) => weightOf.get(s.symbol) ?? 0);
 
     // Portfolio returns of today's weights over the look-back (positions outside the universe are not modelled).
-    const m = universe.dates.length;
+    const m = returnCount(universe);
     const len = Math.min(m, cfg.varLookback);
     const portfolioReturns = new Float64Array(len);
     for (let i = 0; i < weights.length; i++) {
@@ -162,15 +167,13 @@ export class RiskManagerAgent implements RiskAgent {
       for (let t = 0; t < len; t++)
         portfolioReturns[t] = (portfolioReturns[t] as number) + w * (r[m - len + t] as number);
     }
-    const h95 = historicalTailRisk(portfolioReturns, 0.95);
-    const h99 = historicalTailRisk(portfolioReturns, 0.99);
-    const p95 = parametricTailRisk(portfolioReturns, 0.95);
-    const p99 = parametricTailRisk(portfolioReturns, 0.99);
+    const [h95, h99] = historicalTailRisks(portfolioReturns, TAIL_LEVELS) as [TailRisk, TailRisk];
+    const [p95, p99] = parametricTailRisks(portfolioReturns, TAIL_LEVELS) as [TailRisk, TailRisk];
 
     let drawdown: number;
     let drawdownSource: string;
     if (ctx.equityHistory && ctx.equityHistory.length > 0) {
-      drawdown = currentDrawdown([...ctx.equityHistory, equity]);
+      drawdown = currentDrawdownAfter(ctx.equityHistory, equity);
       drawdownSource = 'equity history';
     } else {
       this.#highWaterMark = Math.max(this.#highWaterMark, equity);
@@ -232,8 +235,10 @@ export class RiskManagerAgent implements RiskAgent {
       reason: list.join('; '),
     }));
     const clusterSymbols = clusters.map((c) => c.map((i) => snapshots[i]?.symbol as string));
+    let text: string | undefined;
 
-    const reasoning =
+    // Built only when read: a backtest that does not record the text never pays for formatting it.
+    const reasoning = () =>
       `Portfolio one-day VaR95 ${pct(h95.valueAtRisk, 2)} / VaR99 ${pct(h99.valueAtRisk, 2)}, CVaR95 ${pct(h95.conditionalValueAtRisk, 2)} / CVaR99 ${pct(h99.conditionalValueAtRisk, 2)} ` +
       `(historical, ${len} days; normal: VaR95 ${pct(p95.valueAtRisk, 2)}, VaR99 ${pct(p99.valueAtRisk, 2)}). ` +
       `Drawdown ${pct(drawdown)} vs limit ${pct(cfg.drawdownLimit)} (${drawdownSource}). ` +
@@ -252,7 +257,10 @@ export class RiskManagerAgent implements RiskAgent {
         drawdownLimit: cfg.drawdownLimit,
         maxWeightBySymbol,
         vetoes,
-        reasoning,
+        get reasoning() {
+          text ??= reasoning();
+          return text;
+        },
         correlationId: ctx.correlationId,
       },
       sizes,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correlation, mean, sampleStdev } from '../stats';
 import { atrWeight, fractionalKellyWeight, volatilityTargetWeight } from './position-sizing';
@@ -5,7 +6,9 @@ import {
   correlatedClusters,
   correlationMatrix,
   currentDrawdown,
+  currentDrawdownAfter,
   historicalTailRisk,
+  historicalTailRisks,
   maxDrawdown,
   parametricTailRisk,
 } from './risk-measures';
@@ -128,5 +131,79 @@ describe('position sizing', () => {
         10,
       ),
     ).toBe(0);
+  });
+});
+
+describe('fast paths give the bits of the straightforward computation', () => {
+  const sortedTail = (xs: readonly number[], level: number) => {
+    const sorted = Float64Array.from(xs).sort();
+    const k = Math.max(1, Math.ceil(xs.length * (1 - level) - 1e-9));
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += sorted[i] as number;
+    return {
+      valueAtRisk: Math.max(0, -(sorted[k - 1] as number)),
+      conditionalValueAtRisk: Math.max(0, -sum / k),
+    };
+  };
+
+  it('historical VaR/CVaR from the kept worst returns equals a full sort (ties, zeros, NaN)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+            fc.constantFrom(0, -0, -0.01, Number.NaN),
+          ),
+          { minLength: 1, maxLength: 400 },
+        ),
+        (xs) => {
+          const [r95, r99] = historicalTailRisks(xs, [0.95, 0.99]);
+          expect(r95).toEqual(sortedTail(xs, 0.95));
+          expect(r99).toEqual(sortedTail(xs, 0.99));
+          expect(historicalTailRisk(xs, 0.9)).toEqual(sortedTail(xs, 0.9));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the correlation matrix of equal-length series is the pairwise correlation, bit for bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: 480, maxLength: 480 }),
+        (n, length, window, pool) => {
+          const series = Array.from({ length: n }, (_, i) =>
+            Float64Array.from(pool.slice(i * 80, i * 80 + length)),
+          );
+          if (length > 3) (series[0] as Float64Array).fill(0.01); // a flat series: correlation 0
+          const matrix = correlationMatrix(series, window);
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++) {
+              const tail = (s: Float64Array) => s.subarray(Math.max(0, s.length - window));
+              const expected =
+                i === j ? 1 : correlation(tail(series[i] as Float64Array), tail(series[j] as Float64Array));
+              expect(Object.is(matrix[i]?.[j], expected)).toBe(true);
+            }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('drawdown after a history equals the drawdown of the copied series', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -10, max: 1e6, noNaN: true })),
+        fc.double({ min: -10, max: 1e6, noNaN: true }),
+        (history, latest) => {
+          expect(
+            Object.is(currentDrawdownAfter(history, latest), currentDrawdown([...history, latest])),
+          ).toBe(true);
+        },
+      ),
+    );
   });
 });

@@ -16,16 +16,54 @@ function tailCount(n: number, level: number): number {
  * CVaR = −mean(k worst). No interpolation. Floored at 0 (a tail of gains is no loss).
  */
 export function historicalTailRisk(returns: ArrayLike<number>, level: number): TailRisk {
+  return historicalTailRisks(returns, [level])[0] as TailRisk;
+}
+
+/**
+ * historicalTailRisk at several levels from one pass: only the k worst returns of the widest tail are kept (in
+ * ascending order, by insertion), which gives exactly the values of a full sort at O(n) for small tails.
+ */
+export function historicalTailRisks(returns: ArrayLike<number>, levels: readonly number[]): TailRisk[] {
   const n = returns.length;
-  if (n === 0) return { valueAtRisk: 0, conditionalValueAtRisk: 0 };
-  const sorted = Float64Array.from(returns as ArrayLike<number>).sort();
-  const k = tailCount(n, level);
-  let tailSum = 0;
-  for (let i = 0; i < k; i++) tailSum += sorted[i] as number;
-  return {
-    valueAtRisk: Math.max(0, -(sorted[k - 1] as number)),
-    conditionalValueAtRisk: Math.max(0, -tailSum / k),
-  };
+  if (n === 0) return levels.map(() => ({ valueAtRisk: 0, conditionalValueAtRisk: 0 }));
+  let widest = 0;
+  for (const level of levels) widest = Math.max(widest, tailCount(n, level));
+  const worst = smallestAscending(returns, widest);
+  return levels.map((level) => {
+    const k = tailCount(n, level);
+    let tailSum = 0;
+    for (let i = 0; i < k; i++) tailSum += worst[i] as number;
+    return {
+      valueAtRisk: Math.max(0, -(worst[k - 1] as number)),
+      conditionalValueAtRisk: Math.max(0, -tailSum / k),
+    };
+  });
+}
+
+/**
+ * The k smallest values in ascending order: what the first k entries of a numeric sort would be. With a NaN present
+ * it falls back to that sort (which puts NaN last), so the answer is the same in every case.
+ */
+function smallestAscending(values: ArrayLike<number>, k: number): Float64Array {
+  const n = values.length;
+  if (k * 8 >= n) return Float64Array.from(values).sort().subarray(0, k);
+  const out = new Float64Array(k);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as number;
+    if (Number.isNaN(x)) return Float64Array.from(values).sort().subarray(0, k);
+    if (size === k) {
+      if (!(x < (out[k - 1] as number))) continue;
+      size--;
+    }
+    let j = size++;
+    while (j > 0 && (out[j - 1] as number) > x) {
+      out[j] = out[j - 1] as number;
+      j--;
+    }
+    out[j] = x;
+  }
+  return out;
 }
 
 /**
@@ -33,15 +71,26 @@ export function historicalTailRisk(returns: ArrayLike<number>, level: number): T
  * standard deviation of the daily returns. Floored at 0.
  */
 export function parametricTailRisk(returns: ArrayLike<number>, level: number): TailRisk {
-  if (returns.length < 2) return { valueAtRisk: 0, conditionalValueAtRisk: 0 };
-  const z = NORMAL_Z[level];
-  if (z === undefined) throw new RangeError(`no normal quantile tabulated for level ${level}`);
+  return parametricTailRisks(returns, [level])[0] as TailRisk;
+}
+
+/** parametricTailRisk at several levels, estimating μ and σ once. */
+export function parametricTailRisks(returns: ArrayLike<number>, levels: readonly number[]): TailRisk[] {
+  const zs = levels.map((level) => {
+    const z = NORMAL_Z[level];
+    if (z === undefined) throw new RangeError(`no normal quantile tabulated for level ${level}`);
+    return z;
+  });
+  if (returns.length < 2) return levels.map(() => ({ valueAtRisk: 0, conditionalValueAtRisk: 0 }));
   const mu = mean(returns);
   const sigma = sampleStdev(returns);
-  return {
-    valueAtRisk: Math.max(0, -(mu - z * sigma)),
-    conditionalValueAtRisk: Math.max(0, (sigma * normalPdf(z)) / (1 - level) - mu),
-  };
+  return levels.map((level, i) => {
+    const z = zs[i] as number;
+    return {
+      valueAtRisk: Math.max(0, -(mu - z * sigma)),
+      conditionalValueAtRisk: Math.max(0, (sigma * normalPdf(z)) / (1 - level) - mu),
+    };
+  });
 }
 
 /** Drawdown of the last equity value from the running peak (0 at a new high). */
@@ -51,6 +100,15 @@ export function currentDrawdown(equity: readonly number[]): number {
   const last = equity[equity.length - 1];
   if (last === undefined || !(peak > 0)) return 0;
   return Math.min(1, Math.max(0, 1 - last / peak));
+}
+
+/** currentDrawdown([...history, latest]) without copying the history. */
+export function currentDrawdownAfter(history: readonly number[], latest: number): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < history.length; i++) if ((history[i] as number) > peak) peak = history[i] as number;
+  if (latest > peak) peak = latest;
+  if (!(peak > 0)) return 0;
+  return Math.min(1, Math.max(0, 1 - latest / peak));
 }
 
 /** Largest peak-to-trough fall over the whole equity series. */
@@ -73,6 +131,11 @@ export function correlationMatrix(returns: readonly ArrayLike<number>[], window:
     return arr instanceof Float64Array ? arr.subarray(start) : arr.slice(start);
   });
   const m: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const length = tails[0]?.length ?? 0;
+  if (length >= 2 && tails.every((t) => t.length === length)) {
+    fillFromDeviations(m, tails, length);
+    return m;
+  }
   for (let i = 0; i < n; i++) {
     (m[i] as number[])[i] = 1;
     for (let j = i + 1; j < n; j++) {
@@ -82,6 +145,42 @@ export function correlationMatrix(returns: readonly ArrayLike<number>[], window:
     }
   }
   return m;
+}
+
+/**
+ * Equal-length tails: each series' deviations from its mean and their sum of squares are computed once instead of
+ * once per pair. Same operations in the same order as `correlation`, so the same bits.
+ */
+function fillFromDeviations(m: number[][], tails: readonly ArrayLike<number>[], length: number): void {
+  const n = tails.length;
+  const deviations = tails.map((t) => {
+    let mean = 0;
+    for (let i = 0; i < length; i++) mean += t[i] as number;
+    mean /= length;
+    const d = new Float64Array(length);
+    for (let i = 0; i < length; i++) d[i] = (t[i] as number) - mean;
+    return d;
+  });
+  const squares = deviations.map((d) => {
+    let s = 0;
+    for (let i = 0; i < length; i++) s += (d[i] as number) * (d[i] as number);
+    return s;
+  });
+  for (let i = 0; i < n; i++) {
+    const row = m[i] as number[];
+    row[i] = 1;
+    const a = deviations[i] as Float64Array;
+    const saa = squares[i] as number;
+    for (let j = i + 1; j < n; j++) {
+      const b = deviations[j] as Float64Array;
+      const sbb = squares[j] as number;
+      let sab = 0;
+      for (let t = 0; t < length; t++) sab += (a[t] as number) * (b[t] as number);
+      const c = saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+      row[j] = c;
+      (m[j] as number[])[i] = c;
+    }
+  }
 }
 
 /**

@@ -51,7 +51,8 @@ export function marketMood(snapshots: readonly MarketSnapshot[]): MarketMood {
   if (m >= MOOD_VOL_WINDOW + 1) {
     // Rolling sample stdev over windows ending in the last year, via running sums.
     const start = Math.max(0, m - MOOD_VOL_HISTORY);
-    const vols: number[] = [];
+    const vols = new Float64Array(Math.max(0, m - start - MOOD_VOL_WINDOW + 1));
+    let count = 0;
     let s = 0;
     let ss = 0;
     for (let t = start; t < m; t++) {
@@ -66,10 +67,10 @@ export function marketMood(snapshots: readonly MarketSnapshot[]): MarketMood {
       if (t - start + 1 >= MOOD_VOL_WINDOW) {
         const n = MOOD_VOL_WINDOW;
         const variance = Math.max(0, (ss - (s * s) / n) / (n - 1));
-        vols.push(Math.sqrt(variance * TRADING_DAYS_PER_YEAR));
+        vols[count++] = Math.sqrt(variance * TRADING_DAYS_PER_YEAR);
       }
     }
-    realisedVol = vols[vols.length - 1] ?? null;
+    realisedVol = count > 0 ? (vols[count - 1] as number) : null;
     volMedian = vols.length > 1 ? median(vols) : null;
   }
   const volRatio =
