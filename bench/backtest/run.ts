@@ -5,10 +5,14 @@
  *   core, since the engine is single-threaded).
  * - multiAgent.*: the @ats/agents team with the offline reasoner, symbol-days/s, plus a breakdown on the bundled data
  *   (engine + snapshot plumbing only / + streaming indicators / full team).
+ * - readmeMainJob.*: the README main command (5 symbols, 2023, 260 warm-up bars, attribution = 3 runs), in process
+ *   (runBacktestJob) and end to end (the CLI as a child process, as `nx run backtester:backtest` starts it).
  * Data: the bundled 7 symbols × 11 years (data/ohlcv) and a seeded random-walk universe of 500 symbols × 2,520 days.
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   agentTeamStrategy,
@@ -23,8 +27,10 @@ import {
   type Strategy,
   smaCrossover,
 } from '@ats/backtest';
-import type { MarketSnapshot } from '@ats/contracts';
+import { BacktestRequestSchema, type MarketSnapshot } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
+// The backtester app's job function (not a library): the bench times exactly what the README command runs.
+import { runBacktestJob } from '../../apps/backtester/src/job';
 
 const QUICK = process.argv.includes('--quick');
 const SYNTHETIC = { symbols: QUICK ? 100 : 500, days: 2520, seed: 42 };
@@ -141,7 +147,60 @@ function lastBarSource(symbol: string): SnapshotSource {
   };
 }
 
+const BACKTESTER_MAIN = fileURLToPath(new URL('../../apps/backtester/src/main.ts', import.meta.url));
+
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
+  'readmeMainJob.inProcess': async () => {
+    const request = BacktestRequestSchema.parse({});
+    const bars = new LocalCsvProvider();
+    const runs = QUICK ? 2 : 5;
+    const wall: number[] = [];
+    let last: Awaited<ReturnType<typeof runBacktestJob>> | undefined;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      last = await runBacktestJob(request, { bars });
+      wall.push(performance.now() - started);
+      sampleMemory();
+    }
+    const sorted = [...wall].sort((a, b) => a - b);
+    const result = last as Awaited<ReturnType<typeof runBacktestJob>>;
+    return {
+      request: {
+        symbols: request.symbols,
+        start: request.start,
+        end: request.end,
+        warmupBars: request.warmupBars,
+        attribution: request.attribution,
+      },
+      runs,
+      backtestsPerJob: 1 + (result.attribution.length > 0 ? result.attribution.length - 1 : 0),
+      steps: result.result.stats.steps,
+      warmupSteps: result.result.stats.warmupSteps,
+      symbolDays: result.result.stats.symbolDays,
+      fills: result.result.fills.length,
+      bestWallMs: round(sorted[0] as number),
+      medianWallMs: round(sorted[Math.floor(sorted.length / 2)] as number),
+      sharpe: result.performance.metrics.sharpe,
+      peakRssMiB: round(peakRss / 2 ** 20),
+    };
+  },
+  'readmeMainJob.cli': async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-backtest-cli-'));
+    try {
+      const started = performance.now();
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', BACKTESTER_MAIN, `--out=${out}`, '--store=never', '--no-progress', '--json'],
+        { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } },
+      );
+      return {
+        command: 'backtester main.ts --store=never --json',
+        wallMs: round(performance.now() - started),
+      };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
   'sma.bundled': async () => {
     const m = await measure(QUICK ? 5 : 20, await bundledFeed(), () => smaCrossover(), {});
     return {
