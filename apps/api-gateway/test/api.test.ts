@@ -127,6 +127,21 @@ describe('health and docs', () => {
     await degraded.close();
   });
 
+  it('shares one round of probes between health checks within a second', async () => {
+    let pings = 0;
+    const counted = await buildApiGateway({
+      bus: gateway.bus,
+      db: gateway.db,
+      logger,
+      channels: gateway.channels,
+      probes: { nats: probe(async () => pings++) },
+    });
+    await Promise.all([counted.inject({ url: '/health' }), counted.inject({ url: '/health' })]);
+    expect((await counted.inject({ url: '/ready' })).statusCode).toBe(200);
+    expect(pings).toBe(1);
+    await counted.close();
+  });
+
   it('serves the Swagger UI without a key', async () => {
     const docs = await gateway.app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
