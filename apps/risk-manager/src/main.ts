@@ -1,9 +1,22 @@
-import { PrismaDecisionSink, startAgentService } from '@ats/agent-rpc';
+import {
+  meteredLlmClient,
+  PrismaDecisionSink,
+  RULES_REASONER_LABELS,
+  startAgentService,
+} from '@ats/agent-rpc';
 import { OFFLINE_REASONER, type Reasoner, RiskManagerAgent } from '@ats/agents';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient } from '@ats/db';
 import { createLlmClient } from '@ats/llm';
+import {
+  busHealth,
+  createServiceRegistry,
+  DEFAULT_METRICS_PORT,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+} from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -16,10 +29,24 @@ const logger = createLogger({
   pretty: config.environment === 'development' && process.stdout.isTTY,
   secretValues: config.secretValues,
 });
-const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: service, logger });
+const bus = await connectBus({
+  url: config.nats.url,
+  user: config.nats.user,
+  password: config.nats.password,
+  name: service,
+  logger,
+});
+const registry = createServiceRegistry({ service });
+const metrics = registerTradingMetrics(registry);
+registerBusCollector(registry, { stats: () => bus.stats() });
 const prisma = createPrismaClient(config.database.url);
 const llm = createLlmClient(config.llm, { prisma });
-const reasoner: Reasoner = llm ? { kind: 'llm', client: llm } : OFFLINE_REASONER;
+const labels = llm
+  ? { provider: config.llm.provider, model: config.llm.model ?? config.llm.provider }
+  : RULES_REASONER_LABELS;
+const reasoner: Reasoner = llm
+  ? { kind: 'llm', client: meteredLlmClient(llm, metrics, labels) }
+  : OFFLINE_REASONER;
 const running = await startAgentService({
   bus,
   agent: 'risk',
@@ -29,12 +56,20 @@ const running = await startAgentService({
   service,
   version: packageJson.version,
   decisionSink: new PrismaDecisionSink(prisma),
-  healthPort: config.service.metricsPort,
+  metrics: { metrics, ...labels },
 });
+// One port serves both /metrics and /health.
+const server = await startMetricsServer({
+  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+  registry,
+  health: async () => ({ ...running.health(), ...(await busHealth(bus)) }),
+});
+logger.info({ port: server.port }, 'metrics and health listening');
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   await running.stop();
+  await server.close();
   await bus.close();
   await prisma.$disconnect();
   process.exit(0);

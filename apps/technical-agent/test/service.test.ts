@@ -8,6 +8,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { AgentMessages, Subjects } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
+import { parseExposition, sampleSum } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,19 @@ describe('technical-agent process', () => {
     ]);
     await until(async () => (beats.length > 0 ? true : undefined), 10_000);
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));
+
+    // The same port serves Prometheus: the request above is timed, and the bus counts what it sent.
+    const scrape = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(scrape.status).toBe(200);
+    const samples = parseExposition(await scrape.text());
+    const labels = { agent: 'technical', provider: 'offline', model: 'rules', service };
+    expect(sampleSum(samples, 'ats_agent_response_seconds_count', labels)).toBe(1);
+    expect(sampleSum(samples, 'ats_agent_response_seconds_sum', labels)).toBeGreaterThan(0);
+    expect(sampleSum(samples, 'ats_bus_messages_published_total')).toBeGreaterThan(0);
+    expect(sampleSum(samples, 'ats_bus_messages_delivered_total')).toBeGreaterThan(0);
+    expect(sampleSum(samples, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sampleSum(samples, 'ats_errors_total')).toBe(0);
+    expect(health).toHaveProperty('natsRttMs');
 
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

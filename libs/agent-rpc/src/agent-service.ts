@@ -6,7 +6,7 @@ import type { LocalAgentOf } from './agent-kinds';
 import type { DecisionSink } from './decision-sink';
 import { type HealthServer, startHealthServer } from './health-server';
 import { startHeartbeats } from './heartbeat';
-import { type ServedAgent, serveAgent } from './serve-agent';
+import { type AgentMetrics, type ServedAgent, serveAgent } from './serve-agent';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
 import { agentRpcTopology } from './topology';
 
@@ -20,19 +20,37 @@ export interface AgentServiceOptions<K extends AgentName> {
   readonly version: string;
   readonly decisionSink?: DecisionSink;
   readonly heartbeatIntervalMs?: number;
-  /** Port of `GET /health`; no HTTP server when undefined. */
+  /** Port of a stand-alone `GET /health`; none when undefined (services serve `health()` with /metrics instead). */
   readonly healthPort?: number;
   readonly healthHost?: string;
   readonly subjects?: AgentRpcSubjects;
   readonly clock?: Clock;
   readonly instanceId?: string;
+  /** Response-time histogram and error counts (see `AgentMetrics`). */
+  readonly metrics?: AgentMetrics;
 }
+
+/** What `/health` reports about an agent service (merged into the metrics server's health report). */
+export type AgentServiceHealth = {
+  readonly status: 'ok' | 'draining';
+  readonly service: string;
+  readonly instanceId: string;
+  readonly agent: AgentName;
+  readonly version: string;
+  readonly startedAt: string;
+  readonly inflight: number;
+  readonly handled: number;
+  readonly failed: number;
+  readonly recordFailures: number;
+};
 
 export interface RunningAgentService {
   readonly instanceId: string;
   readonly served: ServedAgent;
   /** Bound port of /health (useful with port 0), when enabled. */
   readonly healthPort: number | undefined;
+  /** The health report now: `draining` once `stop()` began. Serve it from the process's metrics server. */
+  health(): AgentServiceHealth;
   /** Drain: /health turns 503, no new requests, in-flight ones finish and are recorded, heartbeats stop. */
   stop(): Promise<void>;
 }
@@ -50,6 +68,7 @@ export async function startAgentService<K extends AgentName>(
     logger: options.logger,
     decisionSink: options.decisionSink,
     subjects,
+    metrics: options.metrics,
   });
   const heartbeats = startHeartbeats(options.bus, {
     service: options.service,
@@ -63,27 +82,25 @@ export async function startAgentService<K extends AgentName>(
     load: () => served.load(),
   });
   let draining = false;
+  const report = (): AgentServiceHealth => ({
+    status: draining ? 'draining' : 'ok',
+    service: options.service,
+    instanceId,
+    agent: options.agent,
+    version: options.version,
+    startedAt: startedAt.toISOString(),
+    ...served.load(),
+  });
   let health: HealthServer | undefined;
   if (options.healthPort !== undefined) {
-    health = await startHealthServer({
-      port: options.healthPort,
-      host: options.healthHost,
-      report: () => ({
-        status: draining ? 'draining' : 'ok',
-        service: options.service,
-        instanceId,
-        agent: options.agent,
-        version: options.version,
-        startedAt: startedAt.toISOString(),
-        ...served.load(),
-      }),
-    });
+    health = await startHealthServer({ port: options.healthPort, host: options.healthHost, report });
     options.logger.info({ port: health.port }, 'health endpoint listening');
   }
   return {
     instanceId,
     served,
     healthPort: health?.port,
+    health: report,
     async stop() {
       draining = true;
       heartbeats.stop();

@@ -5,6 +5,7 @@ export * from './errors';
 export * from './health-server';
 export * from './heartbeat';
 export * from './heartbeat-monitor';
+export * from './metered-llm-client';
 export * from './prisma-decision-sink';
 export * from './remote-agents';
 export * from './serve-agent';

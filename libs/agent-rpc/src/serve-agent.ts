@@ -9,6 +9,7 @@ import {
   type RiskAssessment,
   TradingMessages,
 } from '@ats/contracts';
+import type { TradingMetrics } from '@ats/metrics';
 import { type Logger, withCorrelation } from '@ats/observability';
 import { AGENT_RPC, type LocalAgentOf, toWire } from './agent-kinds';
 import { type DecisionSink, type InputExtras, summariseInputs } from './decision-sink';
@@ -21,6 +22,17 @@ export interface ServeAgentOptions {
   /** Also keep each decision here (Postgres); JetStream always gets them. */
   readonly decisionSink?: DecisionSink;
   readonly subjects?: AgentRpcSubjects;
+  /** Response time per request and errors go here (the process's registry); none recorded when absent. */
+  readonly metrics?: AgentMetrics;
+}
+
+/** Where an agent service records its latency, labelled by what does the reasoning. */
+export interface AgentMetrics {
+  readonly metrics: TradingMetrics;
+  /** LLM provider behind the agent's reasoning, `offline` for the rule-based agents. */
+  readonly provider: string;
+  /** LLM model, `rules` for the rule-based agents. */
+  readonly model: string;
 }
 
 /** Counters of one served agent (heartbeats and /health report them). */
@@ -70,6 +82,10 @@ export async function serveAgent<K extends AgentName>(
   const subject = subjects.analyze(agent);
   const queue = options.queue ?? QueueGroups.agent(agent);
   const counters = { inflight: 0, handled: 0, failed: 0, recordFailures: 0 };
+  const meter = options.metrics;
+  const component = `agent.${agent}`;
+  const countError = (error: unknown, kind?: string) =>
+    meter?.metrics.errors.inc({ component, kind: kind ?? (error instanceof Error ? error.name : 'Error') });
 
   const record = async (correlationId: string, ctx: DecisionContext, outcome: Outcome<unknown>) => {
     const log = withCorrelation(options.logger, correlationId);
@@ -100,6 +116,7 @@ export async function serveAgent<K extends AgentName>(
     for (const r of results)
       if (r.status === 'rejected') {
         counters.recordFailures++;
+        countError(r.reason);
         log.error({ agent, err: r.reason }, 'could not record a decision (JetStream or decision store)');
       }
   };
@@ -133,9 +150,15 @@ export async function serveAgent<K extends AgentName>(
           return outcome.reply;
         } catch (error) {
           counters.failed++;
+          countError(error);
           throw error;
         } finally {
           counters.inflight--;
+          // Failed requests are answered too (with an error reply): their time counts as a response.
+          meter?.metrics.agentResponse.observe(
+            { agent, provider: meter.provider, model: meter.model },
+            (performance.now() - started) / 1000,
+          );
         }
       },
       { queue },

@@ -4,6 +4,8 @@ export {
   type ConsumerLag,
   registerBusCollector,
 } from './bus-collector';
+export { BUS_PING_TIMEOUT_MS, type BusHealth, busHealth } from './bus-health';
+export { parseExposition, type ScrapedSample, sampleSum } from './exposition';
 export {
   AGENT_RESPONSE_BUCKETS_SECONDS,
   type LlmOutcome,
@@ -15,6 +17,7 @@ export {
 } from './families';
 export { type DurableConsumerRef, jetStreamConsumerLag } from './jetstream-lag';
 export {
+  DEFAULT_METRICS_PORT,
   type HealthReport,
   type HealthStatus,
   type MetricsServer,
@@ -31,3 +34,4 @@ export {
   recordPortfolioMark,
 } from './recorders';
 export { createServiceRegistry, METRIC_PREFIX, type ServiceRegistryOptions } from './registry';
+export { type CacheTotalsSync, cacheTotalsSync, type TierTotals } from './running-totals';

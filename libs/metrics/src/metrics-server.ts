@@ -17,6 +17,8 @@ export interface MetricsServerOptions {
   readonly host?: string;
   readonly registry: Registry;
   readonly health: () => HealthReport | Promise<HealthReport>;
+  /** Runs before each scrape renders: sources that only keep running totals (cache stats) sync their counters. */
+  readonly beforeScrape?: () => void | Promise<void>;
 }
 
 export interface MetricsServer {
@@ -35,10 +37,13 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body);
     if (req.method !== 'GET') return respond(405, 'application/json', '{"error":"method not allowed"}');
     if (path === '/metrics') {
-      options.registry.metrics().then(
-        (text) => respond(200, options.registry.contentType, text),
-        (error: unknown) => respond(500, 'text/plain', `metrics collection failed: ${String(error)}`),
-      );
+      Promise.resolve()
+        .then(() => options.beforeScrape?.())
+        .then(() => options.registry.metrics())
+        .then(
+          (text) => respond(200, options.registry.contentType, text),
+          (error: unknown) => respond(500, 'text/plain', `metrics collection failed: ${String(error)}`),
+        );
       return;
     }
     if (path === '/health') {
@@ -77,3 +82,6 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     });
   });
 }
+
+/** Port of `/metrics` and `/health` when SERVICE__METRICS_PORT is unset (the container convention). */
+export const DEFAULT_METRICS_PORT = 9464;
