@@ -38,6 +38,12 @@ export interface BacktestJobOutput {
   readonly performance: PerformanceReport;
   readonly attribution: AttributionRow[];
   readonly report: BacktestReportInput;
+  /** Decision times (all runs) where an agent failed and the team fell back (HOLD, fail-safe limits, rules). */
+  readonly degradedDecisions: readonly {
+    readonly variant: string;
+    readonly ts: string;
+    readonly note: string;
+  }[];
 }
 
 export class BacktestDataError extends Error {
@@ -69,7 +75,13 @@ export async function runBacktestJob(
         : {}),
     });
 
+  const degradedDecisions: { variant: string; ts: string; note: string }[] = [];
+  const noteDegraded = (variant: string, decisions: readonly EngineDecision[]) => {
+    for (const d of decisions)
+      if (d.note?.startsWith('degraded')) degradedDecisions.push({ variant, ts: d.ts, note: d.note });
+  };
   const result = await run(strategyFor(request, request.weights, deps), 'all');
+  noteDegraded('all', result.decisions);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
     { riskFreeRate: request.riskFreeRate },
@@ -80,6 +92,7 @@ export async function runBacktestJob(
     attribution.push({ variant: 'all', metrics: performance.metrics });
     for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
       const ablated = await run(strategyFor(request, weights, deps), variant);
+      noteDegraded(variant, ablated.decisions);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
         { riskFreeRate: request.riskFreeRate },
@@ -99,7 +112,7 @@ export async function runBacktestJob(
     llmUsage: result.llmUsage,
     attribution,
   };
-  return { result, performance, attribution, report };
+  return { result, performance, attribution, report, degradedDecisions };
 }
 
 /**

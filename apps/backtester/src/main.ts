@@ -96,6 +96,13 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
       ...(onProgress ? { onProgress } : {}),
     });
     const finishedAt = new Date();
+    const degraded = output.degradedDecisions;
+    if (degraded.length > 0) {
+      // A backtest with agents that failed measures the fallbacks, not the strategy: say so loudly.
+      process.stderr.write(
+        `warning: ${degraded.length} decision time(s) ran degraded, first ${degraded[0]?.ts} (${degraded[0]?.variant}): ${degraded[0]?.note}\n`,
+      );
+    }
 
     const baseName = `backtest-${request.strategy}-${request.start}-${request.end}`;
     const written = writeReports(resolveOutDir(options.outDir), baseName, output.report);

@@ -140,6 +140,12 @@ export async function startBacktestWorker(options: BacktestWorkerOptions): Promi
     });
     const deps = (await options.jobDeps?.(job.request)) ?? {};
     const output = await runBacktestJob(job.request, { ...deps, bars: options.bars });
+    if (output.degradedDecisions.length > 0) {
+      log.warn(
+        { runId: job.runId, degraded: output.degradedDecisions.length, first: output.degradedDecisions[0] },
+        'backtest ran with degraded agents',
+      );
+    }
     try {
       await options.prisma.$transaction([
         options.prisma.backtestResult.create({ data: { runId: job.runId, ...backtestResultRow(output) } }),

@@ -88,7 +88,7 @@ describe('distributed mode: agents as services over NATS give the embedded decis
       expect(after[agent] - before[agent]).toBe(3 * decisionTimes);
     expect(after.portfolio - before.portfolio).toBe(0);
 
-    expect(distributed.result.decisions.every((d) => d.note === undefined)).toBe(true);
+    expect(distributed.degradedDecisions).toEqual([]);
     expect(JSON.stringify(distributed.result.decisions)).toBe(JSON.stringify(embedded.result.decisions));
     expect(canonicalResultJson(distributed.result)).toBe(canonicalResultJson(embedded.result));
     expect(renderJsonReport(distributed.report)).toBe(renderJsonReport(embedded.report));
@@ -114,6 +114,22 @@ describe('distributed mode: agents as services over NATS give the embedded decis
     expect(handled().portfolio - before.portfolio).toBe(embedded.result.decisions.length);
     expect(JSON.stringify(distributed.result.decisions)).toBe(JSON.stringify(embedded.result.decisions));
     expect(canonicalResultJson(distributed.result)).toBe(canonicalResultJson(embedded.result));
+  });
+
+  it('reports every decision time where a remote agent did not answer (no silent fallback)', async () => {
+    const request = BacktestRequestSchema.parse({
+      symbols: ['AAPL'],
+      start: '2023-03-01',
+      end: '2023-03-31',
+      attribution: false,
+    });
+    const nobody = uniqueName('btnobody');
+    const output = await runBacktestJob(request, {
+      bars,
+      agents: remoteAgents(client, request, { namespace: nobody, remote: ['technical'] }),
+    });
+    expect(output.degradedDecisions.map((d) => d.ts)).toEqual(output.result.decisions.map((d) => d.ts));
+    expect(output.degradedDecisions[0]?.note).toMatch(/^degraded: technical: /);
   });
 
   it('refuses a remote portfolio manager when the run has its own weights', () => {
