@@ -85,6 +85,8 @@ export const ENV_SCHEMA = {
         .filter(Boolean),
     )
     .default([]),
+  /** Signs short-lived read tokens for the dashboard's event stream and report links (>= 32 characters). */
+  API__ACCESS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 } as const;
 
 export type EnvKey = keyof typeof ENV_SCHEMA;
@@ -97,4 +99,5 @@ export const SECRET_KEYS: readonly EnvKey[] = [
   'GROQ_API_KEY',
   'ALPHA_VANTAGE_API_KEY',
   'TWELVE_DATA_API_KEY',
+  'API__ACCESS_TOKEN_SECRET',
 ];
