@@ -18,7 +18,13 @@ const logger = createLogger({
     ...(settings.API__ACCESS_TOKEN_SECRET ? [settings.API__ACCESS_TOKEN_SECRET] : []),
   ],
 });
-const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger });
+const bus = await connectBus({
+  url: config.nats.url,
+  user: config.nats.user,
+  password: config.nats.password,
+  name: SERVICE,
+  logger,
+});
 const db = createPrismaClient(config.database.url);
 const app = await buildApiGateway({
   bus,
