@@ -84,7 +84,13 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
   const prisma = wantsPostgres ? await connectIfAvailable(config.database.url) : undefined;
   const bus =
     options.bus === 'nats'
-      ? await connectBus({ url: config.nats.url, name: SERVICE, logger: logger(config) })
+      ? await connectBus({
+          url: config.nats.url,
+          user: config.nats.user,
+          password: config.nats.password,
+          name: SERVICE,
+          logger: logger(config),
+        })
       : undefined;
   try {
     const deps = await jobDepsFactory(options, config, prisma, bus)(request);
@@ -154,7 +160,13 @@ async function store(
 async function runSweep(options: CliOptions, config: AppConfig): Promise<number> {
   const cases = expandSweep(options.request, options.sweep, options.walkForward);
   const prisma = await requirePostgres(config);
-  const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger: logger(config) });
+  const bus = await connectBus({
+    url: config.nats.url,
+    user: config.nats.user,
+    password: config.nats.password,
+    name: SERVICE,
+    logger: logger(config),
+  });
   try {
     const queue = backtestQueue(options.namespace);
     await bus.ensureTopology({ streams: [queue.stream] });
@@ -180,7 +192,13 @@ async function runSweep(options: CliOptions, config: AppConfig): Promise<number>
 async function runWorker(options: CliOptions, config: AppConfig): Promise<number> {
   const log = logger(config);
   const prisma = await requirePostgres(config);
-  const bus = await connectBus({ url: config.nats.url, name: SERVICE, logger: log });
+  const bus = await connectBus({
+    url: config.nats.url,
+    user: config.nats.user,
+    password: config.nats.password,
+    name: SERVICE,
+    logger: log,
+  });
   const worker = await startBacktestWorker({
     bus,
     prisma,
