@@ -57,7 +57,11 @@ export class SentimentAgent implements SignalAgent {
     const { ctx } = request;
     const wanted = request.symbols ? new Set(request.symbols) : undefined;
     const mood = marketMood(ctx.snapshots);
-    const moodText = describeMood(mood);
+    let text: string | undefined;
+    const moodText = () => {
+      text ??= describeMood(mood);
+      return text;
+    };
     const out: AgentDecision[] = [];
     for (const snapshot of ctx.snapshots) {
       if (wanted && !wanted.has(snapshot.symbol)) continue;
@@ -84,22 +88,28 @@ export class SentimentAgent implements SignalAgent {
     ctx: DecisionContext,
     snapshot: MarketSnapshot,
     mood: MarketMood,
-    moodText: string,
+    moodText: () => string,
   ): AgentDecision {
     const news = recentNews(ctx, snapshot);
     const flows = { insiderFlow: 'unavailable', institutionalFlow: 'unavailable' } as const;
-    const base = {
-      agent: 'sentiment' as const,
-      symbol: snapshot.symbol,
-      ts: ctx.asOf,
-      correlationId: ctx.correlationId,
-    };
+    const symbol = snapshot.symbol;
+    const asOf = ctx.asOf;
+    const correlationId = ctx.correlationId;
+    // Reasoning texts are formatted when read: a backtest that does not keep them never pays for them.
     if (news.length === 0) {
+      let reasoning: string | undefined;
+      // Fields spelled out, not spread: V8 would move a getter after the spread's fields and change the key order.
       return {
-        ...base,
+        agent: 'sentiment',
+        symbol,
+        ts: asOf,
+        correlationId,
         signal: 'HOLD',
         confidence: NO_NEWS_CONFIDENCE,
-        reasoning: `HOLD: no news about ${snapshot.symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${ctx.asOf}, so no sentiment view (low confidence); ${moodText} reported only; insider/institutional flow unavailable.`,
+        get reasoning() {
+          reasoning ??= `HOLD: no news about ${symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${asOf}, so no sentiment view (low confidence); ${moodText()} reported only; insider/institutional flow unavailable.`;
+          return reasoning;
+        },
         supportingData: { newsCount: 0, marketMood: mood, ...flows },
       };
     }
@@ -119,19 +129,29 @@ export class SentimentAgent implements SignalAgent {
         ? 0.5 * (1 - Math.abs(score) / SENTIMENT_BUY_THRESHOLD)
         : Math.min(1, Math.abs(score) / SENTIMENT_STRONG_SCORE);
     const confidence = clamp(strength * evidence * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR, 0, 1);
-    const top = [...news]
-      .sort((a, b) => b.weight * Math.abs(b.score) - a.weight * Math.abs(a.score))
-      .slice(0, 3);
-    const reasoning =
-      `${signal}: sentiment score ${signed(score)} (news ${signed(newsScore)} from ${news.length} item(s), decayed weight ${num(wSum)}, ` +
-      `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}. ` +
-      `Strongest: ${top.map((n) => `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old)`).join('; ')}. ` +
-      `${moodText}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`;
+    const explain = () => {
+      const top = [...news]
+        .sort((a, b) => b.weight * Math.abs(b.score) - a.weight * Math.abs(a.score))
+        .slice(0, 3);
+      return (
+        `${signal}: sentiment score ${signed(score)} (news ${signed(newsScore)} from ${news.length} item(s), decayed weight ${num(wSum)}, ` +
+        `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}. ` +
+        `Strongest: ${top.map((n) => `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old)`).join('; ')}. ` +
+        `${moodText()}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`
+      );
+    };
+    let reasoning: string | undefined;
     return {
-      ...base,
+      agent: 'sentiment',
+      symbol,
+      ts: asOf,
+      correlationId,
       signal,
       confidence,
-      reasoning,
+      get reasoning() {
+        reasoning ??= explain();
+        return reasoning;
+      },
       supportingData: {
         score: round(score),
         newsScore: round(newsScore),
@@ -154,8 +174,20 @@ function describeMood(mood: MarketMood): string {
   return `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
 }
 
+/** Lexicon score of each item's text, remembered per item (every agent and every cycle in its window re-reads it). */
+const scored = new WeakMap<NewsItem, { readonly text: string; readonly score: number }>();
+
+function lexiconScore(text: string, item: NewsItem): number {
+  const hit = scored.get(item);
+  if (hit !== undefined && hit.text === text) return hit.score;
+  const score = scoreText(text).score;
+  scored.set(item, { text, score });
+  return score;
+}
+
 /** The symbol's news published at or before asOf and within NEWS_MAX_AGE_DAYS, scored and time-decayed. */
 export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): ScoredNews[] {
+  if (ctx.news.length === 0 && snapshot.news.length === 0) return [];
   const asOf = Date.parse(ctx.asOf);
   const oldest = asOf - NEWS_MAX_AGE_DAYS * 24 * HOUR_MS;
   const seen = new Set<string>();
@@ -166,7 +198,7 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
     if (!(published <= asOf) || published < oldest) return;
     seen.add(n.id);
     const ageHours = (asOf - published) / HOUR_MS;
-    const own = scoreText(n.summary ? `${n.title}. ${n.summary}` : n.title).score;
+    const own = lexiconScore(n.summary ? `${n.title}. ${n.summary}` : n.title, n);
     const score =
       n.providerSentiment === undefined
         ? own

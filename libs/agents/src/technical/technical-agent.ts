@@ -36,7 +36,10 @@ export class TechnicalAgent implements SignalAgent {
         symbol: snapshot.symbol,
         signal: a.signal,
         confidence: a.confidence,
-        reasoning: a.reasoning,
+        // Formatted when read (see assessTechnical).
+        get reasoning() {
+          return a.reasoning;
+        },
         supportingData: a.supportingData,
         ts: ctx.asOf,
         correlationId: ctx.correlationId,

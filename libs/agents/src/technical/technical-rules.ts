@@ -86,18 +86,23 @@ export function assessTechnical(
   const get = (key: string): number | null => ind[key] ?? null;
   const close = snapshot.price;
   const evidence: Evidence[] = [];
-  const add = (component: TechnicalComponent, value: number, note: string) => {
+  // Notes are formatted only when read (reasoning text): a backtest that does not keep it never pays for it.
+  const add = (component: TechnicalComponent, value: number, note: () => string) => {
     if (weights[component] > 0)
-      evidence.push({ component, value: clamp(value, -1, 1), weight: weights[component], note });
+      evidence.push(evidenceItem(component, clamp(value, -1, 1), weights[component], note));
   };
 
   const sma50 = get('sma50');
   const sma200 = get('sma200');
   if (sma50 !== null && sma200 !== null) {
     const v = (sign(close - sma50) + sign(sma50 - sma200)) / 2;
-    add('maTrend', v, `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`);
+    add('maTrend', v, () => `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`);
   } else if (sma50 !== null) {
-    add('maTrend', sign(close - sma50) / 2, `close ${num(close)} vs SMA50 ${num(sma50)} (SMA200 warming up)`);
+    add(
+      'maTrend',
+      sign(close - sma50) / 2,
+      () => `close ${num(close)} vs SMA50 ${num(sma50)} (SMA200 warming up)`,
+    );
   }
 
   const trend = get('trend.direction');
@@ -105,7 +110,8 @@ export function assessTechnical(
     add(
       'trendStructure',
       trend,
-      `swing structure ${trend > 0 ? 'higher highs/lows' : trend < 0 ? 'lower highs/lows' : 'sideways'}`,
+      () =>
+        `swing structure ${trend > 0 ? 'higher highs/lows' : trend < 0 ? 'lower highs/lows' : 'sideways'}`,
     );
 
   const rsi = get('rsi14');
@@ -119,7 +125,8 @@ export function assessTechnical(
     add(
       'rsi',
       v,
-      `RSI14 ${num(rsi, 1)}${rsi < RSI_OVERSOLD ? ' oversold' : rsi > RSI_OVERBOUGHT ? ' overbought' : ' neutral'}`,
+      () =>
+        `RSI14 ${num(rsi, 1)}${rsi < RSI_OVERSOLD ? ' oversold' : rsi > RSI_OVERBOUGHT ? ' overbought' : ' neutral'}`,
     );
   }
 
@@ -128,7 +135,7 @@ export function assessTechnical(
     add(
       'macd',
       hist / (MACD_FULL_SCALE_OF_PRICE * close),
-      `MACD histogram ${num(hist, 3)} (${pct(hist / close, 2)} of price)`,
+      () => `MACD histogram ${num(hist, 3)} (${pct(hist / close, 2)} of price)`,
     );
   }
 
@@ -138,7 +145,8 @@ export function assessTechnical(
     add(
       'bollinger',
       v,
-      `Bollinger %B ${num(percentB)}${v > 0 ? ' below lower band' : v < 0 ? ' above upper band' : ' inside bands'}`,
+      () =>
+        `Bollinger %B ${num(percentB)}${v > 0 ? ' below lower band' : v < 0 ? ' above upper band' : ' inside bands'}`,
     );
   }
 
@@ -149,14 +157,14 @@ export function assessTechnical(
     const near = (level: number | null) =>
       level === null ? 0 : Math.max(0, 1 - Math.abs(close - level) / (LEVEL_PROXIMITY_ATR * atr));
     const v = near(support) - near(resistance);
-    add('levels', v, `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`);
+    add('levels', v, () => `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`);
   }
 
-  const patterns: { v: number; note: string }[] = [];
+  const patterns: { v: number; note: () => string }[] = [];
   const cross = get('pattern.maCross');
   const crossAgo = get('pattern.maCross.barsAgo');
   if (cross !== null && crossAgo !== null && crossAgo <= CROSS_RECENT_BARS) {
-    patterns.push({ v: cross, note: `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago` });
+    patterns.push({ v: cross, note: () => `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago` });
   }
   const breakout = get('pattern.breakout');
   const breakoutAgo = get('pattern.breakout.barsAgo');
@@ -165,7 +173,8 @@ export function assessTechnical(
     const confirmed = ratio >= BREAKOUT_CONFIRM_VOLUME;
     patterns.push({
       v: breakout * (confirmed ? 1 : 0.5),
-      note: `${breakout > 0 ? 'upside' : 'downside'} breakout ${breakoutAgo} bars ago on ${num(ratio)}× volume${confirmed ? '' : ' (unconfirmed)'}`,
+      note: () =>
+        `${breakout > 0 ? 'upside' : 'downside'} breakout ${breakoutAgo} bars ago on ${num(ratio)}× volume${confirmed ? '' : ' (unconfirmed)'}`,
     });
   }
   const double = get('pattern.double');
@@ -173,14 +182,14 @@ export function assessTechnical(
   if (double !== null && doubleAgo !== null && doubleAgo <= DOUBLE_PATTERN_RECENT_BARS) {
     patterns.push({
       v: double,
-      note: `double ${double > 0 ? 'bottom' : 'top'} confirmed ${doubleAgo} bars ago`,
+      note: () => `double ${double > 0 ? 'bottom' : 'top'} confirmed ${doubleAgo} bars ago`,
     });
   }
   if (patterns.length > 0) {
     const v = patterns.reduce((s, p) => s + p.v, 0) / patterns.length;
-    add('patterns', v, patterns.map((p) => p.note).join(', '));
+    add('patterns', v, () => patterns.map((p) => p.note()).join(', '));
   } else if (snapshot.history.length >= CROSS_RECENT_BARS) {
-    add('patterns', 0, 'no recent crossover, breakout or double top/bottom');
+    add('patterns', 0, () => 'no recent crossover, breakout or double top/bottom');
   }
 
   const obvChange = get('obv.change20');
@@ -190,7 +199,8 @@ export function assessTechnical(
     add(
       'volume',
       v,
-      `OBV ${obvChange >= 0 ? 'up' : 'down'} ${num(Math.abs(obvChange), 0)} over 20 bars, relative volume ${num(relVol)}`,
+      () =>
+        `OBV ${obvChange >= 0 ? 'up' : 'down'} ${num(Math.abs(obvChange), 0)} over 20 bars, relative volume ${num(relVol)}`,
     );
   }
 
@@ -198,7 +208,11 @@ export function assessTechnical(
     const past = snapshot.history[snapshot.history.length - 1 - LONG_HORIZON_BARS]?.close;
     if (past !== undefined && past > 0) {
       const r = close / past - 1;
-      add('longMomentum', r / LONG_HORIZON_FULL_SCALE_RETURN, `${LONG_HORIZON_BARS}-bar return ${pct(r)}`);
+      add(
+        'longMomentum',
+        r / LONG_HORIZON_FULL_SCALE_RETURN,
+        () => `${LONG_HORIZON_BARS}-bar return ${pct(r)}`,
+      );
     }
   }
 
@@ -230,20 +244,22 @@ export function assessTechnical(
   }
   confidence = clamp(confidence, 0, 1);
 
-  const ranked = [...evidence].sort((a, b) => Math.abs(b.weight * b.value) - Math.abs(a.weight * a.value));
-  const threshold =
-    signal === 'BUY'
-      ? `>= ${signed(TECHNICAL_BUY_THRESHOLD)}`
-      : signal === 'SELL'
-        ? `<= ${signed(TECHNICAL_SELL_THRESHOLD)}`
-        : `inside (${signed(TECHNICAL_SELL_THRESHOLD)}, ${signed(TECHNICAL_BUY_THRESHOLD)})`;
-  const reasoning =
-    evidence.length === 0
-      ? `HOLD: indicators still warming up (${snapshot.history.length} bars), no technical evidence.`
+  const historyBars = snapshot.history.length;
+  const explain = (): string => {
+    const ranked = [...evidence].sort((a, b) => Math.abs(b.weight * b.value) - Math.abs(a.weight * a.value));
+    const threshold =
+      signal === 'BUY'
+        ? `>= ${signed(TECHNICAL_BUY_THRESHOLD)}`
+        : signal === 'SELL'
+          ? `<= ${signed(TECHNICAL_SELL_THRESHOLD)}`
+          : `inside (${signed(TECHNICAL_SELL_THRESHOLD)}, ${signed(TECHNICAL_BUY_THRESHOLD)})`;
+    return evidence.length === 0
+      ? `HOLD: indicators still warming up (${historyBars} bars), no technical evidence.`
       : `${signal}: ${horizon === 'long' ? 'long-horizon ' : ''}technical score ${signed(score)} ${threshold}, ` +
-        `coverage ${pct(coverage, 0)}. ${ranked
-          .map((e) => `${e.component} ${signed(e.value)} ×${num(e.weight)}: ${e.note}`)
-          .join('; ')}.`;
+          `coverage ${pct(coverage, 0)}. ${ranked
+            .map((e) => `${e.component} ${signed(e.value)} ×${num(e.weight)}: ${e.note}`)
+            .join('; ')}.`;
+  };
 
   const supportingData: Record<string, unknown> = {
     score: round(score),
@@ -254,7 +270,37 @@ export function assessTechnical(
     ),
     indicators: pickIndicators(ind),
   };
-  return { signal, confidence, score, evidence, reasoning, supportingData };
+  let reasoning: string | undefined;
+  return {
+    signal,
+    confidence,
+    score,
+    evidence,
+    get reasoning() {
+      reasoning ??= explain();
+      return reasoning;
+    },
+    supportingData,
+  };
+}
+
+/** An Evidence whose note is formatted on first read. */
+function evidenceItem(
+  component: TechnicalComponent,
+  value: number,
+  weight: number,
+  describe: () => string,
+): Evidence {
+  let note: string | undefined;
+  return {
+    component,
+    value,
+    weight,
+    get note() {
+      note ??= describe();
+      return note;
+    },
+  };
 }
 
 const USED_INDICATORS = [
