@@ -90,7 +90,8 @@ interface Line {
   confidence: number;
   target: number;
   forcedExit: boolean;
-  readonly notes: string[];
+  /** Formatted only if the reasoning is read; each captures the figures of its moment (targets change later). */
+  readonly notes: (() => string)[];
 }
 
 const direction = (s: Signal | undefined) => (s === 'BUY' ? 1 : s === 'SELL' ? -1 : 0);
@@ -147,22 +148,29 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       const sd = direction(s?.signal);
       let score = wSum > 0 ? (this.weights.technical * tc * td + this.weights.sentiment * sc * sd) / wSum : 0;
       let confidence = wSum > 0 ? (this.weights.technical * tc + this.weights.sentiment * sc) / wSum : 0;
-      const notes: string[] = [
-        `consensus ${signed(score)} = (technical ${t?.signal ?? 'none'} ${num(tc)}×${num(this.weights.technical)} + sentiment ${s?.signal ?? 'none'} ${num(sc)}×${num(this.weights.sentiment)}) / ${num(wSum)}`,
+      const consensus = score;
+      const weights = this.weights;
+      const notes: (() => string)[] = [
+        () =>
+          `consensus ${signed(consensus)} = (technical ${t?.signal ?? 'none'} ${num(tc)}×${num(weights.technical)} + sentiment ${s?.signal ?? 'none'} ${num(sc)}×${num(weights.sentiment)}) / ${num(wSum)}`,
       ];
-      if (t?.supportingData.horizon === 'long') notes.push('technical view re-asked on the long horizon');
+      if (t?.supportingData.horizon === 'long')
+        notes.push(() => 'technical view re-asked on the long horizon');
       if (td !== 0 && sd !== 0 && td !== sd) {
         if (tc >= cfg.conflictMinConfidence && sc >= cfg.conflictMinConfidence) {
           notes.push(
-            `strong conflict (technical ${t?.signal} ${num(tc)} vs sentiment ${s?.signal} ${num(sc)}, both >= ${num(cfg.conflictMinConfidence)}): hold, no new exposure`,
+            () =>
+              `strong conflict (technical ${t?.signal} ${num(tc)} vs sentiment ${s?.signal} ${num(sc)}, both >= ${num(cfg.conflictMinConfidence)}): hold, no new exposure`,
           );
           score = 0;
           confidence *= cfg.conflictDamping;
         } else {
           score *= cfg.conflictDamping;
           confidence *= cfg.conflictDamping;
+          const damped = score;
           notes.push(
-            `mild conflict between technical and sentiment: consensus ×${num(cfg.conflictDamping)} → ${signed(score)}`,
+            () =>
+              `mild conflict between technical and sentiment: consensus ×${num(cfg.conflictDamping)} → ${signed(damped)}`,
           );
         }
       }
@@ -186,7 +194,7 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       if (stop) {
         line.target = 0;
         line.forcedExit = true;
-        line.notes.push(stop);
+        line.notes.push(() => stop);
         continue;
       }
       const veto = vetoes.get(symbol);
@@ -194,23 +202,27 @@ export class PortfolioManagerAgent implements PortfolioAgent {
         const sized = line.maxWeight * Math.min(1, line.score / cfg.fullSizeScore);
         if (veto) {
           line.target = Math.min(line.current, line.maxWeight);
-          line.notes.push(`buy signal but vetoed by risk (${veto}): no adds`);
+          line.notes.push(() => `buy signal but vetoed by risk (${veto}): no adds`);
         } else {
           line.target = Math.max(sized, Math.min(line.current, line.maxWeight));
+          const { target, maxWeight, score } = line;
           line.notes.push(
-            `consensus >= entry ${signed(cfg.entryScore)}: target ${pct(line.target)} (risk max ${pct(line.maxWeight)} × min(1, ${num(line.score)}/${num(cfg.fullSizeScore)}))`,
+            () =>
+              `consensus >= entry ${signed(cfg.entryScore)}: target ${pct(target)} (risk max ${pct(maxWeight)} × min(1, ${num(score)}/${num(cfg.fullSizeScore)}))`,
           );
         }
       } else if (line.score <= cfg.exitScore) {
         line.target = 0;
         line.forcedExit = true;
-        line.notes.push(`consensus <= exit ${signed(cfg.exitScore)}: exit (long-only)`);
+        line.notes.push(() => `consensus <= exit ${signed(cfg.exitScore)}: exit (long-only)`);
       } else {
         line.target = Math.min(line.current, line.maxWeight);
+        const { target, current, maxWeight } = line;
         line.notes.push(
-          `consensus inside (${signed(cfg.exitScore)}, ${signed(cfg.entryScore)}): keep ${pct(line.target)}${line.current > line.maxWeight + 1e-9 ? ` (trimmed to risk max ${pct(line.maxWeight)})` : ''}`,
+          () =>
+            `consensus inside (${signed(cfg.exitScore)}, ${signed(cfg.entryScore)}): keep ${pct(target)}${current > maxWeight + 1e-9 ? ` (trimmed to risk max ${pct(maxWeight)})` : ''}`,
         );
-        if (veto) line.notes.push(`risk veto: ${veto}`);
+        if (veto) line.notes.push(() => `risk veto: ${veto}`);
       }
     }
 
@@ -223,7 +235,7 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       for (const l of ranked.slice(cfg.maxPositions)) {
         l.target = 0;
         l.forcedExit = true;
-        l.notes.push(`beyond max ${cfg.maxPositions} positions by consensus rank: target 0`);
+        l.notes.push(() => `beyond max ${cfg.maxPositions} positions by consensus rank: target 0`);
       }
     }
 
@@ -236,7 +248,9 @@ export class PortfolioManagerAgent implements PortfolioAgent {
         l.current <= l.maxWeight + 1e-9 &&
         change !== 0
       ) {
-        l.notes.push(`change ${pct(change, 2)} below min trade ${pct(cfg.minTradeWeight, 1)}: no trade`);
+        l.notes.push(
+          () => `change ${pct(change, 2)} below min trade ${pct(cfg.minTradeWeight, 1)}: no trade`,
+        );
         l.target = l.current;
       }
     }
@@ -253,7 +267,7 @@ export class PortfolioManagerAgent implements PortfolioAgent {
           if (l.target > l.current) {
             l.target = l.current + (l.target - l.current) * keep;
             l.notes.push(
-              `increase scaled ×${num(keep, 3)} to keep ${pct(cfg.cashBuffer, 0)} cash, no leverage`,
+              () => `increase scaled ×${num(keep, 3)} to keep ${pct(cfg.cashBuffer, 0)} cash, no leverage`,
             );
           }
         }
@@ -264,7 +278,7 @@ export class PortfolioManagerAgent implements PortfolioAgent {
         for (const l of lines) {
           if (l.target > 0) {
             l.target *= scale;
-            l.notes.push(`holdings scaled ×${num(scale, 3)} to fit the cash budget`);
+            l.notes.push(() => `holdings scaled ×${num(scale, 3)} to fit the cash budget`);
           }
         }
       }
@@ -272,18 +286,34 @@ export class PortfolioManagerAgent implements PortfolioAgent {
 
     const decisions: AgentDecision[] = [];
     const targets: TargetPosition[] = [];
+    const degradedAgents =
+      request.degraded.length > 0 ? request.degraded.map((d) => d.agent).join(', ') : undefined;
     for (const l of lines) {
       const symbol: TickerSymbol = l.snapshot.symbol;
       const target = round(l.target, 6) as number;
       const signal: Signal = target > l.current + 1e-9 ? 'BUY' : target < l.current - 1e-9 ? 'SELL' : 'HOLD';
-      const reasoning = `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.join('; ')}.${request.degraded.length > 0 ? ` Degraded cycle (${request.degraded.map((d) => d.agent).join(', ')}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
-      targets.push({ symbol, targetWeight: target, score: round(l.score) as number, reasoning });
+      // Formatted on first read, shared by the target and the decision.
+      let text: string | undefined;
+      const reasoning = (): string => {
+        text ??= `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
+        return text;
+      };
+      targets.push({
+        symbol,
+        targetWeight: target,
+        score: round(l.score) as number,
+        get reasoning() {
+          return reasoning();
+        },
+      });
       decisions.push({
         agent: 'portfolio',
         symbol,
         signal,
         confidence: l.confidence,
-        reasoning,
+        get reasoning() {
+          return reasoning();
+        },
         supportingData: {
           score: round(l.score),
           currentWeight: round(l.current, 6),
