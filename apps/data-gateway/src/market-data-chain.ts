@@ -11,8 +11,10 @@ import {
   PrismaBarStore,
   PrismaProviderCallRecorder,
 } from '@ats/market-data';
+import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { MeteredProviderCallRecorder, noteLocalRefusals, RateLimitSources } from './market-data-metrics';
 
 export interface MarketDataChainOptions {
   readonly config: MarketDataConfig;
@@ -22,6 +24,8 @@ export interface MarketDataChainOptions {
   readonly prisma?: PrismaClient;
   /** NATS: L2 KV bucket shared by every gateway instance. */
   readonly nats?: NatsConnection;
+  /** Provider calls and rate-limit hits are counted here (the process's registry). */
+  readonly metrics?: TradingMetrics;
 }
 
 /** Providers in failover order, behind L1 (process), L2 (NATS KV) and L3 (Postgres) caches. */
@@ -36,13 +40,17 @@ export interface MarketDataChain {
 }
 
 export async function buildMarketDataChain(options: MarketDataChainOptions): Promise<MarketDataChain> {
-  const { config, clock, logger, prisma, nats } = options;
-  const providers = buildProviders(config, clock);
+  const { config, clock, logger, prisma, nats, metrics } = options;
+  const sources = new RateLimitSources();
+  const built = buildProviders(config, clock);
+  const providers = metrics ? built.map((p) => noteLocalRefusals(p, sources)) : built;
+  const audit = prisma ? new PrismaProviderCallRecorder(prisma) : undefined;
+  const recorder = metrics ? new MeteredProviderCallRecorder(metrics, sources, audit) : audit;
   const failover = new FailoverMarketData({
     providers,
     clock,
     rateLimitCooldownMs: config.rateLimitCooldownMs,
-    ...(prisma ? { recorder: new PrismaProviderCallRecorder(prisma) } : {}),
+    ...(recorder ? { recorder } : {}),
     onRecordError: (err) => logger.warn({ err }, 'provider call audit row not written'),
   });
   const sharedCache = nats

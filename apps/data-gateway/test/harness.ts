@@ -2,6 +2,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { type Clock, systemClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
+import type { TradingMetrics } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { testServices, uniqueName } from '@ats/tool-testing';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../src/gateway';
 import { gatewaySettingsFrom } from '../src/gateway-settings';
 import { buildMarketDataChain, type MarketDataChain } from '../src/market-data-chain';
+import { countingFailures } from '../src/market-data-metrics';
 
 export const logger = createLogger({ service: 'data-gateway-test', level: 'warn' });
 
@@ -38,6 +40,8 @@ export interface GatewayInstanceOptions {
   readonly bucket: string;
   readonly prisma: PrismaClient;
   readonly clock?: Clock;
+  /** Wire the metrics as main.ts does (provider calls, rate-limit hits, failures). */
+  readonly metrics?: TradingMetrics;
 }
 
 /** One gateway process as main.ts wires it: its own bus connection, the full chain, every service. */
@@ -52,10 +56,11 @@ export async function startGatewayInstance(options: GatewayInstanceOptions): Pro
     logger,
     prisma: options.prisma,
     nats: bus.connection,
+    metrics: options.metrics,
   });
   const gateway = await startDataGateway({
     bus,
-    marketData: chain.cached,
+    marketData: options.metrics ? countingFailures(chain.cached, options.metrics) : chain.cached,
     logger,
     subjects: options.subjects,
   });
