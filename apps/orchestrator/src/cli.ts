@@ -8,7 +8,16 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
+import {
+  createServiceRegistry,
+  jetStreamConsumerLag,
+  type MetricsServer,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+} from '@ats/metrics';
 import { createLogger } from '@ats/observability';
+import { orderChannels } from '@ats/paper-broker';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { parseCliArgs, UsageError } from './cli-args';
 import { runReplay } from './replay';
@@ -26,9 +35,32 @@ async function main(argv: string[]): Promise<number> {
   });
   const runId =
     args.runId ?? `${args.mode}-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
-  const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: 'orchestrator-cli', logger });
+  const bus = await connectBus({
+    url: config.nats.url,
+    user: config.nats.user,
+    password: config.nats.password,
+    name: 'orchestrator-cli',
+    logger,
+  });
   const prisma = createPrismaClient(config.database.url);
+  // With SERVICE__METRICS_PORT the replay is scraped like the service (paper marks, bus, the intake's lag).
+  const registry = createServiceRegistry({ service: config.service.name ?? 'orchestrator-cli' });
+  const metrics = registerTradingMetrics(registry);
+  const intake = { stream: orderChannels(args.namespace).stream.name, durable: 'paper-broker' };
+  registerBusCollector(registry, {
+    stats: () => bus.stats(),
+    consumerLag: jetStreamConsumerLag(bus.connection, [intake], (c, err) =>
+      logger.debug({ ...c, err }, 'consumer lag unreadable'),
+    ),
+  });
   let stop = false;
+  let server: MetricsServer | undefined;
+  if (config.service.metricsPort !== undefined)
+    server = await startMetricsServer({
+      port: config.service.metricsPort,
+      registry,
+      health: () => ({ status: stop ? 'draining' : 'ok', runId }),
+    });
   const onSignal = () => {
     stop = true;
   };
@@ -56,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       store: new PrismaTradingStore(prisma),
       provider: new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {}),
       logger,
+      metrics,
       stopRequested: () => stop,
       onCycle: (report, index, total) => {
         process.stdout.write(
@@ -82,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
+    await server?.close();
     await bus.close();
     await prisma.$disconnect();
   }

@@ -2,13 +2,23 @@ import {
   type AgentTeam,
   barCloseTime,
   type CycleOutcome,
+  DEFAULT_RISK_CONFIG,
   type DegradedAgent,
   type OrchestrationPattern,
   SymbolFeed,
 } from '@ats/agents';
 import type { Bus } from '@ats/bus';
-import type { AgentDecision, Fill, MarketSnapshot, Order, Signal, TickerSymbol } from '@ats/contracts';
+import type {
+  AgentDecision,
+  Fill,
+  MarketSnapshot,
+  Order,
+  PortfolioState,
+  Signal,
+  TickerSymbol,
+} from '@ats/contracts';
 import type { CommissionModel } from '@ats/execution';
+import { recordPortfolioMark, type TradingMetrics } from '@ats/metrics';
 import { type Logger, withCorrelation } from '@ats/observability';
 import {
   type OrderChannels,
@@ -45,6 +55,10 @@ export interface CycleRunnerOptions {
   /** Required in paper mode. */
   readonly paper?: PaperTrading;
   readonly lookback?: number;
+  /** Portfolio gauges at each mark, labelled by mode (`paper` or `live`). */
+  readonly metrics?: TradingMetrics;
+  /** The risk manager's drawdown limit, exported next to the drawdown so alerts follow the setting. */
+  readonly drawdownLimit?: number;
 }
 
 export interface AgentView {
@@ -169,6 +183,7 @@ export class CycleRunner {
     const closes = new Map(symbols.map((s) => [s, (day.bars.get(s) as { close: number }).close]));
     const state = await o.store.loadState(o.runId);
     const { state: portfolio } = markBook(state, asOf, (s) => closes.get(s));
+    if (o.metrics) this.#recordMark(o.metrics, portfolio);
     const snapshots: MarketSnapshot[] = symbols.map((s) =>
       (this.#feeds.get(s) as SymbolFeed).snapshot({ asOf }),
     );
@@ -244,6 +259,24 @@ export class CycleRunner {
       latencyMs,
       teamMs,
     };
+  }
+
+  /** The mark the team decides on: equity at the close, its high-water mark over the run, each side's value. */
+  #recordMark(metrics: TradingMetrics, portfolio: PortfolioState): void {
+    let longMarketValue = 0;
+    let shortMarketValue = 0;
+    for (const p of portfolio.positions) {
+      const value = p.quantity * (p.marketPrice ?? p.averagePrice);
+      if (value >= 0) longMarketValue += value;
+      else shortMarketValue += value;
+    }
+    recordPortfolioMark(metrics, this.#o.mode, {
+      equity: portfolio.equity,
+      peakEquity: Math.max(portfolio.equity, ...this.#equityHistory),
+      longMarketValue,
+      shortMarketValue,
+      drawdownLimit: this.#o.drawdownLimit ?? DEFAULT_RISK_CONFIG.drawdownLimit,
+    });
   }
 
   #team(pattern: OrchestrationPattern): AgentTeam {

@@ -3,6 +3,14 @@ import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
+import {
+  busHealth,
+  createServiceRegistry,
+  DEFAULT_METRICS_PORT,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+} from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { z } from 'zod';
@@ -22,13 +30,23 @@ const OrchestratorEnv = z.object({
 
 const config = loadConfig();
 const env = OrchestratorEnv.parse(process.env);
+const serviceName = config.service.name ?? SERVICE;
 const logger = createLogger({
-  service: config.service.name ?? SERVICE,
+  service: serviceName,
   level: config.logLevel,
   pretty: config.environment === 'development' && process.stdout.isTTY,
   secretValues: config.secretValues,
 });
-const bus = await connectBus({ url: config.nats.url, user: config.nats.user, password: config.nats.password, name: SERVICE, logger });
+const bus = await connectBus({
+  url: config.nats.url,
+  user: config.nats.user,
+  password: config.nats.password,
+  name: SERVICE,
+  logger,
+});
+const registry = createServiceRegistry({ service: serviceName });
+const metrics = registerTradingMetrics(registry);
+registerBusCollector(registry, { stats: () => bus.stats() });
 const prisma = createPrismaClient(config.database.url);
 const service = await startOrchestratorService({
   bus,
@@ -44,11 +62,27 @@ const service = await startOrchestratorService({
   intervalMs: env.ORCHESTRATOR__INTERVAL_MS,
   asOfDate: env.ORCHESTRATOR__AS_OF,
   initialCash: config.trading.initialCapital,
+  metrics,
 });
+let draining = false;
+// One port serves both /metrics and /health.
+const server = await startMetricsServer({
+  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+  registry,
+  health: async () => ({
+    status: draining ? 'draining' : 'ok',
+    service: serviceName,
+    runId: env.ORCHESTRATOR__RUN_ID,
+    ...(await busHealth(bus)),
+  }),
+});
+logger.info({ port: server.port }, 'metrics and health listening');
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
+  draining = true;
   await service.stop();
+  await server.close();
   await bus.close();
   await prisma.$disconnect();
   process.exit(0);

@@ -3,6 +3,7 @@ import { commissionModelOf, DEFAULT_COMMISSION, DEFAULT_SLIPPAGE, slippageModelO
 import type { Bus } from '@ats/bus';
 import type { AgentName, TickerSymbol } from '@ats/contracts';
 import type { MarketDataProvider } from '@ats/market-data';
+import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import {
   fillEvents,
@@ -41,6 +42,8 @@ export interface ReplayOptions extends ReplaySettings {
   readonly provider: MarketDataProvider;
   readonly logger: Logger;
   readonly intakeTimeoutMs?: number;
+  /** Portfolio gauges at each cycle's mark. */
+  readonly metrics?: TradingMetrics;
   /** Called after each cycle (printing, progress). */
   readonly onCycle?: (report: CycleReport, index: number, total: number) => void;
   /** Checked between cycles: stop early (Ctrl-C). */
@@ -116,6 +119,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
       channels,
       logger,
       paper,
+      metrics: options.metrics,
     });
     const days = await loadReplayDays(options.provider, settings.symbols, settings.from, settings.to);
     const state = await store.loadState(options.runId);

@@ -3,6 +3,7 @@ import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
 import { type Clock, QueueGroups, type TickerSymbol } from '@ats/contracts';
 import type { MarketDataProvider } from '@ats/market-data';
+import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import type { TradingStore } from '@ats/trading-state';
 import { type AgentPlacement, teamFactory } from './agents';
@@ -28,6 +29,8 @@ export interface OrchestratorServiceOptions {
   /** Decide as of this date's data instead of the clock's (the bundled history ends in 2023). */
   readonly asOfDate?: string;
   readonly initialCash: number;
+  /** Portfolio gauges at each mark and failed cycles (`ats_errors_total{component="cycle"}`). */
+  readonly metrics?: TradingMetrics;
 }
 
 export interface RunningOrchestrator {
@@ -60,9 +63,19 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
   });
   const teamFor = teamFactory({ placement: o.agents, bus: o.bus, namespace: o.namespace });
 
-  const runCycle = async (
+  const runCycle = (
     symbols: readonly TickerSymbol[] = o.symbols,
     pattern: OrchestrationPattern = o.pattern,
+    correlationId?: string,
+  ): Promise<CycleReport> =>
+    runOneCycle(symbols, pattern, correlationId).catch((error: unknown) => {
+      o.metrics?.errors.inc({ component: 'cycle', kind: error instanceof Error ? error.name : 'Error' });
+      throw error;
+    });
+
+  const runOneCycle = async (
+    symbols: readonly TickerSymbol[],
+    pattern: OrchestrationPattern,
     correlationId?: string,
   ): Promise<CycleReport> => {
     const to = o.asOfDate ?? o.clock.now().toISOString().slice(0, 10);
@@ -81,6 +94,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
       bus: o.bus,
       channels,
       logger: o.logger,
+      metrics: o.metrics,
     });
     for (const day of all) runner.warmUp(day);
     return runner.advance(last, correlationId ? { pattern, correlationId } : { pattern });
