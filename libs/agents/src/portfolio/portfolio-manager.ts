@@ -1,6 +1,7 @@
 import type { AgentDecision, MarketSnapshot, Signal, TickerSymbol } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round, signed } from '../format';
+import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { RiskReport } from '../risk/risk-manager';
 import { clamp } from '../stats';
@@ -298,33 +299,32 @@ export class PortfolioManagerAgent implements PortfolioAgent {
         text ??= `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
         return text;
       };
-      targets.push({
-        symbol,
-        targetWeight: target,
-        score: round(l.score) as number,
-        get reasoning() {
-          return reasoning();
-        },
-      });
-      decisions.push({
-        agent: 'portfolio',
-        symbol,
-        signal,
-        confidence: l.confidence,
-        get reasoning() {
-          return reasoning();
-        },
-        supportingData: {
-          score: round(l.score),
-          currentWeight: round(l.current, 6),
-          targetWeight: target,
-          maxWeight: round(l.maxWeight, 6),
-          veto: vetoes.get(symbol) ?? null,
-          forcedExit: l.forcedExit,
-        },
-        ts: ctx.asOf,
-        correlationId: ctx.correlationId,
-      });
+      targets.push(
+        withLazyText(
+          { symbol, targetWeight: target, score: round(l.score) as number },
+          'reasoning',
+          reasoning,
+        ),
+      );
+      decisions.push(
+        withLazyText(
+          { agent: 'portfolio' as const, symbol, signal, confidence: l.confidence },
+          'reasoning',
+          reasoning,
+          {
+            supportingData: {
+              score: round(l.score),
+              currentWeight: round(l.current, 6),
+              targetWeight: target,
+              maxWeight: round(l.maxWeight, 6),
+              veto: vetoes.get(symbol) ?? null,
+              forcedExit: l.forcedExit,
+            },
+            ts: ctx.asOf,
+            correlationId: ctx.correlationId,
+          },
+        ),
+      );
     }
     return { decisions, targets };
   }

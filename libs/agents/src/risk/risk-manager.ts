@@ -2,6 +2,7 @@ import type { AgentDecision, MarketSnapshot, RiskAssessment, TickerSymbol, Veto 
 import { z } from 'zod';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round } from '../format';
+import { withLazyText } from '../lazy-text';
 import { OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, DecisionContext } from '../types';
 import { alignedReturns, returnCount } from '../universe';
@@ -235,7 +236,6 @@ export class RiskManagerAgent implements RiskAgent {
       reason: list.join('; '),
     }));
     const clusterSymbols = clusters.map((c) => c.map((i) => snapshots[i]?.symbol as string));
-    let text: string | undefined;
 
     // Built only when read: a backtest that does not record the text never pays for formatting it.
     const reasoning = () =>
@@ -247,22 +247,22 @@ export class RiskManagerAgent implements RiskAgent {
       `${vetoes.length === 0 ? 'No vetoes.' : `${vetoes.length} veto(es).`}`;
 
     return {
-      assessment: {
-        asOf: ctx.asOf,
-        valueAtRisk95: h95.valueAtRisk,
-        valueAtRisk99: h99.valueAtRisk,
-        conditionalValueAtRisk95: h95.conditionalValueAtRisk,
-        conditionalValueAtRisk99: h99.conditionalValueAtRisk,
-        currentDrawdown: drawdown,
-        drawdownLimit: cfg.drawdownLimit,
-        maxWeightBySymbol,
-        vetoes,
-        get reasoning() {
-          text ??= reasoning();
-          return text;
+      assessment: withLazyText(
+        {
+          asOf: ctx.asOf,
+          valueAtRisk95: h95.valueAtRisk,
+          valueAtRisk99: h99.valueAtRisk,
+          conditionalValueAtRisk95: h95.conditionalValueAtRisk,
+          conditionalValueAtRisk99: h99.conditionalValueAtRisk,
+          currentDrawdown: drawdown,
+          drawdownLimit: cfg.drawdownLimit,
+          maxWeightBySymbol,
+          vetoes,
         },
-        correlationId: ctx.correlationId,
-      },
+        'reasoning',
+        reasoning,
+        { correlationId: ctx.correlationId },
+      ),
       sizes,
       correlation: { symbols: snapshots.map((s) => s.symbol), matrix, clusters: clusterSymbols },
       parametric: {

@@ -2,6 +2,7 @@ import type { AgentDecision, MarketSnapshot, NewsItem, Signal } from '@ats/contr
 import { scoreText } from '@ats/sentiment';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round, signed } from '../format';
+import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import { clamp } from '../stats';
 import type { AgentConfig, DecisionContext, SignalAgent, SignalBatch, SignalRequest } from '../types';
@@ -95,23 +96,22 @@ export class SentimentAgent implements SignalAgent {
     const symbol = snapshot.symbol;
     const asOf = ctx.asOf;
     const correlationId = ctx.correlationId;
-    // Reasoning texts are formatted when read: a backtest that does not keep them never pays for them.
+    // Reasoning texts are formatted when read (withLazyText): a backtest that does not keep them never pays for them.
     if (news.length === 0) {
-      let reasoning: string | undefined;
-      // Fields spelled out, not spread: V8 would move a getter after the spread's fields and change the key order.
-      return {
-        agent: 'sentiment',
-        symbol,
-        ts: asOf,
-        correlationId,
-        signal: 'HOLD',
-        confidence: NO_NEWS_CONFIDENCE,
-        get reasoning() {
-          reasoning ??= `HOLD: no news about ${symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${asOf}, so no sentiment view (low confidence); ${moodText()} reported only; insider/institutional flow unavailable.`;
-          return reasoning;
+      return withLazyText(
+        {
+          agent: 'sentiment' as const,
+          symbol,
+          ts: asOf,
+          correlationId,
+          signal: 'HOLD' as const,
+          confidence: NO_NEWS_CONFIDENCE,
         },
-        supportingData: { newsCount: 0, marketMood: mood, ...flows },
-      };
+        'reasoning',
+        () =>
+          `HOLD: no news about ${symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${asOf}, so no sentiment view (low confidence); ${moodText()} reported only; insider/institutional flow unavailable.`,
+        { supportingData: { newsCount: 0, marketMood: mood, ...flows } },
+      );
     }
     let wSum = 0;
     let ws = 0;
@@ -140,33 +140,27 @@ export class SentimentAgent implements SignalAgent {
         `${moodText()}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`
       );
     };
-    let reasoning: string | undefined;
-    return {
-      agent: 'sentiment',
-      symbol,
-      ts: asOf,
-      correlationId,
-      signal,
-      confidence,
-      get reasoning() {
-        reasoning ??= explain();
-        return reasoning;
+    return withLazyText(
+      { agent: 'sentiment' as const, symbol, ts: asOf, correlationId, signal, confidence },
+      'reasoning',
+      explain,
+      {
+        supportingData: {
+          score: round(score),
+          newsScore: round(newsScore),
+          newsCount: news.length,
+          decayedNewsWeight: round(wSum),
+          news: news.map((n) => ({
+            id: n.id,
+            publishedAt: n.publishedAt,
+            score: round(n.score),
+            weight: round(n.weight),
+          })),
+          marketMood: mood,
+          ...flows,
+        },
       },
-      supportingData: {
-        score: round(score),
-        newsScore: round(newsScore),
-        newsCount: news.length,
-        decayedNewsWeight: round(wSum),
-        news: news.map((n) => ({
-          id: n.id,
-          publishedAt: n.publishedAt,
-          score: round(n.score),
-          weight: round(n.weight),
-        })),
-        marketMood: mood,
-        ...flows,
-      },
-    };
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AgentDecision } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
+import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, SignalAgent, SignalBatch, SignalRequest } from '../types';
 import { assessTechnical } from './technical-rules';
@@ -31,19 +32,19 @@ export class TechnicalAgent implements SignalAgent {
     for (const snapshot of ctx.snapshots) {
       if (wanted && !wanted.has(snapshot.symbol)) continue;
       const a = assessTechnical(snapshot, horizon);
-      out.push({
-        agent: 'technical',
-        symbol: snapshot.symbol,
-        signal: a.signal,
-        confidence: a.confidence,
-        // Formatted when read (see assessTechnical).
-        get reasoning() {
-          return a.reasoning;
-        },
-        supportingData: a.supportingData,
-        ts: ctx.asOf,
-        correlationId: ctx.correlationId,
-      });
+      out.push(
+        withLazyText(
+          {
+            agent: 'technical' as const,
+            symbol: snapshot.symbol,
+            signal: a.signal,
+            confidence: a.confidence,
+          },
+          'reasoning',
+          () => a.reasoning, // formatted when read (see assessTechnical)
+          { supportingData: a.supportingData, ts: ctx.asOf, correlationId: ctx.correlationId },
+        ),
+      );
     }
     return out;
   }

@@ -1,5 +1,6 @@
 import type { IndicatorValues, MarketSnapshot, Signal } from '@ats/contracts';
 import { num, pct, round, signed } from '../format';
+import { withLazyText } from '../lazy-text';
 import { clamp } from '../stats';
 
 /** Score at or above which the technical agent says BUY (at or below the negative, SELL). */
@@ -83,38 +84,44 @@ export function assessTechnical(
 ): TechnicalAssessment {
   const weights = TECHNICAL_WEIGHTS[horizon];
   const ind = snapshot.indicators;
-  const get = (key: string): number | null => ind[key] ?? null;
   const close = snapshot.price;
   const evidence: Evidence[] = [];
   // Notes are formatted only when read (reasoning text): a backtest that does not keep it never pays for it.
-  const add = (component: TechnicalComponent, value: number, note: () => string) => {
-    if (weights[component] > 0)
-      evidence.push(evidenceItem(component, clamp(value, -1, 1), weights[component], note));
-  };
+  // (Helpers are module functions, not closures: this runs once per symbol per cycle.)
 
-  const sma50 = get('sma50');
-  const sma200 = get('sma200');
+  const sma50 = indicator(ind, 'sma50');
+  const sma200 = indicator(ind, 'sma200');
   if (sma50 !== null && sma200 !== null) {
     const v = (sign(close - sma50) + sign(sma50 - sma200)) / 2;
-    add('maTrend', v, () => `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`);
+    addEvidence(
+      evidence,
+      weights,
+      'maTrend',
+      v,
+      () => `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`,
+    );
   } else if (sma50 !== null) {
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'maTrend',
       sign(close - sma50) / 2,
       () => `close ${num(close)} vs SMA50 ${num(sma50)} (SMA200 warming up)`,
     );
   }
 
-  const trend = get('trend.direction');
+  const trend = indicator(ind, 'trend.direction');
   if (trend !== null)
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'trendStructure',
       trend,
       () =>
         `swing structure ${trend > 0 ? 'higher highs/lows' : trend < 0 ? 'lower highs/lows' : 'sideways'}`,
     );
 
-  const rsi = get('rsi14');
+  const rsi = indicator(ind, 'rsi14');
   if (rsi !== null) {
     const v =
       rsi < RSI_OVERSOLD
@@ -122,7 +129,9 @@ export function assessTechnical(
         : rsi > RSI_OVERBOUGHT
           ? -(rsi - RSI_OVERBOUGHT) / RSI_FULL_SCALE_POINTS
           : 0;
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'rsi',
       v,
       () =>
@@ -130,19 +139,23 @@ export function assessTechnical(
     );
   }
 
-  const hist = get('macd.histogram');
+  const hist = indicator(ind, 'macd.histogram');
   if (hist !== null) {
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'macd',
       hist / (MACD_FULL_SCALE_OF_PRICE * close),
       () => `MACD histogram ${num(hist, 3)} (${pct(hist / close, 2)} of price)`,
     );
   }
 
-  const percentB = get('bollinger.percentB');
+  const percentB = indicator(ind, 'bollinger.percentB');
   if (percentB !== null) {
     const v = percentB <= 0 ? 1 : percentB >= 1 ? -1 : 0;
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'bollinger',
       v,
       () =>
@@ -150,26 +163,30 @@ export function assessTechnical(
     );
   }
 
-  const atr = get('atr14');
-  const support = get('support.price');
-  const resistance = get('resistance.price');
+  const atr = indicator(ind, 'atr14');
+  const support = indicator(ind, 'support.price');
+  const resistance = indicator(ind, 'resistance.price');
   if (atr !== null && atr > 0 && (support !== null || resistance !== null)) {
-    const near = (level: number | null) =>
-      level === null ? 0 : Math.max(0, 1 - Math.abs(close - level) / (LEVEL_PROXIMITY_ATR * atr));
-    const v = near(support) - near(resistance);
-    add('levels', v, () => `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`);
+    const v = nearness(close, support, atr) - nearness(close, resistance, atr);
+    addEvidence(
+      evidence,
+      weights,
+      'levels',
+      v,
+      () => `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`,
+    );
   }
 
   const patterns: { v: number; note: () => string }[] = [];
-  const cross = get('pattern.maCross');
-  const crossAgo = get('pattern.maCross.barsAgo');
+  const cross = indicator(ind, 'pattern.maCross');
+  const crossAgo = indicator(ind, 'pattern.maCross.barsAgo');
   if (cross !== null && crossAgo !== null && crossAgo <= CROSS_RECENT_BARS) {
     patterns.push({ v: cross, note: () => `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago` });
   }
-  const breakout = get('pattern.breakout');
-  const breakoutAgo = get('pattern.breakout.barsAgo');
+  const breakout = indicator(ind, 'pattern.breakout');
+  const breakoutAgo = indicator(ind, 'pattern.breakout.barsAgo');
   if (breakout !== null && breakoutAgo !== null && breakoutAgo <= BREAKOUT_RECENT_BARS) {
-    const ratio = get('pattern.breakout.volumeRatio') ?? 0;
+    const ratio = indicator(ind, 'pattern.breakout.volumeRatio') ?? 0;
     const confirmed = ratio >= BREAKOUT_CONFIRM_VOLUME;
     patterns.push({
       v: breakout * (confirmed ? 1 : 0.5),
@@ -177,8 +194,8 @@ export function assessTechnical(
         `${breakout > 0 ? 'upside' : 'downside'} breakout ${breakoutAgo} bars ago on ${num(ratio)}× volume${confirmed ? '' : ' (unconfirmed)'}`,
     });
   }
-  const double = get('pattern.double');
-  const doubleAgo = get('pattern.double.barsAgo');
+  const double = indicator(ind, 'pattern.double');
+  const doubleAgo = indicator(ind, 'pattern.double.barsAgo');
   if (double !== null && doubleAgo !== null && doubleAgo <= DOUBLE_PATTERN_RECENT_BARS) {
     patterns.push({
       v: double,
@@ -187,16 +204,18 @@ export function assessTechnical(
   }
   if (patterns.length > 0) {
     const v = patterns.reduce((s, p) => s + p.v, 0) / patterns.length;
-    add('patterns', v, () => patterns.map((p) => p.note()).join(', '));
+    addEvidence(evidence, weights, 'patterns', v, () => patterns.map((p) => p.note()).join(', '));
   } else if (snapshot.history.length >= CROSS_RECENT_BARS) {
-    add('patterns', 0, () => 'no recent crossover, breakout or double top/bottom');
+    addEvidence(evidence, weights, 'patterns', 0, () => 'no recent crossover, breakout or double top/bottom');
   }
 
-  const obvChange = get('obv.change20');
+  const obvChange = indicator(ind, 'obv.change20');
   if (obvChange !== null) {
-    const relVol = get('relativeVolume');
+    const relVol = indicator(ind, 'relativeVolume');
     const v = sign(obvChange) * (relVol !== null && relVol >= 1 ? 1 : 0.5);
-    add(
+    addEvidence(
+      evidence,
+      weights,
       'volume',
       v,
       () =>
@@ -208,7 +227,9 @@ export function assessTechnical(
     const past = snapshot.history[snapshot.history.length - 1 - LONG_HORIZON_BARS]?.close;
     if (past !== undefined && past > 0) {
       const r = close / past - 1;
-      add(
+      addEvidence(
+        evidence,
+        weights,
         'longMomentum',
         r / LONG_HORIZON_FULL_SCALE_RETURN,
         () => `${LONG_HORIZON_BARS}-bar return ${pct(r)}`,
@@ -224,7 +245,7 @@ export function assessTechnical(
     wv += e.weight * e.value;
     wAbs += e.weight * Math.abs(e.value);
   }
-  const totalWeight = Object.values(weights).reduce((s: number, w: number) => s + w, 0);
+  const totalWeight = TOTAL_WEIGHT[horizon];
   const coverage = totalWeight > 0 ? wSum / totalWeight : 0;
   const score = wSum > 0 ? wv / wSum : 0;
   const signal: Signal =
@@ -245,22 +266,6 @@ export function assessTechnical(
   confidence = clamp(confidence, 0, 1);
 
   const historyBars = snapshot.history.length;
-  const explain = (): string => {
-    const ranked = [...evidence].sort((a, b) => Math.abs(b.weight * b.value) - Math.abs(a.weight * a.value));
-    const threshold =
-      signal === 'BUY'
-        ? `>= ${signed(TECHNICAL_BUY_THRESHOLD)}`
-        : signal === 'SELL'
-          ? `<= ${signed(TECHNICAL_SELL_THRESHOLD)}`
-          : `inside (${signed(TECHNICAL_SELL_THRESHOLD)}, ${signed(TECHNICAL_BUY_THRESHOLD)})`;
-    return evidence.length === 0
-      ? `HOLD: indicators still warming up (${historyBars} bars), no technical evidence.`
-      : `${signal}: ${horizon === 'long' ? 'long-horizon ' : ''}technical score ${signed(score)} ${threshold}, ` +
-          `coverage ${pct(coverage, 0)}. ${ranked
-            .map((e) => `${e.component} ${signed(e.value)} ×${num(e.weight)}: ${e.note}`)
-            .join('; ')}.`;
-  };
-
   const supportingData: Record<string, unknown> = {
     score: round(score),
     horizon,
@@ -270,18 +275,62 @@ export function assessTechnical(
     ),
     indicators: pickIndicators(ind),
   };
-  let reasoning: string | undefined;
-  return {
-    signal,
-    confidence,
-    score,
-    evidence,
-    get reasoning() {
-      reasoning ??= explain();
-      return reasoning;
-    },
-    supportingData,
-  };
+  return withLazyText(
+    { signal, confidence, score, evidence },
+    'reasoning',
+    () => explainTechnical(evidence, signal, horizon, score, coverage, historyBars),
+    { supportingData },
+  );
+}
+
+/** The reasoning text: verdict, score against its threshold, coverage, then the evidence by weight × value. */
+function explainTechnical(
+  evidence: readonly Evidence[],
+  signal: Signal,
+  horizon: 'standard' | 'long',
+  score: number,
+  coverage: number,
+  historyBars: number,
+): string {
+  const ranked = [...evidence].sort((a, b) => Math.abs(b.weight * b.value) - Math.abs(a.weight * a.value));
+  const threshold =
+    signal === 'BUY'
+      ? `>= ${signed(TECHNICAL_BUY_THRESHOLD)}`
+      : signal === 'SELL'
+        ? `<= ${signed(TECHNICAL_SELL_THRESHOLD)}`
+        : `inside (${signed(TECHNICAL_SELL_THRESHOLD)}, ${signed(TECHNICAL_BUY_THRESHOLD)})`;
+  return evidence.length === 0
+    ? `HOLD: indicators still warming up (${historyBars} bars), no technical evidence.`
+    : `${signal}: ${horizon === 'long' ? 'long-horizon ' : ''}technical score ${signed(score)} ${threshold}, ` +
+        `coverage ${pct(coverage, 0)}. ${ranked
+          .map((e) => `${e.component} ${signed(e.value)} ×${num(e.weight)}: ${e.note}`)
+          .join('; ')}.`;
+}
+
+const TOTAL_WEIGHT = {
+  standard: Object.values(TECHNICAL_WEIGHTS.standard).reduce((s: number, w: number) => s + w, 0),
+  long: Object.values(TECHNICAL_WEIGHTS.long).reduce((s: number, w: number) => s + w, 0),
+} as const;
+
+function indicator(ind: IndicatorValues, key: string): number | null {
+  return ind[key] ?? null;
+}
+
+/** 1 at the level, falling to 0 at LEVEL_PROXIMITY_ATR ATRs away; 0 without a level. */
+function nearness(close: number, level: number | null, atr: number): number {
+  return level === null ? 0 : Math.max(0, 1 - Math.abs(close - level) / (LEVEL_PROXIMITY_ATR * atr));
+}
+
+/** Adds the evidence if its component has weight on this horizon (value clamped to [-1, 1]). */
+function addEvidence(
+  evidence: Evidence[],
+  weights: (typeof TECHNICAL_WEIGHTS)[keyof typeof TECHNICAL_WEIGHTS],
+  component: TechnicalComponent,
+  value: number,
+  note: () => string,
+): void {
+  if (weights[component] > 0)
+    evidence.push(evidenceItem(component, clamp(value, -1, 1), weights[component], note));
 }
 
 /** An Evidence whose note is formatted on first read. */
@@ -291,16 +340,7 @@ function evidenceItem(
   weight: number,
   describe: () => string,
 ): Evidence {
-  let note: string | undefined;
-  return {
-    component,
-    value,
-    weight,
-    get note() {
-      note ??= describe();
-      return note;
-    },
-  };
+  return withLazyText({ component, value, weight }, 'note', describe);
 }
 
 const USED_INDICATORS = [
