@@ -24,12 +24,57 @@ export function sampleStdev(xs: ArrayLike<number>): number {
 
 export function median(xs: ArrayLike<number>): number {
   if (xs.length === 0) return Number.NaN;
-  // Typed-array sort is numeric and much faster than a comparator; the constructor copies without an iterator.
-  const sorted = new Float64Array(xs).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const values = new Float64Array(xs); // copies without an iterator
+  const mid = values.length >> 1;
+  // Quickselect puts the order statistics in place in O(n); the values are those a sort would give. Zeros and NaN
+  // take the sort (it orders −0 before +0 and NaN last), so even those come out bit-identical.
+  const upper = selectInPlace(values, mid);
+  const lower = values.length % 2 === 1 ? upper : maxOf(values, mid);
+  if (Number.isNaN(upper) || Number.isNaN(lower) || upper === 0 || lower === 0) {
+    values.sort();
+    return values.length % 2 === 1
+      ? (values[mid] as number)
+      : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+  }
+  return values.length % 2 === 1 ? upper : (lower + upper) / 2;
+}
+
+/** Hoare quickselect (median-of-three pivot): afterwards values[k] is the k-th smallest, smaller ones before it. */
+function selectInPlace(values: Float64Array, k: number): number {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i] as number)) return Number.NaN;
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const a = values[lo] as number;
+    const b = values[mid] as number;
+    const c = values[hi] as number;
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of three
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k] as number;
+}
+
+/** Largest of values[0..end). */
+function maxOf(values: Float64Array, end: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < end; i++) if ((values[i] as number) > m) m = values[i] as number;
+  return m;
 }
 
 /** Pearson correlation of two equal-length series; 0 when either has no variance. */

@@ -333,14 +333,39 @@ function addEvidence(
     evidence.push(evidenceItem(component, clamp(value, -1, 1), weights[component], note));
 }
 
-/** An Evidence whose note is formatted on first read. */
+/**
+ * An Evidence whose note is formatted on first read. A class with a prototype getter (cheaper to create than an own
+ * accessor): `toJSON` keeps its JSON the plain {component, value, weight, note}.
+ */
+class LazyEvidence implements Evidence {
+  #note: string | (() => string);
+
+  constructor(
+    readonly component: TechnicalComponent,
+    readonly value: number,
+    readonly weight: number,
+    describe: () => string,
+  ) {
+    this.#note = describe;
+  }
+
+  get note(): string {
+    if (typeof this.#note !== 'string') this.#note = this.#note();
+    return this.#note;
+  }
+
+  toJSON(): Evidence {
+    return { component: this.component, value: this.value, weight: this.weight, note: this.note };
+  }
+}
+
 function evidenceItem(
   component: TechnicalComponent,
   value: number,
   weight: number,
   describe: () => string,
 ): Evidence {
-  return withLazyText({ component, value, weight }, 'note', describe);
+  return new LazyEvidence(component, value, weight, describe);
 }
 
 const USED_INDICATORS = [
