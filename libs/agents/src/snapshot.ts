@@ -150,9 +150,25 @@ export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: s
  * Keeps one IndicatorSet and a bounded bar window per symbol: the backtester pushes each bar once (O(1) amortised)
  * and asks for a snapshot at each decision time.
  */
+/**
+ * Timestamps and closes of a snapshot's history as flat arrays, recorded by the SymbolFeed that built it: the
+ * universe returns read these instead of walking ~260 Bar objects per symbol per cycle. Keyed by snapshot; valid
+ * only while `history` is still the snapshot's history array (checked by the reader).
+ */
+export interface HistoryColumns {
+  readonly history: readonly Bar[];
+  readonly ts: readonly string[];
+  readonly closes: Float64Array;
+}
+
+export const historyColumns = new WeakMap<MarketSnapshot, HistoryColumns>();
+
 export class SymbolFeed {
   readonly #set = createIndicatorSet();
   #bars: Bar[] = [];
+  /** ts and close of #bars, index for index (same trimming). */
+  #times: string[] = [];
+  readonly #closes: Float64Array;
   readonly #lookback: number;
   /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
   #closeTime: string | undefined;
@@ -163,6 +179,7 @@ export class SymbolFeed {
     lookback: number = DEFAULT_LOOKBACK_BARS,
   ) {
     this.#lookback = lookback;
+    this.#closes = new Float64Array(2 * Math.max(1, lookback));
   }
 
   push(bar: Bar): void {
@@ -172,13 +189,20 @@ export class SymbolFeed {
       throw new RangeError(`SymbolFeed(${this.symbol}): bar ${bar.ts} is not after ${last.ts}`);
     }
     this.#set.update(bar);
+    this.#closes[this.#bars.length] = bar.close;
     this.#bars.push(bar);
+    this.#times.push(bar.ts);
     this.#lastMs = ms;
     // An unparsable ts fails here, on the push, as it always has.
     this.#closeTime = Number.isNaN(ms) ? barCloseTime(bar) : undefined;
     // Trim in chunks so push stays O(1) amortised.
-    if (this.#bars.length >= 2 * this.#lookback)
-      this.#bars = this.#bars.slice(this.#bars.length - this.#lookback);
+    const count = this.#bars.length;
+    if (count >= 2 * this.#lookback) {
+      const keepFrom = count - this.#lookback;
+      this.#bars = this.#bars.slice(keepFrom);
+      this.#times = this.#times.slice(keepFrom);
+      this.#closes.copyWithin(0, keepFrom, count);
+    }
   }
 
   get barCount(): number {
@@ -189,11 +213,19 @@ export class SymbolFeed {
     const last = this.#bars[this.#bars.length - 1];
     if (options.asOf === undefined && last !== undefined)
       this.#closeTime ??= new Date(this.#lastMs + TIMEFRAME_MS[last.timeframe]).toISOString();
-    return buildSnapshot(this.symbol, this.#bars, this.#set, {
+    const snapshot = buildSnapshot(this.symbol, this.#bars, this.#set, {
       ...options,
       asOf: options.asOf ?? this.#closeTime ?? '',
       lookback: this.#lookback,
     });
+    const count = this.#bars.length;
+    const start = Math.max(0, count - this.#lookback);
+    historyColumns.set(snapshot, {
+      history: snapshot.history,
+      ts: this.#times.slice(start, count),
+      closes: this.#closes.slice(start, count),
+    });
+    return snapshot;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MarketSnapshot } from '@ats/contracts';
+import { type HistoryColumns, historyColumns } from './snapshot';
 
 /** Daily simple returns of every symbol over the dates all snapshots share, oldest first. */
 export interface UniverseReturns {
@@ -19,6 +20,52 @@ const cache = new WeakMap<readonly MarketSnapshot[], UniverseReturns>();
 export function alignedReturns(snapshots: readonly MarketSnapshot[]): UniverseReturns {
   const hit = cache.get(snapshots);
   if (hit) return hit;
+  const out = fromColumns(snapshots) ?? fromBars(snapshots);
+  cache.set(snapshots, out);
+  return out;
+}
+
+/** The columns SymbolFeed recorded for every snapshot, if all have them and they still describe its history. */
+function columnsOf(snapshots: readonly MarketSnapshot[]): HistoryColumns[] | undefined {
+  const columns: HistoryColumns[] = [];
+  for (const s of snapshots) {
+    const c = historyColumns.get(s);
+    if (c === undefined || c.history !== s.history || c.ts.length !== s.history.length) return undefined;
+    columns.push(c);
+  }
+  return columns;
+}
+
+/** Same walk and arithmetic as fromBars, over flat arrays of ts and closes (no Bar object per value). */
+function fromColumns(snapshots: readonly MarketSnapshot[]): UniverseReturns | undefined {
+  const columns = columnsOf(snapshots);
+  const first = columns?.[0];
+  if (columns === undefined || first === undefined) return undefined;
+  const n = columns.length;
+  let bars = Number.POSITIVE_INFINITY;
+  for (const c of columns) bars = Math.min(bars, c.ts.length);
+  const firstTimes = first.ts;
+  let aligned = 0;
+  walk: for (let k = 1; k <= bars; k++) {
+    const ts = firstTimes[firstTimes.length - k] as string;
+    for (let i = 1; i < n; i++) {
+      const times = (columns[i] as HistoryColumns).ts;
+      if (times[times.length - k] !== ts) break walk;
+    }
+    aligned = k;
+  }
+  const m = Math.max(0, aligned - 1);
+  const returns = columns.map((c) => {
+    const closes = c.closes;
+    const r = new Float64Array(m);
+    const start = closes.length - aligned;
+    for (let t = 0; t < m; t++) r[t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
+    return r;
+  });
+  return universeReturns(snapshots, returns, () => firstTimes.slice(firstTimes.length - m));
+}
+
+function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
   const n = snapshots.length;
   const histories = snapshots.map((s) => s.history);
   let bars = n === 0 ? 0 : Number.POSITIVE_INFINITY;
@@ -48,21 +95,28 @@ export function alignedReturns(snapshots: readonly MarketSnapshot[]): UniverseRe
     }
     return r;
   });
+  return universeReturns(snapshots, returns, () => {
+    const dates: string[] = [];
+    if (first) for (let t = 0; t < m; t++) dates.push((first[first.length - m + t] as { ts: string }).ts);
+    return dates;
+  });
+}
+
+function universeReturns(
+  snapshots: readonly MarketSnapshot[],
+  returns: Float64Array[],
+  listDates: () => string[],
+): UniverseReturns {
   let dates: string[] | undefined;
-  const out: UniverseReturns = {
+  return {
     symbols: snapshots.map((s) => s.symbol),
     // Built on first read: the agents only need the count.
     get dates() {
-      if (dates === undefined) {
-        dates = [];
-        if (first) for (let t = 0; t < m; t++) dates.push((first[first.length - m + t] as { ts: string }).ts);
-      }
+      dates ??= listDates();
       return dates;
     },
     returns,
   };
-  cache.set(snapshots, out);
-  return out;
 }
 
 /** Number of dates in the window (= dates.length, without building the dates). */

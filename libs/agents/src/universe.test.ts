@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { SymbolFeed } from './snapshot';
+import { loadBars, UNIVERSE } from './testing/market-fixtures';
+import { alignedReturns } from './universe';
+
+describe('alignedReturns', () => {
+  it('gives the same returns and dates from the feed columns as from the Bar objects', () => {
+    const feeds = UNIVERSE.map((s) => new SymbolFeed(s, 60));
+    const bars = UNIVERSE.map((s) => loadBars(s));
+    for (let day = 0; day < 300; day++) {
+      // A missing bar for one symbol on some days: the aligned window must stop there on both paths.
+      feeds.forEach((feed, i) => {
+        if (!(i === 2 && day % 97 === 50)) feed.push((bars[i] as ReturnType<typeof loadBars>)[day] as never);
+      });
+      if (day % 7 !== 0) continue;
+      const snapshots = feeds.map((f) => f.snapshot());
+      const copies = snapshots.map((s) => ({ ...s })); // no recorded columns: the Bar path
+      const fast = alignedReturns(snapshots);
+      const slow = alignedReturns(copies);
+      expect(fast.returns).toEqual(slow.returns);
+      expect(fast.dates).toEqual(slow.dates);
+      expect(fast.symbols).toEqual(slow.symbols);
+    }
+  });
+});
