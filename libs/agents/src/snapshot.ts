@@ -158,16 +158,37 @@ export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: s
 export interface HistoryColumns {
   readonly history: readonly Bar[];
   readonly ts: readonly string[];
+  /** A number per distinct ts string (equal numbers ⇒ equal strings; unequal numbers: compare the strings). */
+  readonly timeIds: Float64Array;
   readonly closes: Float64Array;
 }
 
 export const historyColumns = new WeakMap<MarketSnapshot, HistoryColumns>();
+
+/**
+ * A number per timestamp string, shared by all feeds, so the universe walk compares numbers. Ids are never reused, so
+ * equal ids always mean equal strings; after the table is cleared (bounded memory) a string gets a new id, and
+ * readers then fall back to comparing the strings.
+ */
+const timeIds = new Map<string, number>();
+const TIME_IDS_LIMIT = 100_000;
+let nextTimeId = 0;
+
+function timeIdOf(ts: string): number {
+  const known = timeIds.get(ts);
+  if (known !== undefined) return known;
+  if (timeIds.size >= TIME_IDS_LIMIT) timeIds.clear();
+  const id = nextTimeId++;
+  timeIds.set(ts, id);
+  return id;
+}
 
 export class SymbolFeed {
   readonly #set = createIndicatorSet();
   #bars: Bar[] = [];
   /** ts and close of #bars, index for index (same trimming). */
   #times: string[] = [];
+  readonly #timeIds: Float64Array;
   readonly #closes: Float64Array;
   readonly #lookback: number;
   /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
@@ -180,6 +201,7 @@ export class SymbolFeed {
   ) {
     this.#lookback = lookback;
     this.#closes = new Float64Array(2 * Math.max(1, lookback));
+    this.#timeIds = new Float64Array(2 * Math.max(1, lookback));
   }
 
   push(bar: Bar): void {
@@ -190,6 +212,7 @@ export class SymbolFeed {
     }
     this.#set.update(bar);
     this.#closes[this.#bars.length] = bar.close;
+    this.#timeIds[this.#bars.length] = timeIdOf(bar.ts);
     this.#bars.push(bar);
     this.#times.push(bar.ts);
     this.#lastMs = ms;
@@ -202,6 +225,7 @@ export class SymbolFeed {
       this.#bars = this.#bars.slice(keepFrom);
       this.#times = this.#times.slice(keepFrom);
       this.#closes.copyWithin(0, keepFrom, count);
+      this.#timeIds.copyWithin(0, keepFrom, count);
     }
   }
 
@@ -223,6 +247,7 @@ export class SymbolFeed {
     historyColumns.set(snapshot, {
       history: snapshot.history,
       ts: this.#times.slice(start, count),
+      timeIds: this.#timeIds.slice(start, count),
       closes: this.#closes.slice(start, count),
     });
     return snapshot;

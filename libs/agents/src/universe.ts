@@ -36,33 +36,46 @@ function columnsOf(snapshots: readonly MarketSnapshot[]): HistoryColumns[] | und
   return columns;
 }
 
-/** Same walk and arithmetic as fromBars, over flat arrays of ts and closes (no Bar object per value). */
+/**
+ * Same window and arithmetic as fromBars, over flat arrays: per symbol, walk back while its timestamps match the first
+ * symbol's (numbers first, the strings only when the numbers differ); the window is the shortest such run.
+ */
 function fromColumns(snapshots: readonly MarketSnapshot[]): UniverseReturns | undefined {
   const columns = columnsOf(snapshots);
   const first = columns?.[0];
   if (columns === undefined || first === undefined) return undefined;
   const n = columns.length;
-  let bars = Number.POSITIVE_INFINITY;
-  for (const c of columns) bars = Math.min(bars, c.ts.length);
+  let aligned = Number.POSITIVE_INFINITY;
+  for (const c of columns) aligned = Math.min(aligned, c.ts.length);
   const firstTimes = first.ts;
-  let aligned = 0;
-  walk: for (let k = 1; k <= bars; k++) {
-    const ts = firstTimes[firstTimes.length - k] as string;
-    for (let i = 1; i < n; i++) {
-      const times = (columns[i] as HistoryColumns).ts;
-      if (times[times.length - k] !== ts) break walk;
-    }
-    aligned = k;
+  const firstIds = first.timeIds;
+  const firstLength = firstTimes.length;
+  for (let i = 1; i < n; i++) {
+    const c = columns[i] as HistoryColumns;
+    const ids = c.timeIds;
+    const times = c.ts;
+    const length = times.length;
+    let k = 1;
+    while (
+      k <= aligned &&
+      (ids[length - k] === firstIds[firstLength - k] || times[length - k] === firstTimes[firstLength - k])
+    )
+      k++;
+    aligned = k - 1;
   }
   const m = Math.max(0, aligned - 1);
-  const returns = columns.map((c) => {
-    const closes = c.closes;
-    const r = new Float64Array(m);
+  // One buffer for the whole universe, a view per symbol.
+  const buffer = new Float64Array(n * m);
+  const returns: Float64Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const closes = (columns[i] as HistoryColumns).closes;
+    const base = i * m;
     const start = closes.length - aligned;
-    for (let t = 0; t < m; t++) r[t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
-    return r;
-  });
-  return universeReturns(snapshots, returns, () => firstTimes.slice(firstTimes.length - m));
+    for (let t = 0; t < m; t++)
+      buffer[base + t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
+    returns[i] = buffer.subarray(base, base + m);
+  }
+  return universeReturns(snapshots, returns, () => firstTimes.slice(firstLength - m));
 }
 
 function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
