@@ -6,6 +6,7 @@ import {
   CONTAINER_SETTINGS,
   type NatsUser,
   parseEnvFile,
+  passwordVariable,
   renderAuthConfig,
   renderCredentials,
   renderServerConfig,
@@ -28,6 +29,23 @@ export function generatedFiles(): Record<string, string> {
     'auth.conf': renderAuthConfig(topologyUsers()),
     'nats-server.conf': renderServerConfig(CONTAINER_SETTINGS),
   };
+}
+
+export const CREDENTIALS_FILE = join(OPS_NATS_DIR, 'credentials.env');
+
+/**
+ * Every user's password from ops/nats/credentials.env, writing the file first (fresh random passwords, mode 600)
+ * when it does not exist yet or lacks a user: what a local stack needs before it starts nats-server.
+ */
+export function ensureCredentials(path: string = CREDENTIALS_FILE): Map<string, string> {
+  const users = topologyUsers().map((u) => u.name);
+  const existing = existsSync(path) ? parseEnvFile(readFileSync(path, 'utf8')) : new Map<string, string>();
+  if (users.some((u) => !existing.has(passwordVariable(u)))) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, renderCredentials(users, existing, new Set()), { mode: 0o600 });
+  }
+  const values = parseEnvFile(readFileSync(path, 'utf8'));
+  return new Map(users.map((u) => [u, values.get(passwordVariable(u)) as string]));
 }
 
 function main(args: readonly string[]): number {

@@ -1,11 +1,12 @@
 import { type Bus, NatsBus } from '@ats/bus';
 import { defineMessage, QueueGroups, Streams, Subjects } from '@ats/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type AuthNats, startAuthNats } from './private-nats';
-import { ADMIN_USER, type ServiceName } from './topology';
+import { ADMIN_USER, MARKET_DATA_CACHE_BUCKET, type ServiceName } from './topology';
 
 const Note = defineMessage('test.note', 1, z.object({ text: z.string() }));
 const WAIT_MS = 2_000;
@@ -162,5 +163,21 @@ describe('generated NATS permissions on a real nats-server', () => {
     // The operators' user can do all of it.
     const admin = await jetstreamManager(await connectAs(ADMIN_USER));
     expect((await admin.streams.info(Streams.cycles.name)).state.messages).toBe(1);
+  });
+
+  it('lets the data gateway keep its L2 cache in its KV bucket, and nobody else', async () => {
+    const gateway = new Kvm(await connectAs('data-gateway'));
+    const cache = await gateway.create(MARKET_DATA_CACHE_BUCKET, { ttl: 60_000, history: 1 });
+    await cache.put('bars.1d.AAPL', 'cached');
+    expect((await cache.get('bars.1d.AAPL'))?.string()).toBe('cached');
+    // Another service can neither read nor write the cache (opening a bucket handle alone asks the server nothing).
+    const foreign = await new Kvm(await connectAs('technical-agent')).open(MARKET_DATA_CACHE_BUCKET, {
+      timeout: WAIT_MS,
+    });
+    await expect(foreign.get('bars.1d.AAPL')).rejects.toThrow();
+    await expect(foreign.put('bars.1d.AAPL', 'poisoned')).rejects.toThrow();
+    expect((await cache.get('bars.1d.AAPL'))?.string()).toBe('cached');
+    await cache.delete('bars.1d.AAPL');
+    await expect(gateway.create('another_bucket', { history: 1 })).rejects.toThrow();
   });
 });

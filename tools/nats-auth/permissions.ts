@@ -83,6 +83,18 @@ export function permissionsFor(service: string, grants: ServiceGrants): UserPerm
     publish.add(`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`);
     publish.add(`$JS.API.CONSUMER.DELETE.${stream}.*`);
   }
+  for (const bucket of grants.kvBuckets ?? []) {
+    usesJetStream = true;
+    usesInbox = true;
+    // A bucket is the stream KV_<bucket>; keys are written on $KV.<bucket>.<key> and read by direct get (2.9+)
+    // or, on a bucket created without allow_direct, by the stream's message get.
+    const stream = `KV_${bucket}`;
+    for (const verb of ['INFO', 'CREATE', 'UPDATE', 'MSG.GET'])
+      publish.add(`$JS.API.STREAM.${verb}.${stream}`);
+    publish.add(`$JS.API.DIRECT.GET.${stream}`);
+    publish.add(`$JS.API.DIRECT.GET.${stream}.>`);
+    publish.add(`$KV.${bucket}.>`);
+  }
   // The bus dead-letters what it cannot handle under `dlq.<original subject>`; only for subjects it receives.
   for (const subject of received) publish.add(Subjects.deadLetter(subject));
   if (usesJetStream || (grants.publishesDurable?.length ?? 0) > 0) publish.add(JS_ACCOUNT_INFO);

@@ -15,9 +15,19 @@ const NATS_SERVER_CANDIDATES = [
 
 export interface AuthNats {
   readonly url: string;
-  /** Fresh random password per user for this server only. */
+  readonly port: number;
+  /** Password per user (fresh random ones unless given). */
   readonly passwords: ReadonlyMap<string, string>;
+  /** Stops the server and starts it again on the same port and JetStream directory; resolves once it answers. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface AuthNatsOptions {
+  /** Passwords per user (e.g. from ops/nats/credentials.env); default fresh random ones. */
+  readonly passwords?: ReadonlyMap<string, string>;
+  /** Default a free loopback port. */
+  readonly port?: number;
 }
 
 export function natsServerBinary(): string {
@@ -62,9 +72,9 @@ function answers(port: number): Promise<boolean> {
  * A private nats-server on a free loopback port that includes the COMMITTED ops/nats/auth.conf byte for byte,
  * so tests exercise exactly the permissions a deployment gets.
  */
-export async function startAuthNats(): Promise<AuthNats> {
+export async function startAuthNats(options: AuthNatsOptions = {}): Promise<AuthNats> {
   const dir = mkdtempSync(join(tmpdir(), 'ats-nats-auth-'));
-  const [port, httpPort] = [await freePort(), await freePort()];
+  const [port, httpPort] = [options.port ?? (await freePort()), await freePort()];
   copyFileSync(join(OPS_NATS_DIR, 'auth.conf'), join(dir, 'auth.conf'));
   const config = renderServerConfig({
     host: '127.0.0.1',
@@ -74,34 +84,50 @@ export async function startAuthNats(): Promise<AuthNats> {
     authInclude: 'auth.conf',
   });
   writeFileSync(join(dir, 'nats-server.conf'), config);
-  const passwords = new Map(topologyUsers().map((u) => [u.name, newPassword()]));
+  const passwords = new Map(
+    topologyUsers().map((u) => [u.name, options.passwords?.get(u.name) ?? newPassword()]),
+  );
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
   for (const [user, password] of passwords) env[passwordVariable(user)] = password;
-  const child: ChildProcess = spawn(natsServerBinary(), ['-c', join(dir, 'nats-server.conf')], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await answers(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`nats-server did not start on port ${port}: ${stderr}`);
+  const launch = async (): Promise<ChildProcess> => {
+    // Its own process group: a terminal's Ctrl-C reaches the apps, which drain, while NATS stays up until stop().
+    const child = spawn(natsServerBinary(), ['-c', join(dir, 'nats-server.conf')], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(await answers(port))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`nats-server did not start on port ${port}: ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return child;
+  };
+  const halt = async (child: ChildProcess) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  let child = await launch();
   return {
     url: `nats://127.0.0.1:${port}`,
+    port,
     passwords,
+    restart: async () => {
+      await halt(child);
+      child = await launch();
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -20,7 +20,12 @@ export interface ServiceGrants {
   readonly consumes?: readonly { readonly stream: StreamName; readonly durable: string }[];
   /** Streams it reads back with `bus.history` (ephemeral ordered consumers). */
   readonly readsHistory?: readonly StreamName[];
+  /** NATS KV buckets it creates, reads and writes (`Kvm.create`, get, put, delete). */
+  readonly kvBuckets?: readonly string[];
 }
+
+/** The data gateway's L2 cache bucket (DATA__CACHE_BUCKET's default); a deployment that renames it changes it here. */
+export const MARKET_DATA_CACHE_BUCKET = 'market_data_cache';
 
 const ANALYZE_REQUESTS = [
   Subjects.analyze('technical'),
@@ -46,6 +51,7 @@ export const SERVICE_TOPOLOGY = {
     publishesDurable: [Subjects.allBars],
     publishes: [Subjects.heartbeat('data-gateway')],
     ownsStreams: [Streams.marketData.name],
+    kvBuckets: [MARKET_DATA_CACHE_BUCKET],
   },
   'technical-agent': {
     serves: [Subjects.analyze('technical')],
@@ -89,7 +95,10 @@ export const SERVICE_TOPOLOGY = {
   'api-gateway': {
     requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest],
     publishesDurable: [Subjects.backtestJob],
-    subscribes: [Subjects.allHeartbeats, Subjects.backtestResult],
+    // It ensures the jobs stream before queuing (as the backtester does), so a job is never published unstored.
+    ownsStreams: [Streams.backtestJobs.name],
+    // Live decisions and fills feed /v1/stream (SSE); they are read as they pass, not from the streams.
+    subscribes: [Subjects.allHeartbeats, Subjects.backtestResult, Subjects.allDecisions, 'order.filled.>'],
     readsHistory: [
       Streams.decisions.name,
       Streams.orders.name,

@@ -1,3 +1,7 @@
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default projectTestConfig({ include: ['*.test.ts'] });
+export default projectTestConfig({
+  include: ['*.test.ts', 'test/**/*.test.ts'],
+  needsServices: true,
+  testTimeout: 90_000,
+});

@@ -82,8 +82,10 @@ publisher.done.catch((err) => {
 });
 
 async function shutdown(reason: string, exitCode = 0) {
-  logger.info({ reason }, 'shutting down');
+  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
+  if (draining) return;
   draining = true;
+  logger.info({ reason }, 'shutting down');
   await publisher.stop();
   await gateway.stop();
   await chain.close();

@@ -79,8 +79,10 @@ const server = await startMetricsServer({
 logger.info({ port: server.port }, 'metrics and health listening');
 
 async function shutdown(signal: string) {
-  logger.info({ signal }, 'shutting down');
+  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
+  if (draining) return;
   draining = true;
+  logger.info({ signal }, 'shutting down');
   await service.stop();
   await server.close();
   await bus.close();

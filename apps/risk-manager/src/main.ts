@@ -66,7 +66,11 @@ const server = await startMetricsServer({
 });
 logger.info({ port: server.port }, 'metrics and health listening');
 
+let shuttingDown = false;
 async function shutdown(signal: string) {
+  // The stack's Ctrl-C reaches the process group and the stack then sends SIGTERM too: stop once.
+  if (shuttingDown) return;
+  shuttingDown = true;
   logger.info({ signal }, 'shutting down');
   await running.stop();
   await server.close();

@@ -61,15 +61,19 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await listen(server, options.port, options.host ?? '0.0.0.0');
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
   const reachableHost = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
     port,
     url: `http://${reachableHost}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    // Idempotent: SIGINT and SIGTERM may both reach a process that is already shutting down.
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      return closing;
+    },
   };
 }
 

@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { type AuthNats, ensureCredentials, freePort, startAuthNats } from '@ats/tool-nats-auth';
+import type { PlannedProcess } from './plan';
+
+/** Time an app gets to drain after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 10_000;
+
+export interface StackProcess {
+  readonly planned: PlannedProcess;
+  readonly child: ChildProcess;
+  /** Port of the process's /metrics and /health. */
+  readonly metricsPort: number;
+}
+
+export interface StackOptions {
+  readonly repoRoot: string;
+  readonly processes: readonly PlannedProcess[];
+  /** Postgres every app uses (migrated by the caller). */
+  readonly databaseUrl: string;
+  /** Base environment of every app (default process.env); stack variables override it. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra variables per app name (e.g. the orchestrator's interval). */
+  readonly appEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Each output line of each process. */
+  readonly onLine?: (name: string, line: string) => void;
+  /** Called when a process exits. */
+  readonly onExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+export interface RunningStack {
+  /** The stack's own nats-server, with the generated per-service users and permissions. */
+  readonly nats: AuthNats;
+  readonly processes: readonly StackProcess[];
+  /** What one more process of `app` needs: its own NATS user and password, Postgres, a metrics port. */
+  envFor(app: string, metricsPort?: number): NodeJS.ProcessEnv;
+  /** Starts one more process (a CLI, a replacement) with `envFor(app)` plus `env`, logging through `onLine`. */
+  spawnProcess(
+    name: string,
+    app: string,
+    entry: string,
+    args?: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ): StackProcess;
+  /** SIGTERM to every process, SIGKILL after STOP_GRACE_MS, then NATS stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private nats-server with ops/nats/auth.conf (credentials generated into ops/nats/credentials.env when
+ * missing), then every planned app as its own process under ITS OWN NATS user: the permissions a deployment gets
+ * are the ones the local stack runs with. Replicas share their app's SERVICE__NAME (as compose replicas do), so the
+ * heartbeat subject stays within the user's allow list; the log prefix tells them apart.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const nats = await startAuthNats({ passwords: ensureCredentials() });
+  const processes: StackProcess[] = [];
+  const base = options.env ?? process.env;
+
+  const envFor = (app: string, metricsPort?: number): NodeJS.ProcessEnv => {
+    const password = nats.passwords.get(app);
+    if (!password) throw new RangeError(`no NATS user for ${app} in tools/nats-auth/topology.ts`);
+    return {
+      ...base,
+      ...options.appEnv?.[app],
+      SERVICE__NAME: app,
+      NATS__URL: nats.url,
+      NATS__USER: app,
+      NATS__PASSWORD: password,
+      DATABASE__URL: options.databaseUrl,
+      ...(metricsPort === undefined ? {} : { SERVICE__METRICS_PORT: String(metricsPort) }),
+    };
+  };
+
+  const launch = (name: string, entry: string, args: readonly string[], env: NodeJS.ProcessEnv) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: options.repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => options.onLine?.(name, line));
+    }
+    child.on('exit', (code, signal) => options.onExit?.(name, code, signal));
+    return child;
+  };
+
+  try {
+    for (const planned of options.processes) {
+      const metricsPort = await freePort();
+      const child = launch(planned.name, planned.entry, [], envFor(planned.app, metricsPort));
+      processes.push({ planned, child, metricsPort });
+    }
+  } catch (error) {
+    await stopProcesses(processes);
+    await nats.stop();
+    throw error;
+  }
+
+  return {
+    nats,
+    processes,
+    envFor,
+    spawnProcess(name, app, entry, args = [], env = {}) {
+      const child = launch(name, entry, args, { ...envFor(app), ...env });
+      const extra = {
+        planned: { app, name, entry },
+        child,
+        metricsPort: Number(env.SERVICE__METRICS_PORT ?? 0),
+      };
+      processes.push(extra);
+      return extra;
+    },
+    async stop() {
+      await stopProcesses(processes);
+      await nats.stop();
+    },
+  };
+}
+
+async function stopProcesses(processes: readonly StackProcess[]): Promise<void> {
+  const running = processes.map((p) => p.child).filter((c) => c.exitCode === null && c.signalCode === null);
+  const exits = running.map((c) => new Promise<void>((done) => c.once('exit', () => done())));
+  for (const child of running) child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const child of running)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, STOP_GRACE_MS);
+  await Promise.all(exits);
+  clearTimeout(timer);
+}
