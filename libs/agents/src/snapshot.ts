@@ -157,13 +157,20 @@ export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: s
  */
 export interface HistoryColumns {
   readonly history: readonly Bar[];
+  /** history[j] is at index start + j of each column (the feed's own arrays, never modified below their end). */
+  readonly start: number;
   readonly ts: readonly string[];
   /** A number per distinct ts string (equal numbers ⇒ equal strings; unequal numbers: compare the strings). */
   readonly timeIds: Float64Array;
   readonly closes: Float64Array;
 }
 
-export const historyColumns = new WeakMap<MarketSnapshot, HistoryColumns>();
+/** Non-enumerable slot on the snapshot: JSON, spread and equality never see it (a WeakMap key cost more GC). */
+const COLUMNS = Symbol('history columns');
+
+export function historyColumns(snapshot: MarketSnapshot): HistoryColumns | undefined {
+  return (snapshot as { [COLUMNS]?: HistoryColumns })[COLUMNS];
+}
 
 /**
  * A number per timestamp string, shared by all feeds, so the universe walk compares numbers. Ids are never reused, so
@@ -188,8 +195,8 @@ export class SymbolFeed {
   #bars: Bar[] = [];
   /** ts and close of #bars, index for index (same trimming). */
   #times: string[] = [];
-  readonly #timeIds: Float64Array;
-  readonly #closes: Float64Array;
+  #timeIds: Float64Array;
+  #closes: Float64Array;
   readonly #lookback: number;
   /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
   #closeTime: string | undefined;
@@ -224,8 +231,13 @@ export class SymbolFeed {
       const keepFrom = count - this.#lookback;
       this.#bars = this.#bars.slice(keepFrom);
       this.#times = this.#times.slice(keepFrom);
-      this.#closes.copyWithin(0, keepFrom, count);
-      this.#timeIds.copyWithin(0, keepFrom, count);
+      // Fresh buffers, not copyWithin: snapshots already taken keep reading the old ones.
+      const closes = new Float64Array(this.#closes.length);
+      closes.set(this.#closes.subarray(keepFrom, count));
+      this.#closes = closes;
+      const ids = new Float64Array(this.#timeIds.length);
+      ids.set(this.#timeIds.subarray(keepFrom, count));
+      this.#timeIds = ids;
     }
   }
 
@@ -244,12 +256,14 @@ export class SymbolFeed {
     });
     const count = this.#bars.length;
     const start = Math.max(0, count - this.#lookback);
-    historyColumns.set(snapshot, {
+    const columns: HistoryColumns = {
       history: snapshot.history,
-      ts: this.#times.slice(start, count),
-      timeIds: this.#timeIds.slice(start, count),
-      closes: this.#closes.slice(start, count),
-    });
+      start,
+      ts: this.#times,
+      timeIds: this.#timeIds,
+      closes: this.#closes,
+    };
+    Object.defineProperty(snapshot, COLUMNS, { value: columns, enumerable: false });
     return snapshot;
   }
 }

@@ -29,8 +29,9 @@ export function alignedReturns(snapshots: readonly MarketSnapshot[]): UniverseRe
 function columnsOf(snapshots: readonly MarketSnapshot[]): HistoryColumns[] | undefined {
   const columns: HistoryColumns[] = [];
   for (const s of snapshots) {
-    const c = historyColumns.get(s);
-    if (c === undefined || c.history !== s.history || c.ts.length !== s.history.length) return undefined;
+    const c = historyColumns(s);
+    if (c === undefined || c.history !== s.history || c.ts.length < c.start + s.history.length)
+      return undefined;
     columns.push(c);
   }
   return columns;
@@ -46,19 +47,19 @@ function fromColumns(snapshots: readonly MarketSnapshot[]): UniverseReturns | un
   if (columns === undefined || first === undefined) return undefined;
   const n = columns.length;
   let aligned = Number.POSITIVE_INFINITY;
-  for (const c of columns) aligned = Math.min(aligned, c.ts.length);
+  for (const c of columns) aligned = Math.min(aligned, c.history.length);
   const firstTimes = first.ts;
   const firstIds = first.timeIds;
-  const firstLength = firstTimes.length;
+  const firstEnd = first.start + first.history.length; // one past the last bar
   for (let i = 1; i < n; i++) {
     const c = columns[i] as HistoryColumns;
     const ids = c.timeIds;
     const times = c.ts;
-    const length = times.length;
+    const end = c.start + c.history.length;
     let k = 1;
     while (
       k <= aligned &&
-      (ids[length - k] === firstIds[firstLength - k] || times[length - k] === firstTimes[firstLength - k])
+      (ids[end - k] === firstIds[firstEnd - k] || times[end - k] === firstTimes[firstEnd - k])
     )
       k++;
     aligned = k - 1;
@@ -68,14 +69,15 @@ function fromColumns(snapshots: readonly MarketSnapshot[]): UniverseReturns | un
   const buffer = new Float64Array(n * m);
   const returns: Float64Array[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const closes = (columns[i] as HistoryColumns).closes;
+    const c = columns[i] as HistoryColumns;
+    const closes = c.closes;
     const base = i * m;
-    const start = closes.length - aligned;
+    const start = c.start + c.history.length - aligned;
     for (let t = 0; t < m; t++)
       buffer[base + t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
     returns[i] = buffer.subarray(base, base + m);
   }
-  return universeReturns(snapshots, returns, () => firstTimes.slice(firstLength - m));
+  return universeReturns(snapshots, returns, () => firstTimes.slice(firstEnd - m, firstEnd));
 }
 
 function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
