@@ -54,3 +54,4 @@ export function testServices(): TestServices {
   if (!runId) throw new MissingTestServicesError('ATS_TEST_RUN_ID');
   return { natsUrl, databaseUrl, runId };
 }
+export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';

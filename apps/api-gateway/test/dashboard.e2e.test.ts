@@ -1,25 +1,14 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AgentMessages, TradingMessages } from '@ats/contracts';
-import { type Browser, chromium } from 'playwright-core';
+import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOT = fileURLToPath(new URL('../test-output/dashboard.png', import.meta.url));
-const haveChromium = existsSync(CHROMIUM);
-// In CI a missing browser is a broken machine, not a reason to skip.
-const inCi = process.env.CI === 'true';
+const runBrowserTest = browserTestsEnabled('dashboard browser test');
 
 let gateway: Gateway;
 let browser: Browser | undefined;
@@ -77,12 +66,12 @@ async function seed(db: Gateway['db']): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!haveChromium && !inCi) return;
+  if (!runBrowserTest) return;
   gateway = await startGateway();
   await seed(gateway.db);
   await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -90,11 +79,8 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-describe.skipIf(!haveChromium && !inCi)('dashboard in headless Chromium', () => {
+describe.skipIf(!runBrowserTest)('dashboard in headless Chromium', () => {
   it('asks for a key once, shows the portfolio and shows decisions live as they cross the bus', async () => {
-    expect(haveChromium, `Chromium not found at ${CHROMIUM} (install the Debian package 'chromium')`).toBe(
-      true,
-    );
     if (!browser) throw new Error('browser did not start');
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const foreign: string[] = [];

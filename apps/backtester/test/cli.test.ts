@@ -3,20 +3,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const CHROMIUM = process.env.ATS_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOT = fileURLToPath(new URL('../test-output/backtest-report.png', import.meta.url));
 
 describe('backtest CLI (the README main command, embedded mode, no servers)', () => {
@@ -51,13 +41,8 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
   });
 
   it('renders the tear sheet in headless Chromium with no network', async () => {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true')
-        throw new Error(`CI=true but ${CHROMIUM} is missing: apt-get install -y chromium`);
-      console.warn(`skipping render: ${CHROMIUM} not found`);
-      return;
-    }
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    if (!browserTestsEnabled('backtest report render')) return;
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
       const errors: string[] = [];

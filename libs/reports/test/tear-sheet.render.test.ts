@@ -1,41 +1,20 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { renderTearSheet } from '../src/index';
 import { aaplTrendRun } from './fixture';
 
-/** Debian's chromium package; ATS_CHROMIUM_PATH overrides it (e.g. another distro's path). */
-const CHROMIUM = process.env.ATS_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const OUTPUT_DIR = fileURLToPath(new URL('../test-output/', import.meta.url));
-const chromiumInstalled = existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip; locally the suite skips and says why.
-const runBrowserTest = chromiumInstalled || process.env.CI === 'true';
-if (!runBrowserTest) {
-  console.warn(
-    `tear sheet render test skipped: ${CHROMIUM} not found (install with: apt-get install -y chromium)`,
-  );
-}
+const runBrowserTest = browserTestsEnabled('tear sheet render test');
 
 describe.skipIf(!runBrowserTest)('tear sheet in headless Chromium', () => {
   it('renders offline with no console errors and draws every chart', async () => {
-    if (!chromiumInstalled) {
-      throw new Error(`CI=true but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    }
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const htmlPath = `${OUTPUT_DIR}tear-sheet.html`;
     writeFileSync(htmlPath, renderTearSheet(aaplTrendRun()));
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
