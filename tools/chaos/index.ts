@@ -1,0 +1,18 @@
+export { type FloodOutcome, floodServices, MALFORMED_COUNT } from './flood';
+export {
+  HUGE_PAYLOAD_BYTES,
+  type MalformedKind,
+  type MalformedMessage,
+  malformedMessage,
+  SERVED_SUBJECTS,
+} from './malformed';
+export {
+  checkRunLedger,
+  ORCHESTRATOR_CLI,
+  type PaperAttempt,
+  type PaperRunSpec,
+  type RunLedgerCounts,
+  runPaperAttempt,
+  runPaperToCompletion,
+} from './paper-run';
+export { type ChaosPostgres, startChaosPostgres } from './private-postgres';
