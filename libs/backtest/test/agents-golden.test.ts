@@ -4,14 +4,19 @@
  * A deliberate behaviour change must re-record them (and say why in the commit); an optimisation must not.
  */
 import { createHash } from 'node:crypto';
-import { agentTeamStrategy, canonicalResultJson, loadFeed, runBacktest } from '@ats/backtest';
+import { createAgentTeam, type OrchestrationPattern, SymbolFeed } from '@ats/agents';
 import type { Bar, MarketSnapshot, NewsItem, PortfolioState, Position } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { describe, expect, it } from 'vitest';
-import { SymbolFeed } from '../src/snapshot';
-import { createAgentTeam } from '../src/team';
-import { loadBars, UNIVERSE } from '../src/testing/market-fixtures';
-import type { OrchestrationPattern } from '../src/types';
+import { agentTeamStrategy, canonicalResultJson, loadFeed, runBacktest } from '../src/index';
+
+/** The seven bundled symbols, in the order the golden hashes were recorded with. */
+const UNIVERSE = ['AAPL', 'MSFT', 'GOOGL', 'NVDA', 'TSLA', 'AMZN', 'META'] as const;
+const csv = new LocalCsvProvider();
+const loadUniverse = async () =>
+  new Map<string, Bar[]>(
+    await Promise.all(UNIVERSE.map(async (s) => [s as string, await csv.loadBars(s)] as const)),
+  );
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -66,7 +71,7 @@ describe('golden: backtests of the offline team on the bundled data', { timeout:
   it('7 symbols, 2021–2023 after a 2020 warm-up, daily, hierarchical, with news', async () => {
     const provider = new LocalCsvProvider();
     const feed = await loadFeed(provider, provider.symbols(), { from: '2020-01-01', to: '2023-12-31' });
-    const bars = new Map(UNIVERSE.map((s) => [s as string, loadBars(s)]));
+    const bars = await loadUniverse();
     const strategy = agentTeamStrategy({ team: { pattern: 'hierarchical' }, news: syntheticNews(bars) });
     const result = await runBacktest({
       feed,
@@ -82,7 +87,7 @@ describe('golden: backtests of the offline team on the bundled data', { timeout:
 
 describe('golden: snapshots and team cycles over the whole bundled history', { timeout: 60_000 }, () => {
   it('every snapshot, and every tenth day a cycle of each pattern on a portfolio that follows the targets', async () => {
-    const bars = new Map(UNIVERSE.map((s) => [s as string, loadBars(s)]));
+    const bars = await loadUniverse();
     const news = syntheticNews(bars).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
     const days = (bars.get('AAPL') as Bar[]).length;
     const feeds = UNIVERSE.map((s) => new SymbolFeed(s));
