@@ -19,9 +19,7 @@ const logger = createLogger({
   ],
 });
 const bus = await connectBus({
-  url: config.nats.url,
-  user: config.nats.user,
-  password: config.nats.password,
+  ...config.nats,
   name: SERVICE,
   logger,
 });

@@ -85,9 +85,7 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
   const bus =
     options.bus === 'nats'
       ? await connectBus({
-          url: config.nats.url,
-          user: config.nats.user,
-          password: config.nats.password,
+          ...config.nats,
           name: SERVICE,
           logger: logger(config),
         })
@@ -161,9 +159,7 @@ async function runSweep(options: CliOptions, config: AppConfig): Promise<number>
   const cases = expandSweep(options.request, options.sweep, options.walkForward);
   const prisma = await requirePostgres(config);
   const bus = await connectBus({
-    url: config.nats.url,
-    user: config.nats.user,
-    password: config.nats.password,
+    ...config.nats,
     name: SERVICE,
     logger: logger(config),
   });
@@ -193,9 +189,7 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
   const log = logger(config);
   const prisma = await requirePostgres(config);
   const bus = await connectBus({
-    url: config.nats.url,
-    user: config.nats.user,
-    password: config.nats.password,
+    ...config.nats,
     name: SERVICE,
     logger: log,
   });

@@ -36,9 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const runId =
     args.runId ?? `${args.mode}-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
   const bus = await connectBus({
-    url: config.nats.url,
-    user: config.nats.user,
-    password: config.nats.password,
+    ...config.nats,
     name: 'orchestrator-cli',
     logger,
   });

@@ -30,9 +30,7 @@ const logger = createLogger({
   secretValues: config.secretValues,
 });
 const bus = await connectBus({
-  url: config.nats.url,
-  user: config.nats.user,
-  password: config.nats.password,
+  ...config.nats,
   name: service,
   logger,
 });
