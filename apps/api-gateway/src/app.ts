@@ -3,6 +3,7 @@ import { HeartbeatMonitor } from '@ats/agent-rpc';
 import { type Bus, BusNoRespondersError, BusTimeoutError } from '@ats/bus';
 import { type Clock, systemClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
+import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -67,6 +68,8 @@ export interface ApiGatewayDeps {
   /** HMAC key for signed access tokens; random per process when omitted (tokens then die with the process). */
   readonly accessTokenSecret?: Buffer;
   readonly maxStreamClients?: number;
+  /** Server errors and the bars cache are counted here when given (main.ts passes the process registry's). */
+  readonly metrics?: TradingMetrics;
 }
 
 export const DEFAULT_BUS_TIMEOUT_MS = 5_000;
@@ -131,6 +134,10 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // A 5xx is our failure (or a backend's), never the client's: counted by error class for the error-rate alert.
+  const countServerError = (status: number, error: Error) => {
+    if (status >= 500) deps.metrics?.errors.inc({ component: 'http', kind: error.name });
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((v) => ({
@@ -147,17 +154,24 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
           ),
         );
     }
-    if (error instanceof HttpProblem)
+    if (error instanceof HttpProblem) {
+      countServerError(error.statusCode, error);
       return reply.code(error.statusCode).send(httpError(error.statusCode, error.message));
-    if (error instanceof BusTimeoutError)
+    }
+    if (error instanceof BusTimeoutError) {
+      countServerError(504, error);
       return reply.code(504).send(httpError(504, 'a backend service did not answer in time'));
-    if (error instanceof BusNoRespondersError)
+    }
+    if (error instanceof BusNoRespondersError) {
+      countServerError(503, error);
       return reply.code(503).send(httpError(503, 'the backend service is not running'));
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(httpError(error.statusCode, error.message));
     }
     // Never leak stack traces, SQL or internals: log them with the request id, answer generically.
     request.log.error({ err: error }, 'unhandled error');
+    countServerError(500, error);
     return reply.code(500).send(httpError(500, `internal error (request id ${request.id})`));
   });
   app.setNotFoundHandler((request, reply) =>
@@ -206,6 +220,7 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       channels,
       requestTimeoutMs: busRequestTimeoutMs,
       cache: new BarsCache(clock),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
     await v1.register(indicatorRoutes, { bus: deps.bus, channels, requestTimeoutMs: busRequestTimeoutMs });
     await v1.register(portfolioRoutes, { readModel });

@@ -1,6 +1,14 @@
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient } from '@ats/db';
+import {
+  busHealth,
+  createServiceRegistry,
+  DEFAULT_METRICS_PORT,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+} from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { buildApiGateway } from './app';
 import { probe } from './dependencies';
@@ -23,6 +31,10 @@ const bus = await connectBus({
   name: SERVICE,
   logger,
 });
+const serviceName = config.service.name ?? SERVICE;
+const registry = createServiceRegistry({ service: serviceName });
+const metrics = registerTradingMetrics(registry);
+registerBusCollector(registry, { stats: () => bus.stats() });
 const db = createPrismaClient(config.database.url);
 const app = await buildApiGateway({
   bus,
@@ -34,15 +46,32 @@ const app = await buildApiGateway({
   cycleTimeoutMs: settings.API__CYCLE_TIMEOUT_MS,
   rateLimit: { max: settings.API__RATE_LIMIT_MAX, timeWindowMs: settings.API__RATE_LIMIT_WINDOW_MS },
   corsOrigins: config.api.corsOrigins,
+  metrics,
   ...(settings.API__ACCESS_TOKEN_SECRET
     ? { accessTokenSecret: Buffer.from(settings.API__ACCESS_TOKEN_SECRET) }
     : {}),
 });
 await app.listen({ host: config.api.host, port: config.api.port });
+let draining = false;
+// Prometheus and the container probe use their own port, apart from the public API and its rate limit.
+const metricsServer = await startMetricsServer({
+  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+  registry,
+  health: async () => ({
+    status: draining ? 'draining' : 'ok',
+    service: serviceName,
+    ...(await busHealth(bus)),
+  }),
+});
+logger.info({ port: metricsServer.port }, 'metrics and health listening');
 
 async function shutdown(signal: string) {
+  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
+  if (draining) return;
+  draining = true;
   logger.info({ signal }, 'shutting down');
   await app.close();
+  await metricsServer.close();
   await bus.close();
   await db.$disconnect();
   process.exit(0);

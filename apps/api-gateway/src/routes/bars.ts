@@ -7,6 +7,7 @@ import {
   HttpErrorSchema,
   Messages,
 } from '@ats/contracts';
+import { recordCacheLookup, type TradingMetrics } from '@ats/metrics';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { BarsCache } from '../bars-cache';
 import type { GatewayChannels } from '../channels';
@@ -17,6 +18,7 @@ export interface BarsRoutesOptions {
   readonly channels: GatewayChannels;
   readonly requestTimeoutMs: number;
   readonly cache: BarsCache;
+  readonly metrics?: TradingMetrics;
 }
 
 /** Fastify sends a string with a JSON content type as is; the type says what that text holds. */
@@ -44,6 +46,8 @@ export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, 
     async (request, reply) => {
       const key = { symbol: request.params.symbol, ...request.query };
       const cached = options.cache.get(key);
+      if (options.metrics)
+        recordCacheLookup(options.metrics, { cache: 'bars', tier: 'memory', hit: cached !== undefined });
       // The cached text is the serialised BarsResponse (validated when it was stored): sent as is.
       if (cached !== undefined)
         return reply.header('x-cache', 'hit').type('application/json').send(preSerialised(cached));
