@@ -1,7 +1,9 @@
+import { meteredLlmClient } from '@ats/agent-rpc';
 import type { Reasoner } from '@ats/agents';
 import type { LlmUsage } from '@ats/backtest';
 import type { PrismaClient } from '@ats/db';
 import { createLlmClient, type LlmClientDeps, type LlmSettings, type StructuredLlmClient } from '@ats/llm';
+import type { TradingMetrics } from '@ats/metrics';
 
 export type LlmProviderChoice = 'offline' | LlmSettings['provider'];
 
@@ -26,6 +28,8 @@ export async function buildReasoner(
   deps: {
     readonly prisma?: PrismaClient;
     readonly client?: Omit<LlmClientDeps, 'prisma' | 'cacheStore'>;
+    /** Each completion counted (calls, tokens, cost, failures) when given: the worker's registry. */
+    readonly metrics?: TradingMetrics;
   } = {},
 ): Promise<BacktestReasoner> {
   if (provider === 'offline')
@@ -35,8 +39,10 @@ export async function buildReasoner(
     { ...settings, provider },
     { ...deps.client, ...(prisma ? { prisma } : {}) },
   ) as StructuredLlmClient;
+  const labels = { provider, model: settings.model ?? provider };
   return {
-    reasoner: { kind: 'llm', client },
+    // Usage for the report is read from the inner client; the metered wrapper only adds counters.
+    reasoner: { kind: 'llm', client: deps.metrics ? meteredLlmClient(client, deps.metrics, labels) : client },
     usage: () => toBacktestUsage(client.usage()),
     cache: settings.cacheMode === 'off' ? 'none' : prisma ? 'postgres' : 'memory',
   };

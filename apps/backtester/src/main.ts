@@ -2,6 +2,16 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, loadConfig } from '@ats/config';
 import type { PrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
+import {
+  busHealth,
+  createServiceRegistry,
+  DEFAULT_METRICS_PORT,
+  jetStreamConsumerLag,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+  type TradingMetrics,
+} from '@ats/metrics';
 import { createLogger, type Logger } from '@ats/observability';
 import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
 import { type BacktestJobDeps, runBacktestJob } from './job';
@@ -58,9 +68,13 @@ function jobDepsFactory(
   config: AppConfig,
   prisma: PrismaClient | undefined,
   bus: NatsBus | undefined,
+  metrics?: TradingMetrics,
 ): JobDepsFactory {
   return async (request) => {
-    const llm = await buildReasoner(request.llmProvider, config.llm, prisma ? { prisma } : {});
+    const llm = await buildReasoner(request.llmProvider, config.llm, {
+      ...(prisma ? { prisma } : {}),
+      ...(metrics ? { metrics } : {}),
+    });
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       reasoner: llm.reasoner,
       llmUsage: llm.usage,
@@ -187,26 +201,56 @@ async function runSweep(options: CliOptions, config: AppConfig): Promise<number>
 
 async function runWorker(options: CliOptions, config: AppConfig): Promise<number> {
   const log = logger(config);
+  const serviceName = config.service.name ?? SERVICE;
   const prisma = await requirePostgres(config);
   const bus = await connectBus({
     ...config.nats,
     name: SERVICE,
     logger: log,
   });
+  const queue = backtestQueue(options.namespace);
+  const registry = createServiceRegistry({ service: serviceName });
+  const metrics = registerTradingMetrics(registry);
+  registerBusCollector(registry, {
+    stats: () => bus.stats(),
+    // The jobs waiting on the shared durable: the backlog every worker of the fleet drains.
+    consumerLag: jetStreamConsumerLag(
+      bus.connection,
+      [{ stream: queue.stream.name, durable: queue.durable }],
+      (consumer, err) => log.warn({ ...consumer, err }, 'consumer lag unreadable'),
+    ),
+  });
   const worker = await startBacktestWorker({
     bus,
     prisma,
     bars: bars(config),
-    queue: backtestQueue(options.namespace),
+    queue,
     logger: log,
-    jobDeps: jobDepsFactory(options, config, prisma, options.bus === 'nats' ? bus : undefined),
+    metrics,
+    jobDeps: jobDepsFactory(options, config, prisma, options.bus === 'nats' ? bus : undefined, metrics),
   });
+  let draining = false;
+  const server = await startMetricsServer({
+    port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+    registry,
+    health: async () => ({
+      status: draining ? 'draining' : 'ok',
+      service: serviceName,
+      workerId: worker.workerId,
+      ...worker.stats(),
+      ...(await busHealth(bus)),
+    }),
+  });
+  log.info({ port: server.port }, 'metrics and health listening');
+  // The first signal drains; a second one (process group Ctrl-C, then a supervisor's SIGTERM) is ignored.
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  draining = true;
   log.info({ signal, ...worker.stats() }, 'stopping: finishing the job in progress');
   await worker.stop();
+  await server.close();
   await bus.close();
   await prisma.$disconnect();
   return 0;

@@ -12,6 +12,7 @@ import {
 } from '@ats/contracts';
 import { Prisma, type PrismaClient } from '@ats/db';
 import { LlmConfigError } from '@ats/llm';
+import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -38,6 +39,8 @@ export interface BacktestWorkerOptions {
   readonly backoffMs?: readonly number[];
   readonly clock?: Clock;
   readonly workerId?: string;
+  /** Failed jobs are counted here (`ats_errors_total{component="job"}`) when given. */
+  readonly metrics?: TradingMetrics;
 }
 
 export interface WorkerStats {
@@ -121,6 +124,7 @@ export async function startBacktestWorker(options: BacktestWorkerOptions): Promi
       },
     });
     stats.failed += 1;
+    options.metrics?.errors.inc({ component: 'job', kind: error instanceof Error ? error.name : 'Error' });
   };
 
   /** Runs the job and stores its result; false when another delivery had stored it already. */
