@@ -55,3 +55,4 @@ export function testServices(): TestServices {
   return { natsUrl, databaseUrl, runId };
 }
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
+export { eventually, freePort } from './waiting';

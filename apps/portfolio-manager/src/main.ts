@@ -1,79 +1,10 @@
-import {
-  meteredLlmClient,
-  PrismaDecisionSink,
-  RULES_REASONER_LABELS,
-  startAgentService,
-} from '@ats/agent-rpc';
-import { OFFLINE_REASONER, PortfolioManagerAgent, type Reasoner } from '@ats/agents';
-import { connectBus } from '@ats/bus';
-import { loadConfig } from '@ats/config';
-import { createPrismaClient } from '@ats/db';
-import { createLlmClient } from '@ats/llm';
-import {
-  busHealth,
-  createServiceRegistry,
-  DEFAULT_METRICS_PORT,
-  registerBusCollector,
-  registerTradingMetrics,
-  startMetricsServer,
-} from '@ats/metrics';
-import { createLogger } from '@ats/observability';
+import { runAgentProcess } from '@ats/agent-rpc';
+import { PortfolioManagerAgent } from '@ats/agents';
 import packageJson from '../package.json' with { type: 'json' };
 
-const SERVICE = 'portfolio-manager';
-const config = loadConfig();
-const service = config.service.name ?? SERVICE;
-const logger = createLogger({
-  service,
-  level: config.logLevel,
-  pretty: config.environment === 'development' && process.stdout.isTTY,
-  secretValues: config.secretValues,
-});
-const bus = await connectBus({
-  ...config.nats,
-  name: service,
-  logger,
-});
-const registry = createServiceRegistry({ service });
-const metrics = registerTradingMetrics(registry);
-registerBusCollector(registry, { stats: () => bus.stats() });
-const prisma = createPrismaClient(config.database.url);
-const llm = createLlmClient(config.llm, { prisma });
-const labels = llm
-  ? { provider: config.llm.provider, model: config.llm.model ?? config.llm.provider }
-  : RULES_REASONER_LABELS;
-const reasoner: Reasoner = llm
-  ? { kind: 'llm', client: meteredLlmClient(llm, metrics, labels) }
-  : OFFLINE_REASONER;
-const running = await startAgentService({
-  bus,
+await runAgentProcess({
+  service: 'portfolio-manager',
   agent: 'portfolio',
-  local: new PortfolioManagerAgent({}, undefined, undefined, reasoner),
-  logger,
-  service,
   version: packageJson.version,
-  decisionSink: new PrismaDecisionSink(prisma),
-  metrics: { metrics, ...labels },
+  createAgent: (reasoner) => new PortfolioManagerAgent({}, undefined, undefined, reasoner),
 });
-// One port serves both /metrics and /health.
-const server = await startMetricsServer({
-  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
-  registry,
-  health: async () => ({ ...running.health(), ...(await busHealth(bus)) }),
-});
-logger.info({ port: server.port }, 'metrics and health listening');
-
-let shuttingDown = false;
-async function shutdown(signal: string) {
-  // The stack's Ctrl-C reaches the process group and the stack then sends SIGTERM too: stop once.
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, 'shutting down');
-  await running.stop();
-  await server.close();
-  await bus.close();
-  await prisma.$disconnect();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { RemotePortfolioAgent } from '@ats/agent-rpc';
 import {
@@ -16,7 +15,7 @@ import { createPrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
 import { parseExposition, sampleSum } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { eventually, freePort, testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const logger = createLogger({ service: 'portfolio-manager-test', level: 'warn' });
@@ -24,24 +23,6 @@ const service = uniqueName('portfolio-manager');
 let child: ChildProcess;
 let client: NatsBus;
 let port: number;
-
-const freePort = async () => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
-
-const until = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('service did not come up in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 beforeAll(async () => {
   const { natsUrl, databaseUrl } = testServices();
@@ -110,7 +91,7 @@ describe('portfolio-manager process', () => {
     const watching = await client.subscribe(Subjects.heartbeat(service), AgentMessages.heartbeat, (m) => {
       beats.push(m.data.instanceId);
     });
-    const health = await until(async () => {
+    const health = await eventually(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
     });
@@ -135,7 +116,10 @@ describe('portfolio-manager process', () => {
       'portfolio:NVDA',
     ]);
 
-    await until(async () => (beats.length > 0 ? true : undefined), 10_000);
+    await eventually(async () => (beats.length > 0 ? true : undefined), {
+      timeoutMs: 10_000,
+      what: 'a heartbeat',
+    });
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));
 
     // The same port serves Prometheus: the request above is timed, and the bus counts what it sent.

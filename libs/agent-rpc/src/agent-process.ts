@@ -1,0 +1,89 @@
+import type { Reasoner } from '@ats/agents';
+import { OFFLINE_REASONER } from '@ats/agents';
+import { connectBus } from '@ats/bus';
+import { loadConfig } from '@ats/config';
+import type { AgentName } from '@ats/contracts';
+import { createPrismaClient } from '@ats/db';
+import { createLlmClient } from '@ats/llm';
+import {
+  busHealth,
+  createServiceRegistry,
+  DEFAULT_METRICS_PORT,
+  registerBusCollector,
+  registerTradingMetrics,
+  startMetricsServer,
+} from '@ats/metrics';
+import { createLogger } from '@ats/observability';
+import type { LocalAgentOf } from './agent-kinds';
+import { startAgentService } from './agent-service';
+import { meteredLlmClient, RULES_REASONER_LABELS } from './metered-llm-client';
+import { PrismaDecisionSink } from './prisma-decision-sink';
+
+export interface AgentProcessOptions<K extends AgentName> {
+  /** Default service name (SERVICE__NAME overrides it): logs, heartbeats, metrics label. */
+  readonly service: string;
+  readonly agent: K;
+  readonly version: string;
+  /** The agent this process serves, reasoning offline or through the configured LLM. */
+  readonly createAgent: (reasoner: Reasoner) => LocalAgentOf<K>;
+}
+
+/**
+ * The whole life of one agent process, shared by the four agent apps: config → logger → bus (own NATS user) →
+ * Postgres decision sink → reasoner (offline rules, or the configured LLM, metered) → served in its queue group
+ * with heartbeats → /metrics and /health on one port → a single, draining shutdown on SIGINT/SIGTERM.
+ */
+export async function runAgentProcess<K extends AgentName>(options: AgentProcessOptions<K>): Promise<void> {
+  const config = loadConfig();
+  const service = config.service.name ?? options.service;
+  const logger = createLogger({
+    service,
+    level: config.logLevel,
+    pretty: config.environment === 'development' && process.stdout.isTTY,
+    secretValues: config.secretValues,
+  });
+  const bus = await connectBus({ ...config.nats, name: service, logger });
+  const registry = createServiceRegistry({ service });
+  const metrics = registerTradingMetrics(registry);
+  registerBusCollector(registry, { stats: () => bus.stats() });
+  const prisma = createPrismaClient(config.database.url);
+  const llm = createLlmClient(config.llm, { prisma });
+  const labels = llm
+    ? { provider: config.llm.provider, model: config.llm.model ?? config.llm.provider }
+    : RULES_REASONER_LABELS;
+  const reasoner: Reasoner = llm
+    ? { kind: 'llm', client: meteredLlmClient(llm, metrics, labels) }
+    : OFFLINE_REASONER;
+  const running = await startAgentService({
+    bus,
+    agent: options.agent,
+    local: options.createAgent(reasoner),
+    logger,
+    service,
+    version: options.version,
+    decisionSink: new PrismaDecisionSink(prisma),
+    metrics: { metrics, ...labels },
+  });
+  // One port serves both /metrics and /health.
+  const server = await startMetricsServer({
+    port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+    registry,
+    health: async () => ({ ...running.health(), ...(await busHealth(bus)) }),
+  });
+  logger.info({ port: server.port }, 'metrics and health listening');
+
+  let shuttingDown = false;
+  async function shutdown(signal: string) {
+    // The stack's Ctrl-C reaches the process group and the stack then sends SIGTERM too: stop once.
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    await running.stop();
+    await server.close();
+    await bus.close();
+    await prisma.$disconnect();
+    process.exit(0);
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
