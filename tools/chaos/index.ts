@@ -1,3 +1,16 @@
+export {
+  API_FLOOD_CONCURRENCY,
+  API_MALFORMED_COUNT,
+  type ApiFloodFailure,
+  type ApiFloodOutcome,
+  floodApi,
+} from './api-flood';
+export {
+  type ApiMalformedKind,
+  type ApiMalformedRequest,
+  apiMalformedRequest,
+  OVER_BODY_LIMIT_BYTES,
+} from './api-malformed';
 export { type FloodOutcome, floodServices, MALFORMED_COUNT } from './flood';
 export {
   HUGE_PAYLOAD_BYTES,
