@@ -13,7 +13,7 @@ export const BacktestRequestSchema = z
     symbols: z.array(SymbolSchema).min(1).max(500).default(['AAPL', 'GOOGL', 'MSFT', 'NVDA', 'TSLA']),
     start: IsoDateSchema.default('2023-01-01'),
     end: IsoDateSchema.default('2023-12-31'),
-    capital: z.number().positive().default(100_000),
+    capital: z.number().positive().max(1e12, 'must be at most 1e12').default(100_000),
     strategy: BacktestStrategySchema.default('multi-agent'),
     /** Consensus weights of the analyst agents (multi-agent strategy). */
     weights: z
