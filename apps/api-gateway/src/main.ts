@@ -9,7 +9,7 @@ import {
   registerTradingMetrics,
   startMetricsServer,
 } from '@ats/metrics';
-import { createLogger } from '@ats/observability';
+import { createLogger, onShutdownSignal } from '@ats/observability';
 import { buildApiGateway } from './app';
 import { probe } from './dependencies';
 import { loadGatewaySettings } from './settings';
@@ -52,29 +52,20 @@ const app = await buildApiGateway({
     : {}),
 });
 await app.listen({ host: config.api.host, port: config.api.port });
-let draining = false;
+const lifecycle = onShutdownSignal(logger, async () => {
+  await app.close();
+  await metricsServer.close();
+  await bus.close();
+  await db.$disconnect();
+});
 // Prometheus and the container probe use their own port, apart from the public API and its rate limit.
 const metricsServer = await startMetricsServer({
   port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
   registry,
   health: async () => ({
-    status: draining ? 'draining' : 'ok',
+    status: lifecycle.draining ? 'draining' : 'ok',
     service: serviceName,
     ...(await busHealth(bus)),
   }),
 });
 logger.info({ port: metricsServer.port }, 'metrics and health listening');
-
-async function shutdown(signal: string) {
-  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
-  if (draining) return;
-  draining = true;
-  logger.info({ signal }, 'shutting down');
-  await app.close();
-  await metricsServer.close();
-  await bus.close();
-  await db.$disconnect();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -11,7 +11,7 @@ import {
   registerTradingMetrics,
   startMetricsServer,
 } from '@ats/metrics';
-import { createLogger } from '@ats/observability';
+import { createLogger, onShutdownSignal } from '@ats/observability';
 import { parseGatewayArgs } from './cli-args';
 import { startDataGateway } from './gateway';
 import { gatewaySettingsFrom } from './gateway-settings';
@@ -65,32 +65,27 @@ const publisher = await startPublishing(args, {
   providers: chain.failover,
   history: chain.cached,
 });
-let draining = false;
-const server = await startMetricsServer({
-  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
-  registry,
-  beforeScrape: () => cacheTotals.sync(),
-  health: async () => ({ status: draining ? 'draining' : 'ok', service, ...(await busHealth(bus)) }),
-});
-logger.info({ port: server.port }, 'metrics and health listening');
-publisher.done.catch((err) => {
-  metrics.errors.inc({ component: 'publishing', kind: err instanceof Error ? err.name : 'Error' });
-  logger.error({ err }, 'bar publishing failed');
-  void shutdown('publishing failed', 1);
-});
-
-async function shutdown(reason: string, exitCode = 0) {
-  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
-  if (draining) return;
-  draining = true;
-  logger.info({ reason }, 'shutting down');
+const lifecycle = onShutdownSignal(logger, async () => {
   await publisher.stop();
   await gateway.stop();
   await chain.close();
   await server.close();
   await bus.close();
   await prisma.$disconnect();
-  process.exit(exitCode);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+});
+const server = await startMetricsServer({
+  port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
+  registry,
+  beforeScrape: () => cacheTotals.sync(),
+  health: async () => ({
+    status: lifecycle.draining ? 'draining' : 'ok',
+    service,
+    ...(await busHealth(bus)),
+  }),
+});
+logger.info({ port: server.port }, 'metrics and health listening');
+publisher.done.catch((err) => {
+  metrics.errors.inc({ component: 'publishing', kind: err instanceof Error ? err.name : 'Error' });
+  logger.error({ err }, 'bar publishing failed');
+  void lifecycle.shutdown('publishing failed', 1);
+});

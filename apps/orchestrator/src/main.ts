@@ -11,7 +11,7 @@ import {
   registerTradingMetrics,
   startMetricsServer,
 } from '@ats/metrics';
-import { createLogger } from '@ats/observability';
+import { createLogger, onShutdownSignal } from '@ats/observability';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { z } from 'zod';
 import { PatternSchema } from './cycle-messages';
@@ -62,30 +62,21 @@ const service = await startOrchestratorService({
   initialCash: config.trading.initialCapital,
   metrics,
 });
-let draining = false;
+const lifecycle = onShutdownSignal(logger, async () => {
+  await service.stop();
+  await server.close();
+  await bus.close();
+  await prisma.$disconnect();
+});
 // One port serves both /metrics and /health.
 const server = await startMetricsServer({
   port: config.service.metricsPort ?? DEFAULT_METRICS_PORT,
   registry,
   health: async () => ({
-    status: draining ? 'draining' : 'ok',
+    status: lifecycle.draining ? 'draining' : 'ok',
     service: serviceName,
     runId: env.ORCHESTRATOR__RUN_ID,
     ...(await busHealth(bus)),
   }),
 });
 logger.info({ port: server.port }, 'metrics and health listening');
-
-async function shutdown(signal: string) {
-  // A second signal (process group Ctrl-C, then the stack's SIGTERM) finds the first shutdown under way.
-  if (draining) return;
-  draining = true;
-  logger.info({ signal }, 'shutting down');
-  await service.stop();
-  await server.close();
-  await bus.close();
-  await prisma.$disconnect();
-  process.exit(0);
-}
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -13,7 +13,7 @@ import {
   registerTradingMetrics,
   startMetricsServer,
 } from '@ats/metrics';
-import { createLogger } from '@ats/observability';
+import { createLogger, onShutdownSignal } from '@ats/observability';
 import type { LocalAgentOf } from './agent-kinds';
 import { startAgentService } from './agent-service';
 import { meteredLlmClient, RULES_REASONER_LABELS } from './metered-llm-client';
@@ -72,18 +72,10 @@ export async function runAgentProcess<K extends AgentName>(options: AgentProcess
   });
   logger.info({ port: server.port }, 'metrics and health listening');
 
-  let shuttingDown = false;
-  async function shutdown(signal: string) {
-    // The stack's Ctrl-C reaches the process group and the stack then sends SIGTERM too: stop once.
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
+  onShutdownSignal(logger, async () => {
     await running.stop();
     await server.close();
     await bus.close();
     await prisma.$disconnect();
-    process.exit(0);
-  }
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 }

@@ -7,3 +7,4 @@ export {
   scrubSecrets,
   withCorrelation,
 } from './logger';
+export { type GracefulShutdown, onShutdownSignal } from './shutdown';
