@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles, OPS_NATS_DIR, topologyUsers } from './generate';
 import { INBOX, permissionsFor, TopologyError } from './permissions';
+import { newPassword } from './server-config';
 import { SERVICE_TOPOLOGY } from './topology';
 
 const APPS_DIR = join(OPS_NATS_DIR, '../../apps');
@@ -73,5 +74,12 @@ describe('SERVICE_TOPOLOGY', () => {
     for (const [name, text] of Object.entries(generatedFiles())) {
       expect(readFileSync(join(OPS_NATS_DIR, name), 'utf8'), name).toBe(text);
     }
+  });
+});
+
+describe('newPassword', () => {
+  it('always reads as a plain string in nats-server config (letter first, then lowercase hex)', () => {
+    // A base64url password starting with a digit once made the server refuse its $ENV reference.
+    for (let i = 0; i < 1_000; i += 1) expect(newPassword()).toMatch(/^p[0-9a-f]{48}$/);
   });
 });

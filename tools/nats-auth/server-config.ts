@@ -16,7 +16,9 @@ export function passwordVariable(user: string): string {
 }
 
 export function newPassword(): string {
-  return randomBytes(PASSWORD_BYTES).toString('base64url');
+  // nats-server parses an $ENV reference as config syntax: a value starting with a digit or '-' reads as a
+  // (broken) number and the server refuses to start. A letter then lowercase hex is always a plain string.
+  return `p${randomBytes(PASSWORD_BYTES).toString('hex')}`;
 }
 
 const quoted = (subjects: readonly string[]) => subjects.map((s) => JSON.stringify(s)).join(', ');
