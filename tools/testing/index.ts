@@ -55,4 +55,5 @@ export function testServices(): TestServices {
   return { natsUrl, databaseUrl, runId };
 }
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
+export { type ServiceProcess, spawnServiceProcess } from './service-process';
 export { eventually, freePort } from './waiting';

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { RemotePortfolioAgent } from '@ats/agent-rpc';
 import {
@@ -15,37 +13,31 @@ import { createPrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
 import { parseExposition, sampleSum } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
-import { eventually, freePort, testServices, uniqueName } from '@ats/tool-testing';
+import {
+  eventually,
+  type ServiceProcess,
+  spawnServiceProcess,
+  testServices,
+  uniqueName,
+} from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const logger = createLogger({ service: 'portfolio-manager-test', level: 'warn' });
 const service = uniqueName('portfolio-manager');
-let child: ChildProcess;
+let agentProcess: ServiceProcess;
 let client: NatsBus;
-let port: number;
 
 beforeAll(async () => {
-  const { natsUrl, databaseUrl } = testServices();
+  const { natsUrl } = testServices();
   client = await connectBus({ url: natsUrl, name: 'portfolio-manager-client', logger });
-  port = await freePort();
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: {
-      ...process.env,
-      NATS__URL: natsUrl,
-      DATABASE__URL: databaseUrl,
-      SERVICE__NAME: service,
-      SERVICE__METRICS_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ENVIRONMENT: 'test',
-      LLM__PROVIDER: 'offline',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  agentProcess = await spawnServiceProcess({
+    appDir: fileURLToPath(new URL('..', import.meta.url)),
+    serviceName: service,
   });
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  agentProcess?.kill();
   await client?.close();
 });
 
@@ -91,10 +83,7 @@ describe('portfolio-manager process', () => {
     const watching = await client.subscribe(Subjects.heartbeat(service), AgentMessages.heartbeat, (m) => {
       beats.push(m.data.instanceId);
     });
-    const health = await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
-    });
+    const health = await agentProcess.healthy();
     expect(health).toMatchObject({ status: 'ok', agent: 'portfolio', service, version: '0.1.0' });
 
     const ctx = await contextOf(['AAPL', 'MSFT', 'NVDA'], `app-${service}`);
@@ -123,9 +112,7 @@ describe('portfolio-manager process', () => {
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));
 
     // The same port serves Prometheus: the request above is timed, and the bus counts what it sent.
-    const scrape = await fetch(`http://127.0.0.1:${port}/metrics`);
-    expect(scrape.status).toBe(200);
-    const samples = parseExposition(await scrape.text());
+    const samples = parseExposition(await agentProcess.scrape());
     const labels = { agent: 'portfolio', provider: 'offline', model: 'rules', service };
     expect(sampleSum(samples, 'ats_agent_response_seconds_count', labels)).toBe(1);
     expect(sampleSum(samples, 'ats_agent_response_seconds_sum', labels)).toBeGreaterThan(0);
@@ -135,9 +122,7 @@ describe('portfolio-manager process', () => {
     expect(sampleSum(samples, 'ats_errors_total')).toBe(0);
     expect(health).toHaveProperty('natsRttMs');
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
+    expect(await agentProcess.stop()).toBe(0);
     await watching.close();
   });
 });
