@@ -54,6 +54,7 @@ export function testServices(): TestServices {
   if (!runId) throw new MissingTestServicesError('ATS_TEST_RUN_ID');
   return { natsUrl, databaseUrl, runId };
 }
+export { AGENT_TEST_SYMBOLS, contextAt } from './agent-context';
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
 export { type ServiceProcess, spawnServiceProcess } from './service-process';
 export { eventually, freePort } from './waiting';

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { RemoteSignalAgent } from '@ats/agent-rpc';
-import { buildSnapshot, type DecisionContext, SentimentAgent } from '@ats/agents';
+import { SentimentAgent } from '@ats/agents';
 import { connectBus, type NatsBus } from '@ats/bus';
-import { AgentMessages, type NewsItem, Subjects } from '@ats/contracts';
+import { AgentMessages, Subjects } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
 import { parseExposition, sampleSum } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import {
+  contextAt,
   eventually,
   type ServiceProcess,
   spawnServiceProcess,
@@ -35,42 +35,6 @@ afterAll(async () => {
   await client?.close();
 });
 
-async function contextOf(symbols: readonly string[], correlationId: string) {
-  const provider = new LocalCsvProvider();
-  const news: NewsItem[] = [
-    {
-      id: 'n-aapl',
-      source: 'test-wire',
-      publishedAt: '2023-03-31T14:00:00.000Z',
-      title: 'Apple beats estimates as iPhone sales surge to a record',
-      summary: 'Upbeat guidance.',
-      symbols: ['AAPL'],
-    },
-  ];
-  const snapshots = await Promise.all(
-    symbols.map(async (symbol) =>
-      buildSnapshot(
-        symbol,
-        await provider.loadBars(symbol, { from: '2021-06-01', to: '2023-03-31' }),
-        undefined,
-        {
-          news,
-        },
-      ),
-    ),
-  );
-  const asOf = snapshots[0]?.asOf ?? '';
-  const ctx: DecisionContext = {
-    asOf,
-    correlationId,
-    snapshots,
-    news,
-    portfolio: { asOf, cash: 100_000, equity: 100_000, positions: [] },
-    equityHistory: [100_000],
-  };
-  return ctx;
-}
-
 describe('sentiment-agent process', () => {
   it('starts, beats, answers analyze requests, and drains on SIGTERM', async () => {
     const beats: string[] = [];
@@ -80,7 +44,7 @@ describe('sentiment-agent process', () => {
     const health = await agentProcess.healthy();
     expect(health).toMatchObject({ status: 'ok', agent: 'sentiment', service, version: '0.1.0' });
 
-    const ctx = await contextOf(['AAPL', 'MSFT'], `app-${service}`);
+    const ctx = await contextAt('2023-03-31', `app-${service}`, ['AAPL', 'MSFT']);
     const batch = await new RemoteSignalAgent(client, 'sentiment', { timeoutMs: 10_000 }).analyze({
       ctx,
       priorDecisions: [],

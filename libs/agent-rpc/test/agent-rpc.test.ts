@@ -10,7 +10,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { AgentMessages, defineMessage, Headers, TradingMessages } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { AGENT_TEST_SYMBOLS, contextAt, testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -25,7 +25,6 @@ import {
   serveAgent,
   startAgentService,
 } from '../src/index';
-import { contextAt, SYMBOLS } from './decision-context';
 
 const logger = createLogger({ service: 'agent-rpc-test', level: 'warn' });
 const namespace = uniqueName('agentrpc');
@@ -120,7 +119,7 @@ describe('agents as services over NATS', () => {
       const remote = await createAgentTeam({ pattern }, remoteAgentTeam(client, { subjects })).runCycle(ctx);
       expect(remote.degraded).toEqual([]);
       // Sequential: three decisions per symbol; hierarchical asks sentiment only about symbols with news.
-      expect(remote.decisions).toHaveLength(pattern === 'sequential' ? SYMBOLS.length * 3 : 13);
+      expect(remote.decisions).toHaveLength(pattern === 'sequential' ? AGENT_TEST_SYMBOLS.length * 3 : 13);
       // Byte-identical once keys are put in one order: the wire re-emits objects in schema key order, and the
       // sentiment agent builds its decisions with `ts` before `signal`.
       expect(canonicalJson(remote)).toBe(canonicalJson(local));
@@ -199,7 +198,7 @@ describe('agents as services over NATS', () => {
       ctx,
       priorDecisions: [],
     });
-    expect(again.decisions).toHaveLength(SYMBOLS.length);
+    expect(again.decisions).toHaveLength(AGENT_TEST_SYMBOLS.length);
   });
 
   it('degrades the cycle, not hangs, when the sentiment agent does not answer in time', async () => {
@@ -221,7 +220,7 @@ describe('agents as services over NATS', () => {
     expect(outcome.degraded).toEqual([{ agent: 'sentiment', reason: expect.stringMatching(/300 ms/) }]);
     const sentiment = outcome.decisions.filter((d) => d.agent === 'sentiment');
     expect(sentiment.every((d) => d.signal === 'HOLD' && d.confidence === 0)).toBe(true);
-    expect(outcome.decisions.filter((d) => d.agent === 'technical')).toHaveLength(SYMBOLS.length);
+    expect(outcome.decisions.filter((d) => d.agent === 'technical')).toHaveLength(AGENT_TEST_SYMBOLS.length);
 
     // Nobody subscribed at all: NATS says so at once and the cycle degrades the same way.
     const nobody = await createAgentTeam(
@@ -255,7 +254,7 @@ describe('agents as services over NATS', () => {
         remoteCycleP50Ms: Number(p50.toFixed(1)),
         remoteCycleMaxMs: Number(times.at(-1)?.toFixed(1)),
         localCycleMs: Number(localMs.toFixed(2)),
-        symbols: SYMBOLS.length,
+        symbols: AGENT_TEST_SYMBOLS.length,
       }),
     );
     expect(p50).toBeLessThan(2_000);

@@ -2,10 +2,9 @@ import type { RiskAgent, RiskRequest } from '@ats/agents';
 import { RiskManagerAgent } from '@ats/agents';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { contextAt, testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentRpcSubjects, HeartbeatMonitor, RemoteRiskAgent, startAgentService } from '../src/index';
-import { contextAt } from './decision-context';
 
 const logger = createLogger({ service: 'agent-service-test', level: 'warn' });
 const namespace = uniqueName('agentsvc');

@@ -2,15 +2,19 @@ import { buildSnapshot, type DecisionContext } from '@ats/agents';
 import type { NewsItem, PortfolioState } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 
-export const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN'] as const;
+/** Symbols of the agent tests' default universe. */
+export const AGENT_TEST_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN'] as const;
 
 const provider = new LocalCsvProvider();
 
-/** Real bundled bars of each symbol up to `date`, as point-in-time snapshots (indicators warm from 2021). */
+/**
+ * A repeatable DecisionContext for agent tests: the real bundled bars of each symbol up to `date` as point-in-time
+ * snapshots (indicators warm from 2021), a few headlines, and a portfolio holding 100 AAPL.
+ */
 export async function contextAt(
   date: string,
   correlationId: string,
-  symbols: readonly string[] = SYMBOLS,
+  symbols: readonly string[] = AGENT_TEST_SYMBOLS,
 ): Promise<DecisionContext> {
   const news = headlines(date);
   const snapshots = await Promise.all(
