@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Makes the Debian tools the test suite drives available (NATS and Postgres are handled by tools/services):
-#   chromium   required: headless browser tests of the HTML report and the dashboard (playwright-core drives
-#              /usr/bin/chromium; browser downloads are impossible offline)
+# Makes the Debian tools the test suite drives available (tools/services starts or reuses the NATS and Postgres
+# servers; this script makes sure their binaries and the browser exist):
+#   chromium     required: headless browser tests of the HTML report and the dashboard (playwright-core drives
+#                /usr/bin/chromium; browser downloads are impossible offline)
+#   nats-server, postgresql   required binaries even when NATS/Postgres already answer elsewhere: the reconnect,
+#                permission and chaos tests start private servers of their own
 #   promtool   optional (package prometheus): `promtool check rules` on ops/alerts.rules.yml; without it the
 #              alert test falls back to its own parser
 # Installs with apt-get when run as root; otherwise says what to install.
@@ -9,6 +12,8 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 optional=()
 command -v promtool >/dev/null 2>&1 || optional+=(prometheus)
 
