@@ -65,6 +65,8 @@ beforeAll(async () => {
       // Network providers first, so a request makes the gateway use (and fail with) every provider key.
       DATA__PROVIDERS: 'alpha-vantage,twelve-data,local',
       LLM__PROVIDER: 'openai',
+      // A free port: the default 9464 may be held by another service started by a concurrent test.
+      SERVICE__METRICS_PORT: '0',
       ...secrets,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,12 +80,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (app && app.exitCode === null) {
+  // A child that already exited (with a code, or killed by a signal) fires no further 'exit' event.
+  if (app && app.exitCode === null && app.signalCode === null) {
     const exited = new Promise((resolve) => app.once('exit', resolve));
     app.kill('SIGTERM');
     await exited;
   }
-  if (nats && nats.exitCode === null) {
+  if (nats && nats.exitCode === null && nats.signalCode === null) {
     const exited = new Promise((resolve) => nats.once('exit', resolve));
     nats.kill('SIGTERM');
     await exited;
@@ -93,7 +96,8 @@ afterAll(async () => {
 
 describe('secrets in logs', () => {
   it('never prints a configured secret while the data gateway starts, serves and shuts down', async () => {
-    await waitFor(/connected to NATS/, READY_TIMEOUT_MS);
+    // Serving, and past the shutdown handler's registration: the last start-up line of the gateway.
+    await waitFor(/metrics and health listening/, READY_TIMEOUT_MS);
     let client: NatsBus | undefined;
     try {
       client = await connectBus({ url: natsUrl, name: 'secrets-check' });

@@ -22,7 +22,14 @@ function start(args: readonly string[]): {
 } {
   const { natsUrl, databaseUrl } = testServices();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, `--namespace=${namespace}`], {
-    env: { ...process.env, NATS__URL: natsUrl, DATABASE__URL: databaseUrl, LOG_LEVEL: 'info', NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      NATS__URL: natsUrl,
+      DATABASE__URL: databaseUrl,
+      LOG_LEVEL: 'info',
+      NO_COLOR: '1',
+      SERVICE__METRICS_PORT: '0',
+    },
   });
   let stdout = '';
   let stderr = '';
