@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { resolveDataLocation } from './data-location';
 import { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';
 
 const FlatSchema = z.object(ENV_SCHEMA);
@@ -85,7 +86,8 @@ function toNested(flat: FlatConfig) {
     },
     data: {
       providers: flat.DATA__PROVIDERS,
-      dir: flat.DATA__DIR,
+      ...resolveDataLocation({ dir: flat.DATA__DIR, cacheDir: flat.DATA__CACHE_DIR }),
+      download: flat.DATA__DOWNLOAD,
       alphaVantageApiKey: flat.ALPHA_VANTAGE_API_KEY,
       twelveDataApiKey: flat.TWELVE_DATA_API_KEY,
     },

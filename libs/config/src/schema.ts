@@ -70,7 +70,12 @@ export const ENV_SCHEMA = {
     .transform((s) => s.split(',').map((p) => p.trim()))
     .pipe(z.array(z.enum(['local', 'alpha-vantage', 'twelve-data', 'yahoo'])).min(1))
     .default(['local']),
+  /** Folder laid out like the shared data set (ohlcv/, news/, social/, …); default: ../shared/data beside the checkout. */
   DATA__DIR: z.string().min(1).optional(),
+  /** Where first-run downloads are kept (git-ignored); default: .data-cache at the workspace root. */
+  DATA__CACHE_DIR: z.string().min(1).optional(),
+  /** auto: fetch daily bars that no local store has through the provider chain, once; off: never download. */
+  DATA__DOWNLOAD: z.enum(['auto', 'off']).default('auto'),
   ALPHA_VANTAGE_API_KEY: optionalSecret,
   TWELVE_DATA_API_KEY: optionalSecret,
 
