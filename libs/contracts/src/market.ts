@@ -3,7 +3,7 @@ import { PriceSchema, QuantitySchema, SymbolSchema, TimeframeSchema, UtcTimestam
 
 /**
  * One OHLCV bar. `ts` is the bar's open time in UTC (daily bars: midnight UTC of the trading date).
- * `adjusted` says whether prices are split/dividend adjusted by the source.
+ * `adjusted` says whether open..close are dividend adjusted (scaled by adjClose / close).
  */
 export const BarSchema = z
   .object({
@@ -16,6 +16,12 @@ export const BarSchema = z
     close: PriceSchema,
     volume: QuantitySchema,
     adjusted: z.boolean(),
+    /**
+     * The source's split-and-dividend-adjusted close (total-return basis), when it publishes one and `open..close`
+     * are not themselves adjusted. Its ratio to `close` moves only on ex-dividend dates, so cash dividends can be
+     * derived from it (see docs/metrics.md).
+     */
+    adjClose: PriceSchema.optional(),
   })
   .refine((bar) => bar.high >= Math.max(bar.open, bar.close) && bar.low <= Math.min(bar.open, bar.close), {
     message: 'high must be >= open/close and low <= open/close',

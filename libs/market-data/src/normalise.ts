@@ -77,6 +77,8 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
       close: price(row.close),
       volume: row.volume,
       adjusted: scaleToAdjusted || (options.sourceAdjusted ?? false),
+      // Unadjusted prices keep the source's adjusted close: dividends are derived from it downstream.
+      ...(!scaleToAdjusted && isPositive(row.adjClose) ? { adjClose: row.adjClose } : {}),
     };
     const parsed = BarSchema.safeParse(candidate);
     if (!parsed.success || !Number.isFinite(factor)) {
