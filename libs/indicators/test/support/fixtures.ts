@@ -1,22 +1,38 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '@ats/config';
 import type { OhlcvBar } from '../../src/bar';
 
-/** AAPL daily bars 2022–2023 (see test/fixtures/README.md for the source). */
+/** The window the AAPL tests were written for: 501 daily bars, 2022-01-03 .. 2023-12-29. */
+const AAPL_FROM = '2022-01-01';
+const AAPL_TO = '2023-12-31';
+const OHLCV_HEADER = 'date,open,high,low,close,adj_close,volume';
+
+/**
+ * AAPL daily bars 2022–2023, cut from `ohlcv/AAPL.csv` of the data folder (DATA__DIR, see @ats/config): third-party
+ * prices are read where they live, never copied into the repository. Split-adjusted OHLC; `adj_close` is not used.
+ */
 export function loadAaplBars(): OhlcvBar[] {
-  const text = readFileSync(new URL('../fixtures/aapl-2022-2023.csv', import.meta.url), 'utf8');
-  const [header, ...rows] = text.trim().split('\n');
-  if (header !== 'date,open,high,low,close,volume') throw new Error(`unexpected fixture header: ${header}`);
-  return rows.map((row) => {
-    const [date, open, high, low, close, volume] = row.split(',');
-    return {
+  const dataDir = loadConfig().data.dir;
+  if (dataDir === undefined)
+    throw new Error('AAPL test bars need the data folder: set DATA__DIR (it holds ohlcv/AAPL.csv)');
+  const path = join(dataDir, 'ohlcv', 'AAPL.csv');
+  const [header, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
+  if (header?.trim() !== OHLCV_HEADER) throw new Error(`${path}: unexpected header ${header}`);
+  const bars: OhlcvBar[] = [];
+  for (const row of rows) {
+    const [date = '', open, high, low, close, , volume] = row.trim().split(',');
+    if (date < AAPL_FROM || date > AAPL_TO) continue;
+    bars.push({
       ts: `${date}T00:00:00.000Z`,
       open: Number(open),
       high: Number(high),
       low: Number(low),
       close: Number(close),
       volume: Number(volume),
-    };
-  });
+    });
+  }
+  return bars;
 }
 
 /** Bars from closes alone (open = previous close, high/low = max/min of the two, constant volume). */
