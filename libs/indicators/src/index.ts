@@ -10,6 +10,7 @@ export * from './macd/macd';
 export * from './obv/obv';
 export * from './range-breakout/range-breakout';
 export * from './rsi/rsi';
+export * from './slow-stochastic/slow-stochastic';
 export * from './sma/sma';
 export * from './stochastic/stochastic';
 export { InvalidIndicatorParameterError, type StreamingIndicator } from './streaming';
