@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { arbCloses } from '../../test/support/arbitraries';
 import { expectSeriesClose } from '../../test/support/expect-close';
 import { loadAaplBars } from '../../test/support/fixtures';
-import { refMacd } from '../../test/support/reference';
+import { refMacd, refMacdTaLibSeed } from '../../test/support/reference';
 import { InvalidIndicatorParameterError } from '../streaming';
 import { computeMacd, Macd } from './macd';
 
@@ -17,6 +17,23 @@ describe('Macd', () => {
     expectSeriesClose(series.histogram, expected.histogram);
     expect(Number.isNaN(series.macd[32])).toBe(true);
     expect(Number.isNaN(series.macd[33])).toBe(false);
+  });
+
+  it("converges to TA-Lib's seeding (fast EMA on bars 14–25) within 1e-8 from bar 149 on AAPL 2022–2023", () => {
+    // The README's claim, measured: the seed gap decays as (11/13)^t through the fast EMA, then through the signal.
+    const closes = loadAaplBars().map((b) => b.close);
+    const ours = computeMacd(closes);
+    const taLib = refMacdTaLibSeed(closes);
+    const gap = (i: number) =>
+      Math.max(
+        Math.abs((ours.macd[i] as number) - (taLib.macd[i] as number)),
+        Math.abs((ours.signal[i] as number) - (taLib.signal[i] as number)),
+        Math.abs((ours.histogram[i] as number) - (taLib.histogram[i] as number)),
+      );
+    expect(Number.isNaN(taLib.macd[32] as number) && !Number.isNaN(taLib.macd[33] as number)).toBe(true);
+    expect(gap(33)).toBeGreaterThan(1);
+    expect(gap(148)).toBeGreaterThan(1e-8);
+    for (let i = 149; i < closes.length; i++) expect(gap(i)).toBeLessThanOrEqual(1e-8);
   });
 
   it('matches the definition on random series with random periods; histogram = line − signal', () => {

@@ -39,6 +39,32 @@ export function refMacd(closes: readonly number[], fast = 12, slow = 26, signal 
   return { macd, signal: signalLine, histogram: macd.map((v, i) => v - (signalLine[i] as number)) };
 }
 
+/**
+ * MACD seeded as TA-Lib's TA_MACD: both EMAs start at bar slow−1, so the fast EMA is seeded with the SMA of the fast
+ * period bars ending there (bars 14–25 for 12/26), not the first ones; the signal EMA is seeded on the line's first
+ * `signal` values. Same columns and warm-up as refMacd.
+ */
+export function refMacdTaLibSeed(closes: readonly number[], fast = 12, slow = 26, signal = 9) {
+  const emaSeededAt = (values: readonly number[], n: number, seedEnd: number) => {
+    const alpha = 2 / (n + 1);
+    const out = values.map(() => Number.NaN);
+    if (seedEnd >= values.length) return out;
+    let previous = mean(values.slice(seedEnd - n + 1, seedEnd + 1));
+    out[seedEnd] = previous;
+    for (let i = seedEnd + 1; i < values.length; i++) {
+      previous = alpha * (values[i] as number) + (1 - alpha) * previous;
+      out[i] = previous;
+    }
+    return out;
+  };
+  const fastEma = emaSeededAt(closes, fast, slow - 1);
+  const slowEma = emaSeededAt(closes, slow, slow - 1);
+  const line = closes.map((_, i) => (fastEma[i] as number) - (slowEma[i] as number));
+  const signalLine = emaSeededAt(line, signal, slow + signal - 2);
+  const macd = line.map((v, i) => (Number.isNaN(signalLine[i] as number) ? Number.NaN : v));
+  return { macd, signal: signalLine, histogram: macd.map((v, i) => v - (signalLine[i] as number)) };
+}
+
 /** Wilder RSI: first averages = plain mean of the first n gains/losses, then avg = (avg·(n−1) + x)/n. */
 export function refRsi(closes: readonly number[], n = 14): number[] {
   const out = closes.map(() => Number.NaN);
