@@ -38,10 +38,19 @@ export type SlippageConfig =
  */
 export type RebalanceFrequency = 'daily' | 'weekly' | 'monthly';
 
-/** Equal-weighted buy-and-hold of the universe, or buy-and-hold of one symbol of the feed. */
+/**
+ * Equal-weighted buy-and-hold of the universe, buy-and-hold of one symbol of the feed, or an outside series that is
+ * not traded (e.g. SPY's total-return index): `value[i]` at `ts[i]`, valued at the last point at or before each step.
+ */
 export type BenchmarkConfig =
   | { readonly kind: 'equal-weight' }
-  | { readonly kind: 'symbol'; readonly symbol: string };
+  | { readonly kind: 'symbol'; readonly symbol: string }
+  | {
+      readonly kind: 'series';
+      readonly symbol: string;
+      readonly ts: readonly string[];
+      readonly value: readonly number[];
+    };
 
 export interface BacktestConfig {
   /** Prefix of order ids; part of the deterministic result. */
@@ -60,6 +69,11 @@ export interface BacktestConfig {
   /** Annual borrow fee on short value, charged per step (one step = one trading day with daily bars) as rate / 252. */
   readonly borrowRateAnnual: number;
   readonly benchmark: BenchmarkConfig;
+  /**
+   * Credit cash dividends (derived from the bars' adjClose) on positions held at the close before each ex-date,
+   * and to the feed benchmarks. Off: price-only returns.
+   */
+  readonly creditDividends: boolean;
   /** Bars of history behind the volatility and volume slippage statistics. */
   readonly statisticsLookback: number;
   /**
@@ -94,6 +108,7 @@ export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = {
   allowShort: false,
   borrowRateAnnual: 0,
   benchmark: { kind: 'equal-weight' },
+  creditDividends: true,
   statisticsLookback: DEFAULT_STATISTICS_LOOKBACK,
 };
 

@@ -142,16 +142,18 @@ describe('runBacktest: warm-up before tradeFrom', () => {
       '2024-01-04T00:00:00.000Z',
       '2024-01-05T00:00:00.000Z',
     ]);
+    // The curve starts at the base point: the last warm-up close (01-02), where the account is all cash.
     expect(result.equityCurve.map((p) => p.ts.slice(0, 10))).toEqual([
+      '2024-01-02',
       '2024-01-03',
       '2024-01-04',
       '2024-01-05',
     ]);
     // Bought 100 at the 01-04 open of 33: equity 10,000 → 10,000 + 100 × (36 − 33) on the last day.
     expect(result.fills[0]).toMatchObject({ price: 33, filledAt: '2024-01-04T00:00:00.000Z' });
-    expect(result.equityCurve.map((p) => p.equity)).toEqual([10_000, 10_000, 10_300]);
-    // The benchmark buys at the first TRADING close (30), not at the warm-up's 10.
-    expect(result.equityCurve.map((p) => p.benchmark)).toEqual([10_000, 11_000, 12_000]);
+    expect(result.equityCurve.map((p) => p.equity)).toEqual([10_000, 10_000, 10_000, 10_300]);
+    // The benchmark buys at the base close (20), so the first trading day's move (20 → 30) is in its return.
+    expect(result.equityCurve.map((p) => p.benchmark)).toEqual([10_000, 15_000, 16_500, 18_000]);
     expect(result.config.from).toBe('2024-01-03T00:00:00.000Z');
     expect(result.stats).toMatchObject({ steps: 3, warmupSteps: 2, symbolDays: 3 });
   });
@@ -367,5 +369,73 @@ describe('affordableQuantity', () => {
     expect(affordableQuantity(1000, 10, ibkr)).toBe(99); // 100 shares cost 1,000 + 1 commission
     expect(affordableQuantity(1001, 10, ibkr)).toBe(100);
     expect(affordableQuantity(0, 10, ibkr)).toBe(0);
+  });
+});
+
+describe('runBacktest: cash dividends and benchmarks', () => {
+  // AAA pays $1 with ex-date on bar 3 (2024-01-03): every earlier adjusted close is scaled by 1 − 1/20.
+  const factor = 1 - 1 / 20;
+  const paying = [
+    { open: 20, close: 20, adjClose: 20 * factor },
+    { open: 20, close: 20, adjClose: 20 * factor },
+    { open: 19, close: 19, adjClose: 19 },
+    { open: 19, close: 21, adjClose: 21 },
+  ];
+  const buyAtFirstDecision = () => ordersAtFirstDecision({ symbol: 'AAA', side: 'BUY', quantity: 100 });
+
+  it('credits the dividend on shares held at the close before the ex-date, and to the benchmark', async () => {
+    const result = await runBacktest({
+      feed: feedOf({ AAA: paying }),
+      strategy: buyAtFirstDecision(),
+      config: { ...frictionless, benchmark: { kind: 'symbol', symbol: 'AAA' } },
+    });
+    // Bought 100 at the 01-02 open (20); held at the 01-02 close, so the 01-03 ex-date pays 100 × $1.
+    expect(result.dividends).toBe(100);
+    expect(result.equityCurve.map((p) => p.equity)).toEqual([10_000, 10_000, 10_000, 10_200]);
+    // Benchmark: 500 units bought at the first close (20); +$500 of dividends on the ex-date.
+    expect(result.equityCurve.map((p) => p.benchmark)).toEqual([10_000, 10_000, 10_000, 11_000]);
+  });
+
+  it('gives price-only returns with creditDividends off, and equal results for a stock without dividends', async () => {
+    const priceOnly = await runBacktest({
+      feed: feedOf({ AAA: paying }),
+      strategy: buyAtFirstDecision(),
+      config: { ...frictionless, creditDividends: false },
+    });
+    expect(priceOnly.dividends).toBe(0);
+    expect(priceOnly.equityCurve.at(-1)?.equity).toBe(10_100);
+    const noDividends = paying.map(({ open, close }) => ({ open, close, adjClose: close }));
+    const [on, off] = await Promise.all(
+      [true, false].map((creditDividends) =>
+        runBacktest({
+          feed: feedOf({ AAA: noDividends }),
+          strategy: buyAtFirstDecision(),
+          config: { ...frictionless, creditDividends },
+        }),
+      ),
+    );
+    expect(on?.dividends).toBe(0);
+    expect(on?.equityCurve).toEqual(off?.equityCurve);
+    expect(on?.fills).toEqual(off?.fills);
+  });
+
+  it('values an outside benchmark series from the base close, without trading it', async () => {
+    const result = await runBacktest({
+      feed: feedOf({ AAA: flat([10, 10, 10, 10]) }),
+      strategy: buyAtFirstDecision(),
+      config: {
+        ...frictionless,
+        tradeFrom: '2024-01-02T00:00:00.000Z',
+        benchmark: {
+          kind: 'series',
+          symbol: 'IDX',
+          ts: ['2024-01-01T00:00:00.000Z', '2024-01-02T00:00:00.000Z', '2024-01-04T00:00:00.000Z'],
+          value: [200, 210, 190],
+        },
+      },
+    });
+    // Base 01-01 (200); 01-03 has no point, so it keeps 01-02's value.
+    expect(result.equityCurve.map((p) => p.benchmark)).toEqual([10_000, 10_500, 10_500, 9_500]);
+    expect(result.fills.every((f) => f.symbol === 'AAA')).toBe(true);
   });
 });

@@ -42,6 +42,9 @@ export interface RunBacktestOptions {
 }
 
 const DEFAULT_PROGRESS_EVERY = 250;
+/** #benchmarkSymbol values that are not a symbol index. */
+const EQUAL_WEIGHT = -1;
+const OUTSIDE_SERIES = -2;
 /** Tolerance before truncating a computed share count, so 9.9999999 shares from float error count as 10. */
 const SHARE_EPSILON = 1e-9;
 
@@ -60,6 +63,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
 
 /**
  * One event-driven run on one clock. Per step (a timestamp of the merged timeline), in this order:
+ *   0. cash dividends of this step's ex-dates are booked on the positions held at the previous close;
  *   1. orders queued at earlier steps are matched against this step's bar of their symbol (open, or the limit/stop
  *      traded through), sells before buys so sale proceeds fund purchases;
  *   2. this step's bars are revealed to the MarketView (the strategy's only window on prices);
@@ -99,6 +103,13 @@ class BacktestRun {
   readonly #benchmarkUnits: Float64Array;
   #benchmarkValue: number;
   readonly #benchmarkSymbol: number;
+  /** An outside benchmark series (kind 'series'): its points and the cursor of the last one at or before now. */
+  readonly #benchmarkSeries:
+    | { readonly ts: readonly string[]; readonly value: readonly number[] }
+    | undefined;
+  #benchmarkCursor = -1;
+  #benchmarkBase = Number.NaN;
+  #dividends = 0;
   // Results.
   readonly #orders: Order[] = [];
   readonly #fills: Fill[] = [];
@@ -162,8 +173,15 @@ class BacktestRun {
     this.#benchmarkValue = this.#config.initialCash;
     this.#equity = this.#config.initialCash;
     const benchmark = this.#config.benchmark;
-    this.#benchmarkSymbol = -1;
-    if (benchmark.kind === 'symbol') {
+    this.#benchmarkSymbol = EQUAL_WEIGHT;
+    this.#benchmarkSeries = undefined;
+    if (benchmark.kind === 'series') {
+      this.#benchmarkSymbol = OUTSIDE_SERIES;
+      if (benchmark.ts.length !== benchmark.value.length || benchmark.ts.length === 0) {
+        throw new InvalidBacktestConfigError(`benchmark series ${benchmark.symbol} is empty or misaligned`);
+      }
+      this.#benchmarkSeries = benchmark;
+    } else if (benchmark.kind === 'symbol') {
       const index = this.#indexBySymbol.get(benchmark.symbol);
       if (index === undefined) {
         throw new InvalidBacktestConfigError(`benchmark symbol ${benchmark.symbol} is not in the feed`);
@@ -191,10 +209,13 @@ class BacktestRun {
       throw new InvalidBacktestConfigError(`no bars at or after tradeFrom ${tradeFrom}: nothing to trade`);
     }
     for (let step = 0; step < firstTradingStep; step++) this.#warmUp(step);
+    if (firstTradingStep > 0) this.#recordBasePoint(feed.timestamps[firstTradingStep - 1] as string);
+    const eventDividend = this.#config.creditDividends ? feed.eventDividend : undefined;
     for (let step = firstTradingStep; step < steps; step++) {
       const ts = feed.timestamps[step] as string;
       const first = feed.eventStart[step] as number;
       const last = feed.eventStart[step + 1] as number;
+      if (eventDividend) this.#bookDividends(eventDividend, first, last);
       if (this.#pending.length > 0) this.#matchPending(step, first, last);
       this.#step = step;
       this.#asOf = ts;
@@ -229,6 +250,7 @@ class BacktestRun {
         if (outcome instanceof Promise) await outcome;
         if (this.#decision !== undefined) this.#decisions.push(this.#decision);
       }
+      if (this.#benchmarkSeries) this.#markBenchmarkSeries(ts);
       this.#equityCurve.push({
         ts,
         equity: this.#equity,
@@ -264,6 +286,7 @@ class BacktestRun {
         averagePrice: p.averagePrice,
         marketPrice: p.marketPrice ?? Number.NaN,
       })),
+      dividends: this.#dividends,
       stats: {
         barEvents: feed.barCount,
         symbolDays,
@@ -286,6 +309,57 @@ class BacktestRun {
     this.#strategy.onStep?.(this.#view);
   }
 
+  /**
+   * The close before the first trading day, where a warm-up exists: the account is all cash and the benchmark is
+   * bought there, so a period's returns (strategy and benchmark alike) span from the previous close, as a calendar
+   * year's return does.
+   */
+  #recordBasePoint(ts: string): void {
+    const cash = this.#config.initialCash;
+    const { series } = this.#feed;
+    const units = this.#benchmarkUnits;
+    const lastClose = this.#lastClose;
+    for (let i = 0; i < series.length; i++) {
+      const close = lastClose[i] as number;
+      if (Number.isNaN(close)) continue;
+      if (this.#benchmarkSymbol === EQUAL_WEIGHT) units[i] = cash / series.length / close;
+      else if (this.#benchmarkSymbol === i) units[i] = cash / close;
+    }
+    if (this.#benchmarkSeries) this.#markBenchmarkSeries(ts);
+    this.#equityCurve.push({ ts, equity: cash, cash, benchmark: this.#benchmarkValue, exposure: 0 });
+  }
+
+  /** Outside benchmark: initial cash × value(now) / value(base), the base being its first point at or before now. */
+  #markBenchmarkSeries(ts: string): void {
+    const series = this.#benchmarkSeries as {
+      readonly ts: readonly string[];
+      readonly value: readonly number[];
+    };
+    let cursor = this.#benchmarkCursor;
+    while (cursor + 1 < series.ts.length && (series.ts[cursor + 1] as string) <= ts) cursor++;
+    this.#benchmarkCursor = cursor;
+    if (cursor < 0) return;
+    const value = series.value[cursor] as number;
+    if (Number.isNaN(this.#benchmarkBase)) this.#benchmarkBase = value;
+    this.#benchmarkValue = (this.#config.initialCash * value) / this.#benchmarkBase;
+  }
+
+  /** Ex-date cash dividends on the book (held at the previous close) and on the feed benchmark's units. */
+  #bookDividends(eventDividend: Float64Array, first: number, last: number): void {
+    const { eventSymbol, symbols } = this.#feed;
+    const held = this.#held;
+    const units = this.#benchmarkUnits;
+    for (let e = first; e < last; e++) {
+      const perShare = eventDividend[e] as number;
+      if (perShare === 0) continue;
+      const symbolIndex = eventSymbol[e] as number;
+      if ((held[symbolIndex] as number) !== 0) {
+        this.#dividends += this.#ledger.creditDividend(symbols[symbolIndex] as string, perShare);
+      }
+      this.#benchmarkValue += (units[symbolIndex] as number) * perShare;
+    }
+  }
+
   /** Marks, benchmark (trading steps only) and slippage statistics for the bars just revealed. */
   #afterReveal(first: number, last: number, trading: boolean): void {
     const { eventSymbol, eventBar, eventOhlcv, series } = this.#feed;
@@ -304,12 +378,12 @@ class BacktestRun {
       const held = units[symbolIndex] as number;
       if (!trading) {
         // Warm-up bars move neither the account nor the benchmark.
-      } else if (benchmarkSymbol < 0) {
-        if (held === 0) units[symbolIndex] = equalAllocation / close;
+      } else if (benchmarkSymbol === EQUAL_WEIGHT || benchmarkSymbol === symbolIndex) {
+        // Bought for its allocation at its first close (base or trading); then it moves with the units held.
+        if (held === 0)
+          units[symbolIndex] =
+            (benchmarkSymbol === EQUAL_WEIGHT ? equalAllocation : this.#config.initialCash) / close;
         else benchmark += held * (close - previous);
-      } else if (benchmarkSymbol === symbolIndex) {
-        if (held === 0) units[symbolIndex] = this.#config.initialCash / close;
-        else benchmark = held * close;
       }
       if (this.#needsStatistics) this.#updateStatistics(symbolIndex, barIndex);
     }

@@ -1,4 +1,5 @@
 import type { Bar, Timeframe } from '@ats/contracts';
+import { cashDividendsFromAdjustedClose } from '@ats/execution';
 import { InvalidFeedError } from './errors';
 
 /** Fields per bar in interleaved OHLCV blocks: open, high, low, close, volume. */
@@ -14,6 +15,11 @@ export interface SymbolColumns {
   readonly low: Float64Array;
   readonly close: Float64Array;
   readonly volume: Float64Array;
+  /**
+   * Cash dividend per share on each bar (its ex-date), 0 elsewhere; absent when the source has no adjusted close.
+   * Derived from `Bar.adjClose` by cashDividendsFromAdjustedClose (docs/metrics.md).
+   */
+  readonly dividend?: Float64Array;
 }
 
 export interface FeedMetadata {
@@ -46,6 +52,8 @@ export class BarFeed {
    * arrays per symbol (which thrashes the TLB on wide universes).
    */
   readonly eventOhlcv: Float64Array;
+  /** Cash dividend per share of event k (0 when none); undefined when no series pays any. */
+  readonly eventDividend: Float64Array | undefined;
   readonly metadata: FeedMetadata;
 
   constructor(series: readonly SymbolColumns[], metadata: FeedMetadata) {
@@ -81,6 +89,9 @@ export class BarFeed {
     this.eventSymbol = new Int32Array(events);
     this.eventBar = new Int32Array(events);
     this.eventOhlcv = new Float64Array(events * OHLCV_FIELDS);
+    const paysDividends = sorted.some((s) => s.dividend?.some((d) => d > 0));
+    const eventDividend = paysDividends ? new Float64Array(events) : undefined;
+    this.eventDividend = eventDividend;
     const cursor = counts.slice(0, timestamps.length);
     sorted.forEach((s, symbolIndex) => {
       for (let b = 0; b < s.ts.length; b++) {
@@ -94,6 +105,7 @@ export class BarFeed {
         this.eventOhlcv[at + 2] = s.low[b] as number;
         this.eventOhlcv[at + 3] = s.close[b] as number;
         this.eventOhlcv[at + 4] = s.volume[b] as number;
+        if (eventDividend && s.dividend) eventDividend[slot] = s.dividend[b] as number;
         cursor[step] = slot + 1;
       }
     });
@@ -113,6 +125,8 @@ export class BarFeed {
     const series: SymbolColumns[] = [];
     for (const [symbol, bars] of entries) {
       const n = bars.length;
+      const adjClose = new Float64Array(n).fill(Number.NaN);
+      let hasAdjClose = false;
       const columns = {
         symbol,
         ts: new Array<string>(n),
@@ -145,8 +159,16 @@ export class BarFeed {
         columns.low[i] = bar.low;
         columns.close[i] = bar.close;
         columns.volume[i] = bar.volume;
+        if (bar.adjClose !== undefined && !bar.adjusted) {
+          adjClose[i] = bar.adjClose;
+          hasAdjClose = true;
+        }
       }
-      series.push(columns);
+      series.push(
+        hasAdjClose
+          ? { ...columns, dividend: cashDividendsFromAdjustedClose(columns.close, adjClose) }
+          : columns,
+      );
     }
     return new BarFeed(series, metadata ?? { timeframe: '1d', adjusted: false });
   }
@@ -157,6 +179,8 @@ function validateColumns(s: SymbolColumns): void {
   for (const column of [s.open, s.high, s.low, s.close, s.volume]) {
     if (column.length !== n) throw new InvalidFeedError(s.symbol, 'columns have different lengths');
   }
+  if (s.dividend && s.dividend.length !== n)
+    throw new InvalidFeedError(s.symbol, 'columns have different lengths');
   for (let i = 0; i < n; i++) {
     if (i > 0 && !((s.ts[i] as string) > (s.ts[i - 1] as string))) {
       throw new InvalidFeedError(s.symbol, `timestamps not strictly increasing at ${s.ts[i]}`);

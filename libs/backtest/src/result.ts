@@ -9,7 +9,10 @@ export interface EquityPoint {
   ts: string;
   equity: number;
   cash: number;
-  /** Benchmark portfolio value, started with the same initial cash. */
+  /**
+   * Benchmark portfolio value, started with the same initial cash at the first point (the close before the first
+   * trading day when there is a warm-up); dividends included unless creditDividends is off.
+   */
   benchmark: number;
   /** Gross position value / equity. */
   exposure: number;
@@ -100,6 +103,8 @@ export interface BacktestResult {
   llmUsage: LlmUsage;
   /** Holdings left open at the end (quantity, average price, mark): not in `trades`, which are closed round trips. */
   finalPositions: { symbol: string; quantity: number; averagePrice: number; marketPrice: number }[];
+  /** Net cash dividends booked (received on longs, paid on shorts); 0 with creditDividends off. */
+  dividends: number;
   stats: BacktestStats;
 }
 

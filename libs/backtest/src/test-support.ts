@@ -8,6 +8,8 @@ export interface BarSpec {
   low?: number;
   close: number;
   volume?: number;
+  /** The source's total-return close (dividend-adjusted); omitted = none published. */
+  adjClose?: number;
 }
 
 /** Contract bars on consecutive weekdays from 2024-01-01 (a Monday); high/low default to the open/close range. */
@@ -23,6 +25,7 @@ export function barsOf(symbol: string, specs: readonly BarSpec[], start = '2024-
     close: s.close,
     volume: s.volume ?? 1_000_000,
     adjusted: false,
+    ...(s.adjClose === undefined ? {} : { adjClose: s.adjClose }),
   }));
 }
 

@@ -1,4 +1,5 @@
 export * from './commission';
+export * from './dividends';
 export * from './errors';
 export * from './ledger';
 export * from './matching';

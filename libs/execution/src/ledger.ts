@@ -57,7 +57,8 @@ interface Holding {
  * Cash and positions of one account. Convention: buys debit cash by quantity × price + commission, sells credit
  * quantity × price − commission (short-sale proceeds included); equity = cash + Σ quantity × mark.
  * Average price is that of the open FIFO lots, commission excluded; realized P&L is net of the closed shares'
- * commissions, so equity = initial cash + realized + unrealized − open lots' entry commissions − borrow fees.
+ * commissions, so equity = initial cash + realized + unrealized − open lots' entry commissions − borrow fees
+ * + dividends (received on longs, paid on shorts).
  */
 export class PortfolioLedger {
   readonly initialCash: number;
@@ -67,6 +68,7 @@ export class PortfolioLedger {
   #realizedPnl = 0;
   #commissions = 0;
   #borrowFees = 0;
+  #dividends = 0;
   readonly #holdings = new Map<string, Holding>();
   readonly #trades: TradeRecord[] = [];
 
@@ -91,6 +93,10 @@ export class PortfolioLedger {
   }
   get borrowFeesPaid(): number {
     return this.#borrowFees;
+  }
+  /** Net cash dividends: received on long positions minus paid on short ones (the lender is owed them). */
+  get dividendsReceived(): number {
+    return this.#dividends;
   }
   /** Closed round trips in the order they closed. */
   get trades(): readonly TradeRecord[] {
@@ -218,6 +224,22 @@ export class PortfolioLedger {
     this.#cash -= fee;
     this.#borrowFees += fee;
     return fee;
+  }
+
+  /**
+   * Books a cash dividend of `perShare` on the quantity held at the previous close (call it on the ex-date,
+   * before that day's fills): credited on a long, charged on a short. Returns the signed cash amount.
+   */
+  creditDividend(symbol: string, perShare: number): number {
+    if (!(perShare >= 0) || !Number.isFinite(perShare)) {
+      throw new RangeError(`dividend per share must be a finite amount >= 0, got ${perShare}`);
+    }
+    const quantity = this.#holdings.get(symbol)?.quantity ?? 0;
+    if (quantity === 0 || perShare === 0) return 0;
+    const amount = quantity * perShare;
+    this.#cash += amount;
+    this.#dividends += amount;
+    return amount;
   }
 
   /** The contract's PortfolioState, marked at `priceOf`. */
