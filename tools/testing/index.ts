@@ -55,6 +55,15 @@ export function testServices(): TestServices {
   return { natsUrl, databaseUrl, runId };
 }
 export { AGENT_TEST_SYMBOLS, contextAt } from './agent-context';
+export { dataFolderPath } from './data-folder';
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
 export { type ServiceProcess, spawnServiceProcess } from './service-process';
-export { eventually, freePort } from './waiting';
+export {
+  InvalidTimeScaleError,
+  TEST_REQUEST_TIMEOUT_MS,
+  TIME_SCALE_VARIABLE,
+  testRequestTimeoutMs,
+  testTimeScale,
+  within,
+} from './time-scale';
+export { DEFAULT_EVENTUALLY_MS, eventually, freePort } from './waiting';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { dataFolderPath } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { computePerformance } from '../src/index';
 
-// Real data: the embedded daily AAPL closes (data/SOURCES.md). Holding one share, the equity curve is the close.
-const csv = readFileSync(new URL('../../../data/ohlcv/AAPL.csv', import.meta.url), 'utf8');
+// Real data: AAPL's daily closes from the data folder (DATA__DIR). Holding one share, the equity curve is the close.
+const csv = readFileSync(dataFolderPath('ohlcv', 'AAPL.csv'), 'utf8');
 const closes2023 = csv
   .trim()
   .split('\n')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { computePerformance } from '@ats/performance';
+import { dataFolderPath } from '@ats/tool-testing';
 import type { BacktestReportInput, DecisionRecord, ReportEquityPoint, ReportTrade } from '../src/index';
 
 /** Text an attacker could put in an agent's reasoning (LLM output, news headline): must come out inert. */
@@ -10,11 +11,11 @@ const INITIAL_CAPITAL = 100_000;
 const SMA_DAYS = 20;
 
 /**
- * A small but real run on the embedded AAPL 2023 closes: hold AAPL when yesterday's close was above its 20-day
+ * A small but real run on AAPL's 2023 closes from the data folder: hold AAPL when yesterday's close was above its 20-day
  * average (decided on data up to yesterday, so no look-ahead), otherwise cash; benchmark = buy and hold.
  */
 export function aaplTrendRun(): BacktestReportInput {
-  const csv = readFileSync(new URL('../../../data/ohlcv/AAPL.csv', import.meta.url), 'utf8');
+  const csv = readFileSync(dataFolderPath('ohlcv', 'AAPL.csv'), 'utf8');
   const bars = csv
     .trim()
     .split('\n')

@@ -1,17 +1,22 @@
-/** Test and benchmark helpers: the repository's real daily bars (data/ohlcv) and contexts built from them. */
+/** Test and benchmark helpers: real daily bars from the data folder (DATA__DIR) and contexts built from them. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadConfig } from '@ats/config';
 import type { Bar, MarketSnapshot, NewsItem, PortfolioState } from '@ats/contracts';
 import { SymbolFeed } from '../snapshot';
 import type { DecisionContext } from '../types';
 
 export const UNIVERSE = ['AAPL', 'MSFT', 'GOOGL', 'NVDA', 'TSLA', 'AMZN', 'META'] as const;
 
-const DATA_DIR = new URL('../../../../data/ohlcv/', import.meta.url);
+function ohlcvFile(symbol: string): string {
+  const dir = loadConfig({ envFile: null }).data.dir;
+  if (dir === undefined) throw new Error('no data folder: set DATA__DIR to run the agents tests and benchmarks');
+  return join(dir, 'ohlcv', `${symbol}.csv`);
+}
 
-/** Daily bars of `symbol` from data/ohlcv/<symbol>.csv (ts = midnight UTC of the trading date). */
+/** Daily bars of `symbol` from <data folder>/ohlcv/<symbol>.csv (ts = midnight UTC of the trading date). */
 export function loadBars(symbol: string): Bar[] {
-  const text = readFileSync(fileURLToPath(new URL(`${symbol}.csv`, DATA_DIR)), 'utf8');
+  const text = readFileSync(ohlcvFile(symbol), 'utf8');
   const lines = text.trim().split('\n').slice(1);
   return lines.map((line) => {
     const [date, open, high, low, close, , volume] = line.split(',');
