@@ -5,6 +5,7 @@ import {
   type BacktestProgress,
   type BacktestResult,
   BarFeed,
+  type BenchmarkConfig,
   buyAndHold,
   type DecisionRecord as EngineDecision,
   type LlmUsage,
@@ -64,12 +65,12 @@ export async function runBacktestJob(
   request: BacktestRequest,
   deps: BacktestJobDeps,
 ): Promise<BacktestJobOutput> {
-  const feed = await loadFeed(request, deps.bars);
+  const { feed, benchmark } = await loadBars(request, deps.bars);
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
       feed,
       strategy,
-      config: engineConfig(request),
+      config: engineConfig(request, benchmark),
       ...(deps.onProgress
         ? { onProgress: (p: BacktestProgress) => deps.onProgress?.({ ...p, variant }) }
         : {}),
@@ -115,29 +116,49 @@ export async function runBacktestJob(
   return { result, performance, attribution, report, degradedDecisions };
 }
 
-/**
- * Bars up to `end` for every symbol, keeping `warmupBars` bars before `start` so indicators (SMA 200, 60-day
- * correlations) are warm on the first trading day. The engine trades only from `start`.
- */
-async function loadFeed(request: BacktestRequest, source: BarSource): Promise<BarFeed> {
-  if (request.benchmark !== 'equal-weight' && !request.symbols.includes(request.benchmark)) {
-    throw new BacktestDataError(
-      `benchmark ${request.benchmark} must be one of the symbols (${request.symbols.join(', ')})`,
-    );
-  }
-  const bySymbol = new Map<string, Bar[]>();
-  for (const symbol of request.symbols) {
-    const bars = await source.loadBars(symbol, { to: request.end });
-    const firstTradingIndex = bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start);
-    if (firstTradingIndex < 0) {
-      throw new BacktestDataError(`no ${symbol} bars between ${request.start} and ${request.end}`);
-    }
-    bySymbol.set(symbol, bars.slice(Math.max(0, firstTradingIndex - request.warmupBars)));
-  }
-  return BarFeed.fromBars(bySymbol);
+/** The bars of a run: the traded universe and, when the benchmark is a ticker outside it, that ticker's series. */
+interface LoadedBars {
+  readonly feed: BarFeed;
+  readonly benchmark: BenchmarkConfig;
 }
 
-function engineConfig(request: BacktestRequest): Partial<BacktestConfig> {
+/**
+ * Bars up to `end` for every symbol, keeping `warmupBars` bars before `start` so indicators (SMA 200, 60-day
+ * correlations) are warm on the first trading day. The engine trades only from `start`. A benchmark ticker (SPY by
+ * default, traded or not) is an untraded series: its total-return index (adjClose, i.e. dividends reinvested) with
+ * dividends on, its close otherwise.
+ */
+async function loadBars(request: BacktestRequest, source: BarSource): Promise<LoadedBars> {
+  const bySymbol = new Map<string, Bar[]>();
+  for (const symbol of request.symbols) {
+    bySymbol.set(symbol, withWarmup(request, symbol, await source.loadBars(symbol, { to: request.end })));
+  }
+  const feed = BarFeed.fromBars(bySymbol);
+  if (request.benchmark === 'equal-weight') return { feed, benchmark: { kind: 'equal-weight' } };
+  const bars =
+    bySymbol.get(request.benchmark) ??
+    withWarmup(request, request.benchmark, await source.loadBars(request.benchmark, { to: request.end }));
+  const totalReturn = request.dividends && bars.every((bar) => bar.adjClose !== undefined && !bar.adjusted);
+  return {
+    feed,
+    benchmark: {
+      kind: 'series',
+      symbol: request.benchmark,
+      ts: bars.map((bar) => bar.ts),
+      value: bars.map((bar) => (totalReturn ? (bar.adjClose as number) : bar.close)),
+    },
+  };
+}
+
+function withWarmup(request: BacktestRequest, symbol: string, bars: readonly Bar[]): Bar[] {
+  const firstTradingIndex = bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start);
+  if (firstTradingIndex < 0) {
+    throw new BacktestDataError(`no ${symbol} bars between ${request.start} and ${request.end}`);
+  }
+  return bars.slice(Math.max(0, firstTradingIndex - request.warmupBars));
+}
+
+function engineConfig(request: BacktestRequest, benchmark: BenchmarkConfig): Partial<BacktestConfig> {
   return {
     runId: `bt-${request.strategy}`,
     initialCash: request.capital,
@@ -147,10 +168,8 @@ function engineConfig(request: BacktestRequest): Partial<BacktestConfig> {
     ...(request.commissionBps === undefined
       ? {}
       : { commission: { kind: 'bps', bps: request.commissionBps } }),
-    benchmark:
-      request.benchmark === 'equal-weight'
-        ? { kind: 'equal-weight' }
-        : { kind: 'symbol', symbol: request.benchmark },
+    benchmark,
+    creditDividends: request.dividends,
   };
 }
 

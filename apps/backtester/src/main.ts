@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, loadConfig } from '@ats/config';
 import type { PrismaClient } from '@ats/db';
@@ -60,7 +61,7 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
   return prisma;
 }
 
-const bars = (config: AppConfig) => new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {});
+const bars = (config: AppConfig) => new LocalCsvProvider({ path: join(config.data.dir ?? '', 'ohlcv') });
 
 /** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
 function jobDepsFactory(

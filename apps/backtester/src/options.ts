@@ -36,11 +36,12 @@ export interface CliOptions {
 
 const DEFAULT_WAIT_TIMEOUT_S = 3600;
 
-export const USAGE = `Backtest the multi-agent strategy (or a baseline) on the bundled daily data.
+export const USAGE = `Backtest the multi-agent strategy (or a baseline) on daily bars from the data folder (DATA__DIR),
+downloaded once into the cache (DATA__CACHE_DIR) when a symbol is in neither.
 
 usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [--end=2023-12-31] [options]
 
-  --symbols=LIST          comma list of tickers (default AAPL,GOOGL,MSFT,NVDA,TSLA)
+  --symbols=LIST          comma list of tickers (default AAPL,MSFT,NVDA,AMZN,META,TSLA,JPM,XOM,UNH)
   --start, --end          first and last trading date, YYYY-MM-DD (default 2023-01-01 .. 2023-12-31)
   --capital=N             initial cash (default 100000)
   --strategy=NAME         multi-agent | sma-crossover | buy-and-hold (default multi-agent)
@@ -50,8 +51,9 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --commission-bps=N      commission in basis points (default: per-share IBKR fixed tier)
   --slippage-bps=N        slippage in basis points per side (default 5)
   --risk-free=R           annual risk-free rate for Sharpe/Sortino (default 0)
-  --warmup-bars=N         bars before --start that warm indicators up, without trading (default 260)
-  --benchmark=X           equal-weight (default) or a ticker
+  --warmup-bars=N         bars before --start that warm indicators up, without trading (default 251)
+  --benchmark=X           a ticker, traded or not (default SPY), or equal-weight (the universe bought and held)
+  --price-only            no cash dividends: price returns for the strategy and the benchmark (default: total return)
   --llm=PROVIDER          offline (default) | openai | anthropic | openai-compatible (uses LLM__* settings)
   --no-attribution        skip the per-agent attribution runs
   --out=DIR               report folder (default: reports/ at the workspace root)
@@ -89,6 +91,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       'risk-free': { type: 'string' },
       'warmup-bars': { type: 'string' },
       benchmark: { type: 'string' },
+      'price-only': { type: 'boolean', default: false },
       llm: { type: 'string' },
       attribution: { type: 'boolean', default: true },
       out: { type: 'string' },
@@ -129,6 +132,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         : values.benchmark.toUpperCase(),
     llmProvider: values.llm,
     attribution: values.attribution,
+    dividends: !values['price-only'],
   };
   const request = parseContract(
     BacktestRequestSchema,

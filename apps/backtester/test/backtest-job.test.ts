@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BacktestRequestSchema, ContractValidationError } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import { dataFolderPath } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../src/job';
 import { parseCliOptions } from '../src/options';
@@ -9,24 +10,24 @@ import { parseCliOptions } from '../src/options';
 const bars = new LocalCsvProvider();
 const readmeDefault = BacktestRequestSchema.parse({});
 
-describe('the README main job: 2023, five seed symbols, offline reasoner', () => {
-  it('trades only 2023, marks the equal-weight benchmark from first to last 2023 close, and is reproducible', async () => {
+describe('the README main job: 2023, nine symbols, SPY benchmark, offline reasoner', () => {
+  it('trades only 2023, marks SPY on a total-return basis from the 2022 close, and is reproducible', async () => {
     const first = await runBacktestJob(readmeDefault, { bars });
     const second = await runBacktestJob(readmeDefault, { bars });
 
     const curve = first.result.equityCurve;
-    expect(curve).toHaveLength(250);
-    expect(curve[0]?.ts).toBe('2023-01-03T00:00:00.000Z');
+    // The base point (the last 2022 close, all cash) then every 2023 trading day.
+    expect(curve).toHaveLength(251);
+    expect(curve[0]?.ts).toBe('2022-12-30T00:00:00.000Z');
+    expect(curve[1]?.ts).toBe('2023-01-03T00:00:00.000Z');
     expect(curve.at(-1)?.ts).toBe('2023-12-29T00:00:00.000Z');
-    expect(first.result.stats).toMatchObject({ steps: 250, warmupSteps: 260, symbolDays: 1250 });
+    expect(first.result.stats).toMatchObject({ steps: 250, warmupSteps: 251, symbolDays: 2250 });
+    expect(first.result.config.universe).not.toContain('SPY');
 
-    // Independent check of the benchmark: mean of each symbol's first-to-last 2023 close ratio.
-    let ratioSum = 0;
-    for (const symbol of readmeDefault.symbols) {
-      const year = await bars.loadBars(symbol, { from: '2023-01-01', to: '2023-12-31' });
-      ratioSum += (year.at(-1)?.close ?? 0) / (year[0]?.close ?? 1);
-    }
-    const expectedBenchmark = (readmeDefault.capital * ratioSum) / readmeDefault.symbols.length;
+    // Independent check of the benchmark: SPY's adjusted-close ratio over the year, read straight from the file.
+    const spy = readFileSync(dataFolderPath('ohlcv', 'SPY.csv'), 'utf8').split('\n');
+    const adjCloseOn = (date: string) => Number(spy.find((line) => line.startsWith(date))?.split(',')[5]);
+    const expectedBenchmark = (readmeDefault.capital * adjCloseOn('2023-12-29')) / adjCloseOn('2022-12-30');
     expect(curve.at(-1)?.benchmark).toBeCloseTo(expectedBenchmark, 6);
 
     // No fill before the first trading day's close decision: the earliest fill is 2023-01-04's open or later.
@@ -43,7 +44,7 @@ describe('the README main job: 2023, five seed symbols, offline reasoner', () =>
     ]);
     const html = renderTearSheet(first.report);
     expect(html).not.toMatch(/(src|href)=["']https?:/);
-    expect(html).toContain('AAPL, GOOGL, MSFT, NVDA, TSLA');
+    expect(html).toContain('AAPL, MSFT, NVDA, AMZN, META, TSLA, JPM, XOM, UNH');
   });
 
   it('runs the baselines on the same engine', async () => {

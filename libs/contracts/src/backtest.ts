@@ -5,12 +5,21 @@ export const BacktestStrategySchema = z.enum(['multi-agent', 'sma-crossover', 'b
 export type BacktestStrategyName = z.infer<typeof BacktestStrategySchema>;
 
 /**
+ * The README main job's universe: the six names with the best alternative-data coverage in 2023 (headlines,
+ * insider trades) plus three outside tech.
+ */
+export const DEFAULT_BACKTEST_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'TSLA', 'JPM', 'XOM', 'UNH'];
+/** The default benchmark: the S&P 500 ETF, on a total-return basis. */
+export const DEFAULT_BENCHMARK = 'SPY';
+
+/**
  * What a user asks for when running a backtest, from the CLI (`nx run backtester:backtest --...`) or the API
- * (`POST /v1/backtests`). Defaults reproduce the README's main job: the five seed symbols over 2023.
+ * (`POST /v1/backtests`). Defaults reproduce the README's main job: nine symbols over 2023 with 2022 as warm-up,
+ * against SPY.
  */
 export const BacktestRequestSchema = z
   .object({
-    symbols: z.array(SymbolSchema).min(1).max(500).default(['AAPL', 'GOOGL', 'MSFT', 'NVDA', 'TSLA']),
+    symbols: z.array(SymbolSchema).min(1).max(500).default(DEFAULT_BACKTEST_SYMBOLS),
     start: IsoDateSchema.default('2023-01-01'),
     end: IsoDateSchema.default('2023-12-31'),
     capital: z.number().positive().max(1e12, 'must be at most 1e12').default(100_000),
@@ -25,10 +34,15 @@ export const BacktestRequestSchema = z
     commissionBps: z.number().min(0).max(1000).optional(),
     slippageBps: z.number().min(0).max(1000).default(5),
     riskFreeRate: z.number().min(-0.1).max(1).default(0),
-    /** Trading days of history before `start` that warm the indicators up; no trading happens in them. */
-    warmupBars: z.number().int().min(0).max(2000).default(260),
-    /** `equal-weight` buy-and-hold of the universe, or one symbol's buy-and-hold. */
-    benchmark: z.union([z.literal('equal-weight'), SymbolSchema]).default('equal-weight'),
+    /**
+     * Trading days of history before `start` that warm the indicators up; no trading happens in them. 251 = all of
+     * 2022 before a 2023 start.
+     */
+    warmupBars: z.number().int().min(0).max(2000).default(251),
+    /** `equal-weight` buy-and-hold of the universe, or one ticker's buy-and-hold (traded or not), e.g. SPY. */
+    benchmark: z.union([z.literal('equal-weight'), SymbolSchema]).default(DEFAULT_BENCHMARK),
+    /** Credit cash dividends (total return) on positions and the benchmark; false = price-only returns. */
+    dividends: z.boolean().default(true),
     llmProvider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']).default('offline'),
     /** Re-run with each agent removed and alone, for the per-agent attribution table. */
     attribution: z.boolean().default(true),
