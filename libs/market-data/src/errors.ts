@@ -98,3 +98,51 @@ export class AllProvidersFailedError extends Error {
     );
   }
 }
+
+/** What a MissingMarketDataError knows: which symbols, where they were looked for, and why no download helped. */
+export interface MissingMarketDataContext {
+  readonly symbols: readonly string[];
+  /** The data folder searched (DATA__DIR); undefined when none is configured. */
+  readonly dataDir: string | undefined;
+  /** The download cache searched (DATA__CACHE_DIR). */
+  readonly cacheDir: string;
+  /** Why the download failed; undefined when downloading is off (DATA__DOWNLOAD=off). */
+  readonly downloadFailure: string | undefined;
+  /** Set when the cache holds the symbol but not these dates, which could not be downloaded. */
+  readonly missingRange?: { readonly from: string; readonly to: string };
+  readonly cause?: unknown;
+}
+
+/**
+ * No local store holds daily bars of these symbols and they could not be downloaded. The message names both ways
+ * out (a data folder, or the download) in one sentence; command-line tools print it and exit 2.
+ */
+export class MissingMarketDataError extends Error {
+  override readonly name = 'MissingMarketDataError';
+  readonly symbols: readonly string[];
+  readonly dataDir: string | undefined;
+  readonly cacheDir: string;
+  readonly downloadFailure: string | undefined;
+  readonly missingRange: { readonly from: string; readonly to: string } | undefined;
+
+  constructor(context: MissingMarketDataContext) {
+    const what = context.missingRange
+      ? `${context.symbols.join(', ')} from ${context.missingRange.from} to ${context.missingRange.to}`
+      : context.symbols.join(', ');
+    const why =
+      context.downloadFailure === undefined
+        ? 'downloading is off (DATA__DOWNLOAD=off)'
+        : `the download failed (${context.downloadFailure})`;
+    super(
+      `No daily bars for ${what}: not in the data folder (${context.dataDir ?? 'none configured'}) ` +
+        `nor in the download cache (${context.cacheDir}), and ${why}. Either set DATA__DIR to a folder with ` +
+        'ohlcv/<SYMBOL>.csv files, or allow the download (DATA__DOWNLOAD=auto with network access to Yahoo Finance).',
+      context.cause === undefined ? undefined : { cause: context.cause },
+    );
+    this.symbols = context.symbols;
+    this.dataDir = context.dataDir;
+    this.cacheDir = context.cacheDir;
+    this.downloadFailure = context.downloadFailure;
+    this.missingRange = context.missingRange;
+  }
+}

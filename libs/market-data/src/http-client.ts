@@ -119,7 +119,7 @@ export class ProviderHttpClient {
       }
       throw new UpstreamDownError(
         this.#provider,
-        `request failed: ${(error as Error).message}`,
+        `request failed: ${(error as Error).message}${transportCause(error)}`,
         undefined,
         undefined,
         {
@@ -194,6 +194,13 @@ export function parseJsonBody(provider: string, reply: HttpReply): unknown {
 export function snippet(body: string, max = 120): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** fetch() says only "fetch failed"; the cause names what happened (ECONNREFUSED, ENOTFOUND, …). */
+function transportCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : cause?.message;
+  return typeof detail === 'string' && detail !== '' ? ` (${detail})` : '';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,8 @@
 export * from './alpha-vantage-provider';
 export * from './bar-store';
 export * from './cached-market-data';
+export * from './daily-bar-store';
+export * from './download-progress';
 export * from './errors';
 export * from './failover-market-data';
 export * from './http-client';
@@ -8,6 +10,8 @@ export * from './local-csv-provider';
 export * from './market-data-config';
 export * from './normalise';
 export { isNyseSession, nyseHolidays, nyseSessions } from './nyse-calendar';
+export * from './ohlcv-csv-file';
+export * from './ohlcv-folder';
 export * from './prisma-stores';
 export * from './provider';
 export * from './provider-calls';

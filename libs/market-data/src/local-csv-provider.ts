@@ -1,44 +1,17 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, resolve } from 'node:path';
 import { type Bar, type Clock, systemClock, type Timeframe } from '@ats/contracts';
 import { MalformedResponseError, UnknownSymbolError, UnsupportedRequestError } from './errors';
 import { type NormalisedBars, normaliseBars, type RawBar } from './normalise';
+import { defaultOhlcvDir, findOhlcvCsv, listOhlcvSymbols, resolveOhlcvDir } from './ohlcv-folder';
 import type { BarBatch, BarsQuery, MarketDataProvider } from './provider';
 
-/**
- * Walks up from this module until `data/ohlcv` appears, so the path holds both from `src/` and from an
- * esbuild bundle under some `dist/`.
- */
-function findBundledOhlcvDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'data', 'ohlcv');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/ohlcv');
-    dir = parent;
-  }
-}
-
-/** The repository's embedded daily OHLCV (seven US stocks, 2013–2023; see data/SOURCES.md). */
-export const BUNDLED_OHLCV_DIR: string = findBundledOhlcvDir();
-
-/** Tickers that have a `<SYMBOL>.csv` in the bundled data set, sorted. */
-export function listBundledSymbols(): string[] {
-  return listCsvSymbols(BUNDLED_OHLCV_DIR);
-}
-
-function listCsvSymbols(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((file) => extname(file).toLowerCase() === '.csv')
-    .map((file) => basename(file, extname(file)).toUpperCase())
-    .sort();
-}
-
 export interface LocalCsvProviderOptions {
-  /** A directory of `<SYMBOL>.csv` files, or one CSV file (its symbol is the file name unless `symbol` says). */
+  /**
+   * A directory of `<SYMBOL>.csv` files, a data folder holding `ohlcv/`, or one CSV file (its symbol is the file
+   * name unless `symbol` says). Default: the configured data folder's `ohlcv/` (`defaultOhlcvDir()`).
+   */
   readonly path?: string;
   /** Symbol of a single-file source. */
   readonly symbol?: string;
@@ -56,12 +29,15 @@ export interface LoadBarsOptions {
 /**
  * Daily bars from CSV files `date,open,high,low,close[,adj_close],volume` (header names case-insensitive,
  * `Date`/`Adj Close` as Yahoo downloads them also accepted). The offline default provider.
- * The bundled files are split-adjusted but not dividend-adjusted and have no adj_close, so they come out
- * `adjusted: false`.
+ * The data folder's files are split-adjusted but not dividend-adjusted, so bars come out `adjusted: false` with the
+ * file's `adj_close` kept as `adjClose`; `adjusted: true` scales them by adj_close / close.
+ * A missing path (no data folder configured) is not an error until a symbol is asked for: the provider then
+ * serves nothing, which lets it sit at the end of a failover chain on any machine.
  */
 export class LocalCsvProvider implements MarketDataProvider {
   readonly name: string;
-  readonly #path: string;
+  /** Undefined when no path was given and no data folder is configured. */
+  readonly #path: string | undefined;
   readonly #isFile: boolean;
   readonly #fileSymbol: string | undefined;
   readonly #clock: Clock;
@@ -69,18 +45,26 @@ export class LocalCsvProvider implements MarketDataProvider {
   readonly #rows = new Map<string, Promise<RawBar[]>>();
 
   constructor(options: LocalCsvProviderOptions = {}) {
-    this.#path = resolve(options.path ?? BUNDLED_OHLCV_DIR);
-    this.#isFile = statSync(this.#path).isFile();
-    this.#fileSymbol = this.#isFile
-      ? (options.symbol ?? basename(this.#path, extname(this.#path))).toUpperCase()
-      : undefined;
+    const path = options.path ?? defaultOhlcvDir();
+    this.#path = path === undefined ? undefined : resolveOhlcvDir(resolve(path));
+    this.#isFile = this.#path !== undefined && existsSync(this.#path) && statSync(this.#path).isFile();
+    this.#fileSymbol =
+      this.#isFile && this.#path !== undefined
+        ? (options.symbol ?? basename(this.#path, extname(this.#path))).toUpperCase()
+        : undefined;
     this.#clock = options.clock ?? systemClock;
     this.name = options.name ?? 'local-csv';
   }
 
+  /** The CSV file or directory read; undefined when no data folder is configured. */
+  get path(): string | undefined {
+    return this.#path;
+  }
+
   /** Symbols this source can serve. */
   symbols(): string[] {
-    return this.#isFile ? [this.#fileSymbol as string] : listCsvSymbols(this.#path);
+    if (this.#path === undefined) return [];
+    return this.#isFile ? [this.#fileSymbol as string] : listOhlcvSymbols(this.#path);
   }
 
   /** Contract bars of `symbol` between `from` and `to` (inclusive); the whole file when omitted. */
@@ -121,18 +105,17 @@ export class LocalCsvProvider implements MarketDataProvider {
 
   async #readRows(symbol: string): Promise<RawBar[]> {
     const file = this.#fileFor(symbol);
-    if (file === undefined)
-      throw new UnknownSymbolError(this.name, symbol, `no CSV for ${symbol} in ${this.#path}`);
+    if (file === undefined) {
+      const where = this.#path ?? 'no data folder configured (DATA__DIR)';
+      throw new UnknownSymbolError(this.name, symbol, `no CSV for ${symbol} in ${where}`);
+    }
     return parseOhlcvCsv(await readFile(file, 'utf8'), this.name, file);
   }
 
   #fileFor(symbol: string): string | undefined {
+    if (this.#path === undefined) return undefined;
     if (this.#isFile) return symbol === this.#fileSymbol ? this.#path : undefined;
-    const match = readdirSync(this.#path).find(
-      (file) =>
-        extname(file).toLowerCase() === '.csv' && basename(file, extname(file)).toUpperCase() === symbol,
-    );
-    return match === undefined ? undefined : join(this.#path, match);
+    return findOhlcvCsv(this.#path, symbol);
   }
 }
 

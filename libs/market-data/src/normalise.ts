@@ -28,6 +28,12 @@ export interface NormaliseOptions {
 export interface NormalisedBars {
   readonly bars: Bar[];
   readonly droppedRows: number;
+  /**
+   * Trading dates (`YYYY-MM-DD`) of kept bars that traded no shares (e.g. AMD 2015-01-02, O=H=L=C). Volume 0 is a
+   * valid bar, kept as is; reports list these days because volume-based signals and fills see nothing there.
+   * Absent when there are none.
+   */
+  readonly zeroVolumeDays?: string[];
 }
 
 /** Adjusted prices are rounded to 6 decimals: far below a cent, and it makes every provider agree exactly. */
@@ -90,7 +96,13 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
     byTs.set(ts, parsed.data);
   }
   const bars = [...byTs.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  return { bars, droppedRows };
+  const quietDays = zeroVolumeDays(bars);
+  return { bars, droppedRows, ...(quietDays.length > 0 ? { zeroVolumeDays: quietDays } : {}) };
+}
+
+/** Trading dates (`YYYY-MM-DD`) of the bars that traded no shares, in order. */
+export function zeroVolumeDays(bars: readonly Bar[]): string[] {
+  return bars.filter((bar) => bar.volume === 0).map((bar) => bar.ts.slice(0, 10));
 }
 
 function isPositive(value: number | undefined): value is number {

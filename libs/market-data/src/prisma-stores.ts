@@ -5,7 +5,7 @@ import type { ProviderCallRecord, ProviderCallRecorder } from './provider-calls'
 
 /**
  * L3 on the `bars` table of @ats/db. Only closed, unadjusted bars reach it and they never change, so writes
- * skip rows that already exist instead of updating them.
+ * skip rows that already exist instead of updating them. `adjClose` round-trips through the nullable `adj_close`.
  */
 export class PrismaBarStore implements BarStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -30,6 +30,7 @@ export class PrismaBarStore implements BarStore {
       close: row.close,
       volume: row.volume,
       adjusted: row.adjusted,
+      ...(row.adjClose === null ? {} : { adjClose: row.adjClose }),
     }));
     return { bars, sources: [...new Set(rows.map((row) => row.source))] };
   }
@@ -37,7 +38,7 @@ export class PrismaBarStore implements BarStore {
   async saveBars(bars: readonly Bar[], source: string): Promise<number> {
     if (bars.length === 0) return 0;
     const result = await this.prisma.bar.createMany({
-      data: bars.map((bar) => ({ ...bar, ts: new Date(bar.ts), source })),
+      data: bars.map((bar) => ({ ...bar, ts: new Date(bar.ts), adjClose: bar.adjClose ?? null, source })),
       skipDuplicates: true,
     });
     return result.count;

@@ -14,6 +14,8 @@ export interface BarsQuery {
 export interface BarBatch {
   readonly bars: Bar[];
   readonly droppedRows: number;
+  /** Trading dates of bars with volume 0 (kept; see NormalisedBars); absent when there are none. */
+  readonly zeroVolumeDays?: string[];
 }
 
 export interface NewsQuery {

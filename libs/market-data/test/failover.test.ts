@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '@ats/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -89,10 +92,21 @@ describe('FailoverMarketData over real HTTP', () => {
     expect([alphaFake, twelveFake, yahooFake].map((f) => f.requests.length)).toEqual([1, 1, 1]);
   });
 
-  it('moves past providers with no bars for the range to the bundled CSV', async () => {
+  it('moves past providers with no bars for the range to a local CSV', async () => {
     yahooFake.setHandler(() => json('yahoo/chart-empty-range.json'));
+    const csv = join(mkdtempSync(join(tmpdir(), 'md-failover-')), 'AAPL.csv');
+    writeFileSync(
+      csv,
+      [
+        'date,open,high,low,close,adj_close,volume',
+        '2023-01-03,130.28,130.9,124.17,125.07,123.1389,112117500',
+        '2023-01-04,126.89,128.66,125.08,126.36,124.409,89113600',
+        '2023-01-05,127.13,127.77,124.76,125.02,123.0897,80962700',
+        '2023-01-06,126.01,130.29,124.89,129.62,127.6187,87754700',
+      ].join('\n'),
+    );
     const withCsv = new FailoverMarketData({
-      providers: [providers[2], new LocalCsvProvider({ clock })],
+      providers: [providers[2], new LocalCsvProvider({ path: csv, clock })],
       clock,
       recorder,
     });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ManualClock } from '@ats/contracts';
+import { type Bar, ManualClock } from '@ats/contracts';
 import { createPrismaClient, deployMigrations, type PrismaClient } from '@ats/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CachedMarketData,
   FailoverMarketData,
-  LocalCsvProvider,
   PrismaBarStore,
   PrismaProviderCallRecorder,
   YahooChartProvider,
@@ -62,8 +61,18 @@ describe('Prisma bar store (L3) and provider-call recorder on real Postgres', ()
     expect(fromStore).toEqual({ ...fetched, cache: 'l3' });
     expect(fake.requests).toHaveLength(1);
 
-    const expected = await new LocalCsvProvider().loadBars('AAPL', { from: '2023-01-03', to: '2023-01-06' });
-    expect(fromStore.bars).toEqual(expected);
+    // The fixture's closes and adjusted closes come back exactly, adjClose included (the adj_close column).
+    expect(fromStore.bars.map((b) => [b.ts.slice(0, 10), b.close, b.adjClose, b.adjusted])).toEqual([
+      ['2023-01-03', 125.07, 123.1389, false],
+      ['2023-01-04', 126.36, 124.409, false],
+      ['2023-01-05', 125.02, 123.0897, false],
+      ['2023-01-06', 129.62, 127.6187, false],
+    ]);
+    // A bar without an adjusted close stays without one.
+    const plain = { ...(fetched.bars[0] as Bar), symbol: 'PLAIN' };
+    delete (plain as { adjClose?: number }).adjClose;
+    expect(await store.saveBars([plain], 'local-csv')).toBe(1);
+    expect((await store.loadBars('PLAIN', '1d', '2023-01-03', '2023-01-03')).bars).toEqual([plain]);
 
     await source.flushCallRecords();
     const calls = await prisma.providerCall.findMany();

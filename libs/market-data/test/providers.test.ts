@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AlphaVantageProvider,
   AuthError,
-  LocalCsvProvider,
   MalformedResponseError,
   RateLimitedError,
   TwelveDataProvider,
@@ -14,6 +13,15 @@ import {
 import { FakeProvider, fixture, json } from './fake-provider';
 
 const JAN_3_TO_6 = { symbol: 'AAPL', timeframe: '1d', from: '2023-01-03', to: '2023-01-06' } as const;
+/** AAPL 2023-01-03..06 as every provider fixture has it: date, open, high, low, close, volume. */
+const FIXTURE_WEEK = [
+  ['2023-01-03', 130.28, 130.9, 124.17, 125.07, 112117500],
+  ['2023-01-04', 126.89, 128.66, 125.08, 126.36, 89113600],
+  ['2023-01-05', 127.13, 127.77, 124.76, 125.02, 80962700],
+  ['2023-01-06', 126.01, 130.29, 124.89, 129.62, 87754700],
+] as const;
+/** `indicators.adjclose` of yahoo/chart-1d-AAPL.json (an illustrative back-adjustment factor, see fixtures/README). */
+const YAHOO_ADJ_CLOSE = [123.1389, 124.409, 123.0897, 127.6187];
 /** Saturday after the fixture week: every fixture bar is in the past. */
 const clock = new ManualClock('2023-01-07T12:00:00Z');
 const fastRetry = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 200 };
@@ -43,13 +51,28 @@ describe('the same trading days from every provider format', () => {
     await Promise.all(Object.values(fakes).map((f) => f.stop()));
   });
 
-  it('normalises Alpha Vantage, Twelve Data and Yahoo replies to the bundled CSV bars exactly', async () => {
-    const expected = await new LocalCsvProvider().loadBars('AAPL', { from: '2023-01-03', to: '2023-01-06' });
-    expect(expected).toHaveLength(4);
-    for (const provider of [alpha, twelve, yahoo]) {
+  it('normalises Alpha Vantage, Twelve Data and Yahoo replies to the same bars exactly', async () => {
+    // The fixtures' four sessions, written out by hand; only Yahoo's reply carries an adjusted close.
+    const expected = FIXTURE_WEEK.map(([date, open, high, low, close, volume]) => ({
+      symbol: 'AAPL',
+      timeframe: '1d',
+      ts: `${date}T00:00:00.000Z`,
+      open,
+      high,
+      low,
+      close,
+      volume,
+      adjusted: false,
+    }));
+    for (const provider of [alpha, twelve]) {
       const batch = await provider.fetchBars(JAN_3_TO_6);
       expect(batch, provider.name).toEqual({ bars: expected, droppedRows: 0 });
     }
+    const fromYahoo = await yahoo.fetchBars(JAN_3_TO_6);
+    expect(fromYahoo).toEqual({
+      bars: expected.map((bar, i) => ({ ...bar, adjClose: YAHOO_ADJ_CLOSE[i] })),
+      droppedRows: 0,
+    });
   });
 
   it('sends the documented request parameters', async () => {

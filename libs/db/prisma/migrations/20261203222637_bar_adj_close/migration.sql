@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "bars" ADD COLUMN     "adj_close" DOUBLE PRECISION;
