@@ -4,6 +4,10 @@ import { IsoDateSchema, SymbolSchema } from './primitives';
 export const BacktestStrategySchema = z.enum(['multi-agent', 'sma-crossover', 'buy-and-hold']);
 export type BacktestStrategyName = z.infer<typeof BacktestStrategySchema>;
 
+/** SMA periods of the sma-crossover strategy when the request leaves them out. */
+export const DEFAULT_SMA_CROSSOVER_FAST = 20;
+export const DEFAULT_SMA_CROSSOVER_SLOW = 50;
+
 /**
  * The README main job's universe: the six names with the best alternative-data coverage in 2023 (headlines,
  * insider trades) plus three outside tech.
@@ -46,7 +50,14 @@ export const BacktestRequestSchema = z
     llmProvider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']).default('offline'),
     /** Re-run with each agent removed and alone, for the per-agent attribution table. */
     attribution: z.boolean().default(true),
+    /** SMA periods of the sma-crossover strategy (fast < slow); omitted = 20 and 50. */
+    smaFast: z.number().int().positive().optional(),
+    smaSlow: z.number().int().positive().optional(),
   })
-  .refine((r) => r.start <= r.end, { message: '`start` must not be after `end`', path: ['start'] });
+  .refine((r) => r.start <= r.end, { message: '`start` must not be after `end`', path: ['start'] })
+  .refine((r) => (r.smaFast ?? DEFAULT_SMA_CROSSOVER_FAST) < (r.smaSlow ?? DEFAULT_SMA_CROSSOVER_SLOW), {
+    message: `\`smaFast\` must be shorter than \`smaSlow\` (defaults ${DEFAULT_SMA_CROSSOVER_FAST} and ${DEFAULT_SMA_CROSSOVER_SLOW})`,
+    path: ['smaFast'],
+  });
 export type BacktestRequest = z.infer<typeof BacktestRequestSchema>;
 export type BacktestRequestInput = z.input<typeof BacktestRequestSchema>;
