@@ -53,11 +53,12 @@ describe('buildSnapshot', () => {
       summary: '',
       symbols,
     });
+    const dayBefore = new Date(Date.parse(asOf) - 86_400_000).toISOString();
     const news = [
-      item('before', '2013-01-02T12:00:00.000Z', ['AAPL']),
+      item('before', dayBefore, ['AAPL']),
       item('at', asOf, ['AAPL']),
       item('after', new Date(Date.parse(asOf) + 1).toISOString(), ['AAPL']),
-      item('other', '2013-01-02T12:00:00.000Z', ['MSFT']),
+      item('other', dayBefore, ['MSFT']),
     ];
     const snap = buildSnapshot('AAPL', bars.slice(0, 100), undefined, { news });
     expect(snap.news.map((n) => n.id)).toEqual(['before', 'at']);
