@@ -182,7 +182,7 @@ function strategyFor(
     case 'buy-and-hold':
       return buyAndHold();
     case 'sma-crossover':
-      return smaCrossover();
+      return smaCrossover({ fast: request.smaFast, slow: request.smaSlow });
     case 'multi-agent':
       return agentTeamStrategy({
         team: { weights, pattern: request.pattern },

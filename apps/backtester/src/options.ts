@@ -45,6 +45,7 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --start, --end          first and last trading date, YYYY-MM-DD (default 2023-01-01 .. 2023-12-31)
   --capital=N             initial cash (default 100000)
   --strategy=NAME         multi-agent | sma-crossover | buy-and-hold (default multi-agent)
+  --sma-fast, --sma-slow  periods of the sma-crossover SMAs, fast < slow (default 20 and 50)
   --weights=t=0.6,s=0.4   consensus weights of the technical and sentiment agents
   --pattern=NAME          sequential | parallel | hierarchical (default sequential)
   --rebalance=FREQ        daily | weekly | monthly (default weekly)
@@ -91,6 +92,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       'risk-free': { type: 'string' },
       'warmup-bars': { type: 'string' },
       benchmark: { type: 'string' },
+      'sma-fast': { type: 'string' },
+      'sma-slow': { type: 'string' },
       'price-only': { type: 'boolean', default: false },
       llm: { type: 'string' },
       attribution: { type: 'boolean', default: true },
@@ -132,6 +135,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         : values.benchmark.toUpperCase(),
     llmProvider: values.llm,
     attribution: values.attribution,
+    smaFast: number(values['sma-fast']),
+    smaSlow: number(values['sma-slow']),
     dividends: !values['price-only'],
   };
   const request = parseContract(
