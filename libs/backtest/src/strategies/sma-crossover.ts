@@ -1,3 +1,4 @@
+import { DEFAULT_SMA_CROSSOVER_FAST, DEFAULT_SMA_CROSSOVER_SLOW } from '@ats/contracts';
 import { CROSS_TOUCH_TOLERANCE, SimpleMovingAverage } from '@ats/indicators';
 import type { MarketView } from '../market-view';
 import type { Strategy, StrategyContext } from '../strategy';
@@ -9,8 +10,9 @@ export interface SmaCrossoverOptions {
   readonly weightPerSymbol?: number;
 }
 
-export const DEFAULT_SMA_FAST = 20;
-export const DEFAULT_SMA_SLOW = 50;
+/** 20/50 days, as the backtest request's defaults (one definition, in @ats/contracts). */
+export const DEFAULT_SMA_FAST = DEFAULT_SMA_CROSSOVER_FAST;
+export const DEFAULT_SMA_SLOW = DEFAULT_SMA_CROSSOVER_SLOW;
 
 /**
  * Long a symbol while SMA(fast) > SMA(slow) of closes, flat otherwise (golden/death cross). Averages are streamed
