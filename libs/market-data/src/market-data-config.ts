@@ -47,7 +47,7 @@ export const MarketDataConfigSchema = z.object({
   alphaVantage: httpProvider(ALPHA_VANTAGE_BASE_URL, ALPHA_VANTAGE_FREE_QUOTA).prefault({}),
   twelveData: httpProvider(TWELVE_DATA_BASE_URL, TWELVE_DATA_FREE_QUOTA).prefault({}),
   yahoo: httpProvider(YAHOO_CHART_BASE_URL, YAHOO_DEFAULT_QUOTA).prefault({}),
-  /** CSV file or directory; the bundled data set when absent. */
+  /** CSV file, directory of CSVs, or data folder (DATA__DIR); the configured data folder's ohlcv/ when absent. */
   localCsvPath: z.string().min(1).optional(),
   rateLimitCooldownMs: z.number().int().positive().default(60_000),
   cacheTtl: z

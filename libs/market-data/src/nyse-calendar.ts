@@ -5,6 +5,7 @@
  * Birthday (3rd Mon Feb), Good Friday, Memorial Day (last Mon May), Juneteenth (since 2022), Independence Day,
  * Labor Day (1st Mon Sep), Thanksgiving (4th Thu Nov), Christmas. A Saturday holiday is observed the Friday before
  * (except New Year's Day, NYSE rule 7.2), a Sunday holiday the Monday after.
+ * Checked session for session against SPY 2010-01-04..2026-08-20 from the data folder (nyse-calendar.test.ts).
  */
 
 /** One-off closures (national days of mourning, weather). */
