@@ -112,6 +112,11 @@ export async function runBacktestJob(
     decisions: flattenDecisions(result.decisions),
     llmUsage: result.llmUsage,
     attribution,
+    benchmarkName:
+      request.benchmark === 'equal-weight'
+        ? 'Equal-weight B&H'
+        : `${request.benchmark} (${request.dividends ? 'total return' : 'price only'})`,
+    dataNotes: dataNotes(request, feed, result),
   };
   return { result, performance, attribution, report, degradedDecisions };
 }
@@ -156,6 +161,28 @@ function withWarmup(request: BacktestRequest, symbol: string, bars: readonly Bar
     throw new BacktestDataError(`no ${symbol} bars between ${request.start} and ${request.end}`);
   }
   return bars.slice(Math.max(0, firstTradingIndex - request.warmupBars));
+}
+
+/** What a reader should know about the data behind the figures: dividends booked, zero-volume days. */
+function dataNotes(request: BacktestRequest, feed: BarFeed, result: BacktestResult): string[] {
+  const notes: string[] = [];
+  const tradeFrom = `${request.start}T00:00:00.000Z`;
+  feed.series.forEach((series) => {
+    series.volume.forEach((volume, i) => {
+      const ts = series.ts[i] as string;
+      if (volume === 0 && ts >= tradeFrom) {
+        notes.push(
+          `${series.symbol} ${ts.slice(0, 10)}: volume 0 (no trades reported); its prices are used as given`,
+        );
+      }
+    });
+  });
+  notes.push(
+    request.dividends
+      ? `cash dividends credited on ex-dates: ${result.dividends.toFixed(2)} (derived from adj_close vs close)`
+      : 'price-only returns: dividends not credited (--price-only)',
+  );
+  return notes;
 }
 
 function engineConfig(request: BacktestRequest, benchmark: BenchmarkConfig): Partial<BacktestConfig> {

@@ -53,7 +53,11 @@ export function renderConsoleSummary(
     `${formatDate(m.periodStart)} → ${formatDate(m.periodEnd)}  ${m.bars} bars  equity ${formatAmount(m.startEquity)} → ${formatAmount(m.endEquity)}`,
     '',
     ...alignTable([
-      [paint(ANSI.bold, 'Metric'), paint(ANSI.bold, 'Strategy'), paint(ANSI.bold, 'Benchmark')],
+      [
+        paint(ANSI.bold, 'Metric'),
+        paint(ANSI.bold, 'Strategy'),
+        paint(ANSI.bold, input.benchmarkName ?? 'Benchmark'),
+      ],
       ...headlineRows(m).map((row) => [
         row.label,
         toned(row.tone, row.strategy),
@@ -61,6 +65,9 @@ export function renderConsoleSummary(
       ]),
     ]),
   ];
+  if (input.dataNotes && input.dataNotes.length > 0) {
+    lines.push('', paint(ANSI.bold, 'Data notes'), ...input.dataNotes.map((note) => `- ${note}`));
+  }
   if (input.attribution && input.attribution.length > 0) {
     lines.push(
       '',

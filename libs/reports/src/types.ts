@@ -89,6 +89,10 @@ export interface BacktestReportInput {
   readonly decisions?: readonly DecisionRecord[];
   readonly llmUsage?: LlmUsage;
   readonly attribution?: readonly AttributionRow[];
+  /** What the benchmark column is, e.g. "SPY (total return)"; default "Benchmark". */
+  readonly benchmarkName?: string;
+  /** Notes on the data the run used (repairs, zero-volume days, dividends credited), shown with the summary. */
+  readonly dataNotes?: readonly string[];
   /** When the report was produced (from the injected clock); omitted → not shown, keeping output reproducible. */
   readonly generatedAt?: string;
 }

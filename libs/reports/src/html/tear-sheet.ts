@@ -54,8 +54,12 @@ function header(input: BacktestReportInput): string {
     `<header id="summary"><h1>${escapeHtml(input.title)}</h1>` +
     `<p class="sub">${escapeHtml(`${formatDate(m.periodStart)} → ${formatDate(m.periodEnd)} · ${m.bars} bars · equity ${formatAmount(m.startEquity)} → ${formatAmount(m.endEquity)} · risk-free ${formatPercent(m.riskFreeRate)}`)}</p>` +
     `<div class="cards">${cards.map(([label, value, tone]) => `<div class="card"><b class="${toneClass(tone)}">${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>` +
-    `<div class="grid2"><div><h2>Headline metrics</h2>${table(['Metric', 'Strategy', 'Benchmark'], rows)}</div>` +
-    `<div><h2>Configuration</h2><dl class="config">${config}</dl></div></div></header>`
+    `<div class="grid2"><div><h2>Headline metrics</h2>${table(['Metric', 'Strategy', input.benchmarkName ?? 'Benchmark'], rows)}</div>` +
+    `<div><h2>Configuration</h2><dl class="config">${config}</dl></div></div>` +
+    (input.dataNotes && input.dataNotes.length > 0
+      ? `<section id="data-notes"><h2>Data notes</h2><ul>${input.dataNotes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul></section>`
+      : '') +
+    '</header>'
   );
 }
 
@@ -71,7 +75,13 @@ function charts(input: BacktestReportInput): string {
     series: [
       { label: 'Strategy', color: COLORS.strategy, values: curve.map((p) => p.equity) },
       ...(hasBenchmark
-        ? [{ label: 'Benchmark', color: COLORS.benchmark, values: curve.map((p) => p.benchmark!) }]
+        ? [
+            {
+              label: input.benchmarkName ?? 'Benchmark',
+              color: COLORS.benchmark,
+              values: curve.map((p) => p.benchmark!),
+            },
+          ]
         : []),
     ],
   });
