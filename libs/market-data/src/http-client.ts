@@ -30,6 +30,8 @@ export interface HttpProviderSettings {
   /** Longest a request may queue for the rate limiter before it is refused as rate-limited. */
   readonly maxQueueWaitMs?: number;
   readonly fetch?: typeof fetch;
+  /** User-Agent header sent with every request; the runtime's default when unset. */
+  readonly userAgent?: string;
   /** [0, 1) source for backoff jitter. */
   readonly random?: () => number;
 }
@@ -62,6 +64,7 @@ export class ProviderHttpClient {
   readonly #retry: RetryPolicy;
   readonly #fetch: typeof fetch;
   readonly #random: () => number;
+  readonly #headers: Record<string, string>;
   /** Attempts sent over the wire (each takes a rate-limit slot). */
   attempts = 0;
 
@@ -71,6 +74,10 @@ export class ProviderHttpClient {
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
     this.#fetch = settings.fetch ?? fetch;
     this.#random = settings.random ?? Math.random;
+    this.#headers = {
+      accept: 'application/json',
+      ...(settings.userAgent ? { 'user-agent': settings.userAgent } : {}),
+    };
     this.limiter = new RateLimiter({
       provider,
       windows: [...quotaWindows(settings.quota ?? {}), ...(settings.windows ?? [])],
@@ -100,7 +107,7 @@ export class ProviderHttpClient {
     try {
       const response = await this.#fetch(url, {
         signal: AbortSignal.timeout(this.#timeoutMs),
-        headers: { accept: 'application/json' },
+        headers: this.#headers,
       });
       // The timeout signal also bounds reading the body (a server that stalls mid-body).
       const body = await response.text();

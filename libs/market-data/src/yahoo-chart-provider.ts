@@ -14,6 +14,13 @@ import { addDays, canonicalTimeZone, tradingDateIn } from './zoned-time';
 
 export const YAHOO_CHART_BASE_URL = 'https://query1.finance.yahoo.com';
 
+/**
+ * Yahoo answers 429 "Too Many Requests" to clients that send no browser-like User-Agent (a long-standing,
+ * widely reported behaviour of its unofficial endpoints), so one is sent unless the settings name another.
+ */
+export const YAHOO_DEFAULT_USER_AGENT =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
 /** Unofficial endpoint with no published quota; ~60 chart calls a minute is the community-observed ceiling. */
 export const YAHOO_DEFAULT_QUOTA = { requestsPerMinute: 60, requestsPerDay: 2000 } as const;
 
@@ -46,7 +53,10 @@ export class YahooChartProvider implements MarketDataProvider {
     this.name = options.name ?? 'yahoo';
     this.#baseUrl = options.baseUrl ?? YAHOO_CHART_BASE_URL;
     this.#clock = options.clock ?? systemClock;
-    this.http = new ProviderHttpClient(this.name, options);
+    this.http = new ProviderHttpClient(this.name, {
+      ...options,
+      userAgent: options.userAgent ?? YAHOO_DEFAULT_USER_AGENT,
+    });
   }
 
   async fetchBars(query: BarsQuery): Promise<BarBatch> {

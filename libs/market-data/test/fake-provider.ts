@@ -16,6 +16,7 @@ export interface FakeReply {
 export interface SeenRequest {
   readonly path: string;
   readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
   /** performance.now() when the request arrived. */
   readonly at: number;
 }
@@ -40,7 +41,12 @@ export class FakeProvider {
     if (this.#url) return this.#url;
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const seen = { path: url.pathname, query: url.searchParams, at: performance.now() };
+      const seen = {
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        at: performance.now(),
+      };
       this.requests.push(seen);
       const reply = this.#handler(seen, req);
       const send = () => {

@@ -8,6 +8,7 @@ import {
   TwelveDataProvider,
   UnknownSymbolError,
   UpstreamDownError,
+  YAHOO_DEFAULT_USER_AGENT,
   YahooChartProvider,
 } from '../src/index';
 import { FakeProvider, fixture, json } from './fake-provider';
@@ -97,6 +98,8 @@ describe('the same trading days from every provider format', () => {
     });
     const yh = fakes.yahoo.requests.at(-1);
     expect(yh?.path).toBe('/v8/finance/chart/AAPL');
+    // Yahoo refuses (429) clients without a browser-like User-Agent.
+    expect(yh?.headers['user-agent']).toBe(YAHOO_DEFAULT_USER_AGENT);
     expect(Object.fromEntries(yh?.query ?? [])).toMatchObject({
       period1: String(Date.UTC(2023, 0, 3) / 1000),
       period2: String(Date.UTC(2023, 0, 7) / 1000),
