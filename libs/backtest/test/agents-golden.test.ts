@@ -1,6 +1,6 @@
 /**
- * Golden outputs: sha256 of everything the offline team decides on the bundled data, recorded before the hot-path
- * optimisations. Any change to an indicator value, a decision, a reasoning text or a backtest result changes a hash.
+ * Golden outputs: sha256 of everything the offline team decides on the shared data set (the seven symbols the
+ * repository once bundled), first recorded before the hot-path optimisations. Any change to an indicator value, a decision, a reasoning text or a backtest result changes a hash.
  * A deliberate behaviour change must re-record them (and say why in the commit); an optimisation must not.
  */
 import { createHash } from 'node:crypto';
@@ -10,12 +10,16 @@ import { LocalCsvProvider } from '@ats/market-data';
 import { describe, expect, it } from 'vitest';
 import { agentTeamStrategy, canonicalResultJson, loadFeed, runBacktest } from '../src/index';
 
-/** The seven bundled symbols, in the order the golden hashes were recorded with. */
+/** The seven once-bundled symbols, in the order the golden hashes were recorded with. */
 const UNIVERSE = ['AAPL', 'MSFT', 'GOOGL', 'NVDA', 'TSLA', 'AMZN', 'META'] as const;
+/** The history all seven share: from META's first day of trading (2012-05-18) to the end of the data set. */
+const COMMON_FROM = '2012-05-18';
 const csv = new LocalCsvProvider();
 const loadUniverse = async () =>
   new Map<string, Bar[]>(
-    await Promise.all(UNIVERSE.map(async (s) => [s as string, await csv.loadBars(s)] as const)),
+    await Promise.all(
+      UNIVERSE.map(async (s) => [s as string, await csv.loadBars(s, { from: COMMON_FROM })] as const),
+    ),
   );
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -53,10 +57,10 @@ function syntheticNews(bars: ReadonlyMap<string, readonly Bar[]>): NewsItem[] {
   return out;
 }
 
-describe('golden: backtests of the offline team on the bundled data', { timeout: 60_000 }, () => {
+describe('golden: backtests of the offline team on the shared data set', { timeout: 60_000 }, () => {
   it('7 symbols, 2022–2023, weekly (sha256 of canonicalResultJson)', async () => {
     const provider = new LocalCsvProvider();
-    const feed = await loadFeed(provider, provider.symbols(), { from: '2022-01-01', to: '2023-12-31' });
+    const feed = await loadFeed(provider, UNIVERSE, { from: '2022-01-01', to: '2023-12-31' });
     const result = await runBacktest({
       feed,
       strategy: agentTeamStrategy(),
@@ -64,13 +68,13 @@ describe('golden: backtests of the offline team on the bundled data', { timeout:
     });
     expect(result.decisions.length).toBeGreaterThan(90);
     expect(sha256(canonicalResultJson(result))).toBe(
-      'ae4c26c119b2ab7aa3c9d7b0db6f0eefb7e1a8048466d5cb23498a00d011153a',
+      'e94a2d954ba204cc692e1d9cd29c18dd6f9584774abeb3878851c04d31b1fb5a',
     );
   });
 
   it('7 symbols, 2021–2023 after a 2020 warm-up, daily, hierarchical, with news', async () => {
     const provider = new LocalCsvProvider();
-    const feed = await loadFeed(provider, provider.symbols(), { from: '2020-01-01', to: '2023-12-31' });
+    const feed = await loadFeed(provider, UNIVERSE, { from: '2020-01-01', to: '2023-12-31' });
     const bars = await loadUniverse();
     const strategy = agentTeamStrategy({ team: { pattern: 'hierarchical' }, news: syntheticNews(bars) });
     const result = await runBacktest({
@@ -80,16 +84,20 @@ describe('golden: backtests of the offline team on the bundled data', { timeout:
     });
     expect(result.fills.length).toBeGreaterThan(0);
     expect(sha256(canonicalResultJson(result))).toBe(
-      'e45d7643de5e51b5ebed316cde3143495765f7c6ac0fc2239f4cfb943556675e',
+      '2019605a64d16f9bf2a8975dacd17e597a2d92b0086815f3f0aa15606ff8cb31',
     );
   });
 });
 
-describe('golden: snapshots and team cycles over the whole bundled history', { timeout: 60_000 }, () => {
+describe('golden: snapshots and team cycles over the whole common history of the seven', { timeout: 60_000 }, () => {
   it('every snapshot, and every tenth day a cycle of each pattern on a portfolio that follows the targets', async () => {
     const bars = await loadUniverse();
     const news = syntheticNews(bars).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
     const days = (bars.get('AAPL') as Bar[]).length;
+    // The loop below steps the seven feeds by index: they must share every trading day.
+    const calendar = (bars.get('AAPL') as Bar[]).map((b) => b.ts);
+    for (const symbol of UNIVERSE) expect((bars.get(symbol) as Bar[]).map((b) => b.ts)).toEqual(calendar);
+    expect(calendar[0]?.slice(0, 10)).toBe(COMMON_FROM);
     const feeds = UNIVERSE.map((s) => new SymbolFeed(s));
     const patterns: OrchestrationPattern[] = ['sequential', 'parallel', 'hierarchical'];
     const teams = patterns.map((pattern) => createAgentTeam({ pattern }));
@@ -145,8 +153,8 @@ describe('golden: snapshots and team cycles over the whole bundled history', { t
       }
     }
     expect({ snapshots: snapshotHash.digest('hex'), cycles: cycleHash.digest('hex') }).toEqual({
-      snapshots: '87520a691b7f2f71369d76ad9fb985283ec52cc5a78f1378f5074b2e527b336c',
-      cycles: '517e41d4ec57265a14f836f2af1c7c06d24ff40a91b588dd4d329d94e69dae98',
+      snapshots: 'd181d6d0984ff659f553490bfe9feb18589601b288e07a73ef0e2b27d2e43153',
+      cycles: '9f77da1a069fef096def3871afe285cfc221e268719230f5660a5ac849a70403',
     });
   });
 });

@@ -6,7 +6,7 @@ import { runBacktest } from '../engine';
 import { canonicalResultJson } from '../result';
 import { agentTeamStrategy } from './agent-team';
 
-describe('agentTeamStrategy (offline reasoner) on the bundled data', () => {
+describe('agentTeamStrategy (offline reasoner) on the shared data set', () => {
   it('runs the real agent team point in time, deterministically', async () => {
     const feed = await loadFeed(new LocalCsvProvider(), ['AAPL', 'MSFT', 'NVDA', 'TSLA'], {
       from: '2021-01-01',
