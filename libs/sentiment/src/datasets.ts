@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@ats/config';
 import { parseCsvRecords } from './csv';
-import { parseLabelledCsv, type LabelledText } from './evaluation';
+import { type LabelledText, parseLabelledCsv } from './evaluation';
 import type { SentimentLabel } from './scorer';
 
 export const PHRASEBANK_FILE = 'sentiment/phrasebank.csv';
@@ -39,7 +39,9 @@ export interface LabelledTweet extends LabelledText {
 
 export class MissingDataError extends Error {
   constructor(readonly path?: string) {
-    super(path === undefined ? 'no data folder: set DATA__DIR' : `data file not found: ${path} (check DATA__DIR)`);
+    super(
+      path === undefined ? 'no data folder: set DATA__DIR' : `data file not found: ${path} (check DATA__DIR)`,
+    );
     this.name = 'MissingDataError';
   }
 }
@@ -85,19 +87,24 @@ export interface SocialLabelRow {
 export function parseSocialLabels(csv: string): SocialLabelRow[] {
   return parseCsvRecords(csv).map((r) => {
     const label = r.label as SocialLabel;
-    if (!(label in SOCIAL_TO_SENTIMENT)) throw new Error(`unknown social label "${r.label}" for ${r.tweet_id}`);
+    if (!(label in SOCIAL_TO_SENTIMENT))
+      throw new Error(`unknown social label "${r.label}" for ${r.tweet_id}`);
     return { tweetId: r.tweet_id ?? '', ticker: r.ticker ?? '', label };
   });
 }
 
 /** The hand-labelled tweets joined to their texts; bullish → positive, bearish → negative. */
-export function loadLabelledTweets(dir: string = dataDir(), labelsPath = SOCIAL_LABELS_PATH): LabelledTweet[] {
+export function loadLabelledTweets(
+  dir: string = dataDir(),
+  labelsPath = SOCIAL_LABELS_PATH,
+): LabelledTweet[] {
   const labels = parseSocialLabels(readFileSync(labelsPath, 'utf8'));
   const texts = new Map<string, string>();
   for (const t of loadTweets(dir)) texts.set(`${t.tweetId}|${t.ticker}`, t.text);
   return labels.map((l) => {
     const text = texts.get(`${l.tweetId}|${l.ticker}`);
-    if (text === undefined) throw new Error(`labelled tweet ${l.tweetId} (${l.ticker}) not in ${TWEETS_FILE}`);
+    if (text === undefined)
+      throw new Error(`labelled tweet ${l.tweetId} (${l.ticker}) not in ${TWEETS_FILE}`);
     return { tweetId: l.tweetId, ticker: l.ticker, text, label: SOCIAL_TO_SENTIMENT[l.label] };
   });
 }

@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadPhrasebank } from './datasets';
 import { evaluateScorer, parseLabelledCsv } from './evaluation';
-
-const PHRASEBANK = fileURLToPath(new URL('../../../data/sentiment/phrasebank.csv', import.meta.url));
 
 describe('parseLabelledCsv', () => {
   it('handles quoted fields with commas and doubled quotes', () => {
@@ -16,7 +13,7 @@ describe('parseLabelledCsv', () => {
 });
 
 describe('scorer on the Financial PhraseBank subset', () => {
-  const evaluation = evaluateScorer(parseLabelledCsv(readFileSync(PHRASEBANK, 'utf8')));
+  const evaluation = evaluateScorer(loadPhrasebank());
 
   it('reads the whole file and finds the documented majority baseline (neutral, 55.4%)', () => {
     expect(evaluation.scorer.n).toBe(3483);

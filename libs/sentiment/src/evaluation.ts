@@ -1,3 +1,4 @@
+import { parseCsv } from './csv';
 import { type ClassificationReport, classificationReport } from './metrics';
 import { type SentimentLabel, scoreText } from './scorer';
 
@@ -25,38 +26,6 @@ export function parseLabelledCsv(csv: string): LabelledText[] {
       if (!SENTIMENT_LABELS.includes(label as SentimentLabel)) throw new Error(`unknown label ${label}`);
       return { text: text as string, label: label as SentimentLabel };
     });
-}
-
-function parseCsv(csv: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < csv.length; i++) {
-    const c = csv[i];
-    if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && csv[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** Score every text and compare with the labels and with the majority-class baseline. */

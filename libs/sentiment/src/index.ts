@@ -1,3 +1,13 @@
+export { stratifiedFolds } from './cross-validation';
+export {
+  dataDir,
+  type LabelledTweet,
+  loadLabelledTweets,
+  loadPhrasebank,
+  MissingDataError,
+  SOCIAL_LABELS_PATH,
+} from './datasets';
+export { defaultSentimentModel } from './default-model';
 export {
   evaluateScorer,
   type LabelledText,
@@ -5,8 +15,19 @@ export {
   SENTIMENT_LABELS,
   type SentimentEvaluation,
 } from './evaluation';
+export { extractFeatures, modelTokens } from './features';
 export * from './lexicon';
 export { type ClassificationReport, type ClassMetrics, classificationReport } from './metrics';
+export {
+  decodeSentimentModel,
+  encodeSentimentModel,
+  MODEL_LABELS,
+  type SentimentDriver,
+  type SentimentExplanation,
+  SentimentModel,
+  type SentimentModelWeights,
+  type SentimentPrediction,
+} from './model';
 export {
   classifyScore,
   NEUTRAL_BAND,
@@ -17,3 +38,5 @@ export {
   scoreText,
   tokenize,
 } from './scorer';
+export { SOCIAL_LEXICON } from './social-lexicon';
+export { DEFAULT_TRAINING_OPTIONS, type ModelTrainingOptions, trainSentimentModel } from './training';

@@ -57,7 +57,7 @@ export function tokenize(text: string): string[] {
   for (const match of lowered.matchAll(WORD)) {
     let word = match[0];
     if (word.endsWith("'s")) word = word.slice(0, -2);
-    if (word.includes('-') && FINANCE_LEXICON[word] === undefined) {
+    if (word.includes('-') && !Object.hasOwn(FINANCE_LEXICON, word)) {
       for (const part of word.split('-')) out.push(part);
     } else {
       out.push(word);
@@ -137,7 +137,8 @@ export function scoreText(text: string): SentimentScore {
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     if (used[i] === 1 || isNegator(word)) continue;
-    const valence = FINANCE_LEXICON[word];
+    // Own keys only: "constructor" must not find Object.prototype.constructor.
+    const valence = Object.hasOwn(FINANCE_LEXICON, word) ? FINANCE_LEXICON[word] : undefined;
     if (valence === undefined || valence === 0) continue;
     found.push({ term: word, kind: 'lexicon', valence, start: i, end: i });
   }
@@ -192,8 +193,8 @@ function negatorBefore(words: readonly string[], start: number, end: number): bo
 }
 
 function intensity(words: readonly string[], start: number, end: number): number {
-  const before = INTENSIFIERS[words[start - 1] ?? ''];
-  if (before !== undefined) return before;
-  const after = INTENSIFIERS[words[end + 1] ?? ''];
-  return after ?? 1;
+  const before = words[start - 1] ?? '';
+  if (Object.hasOwn(INTENSIFIERS, before)) return INTENSIFIERS[before] as number;
+  const after = words[end + 1] ?? '';
+  return Object.hasOwn(INTENSIFIERS, after) ? (INTENSIFIERS[after] as number) : 1;
 }

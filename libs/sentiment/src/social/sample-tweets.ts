@@ -31,7 +31,10 @@ export function sampleTweets(tweets: readonly Tweet[], perStratum: number, seed 
     // The ten 2013-12-31 rows belong with the first quarter of 2014.
     const key = `${t.ticker}|${t.dateEt < '2014' ? '2014Q1' : quarter(t.dateEt)}`;
     let list = strata.get(key);
-    if (list === undefined) strata.set(key, (list = []));
+    if (list === undefined) {
+      list = [];
+      strata.set(key, list);
+    }
     list.push(t);
   }
   const random = mulberry32(seed);
