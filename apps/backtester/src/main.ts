@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, loadConfig } from '@ats/config';
 import type { PrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
 import {
   busHealth,
   createServiceRegistry,
@@ -61,7 +60,13 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
   return prisma;
 }
 
-const bars = (config: AppConfig) => new LocalCsvProvider({ path: join(config.data.dir ?? '', 'ohlcv') });
+/** Daily bars for every run: the data folder, then the download cache, then a first-run download (DATA__*). */
+const bars = (config: AppConfig) =>
+  dailyBarSource(config.data, {
+    yahoo: config.data.yahooBaseUrl ? { baseUrl: config.data.yahooBaseUrl } : {},
+    alphaVantage: config.data.alphaVantageBaseUrl ? { baseUrl: config.data.alphaVantageBaseUrl } : {},
+    twelveData: config.data.twelveDataBaseUrl ? { baseUrl: config.data.twelveDataBaseUrl } : {},
+  });
 
 /** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
 function jobDepsFactory(
@@ -107,11 +112,20 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
       : undefined;
   try {
     const deps = await jobDepsFactory(options, config, prisma, bus)(request);
+    // Every symbol (and a benchmark ticker) is in a local store or downloaded once, before the clock starts.
+    const barStore = bars(config);
+    const needed =
+      request.benchmark === 'equal-weight' ? request.symbols : [...request.symbols, request.benchmark];
+    await barStore.prefetch(
+      needed,
+      { to: request.end },
+      options.progress ? renderDownloadProgress(process.stderr, { onlyDownloads: true }) : undefined,
+    );
     const startedAt = new Date();
     const onProgress = options.progress ? progressPrinter() : undefined;
     const output = await runBacktestJob(request, {
       ...deps,
-      bars: bars(config),
+      bars: barStore,
       ...(onProgress ? { onProgress } : {}),
     });
     const finishedAt = new Date();
@@ -257,10 +271,18 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`backtest failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+/** Exits once stdout has been flushed, so `--json | other-program` gets every byte of a large report. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  if (error instanceof MissingMarketDataError) {
+    // Nothing to run on: what is missing and the two ways out, no stack trace.
+    process.stderr.write(`${error.message}\n`);
+    exitAfterFlush(2);
+    return;
+  }
+  process.stderr.write(`backtest failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitAfterFlush(1);
+});

@@ -37,7 +37,7 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
     const json = JSON.parse(
       readFileSync(join(out, 'backtest-multi-agent-2023-01-01-2023-12-31.json'), 'utf8'),
     );
-    expect(json.equityCurve).toHaveLength(250);
+    expect(json.equityCurve).toHaveLength(251);
   });
 
   it('renders the tear sheet in headless Chromium with no network', async () => {

@@ -76,6 +76,10 @@ export const ENV_SCHEMA = {
   DATA__CACHE_DIR: z.string().min(1).optional(),
   /** auto: fetch daily bars that no local store has through the provider chain, once; off: never download. */
   DATA__DOWNLOAD: z.enum(['auto', 'off']).default('auto'),
+  /** Provider endpoints (proxies, tests); defaults are the providers' public URLs. */
+  DATA__YAHOO_BASE_URL: url(/^https?$/).optional(),
+  DATA__ALPHA_VANTAGE_BASE_URL: url(/^https?$/).optional(),
+  DATA__TWELVE_DATA_BASE_URL: url(/^https?$/).optional(),
   ALPHA_VANTAGE_API_KEY: optionalSecret,
   TWELVE_DATA_API_KEY: optionalSecret,
 
