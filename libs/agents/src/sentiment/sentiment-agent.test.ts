@@ -46,6 +46,35 @@ describe('SentimentAgent', () => {
     expect(agent.decide({ ctx: ctxWith(bad), priorDecisions: [] })[0]?.signal).toBe('SELL');
   });
 
+  it('takes its confidence from the model probability and names the words and bigrams that drove it', () => {
+    const good = [
+      newsItem('1', 'AAPL', 'Apple operating profit rose sharply, beat expectations', hoursBefore(2)),
+    ];
+    const [d] = agent.decide({ ctx: ctxWith(good), priorDecisions: [] });
+    expect(d?.signal).toBe('BUY');
+    const probability = d?.supportingData.modelProbability as number;
+    expect(probability).toBeGreaterThan(0.5);
+    // One item of weight ~0.94: evidence sqrt(0.94 / 3); the flow factor on top.
+    const weight = 0.5 ** (2 / 24);
+    expect(d?.confidence).toBeCloseTo(
+      probability * Math.sqrt(weight / 3) * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR,
+      2,
+    );
+    expect(d?.reasoning).toContain('"profit rose"');
+    expect(d?.reasoning).toMatch(/driven by .*"rose"/);
+    const [item] = d?.supportingData.news as { method: string; drivers: string[] }[];
+    expect(item?.method).toBe('model');
+    expect(item?.drivers).toContain('profit rose');
+  });
+
+  it('falls back to the lexicon for a text the model knows no word of', () => {
+    const odd = [newsItem('x', 'AAPL', 'Zxqv wqxz', hoursBefore(1))];
+    const [d] = agent.decide({ ctx: ctxWith(odd), priorDecisions: [] });
+    const [item] = d?.supportingData.news as { method: string }[];
+    expect(item?.method).toBe('lexicon');
+    expect(d?.reasoning).toContain('lexicon fallback');
+  });
+
   it('ignores news published after asOf or older than the window', () => {
     const future = newsItem(
       'f',

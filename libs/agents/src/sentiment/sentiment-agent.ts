@@ -1,5 +1,5 @@
 import type { AgentDecision, MarketSnapshot, NewsItem, Signal } from '@ats/contracts';
-import { scoreText } from '@ats/sentiment';
+import { defaultSentimentModel, type SentimentDriver, scoreText } from '@ats/sentiment';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round, signed } from '../format';
 import { withLazyText } from '../lazy-text';
@@ -18,8 +18,7 @@ export const MOOD_WEIGHT = 0.2;
 export const PROVIDER_SENTIMENT_WEIGHT = 0.5;
 export const SENTIMENT_BUY_THRESHOLD = 0.2;
 export const SENTIMENT_SELL_THRESHOLD = -0.2;
-/** |score| at which a directional call is fully strong, and decayed news count that is full evidence. */
-export const SENTIMENT_STRONG_SCORE = 0.5;
+/** Decayed news count that is full evidence (confidence scales with its square root below). */
 export const SENTIMENT_FULL_EVIDENCE_ITEMS = 3;
 /** Insider and institutional flows are not available to this system: confidence is scaled down, never invented. */
 export const FLOW_UNAVAILABLE_CONFIDENCE_FACTOR = 0.8;
@@ -28,10 +27,14 @@ export const NO_NEWS_CONFIDENCE = 0.1;
 const HOUR_MS = 3_600_000;
 
 export const SENTIMENT_SYSTEM_PROMPT = `You are the sentiment analyst of a long-only equity trading team.
-You receive, per symbol, recent news headlines with their publication time, an offline lexicon score per item,
+You receive, per symbol, recent news headlines with their publication time, an offline model score per item
+(P(positive) − P(negative) of a small supervised model, with the words that drove it),
 time-decay weights, and a market fear/greed proxy (breadth, volatility ratio, momentum) computed from prices.
 Insider and institutional flow data are unavailable: never assume them. Decide BUY, SELL or HOLD per symbol with a
 confidence in [0,1], citing the headlines and numbers you used. No news means HOLD with low confidence.`;
+
+/** Drivers named per headline in the reasoning. */
+export const DRIVERS_PER_ITEM = 3;
 
 interface ScoredNews {
   readonly id: string;
@@ -40,9 +43,17 @@ interface ScoredNews {
   readonly ageHours: number;
   readonly weight: number;
   readonly score: number;
+  /** Class probabilities of the item's text (model), or the lexicon's label as a one-hot when it fell back. */
+  readonly probabilities: { readonly positive: number; readonly negative: number; readonly neutral: number };
+  readonly drivers: readonly SentimentDriver[];
+  readonly method: TextReading['method'];
 }
 
-/** Sentiment agent: offline lexicon scorer over time-decayed news plus a market-mood proxy. */
+/**
+ * Sentiment agent: the offline sentiment model (its P(positive) − P(negative) as the item score, its probability as
+ * the confidence) over time-decayed news, plus a market-mood proxy. The lexicon scorer is the explainable fallback
+ * for a text the model knows no word of.
+ */
 export class SentimentAgent implements SignalAgent {
   constructor(
     readonly config: AgentConfig = DEFAULT_AGENT_CONFIGS.sentiment,
@@ -115,28 +126,31 @@ export class SentimentAgent implements SignalAgent {
     }
     let wSum = 0;
     let ws = 0;
+    const p = { positive: 0, negative: 0, neutral: 0 };
     for (const n of news) {
       wSum += n.weight;
       ws += n.weight * n.score;
+      p.positive += n.weight * n.probabilities.positive;
+      p.negative += n.weight * n.probabilities.negative;
+      p.neutral += n.weight * n.probabilities.neutral;
     }
     const newsScore = ws / wSum;
     const score = mood.mood === null ? newsScore : NEWS_WEIGHT * newsScore + MOOD_WEIGHT * mood.mood;
     const signal: Signal =
       score >= SENTIMENT_BUY_THRESHOLD ? 'BUY' : score <= SENTIMENT_SELL_THRESHOLD ? 'SELL' : 'HOLD';
     const evidence = Math.sqrt(Math.min(1, wSum / SENTIMENT_FULL_EVIDENCE_ITEMS));
-    const strength =
-      signal === 'HOLD'
-        ? 0.5 * (1 - Math.abs(score) / SENTIMENT_BUY_THRESHOLD)
-        : Math.min(1, Math.abs(score) / SENTIMENT_STRONG_SCORE);
-    const confidence = clamp(strength * evidence * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR, 0, 1);
+    // The model's (decay-weighted mean) probability of the class the signal stands for is the confidence.
+    const probability = (signal === 'BUY' ? p.positive : signal === 'SELL' ? p.negative : p.neutral) / wSum;
+    const confidence = clamp(probability * evidence * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR, 0, 1);
     const explain = () => {
       const top = [...news]
         .sort((a, b) => b.weight * Math.abs(b.score) - a.weight * Math.abs(a.score))
         .slice(0, 3);
       return (
         `${signal}: sentiment score ${signed(score)} (news ${signed(newsScore)} from ${news.length} item(s), decayed weight ${num(wSum)}, ` +
-        `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}. ` +
-        `Strongest: ${top.map((n) => `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old)`).join('; ')}. ` +
+        `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}; ` +
+        `model probability ${num(probability)} (×evidence ${num(evidence)}). ` +
+        `Strongest: ${top.map(describeItem).join('; ')}. ` +
         `${moodText()}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`
       );
     };
@@ -150,11 +164,14 @@ export class SentimentAgent implements SignalAgent {
           newsScore: round(newsScore),
           newsCount: news.length,
           decayedNewsWeight: round(wSum),
+          modelProbability: round(probability),
           news: news.map((n) => ({
             id: n.id,
             publishedAt: n.publishedAt,
             score: round(n.score),
             weight: round(n.weight),
+            method: n.method,
+            drivers: n.drivers.map((d) => d.term),
           })),
           marketMood: mood,
           ...flows,
@@ -168,15 +185,49 @@ function describeMood(mood: MarketMood): string {
   return `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
 }
 
-/** Lexicon score of each item's text, remembered per item (every agent and every cycle in its window re-reads it). */
-const scored = new WeakMap<NewsItem, { readonly text: string; readonly score: number }>();
+/** One item's reading: model score and drivers, or the lexicon's when the model knows none of its words. */
+interface TextReading {
+  readonly score: number;
+  readonly probabilities: ScoredNews['probabilities'];
+  readonly drivers: readonly SentimentDriver[];
+  readonly method: 'model' | 'lexicon';
+}
 
-function lexiconScore(text: string, item: NewsItem): number {
-  const hit = scored.get(item);
-  if (hit !== undefined && hit.text === text) return hit.score;
-  const score = scoreText(text).score;
-  scored.set(item, { text, score });
-  return score;
+/** Each item's reading, remembered per item (every agent and every cycle in its window re-reads it). */
+const readings = new WeakMap<NewsItem, { readonly text: string; readonly reading: TextReading }>();
+
+function readText(text: string, item: NewsItem): TextReading {
+  const hit = readings.get(item);
+  if (hit !== undefined && hit.text === text) return hit.reading;
+  const reading = modelReading(text) ?? lexiconReading(text);
+  readings.set(item, { text, reading });
+  return reading;
+}
+
+function modelReading(text: string): TextReading | undefined {
+  const e = defaultSentimentModel().explain(text, DRIVERS_PER_ITEM);
+  if (e.knownFeatures === 0) return undefined;
+  return { score: e.score, probabilities: e.probabilities, drivers: e.drivers, method: 'model' };
+}
+
+/** The word-list scorer: its hits are the drivers, its label a one-hot probability. */
+function lexiconReading(text: string): TextReading {
+  const s = scoreText(text);
+  const drivers = [...s.hits]
+    .sort((a, b) => Math.abs(b.valence) - Math.abs(a.valence))
+    .slice(0, DRIVERS_PER_ITEM)
+    .map((h) => ({ term: h.term, kind: 'word' as const, contribution: h.valence }));
+  const probabilities = {
+    positive: s.label === 'positive' ? 1 : 0,
+    negative: s.label === 'negative' ? 1 : 0,
+    neutral: s.label === 'neutral' ? 1 : 0,
+  };
+  return { score: s.score, probabilities, drivers, method: 'lexicon' };
+}
+
+function describeItem(n: ScoredNews): string {
+  const drivers = n.drivers.map((d) => `"${d.term}" ${signed(d.contribution)}`).join(', ');
+  return `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old; ${n.method === 'model' ? 'model' : 'lexicon fallback'}${drivers === '' ? '' : ` driven by ${drivers}`})`;
 }
 
 /** The symbol's news published at or before asOf and within NEWS_MAX_AGE_DAYS, scored and time-decayed. */
@@ -192,11 +243,11 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
     if (!(published <= asOf) || published < oldest) return;
     seen.add(n.id);
     const ageHours = (asOf - published) / HOUR_MS;
-    const own = lexiconScore(n.summary ? `${n.title}. ${n.summary}` : n.title, n);
+    const own = readText(n.summary ? `${n.title}. ${n.summary}` : n.title, n);
     const score =
       n.providerSentiment === undefined
-        ? own
-        : (1 - PROVIDER_SENTIMENT_WEIGHT) * own + PROVIDER_SENTIMENT_WEIGHT * n.providerSentiment;
+        ? own.score
+        : (1 - PROVIDER_SENTIMENT_WEIGHT) * own.score + PROVIDER_SENTIMENT_WEIGHT * n.providerSentiment;
     out.push({
       id: n.id,
       title: n.title,
@@ -204,6 +255,9 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
       ageHours,
       weight: 0.5 ** (ageHours / NEWS_HALF_LIFE_HOURS),
       score,
+      probabilities: own.probabilities,
+      drivers: own.drivers,
+      method: own.method,
     });
   };
   for (const n of ctx.news) consider(n);
