@@ -67,25 +67,40 @@ export interface DataFolderSettings {
   readonly dir: string | undefined;
   readonly cacheDir: string;
   readonly download: 'auto' | 'off';
+  /** DATA__YAHOO_BASE_URL / DATA__ALPHA_VANTAGE_BASE_URL / DATA__TWELVE_DATA_BASE_URL: a proxy or a test fake. */
+  readonly yahooBaseUrl?: string | undefined;
+  readonly alphaVantageBaseUrl?: string | undefined;
+  readonly twelveDataBaseUrl?: string | undefined;
   readonly alphaVantageApiKey?: string | undefined;
   readonly twelveDataApiKey?: string | undefined;
 }
 
 /**
- * The daily-bar store every trading path reads from, built from `loadConfig().data` plus the provider settings the
- * app has (base URLs, quotas); `overrides` win over `data`.
+ * The daily-bar store every trading path reads from, built from `loadConfig().data` (folders, download switch,
+ * base URLs, API keys); `overrides` win over `data`, field by field for each provider (e.g. quotas, retries).
  */
 export function dailyBarSource(
   data: DataFolderSettings,
   overrides: Partial<DailyBarStoreOptions> = {},
 ): DailyBarStore {
+  const baseUrl = (url: string | undefined) => (url ? { baseUrl: url } : {});
+  const apiKey = (key: string | undefined) => (key ? { apiKey: key } : {});
   return new DailyBarStore({
     dataDir: data.dir,
     cacheDir: data.cacheDir,
     download: data.download,
     ...overrides,
-    alphaVantage: { apiKey: data.alphaVantageApiKey, ...overrides.alphaVantage },
-    twelveData: { apiKey: data.twelveDataApiKey, ...overrides.twelveData },
+    yahoo: { ...baseUrl(data.yahooBaseUrl), ...overrides.yahoo },
+    alphaVantage: {
+      ...baseUrl(data.alphaVantageBaseUrl),
+      ...apiKey(data.alphaVantageApiKey),
+      ...overrides.alphaVantage,
+    },
+    twelveData: {
+      ...baseUrl(data.twelveDataBaseUrl),
+      ...apiKey(data.twelveDataApiKey),
+      ...overrides.twelveData,
+    },
   });
 }
 

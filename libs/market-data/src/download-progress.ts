@@ -44,10 +44,14 @@ export function renderDownloadProgress(
 ): (event: DownloadProgress) => void {
   const width = options.barWidth ?? DEFAULT_BAR_WIDTH;
   let downloaded = 0;
+  // With onlyDownloads a terminal shows the bar from the first download on: a run served locally prints nothing.
+  let drawing = !options.onlyDownloads;
   return (event) => {
     if (event.done && event.origin === 'download' && event.error === undefined) downloaded += 1;
     const status = describe(event);
     if (stream.isTTY) {
+      drawing ||= event.origin === 'download';
+      if (!drawing) return;
       const settled = event.done ? event.index : event.index - 1;
       const filled = Math.round((settled / Math.max(1, event.total)) * width);
       const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;

@@ -221,8 +221,8 @@ describe('DailyBarStore against a loopback Yahoo chart endpoint', () => {
     );
     const before = yahoo.requests.length;
     const fromConfig = dailyBarSource(
-      { dir: dataDir, cacheDir, download: 'auto' },
-      { clock: new ManualClock(SATURDAY), yahoo: { baseUrl } },
+      { dir: dataDir, cacheDir, download: 'auto', yahooBaseUrl: baseUrl },
+      { clock: new ManualClock(SATURDAY) },
     );
     const events: DownloadProgress[] = [];
     const loaded = await fromConfig.prefetch(['AAA'], FIRST_WEEK, (e) => events.push(e));
@@ -234,10 +234,14 @@ describe('DailyBarStore against a loopback Yahoo chart endpoint', () => {
     expect(yahoo.requests.length).toBe(before);
   });
 
-  it('names an unknown ticker as missing with the provider’s reason', async () => {
-    const failure = await store()
-      .loadBars('ZZZZ', FIRST_WEEK)
-      .catch((e: unknown) => e);
+  it('names an unknown ticker as missing with the provider’s reason (base URL from the data settings)', async () => {
+    const before = requestsFor('ZZZZ').length;
+    const fromConfig = dailyBarSource(
+      { dir: undefined, cacheDir, download: 'auto', yahooBaseUrl: baseUrl },
+      { clock: new ManualClock(SATURDAY) },
+    );
+    const failure = await fromConfig.loadBars('ZZZZ', FIRST_WEEK).catch((e: unknown) => e);
+    expect(requestsFor('ZZZZ')).toHaveLength(before + 1);
     expect(failure).toBeInstanceOf(MissingMarketDataError);
     expect((failure as MissingMarketDataError).symbols).toEqual(['ZZZZ']);
     expect((failure as Error).message).toMatch(/the download failed \(yahoo: Not Found/);
@@ -323,5 +327,21 @@ describe('renderDownloadProgress', () => {
     expect(text).toContain('\r[#####-----] 2/2 BBB downloading…');
     expect(text.endsWith('\r[##########] 2/2 daily bars ready (1 downloaded)\u001b[K\n')).toBe(true);
     expect(text.split('\n')).toHaveLength(2);
+  });
+
+  it('with onlyDownloads stays silent for symbols found locally, on a terminal or not', () => {
+    for (const isTTY of [true, false]) {
+      let text = '';
+      const render = renderDownloadProgress(
+        { write: (chunk: string) => (text += chunk), isTTY },
+        { onlyDownloads: true },
+      );
+      render(events[0] as DownloadProgress);
+      expect(text).toBe('');
+      render(events[1] as DownloadProgress);
+      render(events[2] as DownloadProgress);
+      expect(text).toContain('BBB');
+      expect(text).not.toContain('AAA');
+    }
   });
 });
