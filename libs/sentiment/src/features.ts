@@ -27,15 +27,18 @@ export const DENSE_FEATURE_NAMES = [
 ] as const;
 export const DENSE_FEATURE_COUNT = DENSE_FEATURE_NAMES.length;
 
-const PLACEHOLDERS: readonly [RegExp, string][] = [
-  [/https?:\/\/\S*|www\.\S+/g, ' _url_ '],
-  [/\$[a-z][a-z._]*/g, ' _cashtag_ '],
-  [/@\w+/g, ' _user_ '],
-  [/\+\s?\d+(?:[.,]\d+)?\s?%/g, ' _pctup_ '],
-  [/(?:^|\s)[-−–]\s?\d+(?:[.,]\d+)?\s?%/g, ' _pctdown_ '],
-  [/\d+(?:[.,]\d+)*\s?%/g, ' _pct_ '],
-  [/\$?\d+(?:[.,]\d+)*[kmb]?/g, ' _num_ '],
+/** Placeholder rewrites, each run only when the text has its trigger character (most sentences have none). */
+const PLACEHOLDERS: readonly [string, RegExp, string][] = [
+  ['http', /https?:\/\/\S*/g, ' _url_ '],
+  ['www.', /www\.\S+/g, ' _url_ '],
+  ['$', /\$[a-z][a-z._]*/g, ' _cashtag_ '],
+  ['@', /@\w+/g, ' _user_ '],
+  ['%', /\+\s?\d+(?:[.,]\d+)?\s?%/g, ' _pctup_ '],
+  ['%', /(?:^|\s)[-−–]\s?\d+(?:[.,]\d+)?\s?%/g, ' _pctdown_ '],
+  ['%', /\d+(?:[.,]\d+)*\s?%/g, ' _pct_ '],
 ];
+const NUMBER = /\$?\d+(?:[.,]\d+)*[kmb]?/g;
+const DIGIT = /\d/;
 
 const TOKEN = /_[a-z]+_|[a-z]+(?:'[a-z]+)*|\p{Extended_Pictographic}|[!?]/gu;
 /** Clause punctuation ends a negation scope ("!" and "?" are kept as tokens instead). */
@@ -44,8 +47,10 @@ const CLAUSE_END = /(?<=[.,;:])/;
 /** Lower-cased model tokens with placeholders and negation marks. */
 export function modelTokens(text: string): string[] {
   let s = text.toLowerCase().replace(/[’‘`]/g, "'").replace(/&amp;/g, '&');
-  for (const [pattern, token] of PLACEHOLDERS) s = s.replace(pattern, token);
-  s = s.replace(/#/g, ' ');
+  for (const [trigger, pattern, token] of PLACEHOLDERS)
+    if (s.includes(trigger)) s = s.replace(pattern, token);
+  if (DIGIT.test(s)) s = s.replace(NUMBER, ' _num_ ');
+  if (s.includes('#')) s = s.replace(/#/g, ' ');
   const out: string[] = [];
   let negateLeft = 0;
   for (const clause of s.split(CLAUSE_END)) {
@@ -69,13 +74,23 @@ export function modelTokens(text: string): string[] {
 
 /** FNV-1a over a namespace tag and a string range, masked to FEATURE_HASH_BITS. */
 function hashRange(tag: number, s: string, start: number, end: number): number {
-  let h = (0x811c9dc5 ^ tag) >>> 0;
-  h = Math.imul(h, 0x01000193);
+  return (fnv(Math.imul((0x811c9dc5 ^ tag) >>> 0, 0x01000193), s, start, end) >>> 0) & HASH_MASK;
+}
+
+function fnv(h: number, s: string, start: number, end: number): number {
+  let x = h;
   for (let i = start; i < end; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    x ^= s.charCodeAt(i);
+    x = Math.imul(x, 0x01000193);
   }
-  return (h >>> 0) & HASH_MASK;
+  return x;
+}
+
+/** The slot of `${first} ${second}` without building the string (same value as hashRange on it). */
+function hashPair(tag: number, first: string, second: string): number {
+  let h = fnv(Math.imul((0x811c9dc5 ^ tag) >>> 0, 0x01000193), first, 0, first.length);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  return (fnv(h, second, 0, second.length) >>> 0) & HASH_MASK;
 }
 
 const TAG_WORD = 0x77;
@@ -116,10 +131,12 @@ export function extractFeatures(text: string, withNames = false): TextFeatures {
 
   const bigramStart = slots.length;
   for (let i = 0; i + 1 < tokens.length; i++) {
-    const pair = `${tokens[i]} ${tokens[i + 1]}`;
-    slots.push(hashRange(TAG_BIGRAM, pair, 0, pair.length));
-    names?.push(`b:${pair}`);
-    terms?.push(pair);
+    slots.push(hashPair(TAG_BIGRAM, tokens[i] as string, tokens[i + 1] as string));
+    if (names !== undefined && terms !== undefined) {
+      const pair = `${tokens[i]} ${tokens[i + 1]}`;
+      names.push(`b:${pair}`);
+      terms.push(pair);
+    }
   }
   fillGroup(values, slots.length - bigramStart);
 
