@@ -16,6 +16,11 @@ export interface PaperRunSpec {
 
 /** An attempt that prints no cycle for this long is killed (SIGKILL) and counted as crashed; the next resumes. */
 export const STALL_KILL_MS = 15_000;
+/**
+ * Extra time before the first cycle: tsx compiles the CLI from source, which on busy cores alone can take longer
+ * than STALL_KILL_MS, and a process still starting is not stalled.
+ */
+export const START_GRACE_MS = 60_000;
 
 export interface PaperAttempt {
   readonly exitCode: number | null;
@@ -51,7 +56,7 @@ export function runPaperAttempt(
   ];
   const cli = stack.spawnProcess(name, 'orchestrator', ORCHESTRATOR_CLI, args);
   let stalled = false;
-  let lastProgress = performance.now();
+  let lastProgress = performance.now() + START_GRACE_MS;
   const watchdog = setInterval(() => {
     if (performance.now() - lastProgress < STALL_KILL_MS) return;
     stalled = true;

@@ -9,7 +9,17 @@ import { type AuthNats, startAuthNats } from './private-nats';
 import { ADMIN_USER, MARKET_DATA_CACHE_BUCKET, type ServiceName } from './topology';
 
 const Note = defineMessage('test.note', 1, z.object({ text: z.string() }));
-const WAIT_MS = 2_000;
+/**
+ * How long a test waits for something that must happen (a reply, the server's -ERR for a forbidden publish): a
+ * deadline, generous for busy cores and stretched by ATS_TEST_TIME_SCALE (read here: this tool sits below
+ * @ats/tool-testing in the graph).
+ */
+const WAIT_MS = Math.round(30_000 * Math.max(1, Number(process.env.ATS_TEST_TIME_SCALE) || 1));
+/**
+ * How long a forbidden JetStream/KV request is given: the server drops it silently, so it fails by timing out.
+ * Short on purpose; it rejects whatever the machine's load, since it never gets an answer.
+ */
+const DENIED_WAIT_MS = 2_000;
 
 let nats: AuthNats;
 const connections: NatsConnection[] = [];
@@ -153,7 +163,7 @@ describe('generated NATS permissions on a real nats-server', () => {
 
   it('keeps the JetStream API narrow: no stream deletion, no foreign streams or consumers', async () => {
     const agent = await connectAs('technical-agent');
-    const jsm = await jetstreamManager(agent, { timeout: WAIT_MS });
+    const jsm = await jetstreamManager(agent, { timeout: DENIED_WAIT_MS });
     await expect(jsm.streams.delete(Streams.cycles.name)).rejects.toThrow();
     await expect(
       jsm.streams.add({ name: Streams.orders.name, subjects: [...Streams.orders.subjects] }),
@@ -161,7 +171,7 @@ describe('generated NATS permissions on a real nats-server', () => {
     await expect(jsm.consumers.info(Streams.backtestJobs.name, 'backtester')).rejects.toThrow();
 
     // The operators' user can do all of it.
-    const admin = await jetstreamManager(await connectAs(ADMIN_USER));
+    const admin = await jetstreamManager(await connectAs(ADMIN_USER), { timeout: WAIT_MS });
     expect((await admin.streams.info(Streams.cycles.name)).state.messages).toBe(1);
   });
 
@@ -172,7 +182,7 @@ describe('generated NATS permissions on a real nats-server', () => {
     expect((await cache.get('bars.1d.AAPL'))?.string()).toBe('cached');
     // Another service can neither read nor write the cache (opening a bucket handle alone asks the server nothing).
     const foreign = await new Kvm(await connectAs('technical-agent')).open(MARKET_DATA_CACHE_BUCKET, {
-      timeout: WAIT_MS,
+      timeout: DENIED_WAIT_MS,
     });
     await expect(foreign.get('bars.1d.AAPL')).rejects.toThrow();
     await expect(foreign.put('bars.1d.AAPL', 'poisoned')).rejects.toThrow();

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { OPS_NATS_DIR, topologyUsers } from './generate';
 import { newPassword, passwordVariable, renderServerConfig } from './server-config';
 
-const START_TIMEOUT_MS = 10_000;
+// Generous: tests start private servers while the rest of the run keeps the cores busy.
+const START_TIMEOUT_MS = 30_000;
 const NATS_SERVER_CANDIDATES = [
   '/usr/sbin/nats-server',
   '/usr/local/bin/nats-server',

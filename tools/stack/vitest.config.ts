@@ -3,5 +3,5 @@ import { projectTestConfig } from '../../vitest.shared.ts';
 export default projectTestConfig({
   include: ['*.test.ts', 'test/**/*.test.ts'],
   needsServices: true,
-  testTimeout: 90_000,
+  testTimeout: 240_000,
 });

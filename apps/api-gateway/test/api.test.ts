@@ -10,7 +10,7 @@ let dataGateway: ChildProcess;
 beforeAll(async () => {
   gateway = await startGateway();
   dataGateway = await startDataGatewayProcess(gateway.bus);
-}, 90_000);
+});
 
 afterAll(async () => {
   dataGateway?.kill('SIGTERM');

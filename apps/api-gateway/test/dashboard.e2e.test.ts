@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AgentMessages, TradingMessages } from '@ats/contracts';
-import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
+import { browserTestsEnabled, launchChromium, within } from '@ats/tool-testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from './support';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
   browser = await launchChromium();
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -83,6 +83,8 @@ describe.skipIf(!runBrowserTest)('dashboard in headless Chromium', () => {
   it('asks for a key once, shows the portfolio and shows decisions live as they cross the bus', async () => {
     if (!browser) throw new Error('browser did not start');
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Chromium shares two cores with the rest of the run: every wait below is a deadline, not an expectation.
+    page.setDefaultTimeout(within(30_000));
     const foreign: string[] = [];
     const pageErrors: string[] = [];
     page.on('request', (request) => {
@@ -109,7 +111,7 @@ describe.skipIf(!runBrowserTest)('dashboard in headless Chromium', () => {
     await page.fill('#key-input', gateway.keys.read);
     await page.click('#key-form button');
 
-    await page.locator('#stream-state', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+    await page.locator('#stream-state', { hasText: 'live' }).waitFor();
     await page.locator('#positions tbody tr').nth(2).waitFor();
     expect(await page.textContent('#run-label')).toContain(runId);
     expect(await page.textContent('#cash')).toContain('31,250.40');
@@ -153,7 +155,7 @@ describe.skipIf(!runBrowserTest)('dashboard in headless Chromium', () => {
       });
     }
     const live = page.locator('#decisions tbody tr.decision-live');
-    await expect.poll(() => live.count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => live.count(), { timeout: within(30_000) }).toBe(3);
     // Newest on top, each with its agent, signal and reasoning.
     const rows = await Promise.all([0, 1, 2].map((i) => live.nth(i).locator('td').allTextContents()));
     expect(rows.map((r) => [r[1], r[2], r[3], r[5]])).toEqual(

@@ -8,7 +8,7 @@ import { bearer, eventually, type Gateway, startGateway } from './support';
 let gateway: Gateway;
 
 beforeAll(async () => {
-  gateway = await startGateway({ requiredServices: ['technical-agent'], cycleTimeoutMs: 2_000 });
+  gateway = await startGateway({ requiredServices: ['technical-agent'] });
 });
 afterAll(async () => gateway?.close());
 

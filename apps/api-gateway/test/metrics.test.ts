@@ -135,9 +135,9 @@ describe('api-gateway process (src/main.ts)', () => {
         fetch(`${metricsUrl}/health`)
           .then((r) => (r.ok ? true : undefined))
           .catch(() => undefined),
-      60_000,
+      90_000,
     );
-  }, 90_000);
+  });
   afterAll(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));

@@ -4,7 +4,7 @@ import { type Bus, connectBus } from '@ats/bus';
 import { Messages, Subjects, systemClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { eventually as pollUntil, testServices, uniqueName, within } from '@ats/tool-testing';
 import type { FastifyInstance } from 'fastify';
 import { type ApiGatewayDeps, buildApiGateway } from '../src/app';
 import { ApiKeyStore } from '../src/auth/key-store';
@@ -24,7 +24,10 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** A gateway on the run's NATS and migrated Postgres, in its own subject namespace, with one key per scope. */
+/**
+ * A gateway on the run's NATS and migrated Postgres, in its own subject namespace, with one key per scope. Its bus
+ * and cycle request timeouts are test deadlines, generous enough for a busy machine, unless a test overrides them.
+ */
 export async function startGateway(overrides: Partial<ApiGatewayDeps> = {}): Promise<Gateway> {
   const { natsUrl, databaseUrl } = testServices();
   const bus = await connectBus({ url: natsUrl, name: 'api-gateway-test', logger });
@@ -36,6 +39,8 @@ export async function startGateway(overrides: Partial<ApiGatewayDeps> = {}): Pro
     logger,
     channels,
     probes: { nats: probe(() => bus.ping()), postgres: probe(() => db.$queryRaw`SELECT 1`) },
+    busRequestTimeoutMs: within(30_000),
+    cycleTimeoutMs: within(60_000),
     ...overrides,
   });
   await app.ready();
@@ -72,32 +77,28 @@ export async function startDataGatewayProcess(bus: Bus): Promise<ChildProcess> {
     env: { ...process.env, NATS__URL: natsUrl, LOG_LEVEL: 'error', ENVIRONMENT: 'test' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  // Generous: under a parallel test run on two cores tsx needs a while to load the data gateway.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const reply = await bus
-      .request(
+  // tsx loads the data gateway from source: on two busy cores that takes a while, so poll against a generous
+  // deadline; each probe gets a few seconds, since a first history request also loads the CSV.
+  await pollUntil(
+    async () => {
+      const reply = await bus.request(
         Subjects.historyRequest,
         Messages.historyRequest,
         Messages.historyResponse,
         { symbol: 'AAPL', from: '2023-01-03', to: '2023-01-03' },
-        { timeoutMs: 500 },
-      )
-      .catch(() => undefined);
-    if (reply?.ok) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error('data gateway process did not start serving within 60 s');
+        { timeoutMs: 5_000 },
+      );
+      return reply.ok ? true : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 200, what: 'the data gateway process serving history' },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return child;
 }
 
-/** Polls until `check` returns a value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls until `check` returns a value; the deadline is generous (and stretched by ATS_TEST_TIME_SCALE). */
+export function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return pollUntil(check, { timeoutMs, intervalMs: 50 });
 }

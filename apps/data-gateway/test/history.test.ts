@@ -1,7 +1,7 @@
 import type { NatsBus } from '@ats/bus';
 import { ContractValidationError, Messages } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
-import { uniqueName } from '@ats/tool-testing';
+import { testRequestTimeoutMs, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewaySubjects } from '../src/gateway';
 import { FakeAlphaVantage } from './fake-alpha-vantage';
@@ -35,7 +35,7 @@ async function gateway(options: Omit<Parameters<typeof startGatewayInstance>[0],
 
 const history = (subjects: GatewaySubjects, payload: { symbol: string; from: string; to: string }) =>
   client.request(subjects.history, Messages.historyRequest, Messages.historyResponse, payload, {
-    timeoutMs: 5_000,
+    timeoutMs: testRequestTimeoutMs(),
   });
 
 describe('history over NATS request/reply, offline', () => {

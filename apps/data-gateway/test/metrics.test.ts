@@ -12,7 +12,7 @@ import {
   sampleSum,
   startMetricsServer,
 } from '@ats/metrics';
-import { uniqueName } from '@ats/tool-testing';
+import { testRequestTimeoutMs, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAlphaVantage } from './fake-alpha-vantage';
 import {
@@ -83,7 +83,7 @@ async function scrape(): Promise<ScrapedSample[]> {
 
 describe('data gateway metrics', () => {
   it('counts provider calls by outcome, remote rate-limit hits, cache tiers and failed lookups', async () => {
-    const options = { timeoutMs: 5_000 };
+    const options = { timeoutMs: testRequestTimeoutMs() };
     const quote = () =>
       client.request(subjects.quote, Messages.quoteRequest, Messages.quote, { symbol: 'AAPL' }, options);
     expect((await quote()).ok).toBe(true);

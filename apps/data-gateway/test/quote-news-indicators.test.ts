@@ -2,7 +2,7 @@ import type { NatsBus } from '@ats/bus';
 import { IndicatorMessages, Messages } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
-import { uniqueName } from '@ats/tool-testing';
+import { testRequestTimeoutMs, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAlphaVantage } from './fake-alpha-vantage';
 import {
@@ -51,7 +51,7 @@ afterAll(async () => {
   await prisma?.$disconnect();
 });
 
-const options = { timeoutMs: 5_000 };
+const options = { timeoutMs: testRequestTimeoutMs() };
 
 describe('quotes', () => {
   it('answers from Alpha Vantage GLOBAL_QUOTE and caches it for the quote TTL', async () => {
@@ -135,7 +135,7 @@ describe('indicators as of a date', () => {
     expect(data).toMatchObject({ from: '2022-05-26', provider: 'local-csv', bars: window.length });
     expect(data.bars).toBe(275);
     expect(data.snapshot.ts).toBe('2023-06-30T00:00:00.000Z');
-    expect(data.snapshot.close).toBe(193.97);
+    expect(data.snapshot.close).toBe(193.970001); // AAPL.csv 2023-06-30, the source's 6-decimal close
     expect(data.snapshot.sma['20']).toBeCloseTo(sma(20), 9);
     expect(data.snapshot.sma['200']).toBeCloseTo(sma(200), 9);
     expect(data.snapshot.rsi).toBeGreaterThan(50);

@@ -3,7 +3,7 @@ import { ManualClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleChannels } from '../src/channels';
@@ -51,7 +51,7 @@ describe('cycle.run', () => {
       CycleMessages.runRequest,
       CycleMessages.event,
       { symbols: ['NVDA', 'TSLA', 'AAPL'], pattern: 'hierarchical' },
-      { timeoutMs: 20_000, correlationId },
+      { timeoutMs: within(60_000), correlationId },
     );
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;

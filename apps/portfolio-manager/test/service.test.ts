@@ -11,6 +11,7 @@ import {
   eventually,
   type ServiceProcess,
   spawnServiceProcess,
+  testRequestTimeoutMs,
   testServices,
   uniqueName,
 } from '@ats/tool-testing';
@@ -48,7 +49,9 @@ describe('portfolio-manager process', () => {
     const decisions = new TechnicalAgent().decide({ ctx, priorDecisions: [] });
     const risk = new RiskManagerAgent().decide({ ctx, priorDecisions: decisions });
     const request = { ctx, decisions, risk, degraded: [] };
-    const plan = await new RemotePortfolioAgent(client, { timeoutMs: 10_000 }).analyze(request);
+    const plan = await new RemotePortfolioAgent(client, { timeoutMs: testRequestTimeoutMs() }).analyze(
+      request,
+    );
     const local = new PortfolioManagerAgent().decide(request);
     expect(plan.targets).toEqual(local.targets);
     expect(plan.decisions.map((d) => [d.symbol, d.signal, d.reasoning])).toEqual(
@@ -64,7 +67,7 @@ describe('portfolio-manager process', () => {
     ]);
 
     await eventually(async () => (beats.length > 0 ? true : undefined), {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       what: 'a heartbeat',
     });
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));

@@ -10,6 +10,7 @@ import {
   eventually,
   type ServiceProcess,
   spawnServiceProcess,
+  testRequestTimeoutMs,
   testServices,
   uniqueName,
 } from '@ats/tool-testing';
@@ -44,7 +45,7 @@ describe('risk-manager process', () => {
     expect(health).toMatchObject({ status: 'ok', agent: 'risk', service, version: '0.1.0' });
 
     const ctx = await contextAt('2023-03-31', `app-${service}`, ['AAPL', 'MSFT', 'NVDA']);
-    const report = await new RemoteRiskAgent(client, { timeoutMs: 10_000 }).analyze({
+    const report = await new RemoteRiskAgent(client, { timeoutMs: testRequestTimeoutMs() }).analyze({
       ctx,
       priorDecisions: [],
     });
@@ -59,7 +60,7 @@ describe('risk-manager process', () => {
     expect(stored.filter((m) => m.correlationId === ctx.correlationId)).toHaveLength(1);
 
     await eventually(async () => (beats.length > 0 ? true : undefined), {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       what: 'a heartbeat',
     });
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));

@@ -11,6 +11,7 @@ import {
   eventually,
   type ServiceProcess,
   spawnServiceProcess,
+  testRequestTimeoutMs,
   testServices,
   uniqueName,
 } from '@ats/tool-testing';
@@ -45,7 +46,9 @@ describe('sentiment-agent process', () => {
     expect(health).toMatchObject({ status: 'ok', agent: 'sentiment', service, version: '0.1.0' });
 
     const ctx = await contextAt('2023-03-31', `app-${service}`, ['AAPL', 'MSFT']);
-    const batch = await new RemoteSignalAgent(client, 'sentiment', { timeoutMs: 10_000 }).analyze({
+    const batch = await new RemoteSignalAgent(client, 'sentiment', {
+      timeoutMs: testRequestTimeoutMs(),
+    }).analyze({
       ctx,
       priorDecisions: [],
     });
@@ -58,7 +61,7 @@ describe('sentiment-agent process', () => {
     expect(stored.map((d) => d.symbol).sort()).toEqual(['AAPL', 'MSFT']);
 
     await eventually(async () => (beats.length > 0 ? true : undefined), {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       what: 'a heartbeat',
     });
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));

@@ -11,6 +11,7 @@ import {
   eventually,
   type ServiceProcess,
   spawnServiceProcess,
+  testRequestTimeoutMs,
   testServices,
   uniqueName,
 } from '@ats/tool-testing';
@@ -52,7 +53,9 @@ describe('technical-agent process', () => {
     });
     const snapshot = buildSnapshot('MSFT', bars);
     const asOf = snapshot.asOf;
-    const batch = await new RemoteSignalAgent(client, 'technical', { timeoutMs: 10_000 }).analyze({
+    const batch = await new RemoteSignalAgent(client, 'technical', {
+      timeoutMs: testRequestTimeoutMs(),
+    }).analyze({
       ctx: {
         asOf,
         correlationId: `app-${service}`,
@@ -70,7 +73,7 @@ describe('technical-agent process', () => {
       ['technical', 'MSFT', batch.decisions[0]?.reasoning],
     ]);
     await eventually(async () => (beats.length > 0 ? true : undefined), {
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       what: 'a heartbeat',
     });
     expect(beats[0]).toMatch(new RegExp(`^${service}-`));

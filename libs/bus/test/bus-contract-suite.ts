@@ -9,7 +9,18 @@ import {
   BusTopologyError,
   type DurableMessage,
 } from '../src/index';
-import { BarV1, type BusHarness, bar, Job, Quote, QuoteRequest, sleep, waitFor } from './harness';
+import {
+  BarV1,
+  type BusHarness,
+  bar,
+  Job,
+  Quote,
+  QuoteRequest,
+  requestTimeoutMs,
+  sleep,
+  waitFor,
+  within,
+} from './harness';
 
 /**
  * The contract every Bus implementation must honour, run against NATS and against the in-process twin.
@@ -33,7 +44,8 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
       const probe = await h.createBus('ping-probe');
       const rtt = await probe.ping();
       expect(rtt).toBeGreaterThanOrEqual(0);
-      expect(rtt).toBeLessThan(1_000);
+      // A round trip in milliseconds, not a performance bound: quiet machines see ~1 ms, busy ones far more.
+      expect(rtt).toBeLessThan(within(10_000));
       await probe.close();
       await expect(probe.ping()).rejects.toBeInstanceOf(Error);
     });
@@ -76,8 +88,10 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
         await expect(bus.publish(`${h.prefix}.refused`, BarV1, broken)).rejects.toBeInstanceOf(
           ContractValidationError,
         );
-        await sleep(100);
-        expect(raw.messages).toHaveLength(0);
+        // A valid message after it: once that one arrives, the refused one would have arrived before it.
+        await bus.publish(`${h.prefix}.refused`, BarV1, bar(4));
+        await waitFor(() => raw.messages.length > 0, undefined, 'the message after the refused one');
+        expect(raw.messages).toHaveLength(1);
         expect(bus.stats().rejectedOutgoing).toBe(before + 1);
         await raw.close();
       });
@@ -160,7 +174,8 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
         });
         for (let i = 0; i < 100; i++) await bus.publish(subject, Job, { jobId: String(i) });
         await waitFor(() => (seenBy.a?.length ?? 0) + (seenBy.b?.length ?? 0) === 100);
-        await sleep(50);
+        // A round trip on the subscribers' connection: a duplicate would have been delivered before its answer.
+        await bus.ping();
         const all = [...(seenBy.a ?? []), ...(seenBy.b ?? [])].sort((x, y) => x - y);
         expect(all).toEqual(Array.from({ length: 100 }, (_, i) => i));
         expect(seenBy.a?.length).toBeGreaterThan(0);
@@ -191,7 +206,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
         await serverB.serve(subject, QuoteRequest, Quote, handler('b'), { queue: 'data-gateway' });
         const replies = await Promise.all(
           Array.from({ length: 200 }, () =>
-            bus.request(subject, QuoteRequest, Quote, { symbol: 'AAPL' }, { timeoutMs: 5000 }),
+            bus.request(subject, QuoteRequest, Quote, { symbol: 'AAPL' }, { timeoutMs: requestTimeoutMs() }),
           ),
         );
         expect(replies.every((reply) => reply.ok && reply.data.symbol === 'AAPL')).toBe(true);
@@ -215,7 +230,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
         const foreign = await h.createBus('foreign');
         const lowercase = { symbol: 'aapl' };
         await expect(
-          foreign.request(subject, QuoteRequest, Quote, lowercase, { timeoutMs: 2000 }),
+          foreign.request(subject, QuoteRequest, Quote, lowercase, { timeoutMs: requestTimeoutMs() }),
         ).rejects.toBeInstanceOf(ContractValidationError); // our own requester validates before sending...
         const reply = await requestRaw(h, subject, lowercase); // ...so bypass it
         expect(reply.ok).toBe(false);
@@ -243,7 +258,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
           throw new Error('boom');
         });
         const ask = (symbol: string) =>
-          bus.request(subject, QuoteRequest, Quote, { symbol }, { timeoutMs: 2000 });
+          bus.request(subject, QuoteRequest, Quote, { symbol }, { timeoutMs: requestTimeoutMs() });
         expect(await ask('NOPE')).toEqual({
           ok: false,
           error: { code: 'not_found', message: 'unknown symbol NOPE' },
@@ -273,7 +288,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
           QuoteRequest,
           Quote,
           { symbol: 'MSFT' },
-          { timeoutMs: 2000, correlationId: 'cycle-corr-42' },
+          { timeoutMs: requestTimeoutMs(), correlationId: 'cycle-corr-42' },
         );
         expect(reply).toEqual({ ok: true, data: quote('MSFT') });
         expect(seen).toBe('cycle-corr-42');
@@ -295,7 +310,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
             QuoteRequest,
             Quote,
             { symbol: 'AAPL' },
-            { timeoutMs: 2000 },
+            { timeoutMs: requestTimeoutMs() },
           ),
         ).rejects.toBeInstanceOf(BusNoRespondersError);
       });
@@ -445,7 +460,7 @@ export function busContractSuite(label: string, makeHarness: () => Promise<BusHa
           { jobId: 'p-1' },
           { messageId: `${h.prefix}-p-1`, correlationId: 'cycle-poison' },
         );
-        await waitFor(() => dlq.messages.length === 1, 5000, 'dead letter');
+        await waitFor(() => dlq.messages.length === 1, undefined, 'dead letter');
         expect(attempts.map((a) => a.deliveryCount)).toEqual([1, 2, 3]);
         const gaps = [attempts[1]!.at - attempts[0]!.at, attempts[2]!.at - attempts[1]!.at];
         expect(gaps[0]).toBeGreaterThanOrEqual(90);

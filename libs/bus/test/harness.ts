@@ -29,10 +29,28 @@ export function uniqueRunId(): string {
   return `t${fromEnv ? `${fromEnv.slice(0, 12)}` : ''}${randomBytes(4).toString('hex')}`;
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * A test deadline stretched by ATS_TEST_TIME_SCALE, the variable @ats/tool-testing reads (this lib sits below that
+ * one in the dependency graph, so it reads the variable itself).
+ */
+export function within(ms: number): number {
+  const scale = Number(process.env.ATS_TEST_TIME_SCALE ?? '');
+  return Math.round(ms * (Number.isFinite(scale) && scale >= 1 ? scale : 1));
+}
+
+/** Timeout for a test request expected to succeed: generous, since a busy machine may take seconds to answer. */
+export const requestTimeoutMs = () => within(30_000);
+
+/** Polls `condition` against a generous deadline (a condition met early costs nothing). */
+export async function waitFor(
+  condition: () => boolean,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
+  const budget = within(timeoutMs);
+  const deadline = Date.now() + budget;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${budget} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Mailbox } from '../src/in-process/mailbox';
 import { type Bus, InProcessBroker, InProcessBus } from '../src/index';
 import { busContractSuite } from './bus-contract-suite';
-import { type BusHarness, Job, uniqueRunId } from './harness';
+import { type BusHarness, Job, requestTimeoutMs, uniqueRunId, waitFor } from './harness';
 
 async function inProcessHarness(): Promise<BusHarness> {
   const broker = new InProcessBroker();
@@ -23,7 +23,7 @@ async function inProcessHarness(): Promise<BusHarness> {
       broker.publish({ subject, data: encoder.encode(body), headers });
     },
     async requestRaw(subject, body, headers) {
-      const reply = await broker.request(subject, encoder.encode(body), headers, 2000);
+      const reply = await broker.request(subject, encoder.encode(body), headers, requestTimeoutMs());
       return decoder.decode(reply.data);
     },
     async collect(subject) {
@@ -73,7 +73,7 @@ describe('InProcessBus: simulated time', () => {
     expect(day2.map((m) => [m.data.jobId, m.storedAt.toISOString()])).toEqual([
       ['o-1', '2023-01-04T14:30:00.000Z'],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => sent.length === 3, undefined, 'the three deliveries');
     expect(sent.map((h) => h[Headers.sentAt])).toEqual([
       '2023-01-03T14:30:00.000Z',
       '2023-01-04T14:30:00.000Z',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bus, connectBus } from '../src/index';
 import { fromNatsHeaders, toNatsHeaders } from '../src/nats/headers';
 import { busContractSuite } from './bus-contract-suite';
-import { type BusHarness, Job, uniqueRunId } from './harness';
+import { type BusHarness, Job, requestTimeoutMs, uniqueRunId, waitFor } from './harness';
 
 const NATS_URL = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
 
@@ -27,7 +27,10 @@ async function natsHarness(): Promise<BusHarness> {
       await raw.flush();
     },
     async requestRaw(subject, body, headers) {
-      const reply = await raw.request(subject, body, { timeout: 2000, headers: toNatsHeaders(headers) });
+      const reply = await raw.request(subject, body, {
+        timeout: requestTimeoutMs(),
+        headers: toNatsHeaders(headers),
+      });
       return decoder.decode(reply.data);
     },
     async collect(subject) {
@@ -103,8 +106,8 @@ describe('NatsBus: server-side checks', () => {
     const closing = await h.createBus('closing');
     await closing.publish(subject, Job, { jobId: 'last-words' });
     await closing.close();
+    await waitFor(() => received.length > 0, undefined, 'the message sent before close');
     await raw.flush();
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(received).toEqual([subject]);
     subscription.unsubscribe();
   });

@@ -1,7 +1,7 @@
 import type { Fill, Order } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { InvalidFillError } from '@ats/execution';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { eventually, testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookFromFills,
@@ -157,13 +157,26 @@ describe('PrismaTradingStore', () => {
       const runId = await newRun(store);
       const buy = order(runId, 'b1', 'BUY', 10);
       await store.recordOrder(buy);
-      // A foreign writer bumps the version and holds the row until our read has happened.
+      // A foreign writer bumps the version and holds the row until our read has happened: our booking reads the
+      // portfolio, then waits for the row lock to write it, so a session waiting on a lock means the read is done
+      // (a condition, where a fixed pause would only hold on a quiet machine).
       let booking: Promise<unknown> | undefined;
-      await other.$transaction(async (tx) => {
-        await tx.$executeRaw`UPDATE portfolios SET version = version + 1 WHERE run_id = ${runId}`;
-        booking = store.recordFill(fillOf(buy, 100)).catch((error: unknown) => error);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      });
+      await other.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`UPDATE portfolios SET version = version + 1 WHERE run_id = ${runId}`;
+          booking = store.recordFill(fillOf(buy, 100)).catch((error: unknown) => error);
+          await eventually(
+            async () => {
+              const [waiting] = await prisma.$queryRaw<{ n: number }[]>`
+                SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%portfolios%'`;
+              return (waiting?.n ?? 0) > 0 ? true : undefined;
+            },
+            { intervalMs: 20, what: 'our booking to wait for the portfolio row lock' },
+          );
+        },
+        { timeout: within(90_000), maxWait: within(30_000) },
+      );
       const outcome = await booking;
       const state = await store.loadState(runId);
       if (maxAttempts === 2) {

@@ -39,7 +39,7 @@ async function freePort(): Promise<number> {
 }
 
 async function healthy(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(1_500) }).then(
+  return fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
     (r) => r.ok,
     () => false,
   );
@@ -81,13 +81,14 @@ beforeAll(async () => {
   const gateway = stack.processes[0];
   if (!gateway) throw new Error('api-gateway was not started');
   metricsUrl = `http://127.0.0.1:${gateway.metricsPort}`;
-  const deadline = Date.now() + 60_000;
+  // A deadline for tsx starting the gateway on cores the rest of the run keeps busy.
+  const deadline = Date.now() + 120_000;
   while (!((await healthy(`${metricsUrl}/health`)) && (await healthy(`${apiUrl}/health`)))) {
     if (Date.now() > deadline)
-      throw new Error(`api-gateway not healthy in 60 s:\n${gatewayLines.join('\n')}`);
+      throw new Error(`api-gateway not healthy in 120 s:\n${gatewayLines.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}, 120_000);
+});
 
 afterAll(async () => {
   await stack?.stop();

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseExposition, sampleSum } from '@ats/metrics';
-import { testServices } from '@ats/tool-testing';
+import { testServices, within } from '@ats/tool-testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStackArgs, planStack } from '../plan';
 import { type RunningStack, startStack } from '../runner';
@@ -14,11 +14,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
+/** A deadline for the whole stack (tsx compiling every app from source on busy cores) to do `what`. */
+const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 180_000) => {
+  const budget = within(timeoutMs);
+  const deadline = Date.now() + budget;
   while (!(await check())) {
     if (Date.now() > deadline)
-      throw new Error(`${what} within ${timeoutMs} ms; last lines:\n${lines.slice(-20).join('\n')}`);
+      throw new Error(`${what} within ${budget} ms; last lines:\n${lines.slice(-20).join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 };

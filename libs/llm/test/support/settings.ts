@@ -1,6 +1,10 @@
+import { testRequestTimeoutMs } from '@ats/tool-testing';
 import type { LlmSettings } from '../../src/index';
 
-/** LLM settings as loadConfig() builds them, with test-friendly values. */
+/**
+ * LLM settings as loadConfig() builds them, with test-friendly values: the request timeout is a test deadline a
+ * busy machine meets (tests of the timeout itself set their own).
+ */
 export function llmSettings(overrides: Partial<LlmSettings>): LlmSettings {
   return {
     provider: 'openai',
@@ -8,7 +12,7 @@ export function llmSettings(overrides: Partial<LlmSettings>): LlmSettings {
     baseUrl: undefined,
     temperature: 0,
     maxTokens: 500,
-    timeoutMs: 5_000,
+    timeoutMs: testRequestTimeoutMs(),
     retryAttempts: 3,
     cacheMode: 'off',
     openaiApiKey: 'sk-test',
