@@ -35,6 +35,20 @@ describe.skipIf(dataDir === undefined)('LocalCsvProvider on the configured data 
     expect(oneDay.map((b) => b.ts)).toEqual(['2023-01-03T00:00:00.000Z']);
   });
 
+  it('keeps AMD 2015-01-02, the one day with volume 0 (O=H=L=C), and reports it', async () => {
+    const batch = await provider.fetchBars({
+      symbol: 'AMD',
+      timeframe: '1d',
+      from: '2010-01-01',
+      to: '2026-08-20',
+    });
+    expect(batch.droppedRows).toBe(0);
+    expect(batch.zeroVolumeDays).toEqual(['2015-01-02']);
+    const quiet = batch.bars.find((b) => b.ts.startsWith('2015-01-02'));
+    expect(quiet?.volume).toBe(0);
+    expect([quiet?.high, quiet?.low, quiet?.close]).toEqual([quiet?.open, quiet?.open, quiet?.open]);
+  });
+
   it('lists the data folder symbols and rejects unknown ones and intraday timeframes with typed errors', async () => {
     expect(provider.symbols()).toEqual(listOhlcvSymbols(join(dataDir as string, 'ohlcv')));
     expect(provider.symbols()).toContain('SPY');
