@@ -357,8 +357,14 @@ export class DailyBarStore implements MarketDataProvider {
   async #readCoverage(symbol: string): Promise<Coverage | undefined> {
     const path = this.#coveragePath(symbol);
     if (!existsSync(path)) return undefined;
-    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
-    const record = parsed as Partial<CoverageFile>;
+    let record: Partial<CoverageFile>;
+    try {
+      record = JSON.parse(await readFile(path, 'utf8')) as Partial<CoverageFile>;
+    } catch (error) {
+      throw new Error(`download cache record ${path} is unreadable (delete it to download again)`, {
+        cause: error,
+      });
+    }
     return typeof record.from === 'string' && typeof record.to === 'string'
       ? { from: record.from, to: record.to }
       : undefined;
