@@ -16,7 +16,7 @@ describe('analyzeSymbol (the analyze CLI)', () => {
     expect(honest).toMatchObject({
       lastBarDate: '2023-06-30',
       asOf: '2023-07-01T00:00:00.000Z',
-      close: 193.97,
+      close: 193.970001, // the source's 6-decimal close (published 193.97)
     });
     expect(honest.decision).toMatchObject({ agent: 'technical', symbol: 'AAPL', ts: honest.asOf });
   });
