@@ -61,12 +61,7 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
 }
 
 /** Daily bars for every run: the data folder, then the download cache, then a first-run download (DATA__*). */
-const bars = (config: AppConfig) =>
-  dailyBarSource(config.data, {
-    yahoo: config.data.yahooBaseUrl ? { baseUrl: config.data.yahooBaseUrl } : {},
-    alphaVantage: config.data.alphaVantageBaseUrl ? { baseUrl: config.data.alphaVantageBaseUrl } : {},
-    twelveData: config.data.twelveDataBaseUrl ? { baseUrl: config.data.twelveDataBaseUrl } : {},
-  });
+const bars = (config: AppConfig) => dailyBarSource(config.data);
 
 /** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
 function jobDepsFactory(

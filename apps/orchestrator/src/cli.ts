@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dailyBarSource } from '@ats/market-data';
 import {
   createServiceRegistry,
   jetStreamConsumerLag,
@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       speed: args.speed,
       bus,
       store: new PrismaTradingStore(prisma),
-      provider: new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {}),
+      provider: dailyBarSource(config.data),
       logger,
       metrics,
       stopRequested: () => stop,

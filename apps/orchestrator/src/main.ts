@@ -2,7 +2,7 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dailyBarSource } from '@ats/market-data';
 import {
   busHealth,
   createServiceRegistry,
@@ -49,7 +49,7 @@ const prisma = createPrismaClient(config.database.url);
 const service = await startOrchestratorService({
   bus,
   store: new PrismaTradingStore(prisma),
-  provider: new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {}),
+  provider: dailyBarSource(config.data),
   logger,
   clock: systemClock,
   runId: env.ORCHESTRATOR__RUN_ID,

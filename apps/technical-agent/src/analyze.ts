@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@ats/config';
 import { AgentNameSchema, IsoDateSchema, SymbolSchema } from '@ats/contracts';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dailyBarSource } from '@ats/market-data';
 import { z } from 'zod';
 import { analyzeSymbol, formatAnalysis } from './analyze-symbol';
 
@@ -38,7 +38,7 @@ if (!parsed.success) {
 }
 const args = parsed.data;
 const config = loadConfig();
-const provider = new LocalCsvProvider(config.data.dir ? { path: config.data.dir } : {});
+const provider = dailyBarSource(config.data);
 try {
   const analysis = await analyzeSymbol(provider, {
     symbol: args.symbol,
