@@ -7,13 +7,20 @@ import {
   PortfolioLedger,
   type PriceOf,
 } from '@ats/execution';
-import { type BacktestConfig, commissionModelOf, resolveConfig, slippageModelOf } from './config';
+import {
+  type BacktestConfig,
+  type BenchmarkConfig,
+  commissionModelOf,
+  resolveConfig,
+  slippageModelOf,
+} from './config';
 import { InvalidBacktestConfigError } from './errors';
 import { type BarFeed, OHLCV_FIELDS, type SymbolColumns } from './feed';
 import { MarketView, type MarketViewWriter } from './market-view';
 import { RebalanceSchedule } from './rebalance';
 import {
   type BacktestResult,
+  type BenchmarkDescription,
   type DecisionRecord,
   type EquityPoint,
   NO_LLM_USAGE,
@@ -54,6 +61,12 @@ interface PendingOrder {
   readonly signedQuantity: number;
   /** Cash effect estimated at the decision close, released when the order fills or expires. */
   readonly cashEstimate: number;
+}
+
+function describeBenchmark(benchmark: BenchmarkConfig): BenchmarkDescription {
+  return benchmark.kind === 'series'
+    ? { kind: 'series', symbol: benchmark.symbol, points: benchmark.ts.length }
+    : benchmark;
 }
 
 /** Runs one strategy over one feed and returns the full, reproducible result. */
@@ -267,6 +280,7 @@ class BacktestRun {
     return {
       config: {
         ...this.#config,
+        benchmark: describeBenchmark(this.#config.benchmark),
         strategy: this.#strategy.description,
         universe: [...feed.symbols],
         from: feed.timestamps[firstTradingStep] ?? '',

@@ -1,6 +1,6 @@
 import type { Fill, Order, Side, Signal } from '@ats/contracts';
 import type { TradeRecord } from '@ats/execution';
-import type { BacktestConfig } from './config';
+import type { BacktestConfig, BenchmarkConfig } from './config';
 
 export type { TradeRecord } from '@ats/execution';
 
@@ -72,8 +72,14 @@ export const NO_LLM_USAGE: LlmUsage = {
   cachedCalls: 0,
 };
 
+/** The benchmark as recorded in a result: an outside series by name and length, not its every point. */
+export type BenchmarkDescription =
+  | Exclude<BenchmarkConfig, { readonly kind: 'series' }>
+  | { readonly kind: 'series'; readonly symbol: string; readonly points: number };
+
 /** What produced the result: engine config, strategy and data, all serialisable. */
-export interface BacktestRunConfig extends BacktestConfig {
+export interface BacktestRunConfig extends Omit<BacktestConfig, 'benchmark'> {
+  benchmark: BenchmarkDescription;
   strategy: { name: string; params: Record<string, unknown> };
   universe: string[];
   from: string;
