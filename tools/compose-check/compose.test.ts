@@ -161,6 +161,29 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml on Compose v2 and docker-compose 1.29 (ADR 0009)', () => {
+  it('keeps to syntax both accept: no top-level name, env files as plain paths', () => {
+    for (const file of [compose, prod]) {
+      expect(file.name).toBeUndefined();
+      for (const [name, service] of Object.entries(file.services))
+        for (const entry of service.env_file ?? []) expect(typeof entry, `${name} env_file`).toBe('string');
+    }
+  });
+
+  it('lets local images stand in for the registry ones of NATS and Postgres', () => {
+    expect(compose.services.nats?.image).toMatch(/^\$\{NATS_IMAGE:-nats:[^}]+\}$/);
+    expect(compose.services.postgres?.image).toMatch(/^\$\{POSTGRES_IMAGE:-postgres:[^}]+\}$/);
+  });
+
+  it('mounts the data folder read-only into every app and points DATA__DIR at it', () => {
+    for (const [name, service] of apps) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's variable syntax, not a template
+      expect(service.volumes, name).toContain('${DATA__DIR:-../shared/data}:/data:ro');
+      expect(service.environment?.DATA__DIR, name).toBe('/data');
+    }
+  });
+});
+
 describe('docker-compose.prod.yml', () => {
   it('overrides only services the base file defines, with registry images instead of builds', () => {
     for (const [name, service] of Object.entries(prod.services)) {

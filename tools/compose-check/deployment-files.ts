@@ -31,6 +31,8 @@ export interface ComposeService {
 }
 
 export interface ComposeFile {
+  /** Top-level `name` (Compose v2 only; docker-compose 1.29 rejects it). */
+  readonly name?: string;
   readonly services: Record<string, ComposeService>;
   readonly volumes?: Record<string, unknown>;
 }

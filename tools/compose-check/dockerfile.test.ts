@@ -41,10 +41,29 @@ describe('docker/Dockerfile', () => {
     expect(health).toMatch(/\/health/);
   });
 
-  it('keeps local state, secrets and dependencies out of the build context', () => {
+  it('keeps local state, secrets, dependencies and third-party data out of the build context', () => {
     const ignored = readRepoFile('docker/Dockerfile.dockerignore').split('\n');
     expect(ignored).toEqual(
-      expect.arrayContaining(['**/node_modules', '.git', '.env', 'ops/nats/credentials.env']),
+      expect.arrayContaining([
+        '**/node_modules',
+        '.git',
+        '.env',
+        'ops/nats/credentials.env',
+        'data',
+        '.data-cache',
+      ]),
     );
+    const copied = runtime?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
+    expect(copied.some((c) => /\/data\b/.test(c))).toBe(false);
+  });
+
+  it('builds without a registry once NODE_IMAGE names a local image: no frontend image, no other base', () => {
+    // A `# syntax=` line makes BuildKit pull a frontend image; the builtin one understands RUN --mount.
+    expect(readRepoFile(APP_DOCKERFILE)).not.toMatch(/^#\s*syntax\s*=/m);
+    const names = new Set(stages.map((s) => s.name).filter(Boolean));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's build-arg syntax, not a template
+    const nodeImage = '${NODE_IMAGE}';
+    for (const stage of stages)
+      expect(stage.base === nodeImage || names.has(stage.base), stage.base).toBe(true);
   });
 });
