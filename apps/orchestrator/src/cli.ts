@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient } from '@ats/db';
-import { dailyBarSource } from '@ats/market-data';
+import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
 import {
   createServiceRegistry,
   jetStreamConsumerLag,
@@ -66,6 +66,13 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const colour = process.stdout.isTTY === true && !args.json;
   try {
+    // Bars in a local store or downloaded once, with a line per downloaded symbol, before the replay starts.
+    const provider = dailyBarSource(config.data);
+    await provider.prefetch(
+      args.symbols,
+      { to: args.to },
+      renderDownloadProgress(process.stderr, { onlyDownloads: true }),
+    );
     const timeouts = args.agentTimeoutMs;
     const outcome = await runReplay({
       runId,
@@ -84,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
       speed: args.speed,
       bus,
       store: new PrismaTradingStore(prisma),
-      provider: dailyBarSource(config.data),
+      provider,
       logger,
       metrics,
       stopRequested: () => stop,
@@ -125,6 +132,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    // A usage error, or no bars in any store and no download possible (the message says the ways out): 2.
+    process.exitCode = error instanceof UsageError || error instanceof MissingMarketDataError ? 2 : 1;
   },
 );

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@ats/config';
 import { AgentNameSchema, IsoDateSchema, SymbolSchema } from '@ats/contracts';
-import { dailyBarSource } from '@ats/market-data';
+import { dailyBarSource, MissingMarketDataError } from '@ats/market-data';
 import { z } from 'zod';
 import { analyzeSymbol, formatAnalysis } from './analyze-symbol';
 
@@ -49,5 +49,6 @@ try {
   console.log(args.json ? JSON.stringify(analysis, null, 2) : formatAnalysis(analysis));
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  // No bars anywhere (data folder, cache, download): the message says the two ways out; 2 like a usage error.
+  process.exit(error instanceof MissingMarketDataError ? 2 : 1);
 }
