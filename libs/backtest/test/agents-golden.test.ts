@@ -89,7 +89,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
   });
 });
 
-describe('golden: snapshots and team cycles over the whole common history of the seven', { timeout: 60_000 }, () => {
+describe('golden: snapshots and team cycles over the shared history', { timeout: 60_000 }, () => {
   it('every snapshot, and every tenth day a cycle of each pattern on a portfolio that follows the targets', async () => {
     const bars = await loadUniverse();
     const news = syntheticNews(bars).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));

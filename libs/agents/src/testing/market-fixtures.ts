@@ -8,16 +8,31 @@ import type { DecisionContext } from '../types';
 
 export const UNIVERSE = ['AAPL', 'MSFT', 'GOOGL', 'NVDA', 'TSLA', 'AMZN', 'META'] as const;
 
+/**
+ * First day of the history all of UNIVERSE share: META's first day of trading. The data folder starts AAPL in 2010
+ * and TSLA on 2010-06-29; from here on every file has the same trading days, so bar i is the same date everywhere.
+ */
+export const COMMON_HISTORY_FROM = '2012-05-18';
+
 function ohlcvFile(symbol: string): string {
   const dir = loadConfig({ envFile: null }).data.dir;
-  if (dir === undefined) throw new Error('no data folder: set DATA__DIR to run the agents tests and benchmarks');
+  if (dir === undefined)
+    throw new Error('no data folder: set DATA__DIR to run the agents tests and benchmarks');
   return join(dir, 'ohlcv', `${symbol}.csv`);
 }
 
-/** Daily bars of `symbol` from <data folder>/ohlcv/<symbol>.csv (ts = midnight UTC of the trading date). */
+/**
+ * Daily bars of `symbol` from <data folder>/ohlcv/<symbol>.csv (ts = midnight UTC of the trading date), from
+ * COMMON_HISTORY_FROM on.
+ */
 export function loadBars(symbol: string): Bar[] {
   const text = readFileSync(ohlcvFile(symbol), 'utf8');
-  const lines = text.trim().split('\n').slice(1);
+  // ISO dates compare as strings.
+  const lines = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.slice(0, 10) >= COMMON_HISTORY_FROM);
   return lines.map((line) => {
     const [date, open, high, low, close, , volume] = line.split(',');
     return {
@@ -40,11 +55,15 @@ export function snapshotsAt(
   symbols: readonly string[] = UNIVERSE,
   news: readonly NewsItem[] = [],
 ): MarketSnapshot[] {
-  return symbols.map((symbol) => {
+  const snapshots = symbols.map((symbol) => {
     const feed = new SymbolFeed(symbol);
     for (const bar of loadBars(symbol).slice(0, days)) feed.push(bar);
     return feed.snapshot({ news });
   });
+  const asOf = new Set(snapshots.map((s) => s.asOf));
+  if (asOf.size > 1)
+    throw new Error(`snapshotsAt(${days}): the symbols' bars are not aligned (${[...asOf]})`);
+  return snapshots;
 }
 
 export function cashPortfolio(asOf: string, equity = 100_000): PortfolioState {
