@@ -3,11 +3,14 @@
  * Each scenario runs in its own child process (clean heap, honest peak memory) and the parent prints one JSON object.
  * - sma.*: SMA(20/50) crossover baseline, bar-events/s (wall and CPU; CPU = user + system time of the run, i.e. per
  *   core, since the engine is single-threaded).
- * - multiAgent.*: the @ats/agents team with the offline reasoner, symbol-days/s, plus a breakdown on the bundled data
+ * - multiAgent.*: the @ats/agents team with the offline reasoner, symbol-days/s, plus a breakdown on the real data
  *   (engine + snapshot plumbing only / + streaming indicators / full team).
- * - readmeMainJob.*: the README main command (5 symbols, 2023, 260 warm-up bars, attribution = 3 runs), in process
- *   (runBacktestJob) and end to end (the CLI as a child process, as `nx run backtester:backtest` starts it).
- * Data: the bundled 7 symbols × 11 years (data/ohlcv) and a seeded random-walk universe of 500 symbols × 2,520 days.
+ * - readmeMainJob.*: the README main command (the BacktestRequest defaults: its symbols, 2023, its warm-up bars, SPY
+ *   benchmark), in process (runBacktestJob) and end to end (the CLI as a child process, as `nx run backtester:backtest`
+ *   starts it).
+ * Data: 7 symbols × 11 years (2013–2023) from the data folder (loadConfig().data.dir, ohlcv/; the scenarios keep the
+ * names `*.bundled` from when the repository carried these files) and a seeded random-walk universe of 500 symbols ×
+ * 2,520 days.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +30,7 @@ import {
   type Strategy,
   smaCrossover,
 } from '@ats/backtest';
+import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema, type MarketSnapshot } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 // The backtester app's job function (not a library): the bench times exactly what the README command runs.
@@ -101,9 +105,20 @@ async function measure(
 const round = (x: number) => Math.round(x * 100) / 100;
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 
+/** The seven symbols over 2013–2023 the benchmark has always measured on (the data folder holds 36 since 2010). */
+const REAL_UNIVERSE = ['AAPL', 'AMZN', 'GOOGL', 'META', 'MSFT', 'NVDA', 'TSLA'];
+const REAL_RANGE = { from: '2013-01-01', to: '2023-12-31' };
+
+/** Daily bars from the configured data folder (DATA__DIR), never from the repository. */
+function dataFolderBars(): LocalCsvProvider {
+  const dir = loadConfig().data.dir;
+  if (dir === undefined)
+    throw new Error('no data folder: set DATA__DIR to the shared data set to run the bench');
+  return new LocalCsvProvider({ path: join(dir, 'ohlcv') });
+}
+
 async function bundledFeed(): Promise<BarFeed> {
-  const provider = new LocalCsvProvider();
-  return loadFeed(provider, provider.symbols());
+  return loadFeed(dataFolderBars(), REAL_UNIVERSE, REAL_RANGE);
 }
 
 /** A team that holds nothing: isolates engine + snapshot plumbing from the agents' reasoning. */
@@ -152,7 +167,7 @@ const BACKTESTER_MAIN = fileURLToPath(new URL('../../apps/backtester/src/main.ts
 const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
   'readmeMainJob.inProcess': async () => {
     const request = BacktestRequestSchema.parse({});
-    const bars = new LocalCsvProvider();
+    const bars = dataFolderBars();
     const runs = QUICK ? 2 : 5;
     const wall: number[] = [];
     let last: Awaited<ReturnType<typeof runBacktestJob>> | undefined;

@@ -8,7 +8,7 @@ export const AGENT_TEST_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN'] as co
 const provider = new LocalCsvProvider();
 
 /**
- * A repeatable DecisionContext for agent tests: the real bundled bars of each symbol up to `date` as point-in-time
+ * A repeatable DecisionContext for agent tests: the real daily bars (data folder) of each symbol up to `date` as point-in-time
  * snapshots (indicators warm from 2021), a few headlines, and a portfolio holding 100 AAPL.
  */
 export async function contextAt(

@@ -26,7 +26,8 @@ describe('GET /v1/bars/:symbol through NATS', () => {
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const body = response.json();
     expect(body).toMatchObject({ symbol: 'AAPL', timeframe: '1d', provider: 'local-csv', count: 20 });
-    expect(body.bars[0]).toMatchObject({ ts: '2023-01-03T00:00:00.000Z', open: 130.28, close: 125.07 });
+    // AAPL.csv 2023-01-03 at the source's 6 decimals (published open 130.28, close 125.07).
+    expect(body.bars[0]).toMatchObject({ ts: '2023-01-03T00:00:00.000Z', open: 130.279999, close: 125.07 });
     expect(body.bars.at(-1).ts).toBe('2023-01-31T00:00:00.000Z');
     expect(response.headers['x-request-id']).toMatch(/^req-/);
 

@@ -70,7 +70,7 @@ export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 const dataGatewayMain = fileURLToPath(new URL('../../data-gateway/src/main.ts', import.meta.url));
 
-/** The data gateway as its own process, as in production, serving the bundled CSV bars. */
+/** The data gateway as its own process, as in production, serving the data folder's CSV bars. */
 export async function startDataGatewayProcess(bus: Bus): Promise<ChildProcess> {
   const { natsUrl } = testServices();
   const child = spawn(process.execPath, ['--import', 'tsx', dataGatewayMain], {
