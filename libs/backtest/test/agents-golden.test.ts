@@ -84,7 +84,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
     });
     expect(result.fills.length).toBeGreaterThan(0);
     expect(sha256(canonicalResultJson(result))).toBe(
-      '2019605a64d16f9bf2a8975dacd17e597a2d92b0086815f3f0aa15606ff8cb31',
+      '07f6b40302635016a9ae36e80663edba245f73044e7a9babc9085c136a924f27',
     );
   });
 });
@@ -154,7 +154,7 @@ describe('golden: snapshots and team cycles over the shared history', { timeout:
     }
     expect({ snapshots: snapshotHash.digest('hex'), cycles: cycleHash.digest('hex') }).toEqual({
       snapshots: 'd181d6d0984ff659f553490bfe9feb18589601b288e07a73ef0e2b27d2e43153',
-      cycles: '9f77da1a069fef096def3871afe285cfc221e268719230f5660a5ac849a70403',
+      cycles: 'bf5918d5357c86a596a7ac872682c51e4bb610e3d7f87dfec9a99a72d52d601d',
     });
   });
 });
