@@ -111,9 +111,11 @@ async function main(): Promise<void> {
     await db.$disconnect();
 
     const port = await freePort();
-    children.push(start(dataGatewayMain, {}));
+    // Each service serves /metrics on a port of its own (both default to 9464).
+    children.push(start(dataGatewayMain, { SERVICE__METRICS_PORT: String(await freePort()) }));
     children.push(
       start(gatewayMain, {
+        SERVICE__METRICS_PORT: String(await freePort()),
         DATABASE__URL: databaseUrl,
         API__HOST: '127.0.0.1',
         API__PORT: String(port),

@@ -55,8 +55,8 @@ export function testServices(): TestServices {
   return { natsUrl, databaseUrl, runId };
 }
 export { AGENT_TEST_SYMBOLS, contextAt } from './agent-context';
-export { dataFolderPath } from './data-folder';
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
+export { dataFolderPath } from './data-folder';
 export { type ServiceProcess, spawnServiceProcess } from './service-process';
 export {
   InvalidTimeScaleError,

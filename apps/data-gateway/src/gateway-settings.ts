@@ -11,11 +11,10 @@ import {
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
-const httpUrl = z.url({ protocol: /^https?$/ });
 
 /**
  * Data-gateway keys that @ats/config does not have yet (to be moved into its ENV_SCHEMA and `.env.example`).
- * Base URLs point a provider at a proxy or a test fake; quotas override the free-tier defaults.
+ * Quotas override the free-tier defaults; the providers' base URLs are in @ats/config (config.data.*BaseUrl).
  */
 export const GATEWAY_ENV_SCHEMA = {
   DATA__CACHE_BUCKET: z
@@ -27,13 +26,10 @@ export const GATEWAY_ENV_SCHEMA = {
   /** Calendar days of recent bars each live poll fetches (covers a long weekend and a missed poll). */
   DATA__PUBLISH_LOOKBACK_DAYS: positiveInt.default(10),
   DATA__PUBLISH_TIMEFRAME: TimeframeSchema.default('1d'),
-  DATA__ALPHA_VANTAGE_BASE_URL: httpUrl.optional(),
   DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE: positiveInt.optional(),
   DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY: positiveInt.optional(),
-  DATA__TWELVE_DATA_BASE_URL: httpUrl.optional(),
   DATA__TWELVE_DATA_REQUESTS_PER_MINUTE: positiveInt.optional(),
   DATA__TWELVE_DATA_REQUESTS_PER_DAY: positiveInt.optional(),
-  DATA__YAHOO_BASE_URL: httpUrl.optional(),
   DATA__YAHOO_REQUESTS_PER_MINUTE: positiveInt.optional(),
   DATA__YAHOO_REQUESTS_PER_DAY: positiveInt.optional(),
 } as const;
@@ -89,7 +85,7 @@ export function gatewaySettingsFrom(
     providers: [...new Set(providers)],
     alphaVantage: {
       apiKey: config.data.alphaVantageApiKey,
-      baseUrl: extra.DATA__ALPHA_VANTAGE_BASE_URL,
+      baseUrl: config.data.alphaVantageBaseUrl,
       ...quota(
         ALPHA_VANTAGE_FREE_QUOTA,
         extra.DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE,
@@ -98,7 +94,7 @@ export function gatewaySettingsFrom(
     },
     twelveData: {
       apiKey: config.data.twelveDataApiKey,
-      baseUrl: extra.DATA__TWELVE_DATA_BASE_URL,
+      baseUrl: config.data.twelveDataBaseUrl,
       ...quota(
         TWELVE_DATA_FREE_QUOTA,
         extra.DATA__TWELVE_DATA_REQUESTS_PER_MINUTE,
@@ -106,7 +102,7 @@ export function gatewaySettingsFrom(
       ),
     },
     yahoo: {
-      baseUrl: extra.DATA__YAHOO_BASE_URL,
+      baseUrl: config.data.yahooBaseUrl,
       ...quota(
         YAHOO_DEFAULT_QUOTA,
         extra.DATA__YAHOO_REQUESTS_PER_MINUTE,

@@ -1,8 +1,8 @@
-export { type AppConfig, ConfigError, type ConfigProblem, type LoadConfigOptions, loadConfig } from './load';
-export { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';
 export {
   type DataLocation,
   DEFAULT_DATA_CACHE_FOLDER,
   findWorkspaceRoot,
   resolveDataLocation,
 } from './data-location';
+export { type AppConfig, ConfigError, type ConfigProblem, type LoadConfigOptions, loadConfig } from './load';
+export { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';

@@ -62,7 +62,7 @@ describe('SentimentAgent', () => {
     );
     expect(d?.reasoning).toContain('"profit rose"');
     expect(d?.reasoning).toMatch(/driven by .*"rose"/);
-    const [item] = d?.supportingData.news as { method: string; drivers: string[] }[];
+    const [item] = (d?.supportingData.news ?? []) as { method: string; drivers: string[] }[];
     expect(item?.method).toBe('model');
     expect(item?.drivers).toContain('profit rose');
   });
@@ -70,7 +70,7 @@ describe('SentimentAgent', () => {
   it('falls back to the lexicon for a text the model knows no word of', () => {
     const odd = [newsItem('x', 'AAPL', 'Zxqv wqxz', hoursBefore(1))];
     const [d] = agent.decide({ ctx: ctxWith(odd), priorDecisions: [] });
-    const [item] = d?.supportingData.news as { method: string }[];
+    const [item] = (d?.supportingData.news ?? []) as { method: string }[];
     expect(item?.method).toBe('lexicon');
     expect(d?.reasoning).toContain('lexicon fallback');
   });
