@@ -8,6 +8,9 @@ import type {
 
 export { createPrismaClient } from './client';
 export * from './generated/prisma/client';
+// "Deploy if needed" (one query when up to date; the engine loads only for a pending migration): what every
+// command that needs the schema calls first.
+export { DatabaseUnreachableError, ensureMigrations, redactPassword } from './migrations/ensure';
 export type { CreateMigrationOptions, DeployResult, DriftReport, MigrationOptions, MigrationStatus };
 
 // Migrations load the wasm schema engine and patch pg; import them only when a migration function is called.

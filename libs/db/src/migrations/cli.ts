@@ -6,10 +6,31 @@
 import { checkMigrationDrift, createMigration, deployMigrations, migrationStatus } from './migrate';
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const USAGE = 'usage: cli.ts deploy | create <name> | check | status';
+const USAGE = `usage: tsx libs/db/src/migrations/cli.ts <command>   (npm run db:migrate | db:check | db:status)
+  deploy           apply every pending migration to DATABASE__URL
+  create <name>    write a migration for schema.prisma changes
+  check            fail when schema.prisma has changes no migration covers
+  status           the database's migration history (exit 1 when behind)
+Environment: DATABASE__URL (default ${DEFAULT_DATABASE_URL}), ATS_DB_DEBUG=1 for the engine's log.`;
+const COMMANDS = new Set(['deploy', 'create', 'check', 'status']);
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknownOption = argv.find((arg) => arg.startsWith('-'));
+  if (unknownOption !== undefined) {
+    console.error(`db migrations: unknown option '${unknownOption}' (--help for usage)`);
+    return 2;
+  }
   const [command, name] = argv;
+  if (command === undefined || !COMMANDS.has(command)) {
+    console.error(
+      command === undefined ? USAGE : `db migrations: unknown command '${command}' (--help for usage)`,
+    );
+    return 2;
+  }
   const databaseUrl = process.env.DATABASE__URL ?? DEFAULT_DATABASE_URL;
   const log = process.env.ATS_DB_DEBUG ? (line: string) => console.error(line) : undefined;
   const options = { databaseUrl, log };

@@ -7,12 +7,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HistoryDiagnostic, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
-import { LOCKFILE, MIGRATION_FILE, POSTGRES_LOCKFILE, readMigrationList } from './migration-list';
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  LOCKFILE,
+  MIGRATION_FILE,
+  POSTGRES_LOCKFILE,
+  readMigrationList,
+} from './migration-list';
 import { createMigrationAdapterFactory, reportCharColumnsAsText } from './pg-workarounds';
 import { openSchemaEngine, type SchemaEngine } from './schema-engine';
 
 export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export { DEFAULT_MIGRATIONS_DIR };
 
 /** Every table in the database is ours: nothing is excluded from diffs. */
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };

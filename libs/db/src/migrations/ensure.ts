@@ -1,0 +1,78 @@
+/**
+ * "Deploy if needed" for commands that use the database (orchestrator run, backfill, services up): a fresh
+ * database gets the schema without a prior `npm run db:migrate`, and an up-to-date one costs one query (the
+ * wasm schema engine loads only when a migration is pending).
+ */
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { DeployResult, MigrationOptions } from './migrate';
+import { DEFAULT_MIGRATIONS_DIR } from './migration-list';
+
+/** Postgres did not answer; the message names the server (without password) and the ways out. */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+  constructor(
+    readonly databaseUrl: string,
+    cause: unknown,
+  ) {
+    super(
+      `Postgres at ${redactPassword(databaseUrl)} is not reachable (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        'Start one with `npm run services -- up`, or point DATABASE__URL at yours.',
+      { cause },
+    );
+  }
+}
+
+export function redactPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<invalid DATABASE__URL>';
+  }
+}
+
+async function migrationNamesOnDisk(migrationsDir: string): Promise<string[]> {
+  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+/** Names of migrations the database records as finished (empty when it has no `_prisma_migrations`). */
+async function finishedMigrationNames(databaseUrl: string): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw new DatabaseUnreachableError(databaseUrl, error);
+  }
+  try {
+    const table = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present",
+    );
+    if (!table.rows[0]?.present) return new Set();
+    const rows = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    return new Set(rows.rows.map((row) => row.migration_name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Apply pending migrations, if any. Idempotent; concurrent callers are serialised by the engine's advisory
+ * lock. Throws DatabaseUnreachableError when Postgres does not answer, MigrationError when a migration fails.
+ */
+export async function ensureMigrations(options: MigrationOptions): Promise<DeployResult> {
+  const migrationsDir = resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const [onDisk, finished] = await Promise.all([
+    migrationNamesOnDisk(migrationsDir),
+    finishedMigrationNames(options.databaseUrl),
+  ]);
+  if (onDisk.every((name) => finished.has(name))) return { applied: [] };
+  const { deployMigrations } = await import('./migrate');
+  return deployMigrations({ ...options, migrationsDir });
+}
