@@ -24,12 +24,19 @@ export interface CliArgs {
   readonly namespace?: string;
 }
 
-/** Bad command-line arguments; the message says which and shows the usage. */
+/** Bad command-line arguments; the one-line message says which flag and why. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(`${message}\n${USAGE}`);
-    this.name = 'UsageError';
-  }
+  override readonly name = 'UsageError';
+}
+
+/** `--help` or `-h` anywhere: print the usage and exit 0, whatever else is on the line. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+/** Node's parseArgs errors run on with advice about positionals; keep the first sentence. */
+function firstSentence(message: string): string {
+  return message.split(/\.\s/)[0]?.trim() ?? message;
 }
 
 const ArgsSchema = z.object({
@@ -75,10 +82,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'agent-timeout-ms': { type: 'string' },
         namespace: { type: 'string' },
       },
-      allowPositionals: true,
+      allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(firstSentence(error instanceof Error ? error.message : String(error)));
   }
   const parsed = ArgsSchema.safeParse(values);
   if (!parsed.success) {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
-import { createPrismaClient } from '@ats/db';
+import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
 import {
   createServiceRegistry,
@@ -19,13 +19,24 @@ import {
 import { createLogger } from '@ats/observability';
 import { orderChannels } from '@ats/paper-broker';
 import { PrismaTradingStore } from '@ats/trading-state';
-import { parseCliArgs, UsageError } from './cli-args';
+import { parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { runReplay } from './replay';
 import { cycleJson, formatCycleTable, latencySummary } from './report';
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseCliArgs(argv.filter((a) => a !== '--'));
+async function main(rawArgv: string[]): Promise<number> {
+  const argv = rawArgv.filter((a) => a !== '--');
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (argv.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const args = parseCliArgs(argv);
   const config = loadConfig();
+  // A fresh database gets the schema here (one query when it is up to date): no `npm run db:migrate` first.
+  await ensureMigrations({ databaseUrl: config.database.url });
   // Logs go to stderr so stdout stays the table or the JSON lines; quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({
     service: 'orchestrator',
@@ -131,7 +142,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(
+      error instanceof UsageError
+        ? `orchestrator run: ${error.message} (--help for usage)`
+        : error instanceof Error
+          ? error.message
+          : error,
+    );
     // A usage error, or no bars in any store and no download possible (the message says the ways out): 2.
     process.exitCode = error instanceof UsageError || error instanceof MissingMarketDataError ? 2 : 1;
   },

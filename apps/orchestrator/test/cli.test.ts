@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createPrismaClient } from '@ats/db';
+import { testServices, uniqueName } from '@ats/tool-testing';
+import { describe, expect, it } from 'vitest';
+import { dropNamespace } from './support';
+
+const run = promisify(execFile);
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: appDir,
+    env: { ...process.env, ...env },
+  });
+type Failure = { code: number; stdout: string; stderr: string };
+
+describe('orchestrator run CLI', () => {
+  it('answers --help with its usage on stdout and exit 0 (nothing on stderr)', async () => {
+    const { stdout, stderr } = await cli(['--', '--help']);
+    expect(stdout).toMatch(/^usage: orchestrator run --symbols=/);
+    expect(stderr).toBe('');
+  });
+
+  it('refuses an unknown flag with one line on stderr and exit 2', async () => {
+    const failure = (await cli(['--bogus']).catch((e: unknown) => e)) as Failure;
+    expect(failure.code).toBe(2);
+    expect(failure.stderr.trim().split('\n')).toEqual([
+      "orchestrator run: Unknown option '--bogus' (--help for usage)",
+    ]);
+  });
+
+  it('runs a paper replay on a fresh, empty database without a prior db:migrate', async () => {
+    const { databaseUrl, natsUrl } = testServices();
+    const name = uniqueName('orch_fresh')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_');
+    const admin = createPrismaClient(databaseUrl);
+    await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    const namespace = uniqueName('orchfresh');
+    try {
+      const { stdout, stderr } = await cli(
+        [
+          '--symbols=AAPL',
+          '--replay-from=2023-01-03',
+          '--replay-to=2023-01-05',
+          '--mode=paper',
+          '--json',
+          `--namespace=${namespace}`,
+        ],
+        { DATABASE__URL: url.toString(), NATS__URL: natsUrl },
+      );
+      const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { type: string };
+      expect(summary.type).toBe('summary');
+      expect(stderr).not.toMatch(/P2021|does not exist|\n\s+at /);
+    } finally {
+      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.$disconnect();
+      await dropNamespace(natsUrl, namespace);
+    }
+  });
+});
