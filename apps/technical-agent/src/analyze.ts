@@ -19,22 +19,41 @@ const ArgsSchema = z.object({
   json: z.boolean().default(false),
 });
 
-const { values } = parseArgs({
-  options: {
-    symbol: { type: 'string' },
-    agent: { type: 'string' },
-    date: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  strict: true,
-});
+const USAGE = `usage: analyze --symbol=AAPL [--agent=technical|sentiment|risk|portfolio] [--date=YYYY-MM-DD] [--json]
+  One agent, in-process, with the offline reasoner, on the daily bars of the data folder (DATA__DIR).
+  --date  decide as of this date (default: the last bar)   --json  the analysis as JSON`;
+
+/** One line on stderr, exit 2: what was wrong and where the usage is. */
+function refuse(message: string): never {
+  console.error(`analyze: ${message} (--help for usage)`);
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let values: Record<string, unknown>;
+try {
+  ({ values } = parseArgs({
+    args: argv,
+    options: {
+      symbol: { type: 'string' },
+      agent: { type: 'string' },
+      date: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  // Node's message runs on with advice about positionals; its first sentence names the flag.
+  refuse((error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? 'bad arguments');
+}
 const parsed = ArgsSchema.safeParse(values);
 if (!parsed.success) {
-  for (const issue of parsed.error.issues) console.error(`--${issue.path.join('.')}: ${issue.message}`);
-  console.error(
-    'usage: analyze --symbol=AAPL --agent=technical|sentiment|risk|portfolio [--date=YYYY-MM-DD] [--json]',
-  );
-  process.exit(2);
+  const issue = parsed.error.issues[0];
+  refuse(`--${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
 }
 const args = parsed.data;
 const config = loadConfig();

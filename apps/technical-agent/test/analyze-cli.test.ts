@@ -23,4 +23,18 @@ describe('analyze CLI', () => {
     });
     await expect(cli('--symbol=NVDA', '--agent=macro')).rejects.toMatchObject({ code: 2 });
   });
+
+  it('answers --help with its usage on stdout and exit 0', async () => {
+    const { stdout, stderr } = await cli('--', '--help');
+    expect(stdout).toMatch(/^usage: analyze --symbol=/);
+    expect(stderr).toBe('');
+  });
+
+  it('refuses an unknown flag with one line on stderr and exit 2, no stack', async () => {
+    const failure = (await cli('--bogus').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(failure.code).toBe(2);
+    expect(failure.stderr.trim().split('\n')).toEqual([
+      "analyze: Unknown option '--bogus' (--help for usage)",
+    ]);
+  });
 });
