@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@ats/config';
 import { IsoDateSchema, SymbolSchema, systemClock, TimeframeSchema } from '@ats/contracts';
-import { createPrismaClient } from '@ats/db';
+import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { createLogger } from '@ats/observability';
 import { z } from 'zod';
 import { backfillBars, formatBackfillSummary } from './backfill';
@@ -21,22 +21,40 @@ const ArgsSchema = z
   })
   .refine((a) => a.start <= a.end, { message: '--start must not be after --end', path: ['start'] });
 
-const { values } = parseArgs({
-  options: {
-    symbols: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    timeframe: { type: 'string' },
-  },
-});
+const USAGE = `usage: backfill --symbols=AAPL,MSFT --start=YYYY-MM-DD --end=YYYY-MM-DD [--timeframe=1d]
+  Fetches bars through the provider chain (DATA__PROVIDERS) and stores them in Postgres (DATABASE__URL).`;
+
+/** One line on stderr, exit 2: what was wrong and where the usage is. */
+function refuse(message: string): never {
+  console.error(`backfill: ${message} (--help for usage)`);
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let values: Record<string, unknown>;
+try {
+  ({ values } = parseArgs({
+    args: argv,
+    options: {
+      symbols: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      timeframe: { type: 'string' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  // Node's message runs on with advice about positionals; its first sentence names the flag.
+  refuse((error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? 'bad arguments');
+}
 const parsed = ArgsSchema.safeParse(values);
 if (!parsed.success) {
-  console.error(
-    `usage: backfill --symbols=AAPL,MSFT --start=YYYY-MM-DD --end=YYYY-MM-DD [--timeframe=1d]\n${parsed.error.issues
-      .map((i) => `  --${String(i.path[0])}: ${i.message}`)
-      .join('\n')}`,
-  );
-  process.exit(2);
+  const issue = parsed.error.issues[0];
+  refuse(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
 }
 const config = loadConfig();
 const logger = createLogger({
@@ -44,6 +62,13 @@ const logger = createLogger({
   level: config.logLevel,
   secretValues: config.secretValues,
 });
+try {
+  // A fresh database gets the schema here (one query when up to date): no `npm run db:migrate` first.
+  await ensureMigrations({ databaseUrl: config.database.url });
+} catch (error) {
+  console.error(`backfill: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const prisma = createPrismaClient(config.database.url);
 const chain = await buildMarketDataChain({
   config: gatewaySettingsFrom(config).marketData,
@@ -62,6 +87,10 @@ try {
   });
   console.log(formatBackfillSummary(rows));
   process.exitCode = rows.some((r) => r.error) ? 1 : 0;
+} catch (error) {
+  // The message, not a stack: the summary above already names per-symbol provider failures.
+  console.error(`backfill: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
 } finally {
   await chain.close();
   await prisma.$disconnect();

@@ -85,3 +85,41 @@ describe('backfill', () => {
     ]);
   });
 });
+
+describe('backfill command line', () => {
+  const command = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, ['--import', 'tsx', 'src/backfill-main.ts', ...args], {
+      cwd: appDir,
+      env: { ...process.env, DATA__PROVIDERS: 'local', LOG_LEVEL: 'warn', ...env },
+    });
+
+  it('answers --help with its usage on stdout and exit 0', async () => {
+    const { stdout, stderr } = await command(['--', '--help']);
+    expect(stdout).toMatch(/^usage: backfill --symbols=/);
+    expect(stderr).toBe('');
+  });
+
+  it('refuses an unknown flag with one line on stderr and exit 2', async () => {
+    const failure = (await command(['--bogus']).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(failure.code).toBe(2);
+    expect(failure.stderr.trim().split('\n')).toEqual([
+      "backfill: Unknown option '--bogus' (--help for usage)",
+    ]);
+  });
+
+  it('backfills into a fresh, empty database without a prior db:migrate', async () => {
+    const name = `dg_fresh_${Date.now()}_${process.pid}`;
+    await prisma.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+    const url = new URL(testServices().databaseUrl);
+    url.pathname = `/${name}`;
+    try {
+      const { stdout, stderr } = await command(['--symbols=AAPL', '--start=2023-01-03', '--end=2023-01-06'], {
+        DATABASE__URL: url.toString(),
+      });
+      expect(stdout).toMatch(/AAPL\s+local-csv\s+4\s+4\s+0/);
+      expect(stderr).not.toMatch(/P2021|does not exist|\n\s+at /);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});
