@@ -23,11 +23,18 @@ export async function runKeysCommand(
   audit: AuditLog,
   actor: string,
 ) {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { name: { type: 'string' }, scopes: { type: 'string' } },
-  });
+  let parsed: { positionals: string[]; values: { name?: string; scopes?: string } };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { name: { type: 'string' }, scopes: { type: 'string' } },
+    });
+  } catch (error) {
+    // Node's message runs on with advice about positionals; its first sentence names the flag.
+    throw new KeysUsageError((error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? '');
+  }
+  const { positionals, values } = parsed;
   const [command, id] = positionals;
   switch (command) {
     case 'create': {
