@@ -1,8 +1,10 @@
+import { ensureMigrations } from '@ats/db';
 import { runWithServices } from './run';
 import { down, type Endpoint, status, up } from './services';
 
 const USAGE = `usage: services <command>
-  up                 make NATS (JetStream) and Postgres available; print NATS__URL=... and DATABASE__URL=...
+  up                 make NATS (JetStream) and Postgres available, apply pending migrations;
+                     print NATS__URL=... and DATABASE__URL=...
   env                like up, but print shell export lines: eval "$(npx tsx tools/services/cli.ts env)"
   status             what answers at the configured URLs and which private servers run
   down               stop the private servers started under the state dir (never system services)
@@ -12,13 +14,40 @@ Environment: NATS__URL, DATABASE__URL (used when they answer), ATS_SERVICES_DIR 
 const describe = (name: string, endpoint: Endpoint | undefined): string =>
   endpoint ? `[services] ${name}: ${endpoint.url} (${endpoint.source})\n` : '';
 
+const COMMANDS = ['up', 'env', 'status', 'down', 'run'];
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    const what = command.startsWith('-') ? 'option' : 'command';
+    process.stderr.write(`services: unknown ${what} '${command}' (--help for usage)\n`);
+    return 2;
+  }
+  if (command !== 'run' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command !== 'run' && rest.length > 0) {
+    process.stderr.write(`services: '${command}' takes no arguments, got '${rest[0]}' (--help for usage)\n`);
+    return 2;
+  }
   switch (command) {
     case 'up':
     case 'env': {
       const services = await up({ keep: true });
       process.stderr.write(describe('nats', services.nats) + describe('postgres', services.postgres));
+      // Everything that uses the database finds its tables: a fresh server gets the schema here.
+      const databaseUrl = services.env.DATABASE__URL;
+      if (databaseUrl) {
+        const { applied } = await ensureMigrations({ databaseUrl });
+        process.stderr.write(
+          `[services] postgres: ${applied.length ? `applied ${applied.length} migration(s)` : 'schema up to date'}\n`,
+        );
+      }
       const prefix = command === 'env' ? 'export ' : '';
       for (const [key, value] of Object.entries(services.env))
         process.stdout.write(`${prefix}${key}=${value}\n`);
@@ -49,8 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
       });
     }
     default:
-      process.stderr.write(`${USAGE}\n`);
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+      return 2;
   }
 }
 
