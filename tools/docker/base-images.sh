@@ -16,34 +16,36 @@ NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-ats-local/node:20}"
 NATS_BASE_IMAGE="${NATS_BASE_IMAGE:-ats-local/nats:2.9}"
 POSTGRES_BASE_IMAGE="${POSTGRES_BASE_IMAGE:-ats-local/postgres:15}"
 
-log() { printf '[docker-base] %s\n' "$*"; }
+base_log() { printf '[docker-base] %s\n' "$*"; }
 
 has_image() { [[ "${ATS_DOCKER_REBUILD_BASE:-0}" != 1 ]] && "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
 build_rootfs_image() {
-  has_image "$BASE_IMAGE" && { log "$BASE_IMAGE present"; return; }
+  has_image "$BASE_IMAGE" && { base_log "$BASE_IMAGE present"; return; }
   command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
   local rootfs
   rootfs="$(mktemp -d /var/tmp/ats-rootfs.XXXXXX)"
-  log "debootstrap bookworm (minbase) from $DEBIAN_MIRROR into $rootfs"
+  base_log "debootstrap bookworm (minbase) from $DEBIAN_MIRROR into $rootfs"
   debootstrap --variant=minbase --include=ca-certificates,wget bookworm "$rootfs" "$DEBIAN_MIRROR" >"$rootfs.log" 2>&1 \
     || { tail -20 "$rootfs.log"; rm -rf "$rootfs"; return 1; }
+  # mktemp made the directory 0700: as the image's / that would lock every non-root user (postgres, node) out.
+  chmod 755 "$rootfs"
   # Images stay small and apt works inside builds: no docs, no cached package lists.
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
   tar -C "$rootfs" -c . | "$DOCKER" import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' - "$BASE_IMAGE" >/dev/null
   rm -rf "$rootfs" "$rootfs.log"
-  log "imported $BASE_IMAGE"
+  base_log "imported $BASE_IMAGE"
 }
 
 build_node_image() {
-  has_image "$NODE_BASE_IMAGE" && { log "$NODE_BASE_IMAGE present"; return; }
+  has_image "$NODE_BASE_IMAGE" && { base_log "$NODE_BASE_IMAGE present"; return; }
   local context node_bin npm_dir
   context="$(mktemp -d /var/tmp/ats-node.XXXXXX)"
   node_bin="$(readlink -f "$(command -v node)")"
   npm_dir="$(npm root -g)/npm"
-  log "$NODE_BASE_IMAGE from $node_bin ($(node --version)) and $npm_dir"
+  base_log "$NODE_BASE_IMAGE from $node_bin ($(node --version)) and $npm_dir"
   mkdir -p "$context/node/bin" "$context/node/lib/node_modules" "$context/ca-certificates"
   cp "$node_bin" "$context/node/bin/node"
   cp -r "$npm_dir" "$context/node/lib/node_modules/npm"
@@ -55,8 +57,8 @@ build_node_image() {
 }
 
 build_service_image() { # <image> <dockerfile>
-  has_image "$1" && { log "$1 present"; return; }
-  log "$1 from $(basename "$2")"
+  has_image "$1" && { base_log "$1 present"; return; }
+  base_log "$1 from $(basename "$2")"
   "$DOCKER" build -q --build-arg BASE_IMAGE="$BASE_IMAGE" -f "$2" -t "$1" "$here" >/dev/null
 }
 

@@ -52,7 +52,13 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
 fi
 log "docker $("$DOCKER" version --format '{{.Server.Version}}') storage=$("$DOCKER" info --format '{{.Driver}}')"
 
-compose() { bash "$here/compose.sh" "$@"; }
+# docker-compose 1.29 warns on every call that it ignores deploy.resources.reservations: said once here instead.
+compose() { bash "$here/compose.sh" "$@" 2> >(grep -v 'deploy sub-keys are not supported' >&2); }
+# vfs copies the whole image for each new container: creating a dozen at once outlasts Compose v1's 60 s HTTP
+# timeout, so allow longer and create fewer at a time.
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}" COMPOSE_PARALLEL_LIMIT="${COMPOSE_PARALLEL_LIMIT:-4}"
+docker compose version >/dev/null 2>&1 \
+  || log "docker-compose 1.29 ignores deploy.resources.reservations (limits and replicas apply)"
 
 teardown() {
   local status=$?
@@ -66,6 +72,12 @@ teardown() {
   else
     log "tearing down: containers, network and volumes of project $ATS_COMPOSE_PROJECT"
     compose down --volumes --remove-orphans --timeout 30 >/dev/null 2>&1 || true
+    # vfs stores every layer as a full copy (the project images take tens of GB): drop them and the build cache,
+    # keep the base images for the next run.
+    log "removing the project images and the build cache (base images kept)"
+    "$DOCKER" image rm -f $("$DOCKER" image ls --format '{{.Repository}}:{{.Tag}}' | grep '^ats/') >/dev/null 2>&1 || true
+    "$DOCKER" builder prune -af >/dev/null 2>&1 || true
+    "$DOCKER" image prune -f >/dev/null 2>&1 || true
     if [[ -n "$started_daemon" ]]; then
       log "stopping the dockerd this run started (pid $started_daemon)"
       kill "$started_daemon" 2>/dev/null || true
@@ -77,6 +89,11 @@ teardown() {
 trap teardown EXIT
 
 # --- 3. images ------------------------------------------------------------------------------------------------
+# vfs: the base images plus ~9 project images and their build cache need about 50 GB at the peak.
+docker_root="$("$DOCKER" info --format '{{.DockerRootDir}}')"
+free_gb=$(df -BG --output=avail "$docker_root" | tail -1 | tr -dc 0-9)
+min_free_gb="${ATS_DOCKER_MIN_FREE_GB:-55}"
+((free_gb >= min_free_gb)) || fail "only ${free_gb} GB free under $docker_root; vfs needs about ${min_free_gb} GB (ATS_DOCKER_MIN_FREE_GB)"
 # shellcheck source=base-images.sh
 source "$here/base-images.sh"
 build_base_images
@@ -113,16 +130,18 @@ container_states() {
       '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}' "$id"
   done | sed 's#^/##' | sort
 }
-expected=$(( ${#services[@]} - 1 )) # every service but the monitoring profile's prometheus
-log "waiting for $expected containers to be healthy (deadline ${deadline_s} s)"
+# Every service but the monitoring profile's prometheus, each with its replicas (Compose may run several).
+min_containers=$(( ${#services[@]} - 1 ))
+log "waiting for every container (at least $min_containers) to be healthy (deadline ${deadline_s} s)"
 wait_started=$(date +%s)
 last=""
 while :; do
   states="$(container_states)"
+  total=$(grep -c . <<<"$states" || true)
   ready=$(awk '($3 == "healthy") || ($2 == "exited" && $3 == "none" && $4 == 0)' <<<"$states" | wc -l)
-  [[ "$states" != "$last" ]] && { log "$ready/$expected ready"; sed 's/^/    /' <<<"$states"; last="$states"; }
+  [[ "$states" != "$last" ]] && { log "$ready/$total ready"; sed 's/^/    /' <<<"$states"; last="$states"; }
   if awk '$2 == "exited" && $4 != 0' <<<"$states" | grep -q .; then fail "a container exited with an error"; fi
-  ((ready >= expected)) && break
+  ((total >= min_containers && ready == total)) && break
   (($(date +%s) - wait_started > deadline_s)) && fail "not every container healthy within ${deadline_s} s"
   sleep 5
 done

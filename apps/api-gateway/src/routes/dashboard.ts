@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 
-/** The dashboard's files (no build step): read once at start-up, served from memory. */
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+/**
+ * The dashboard's files (no build step): read once at start-up, served from memory. From source they sit at
+ * apps/api-gateway/dashboard, two folders up; in the image the bundle (dist/main.js) has them one folder up.
+ */
+const DASHBOARD_DIR = ['../../dashboard/', '../dashboard/']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((dir) => existsSync(join(dir, 'index.html'))) as string;
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
