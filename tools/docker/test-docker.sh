@@ -116,6 +116,11 @@ for service in "${services[@]}"; do
   build_image "ats/$service:latest" --build-arg APP="$service"
 done
 
+# The build cache (every intermediate layer, full copies on vfs) is not needed to run: free the disk for the
+# containers, which vfs creates as full copies of their images too.
+"$DOCKER" builder prune -af >/dev/null
+log "build cache dropped; $(df -BG --output=avail "$docker_root" | tail -1 | tr -d ' ') free"
+
 # --- 4. up ----------------------------------------------------------------------------------------------------
 log "compose up (project $ATS_COMPOSE_PROJECT, API on 127.0.0.1:$API_PORT): ${services[*]/prometheus/}"
 compose up -d --no-build 2>&1 | sed 's/^/  compose| /'
