@@ -116,7 +116,8 @@ describe.skipIf(!runBrowserTest)('dashboard in headless Chromium', () => {
     expect(await page.textContent('#run-label')).toContain(runId);
     expect(await page.textContent('#cash')).toContain('31,250.40');
     expect(await page.evaluate("localStorage.getItem('ats.apiKey')")).toBe(gateway.keys.read);
-    // The equity chart drew into a canvas.
+    // The equity chart drew into a canvas (it draws after its data arrives: wait for it, a busy machine is slow).
+    await page.locator('#equity-chart canvas').first().waitFor({ state: 'attached' });
     expect(await page.locator('#equity-chart canvas').count()).toBeGreaterThan(0);
     const reportLink = page.locator(`#backtests a[href^="/v1/backtests/${backtestId}/report?token="]`);
     await reportLink.waitFor();

@@ -89,11 +89,13 @@ describe('nx run backtester:start (--worker) and a queued walk-forward sweep', (
         include: { backtestResult: true },
       });
       expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-      // Each window is its own backtest: the equity curve covers that window's trading days only.
+      // Each window is its own backtest: the equity curve is the base point (the close before the window, all
+      // cash) and then that window's trading days only.
       for (const run of runs) {
         const config = run.config as { start: string; end: string };
         const curve = run.backtestResult?.equityCurve as { ts: string }[];
-        expect((curve[0]?.ts ?? '').slice(0, 10) >= config.start).toBe(true);
+        expect((curve[0]?.ts ?? '').slice(0, 10) < config.start).toBe(true);
+        expect((curve[1]?.ts ?? '').slice(0, 10) >= config.start).toBe(true);
         expect((curve.at(-1)?.ts ?? '9').slice(0, 10) <= config.end).toBe(true);
       }
     } finally {
