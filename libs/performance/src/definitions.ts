@@ -181,14 +181,14 @@ export function renderMetricsMarkdown(): string {
     '- Base point: with a warm-up, E_0 is the last warm-up close (all cash), so a 2023 run measures from the',
     '  2022-12-30 close to the 2023-12-29 close, as a calendar-year return does; the benchmark is bought there too.',
     '  Decisions at bar t see bars up to t; their orders fill at bar t+1 open or later.',
-    '- Cash dividends (default; `--price-only` turns them off): with c_t the close and a_t the source\'s',
+    "- Cash dividends (default; `--price-only` turns them off): with c_t the close and a_t the source's",
     '  dividend-and-split-adjusted close, the factor f_t = a_t / c_t steps up only on an ex-date D, and the cash',
     '  dividend per share is Div_D = c_{D-1} × (1 − f_{D-1} / f_D), rounded to 6 decimals; steps of',
-    '  Div_D / c_{D-1} ≤ 1e-5 are rounding noise of a_t and ignored. On D, before D\'s fills, the book is credited',
+    "  Div_D / c_{D-1} ≤ 1e-5 are rounding noise of a_t and ignored. On D, before D's fills, the book is credited",
     '  quantity held at the close of D-1 × Div_D (charged on shorts). Dividends are held as cash, not reinvested.',
     '- Benchmark: a ticker (SPY by default, traded or not) is valued as B_t = capital × a_t / a_0 (total return,',
     '  dividends reinvested; c_t / c_0 with `--price-only`). `equal-weight` buys capital / N of each symbol at its',
-    '  first close and credits its dividends in cash. Alpha and beta regress on the benchmark\'s daily returns.',
+    "  first close and credits its dividends in cash. Alpha and beta regress on the benchmark's daily returns.",
     '',
   ];
   for (const d of METRIC_DEFINITIONS) {
