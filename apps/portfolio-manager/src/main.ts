@@ -6,5 +6,5 @@ await runAgentProcess({
   service: 'portfolio-manager',
   agent: 'portfolio',
   version: packageJson.version,
-  createAgent: (reasoner) => new PortfolioManagerAgent({}, undefined, undefined, reasoner),
+  createAgent: (reasoner, settings) => new PortfolioManagerAgent({}, undefined, settings, reasoner),
 });

@@ -7,5 +7,5 @@ await runAgentProcess({
   agent: 'risk',
   version: packageJson.version,
   // Drawdown comes from the request's equityHistory; without it each replica uses the high-water mark it has seen.
-  createAgent: (reasoner) => new RiskManagerAgent({}, undefined, reasoner),
+  createAgent: (reasoner, settings) => new RiskManagerAgent({}, settings, reasoner),
 });

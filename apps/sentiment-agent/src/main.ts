@@ -6,5 +6,5 @@ await runAgentProcess({
   service: 'sentiment-agent',
   agent: 'sentiment',
   version: packageJson.version,
-  createAgent: (reasoner) => new SentimentAgent(undefined, reasoner),
+  createAgent: (reasoner, settings) => new SentimentAgent(settings, reasoner),
 });

@@ -6,5 +6,5 @@ await runAgentProcess({
   service: 'technical-agent',
   agent: 'technical',
   version: packageJson.version,
-  createAgent: (reasoner) => new TechnicalAgent(undefined, reasoner),
+  createAgent: (reasoner, settings) => new TechnicalAgent(settings, reasoner),
 });

@@ -1,10 +1,10 @@
-import type { Reasoner } from '@ats/agents';
-import { OFFLINE_REASONER } from '@ats/agents';
+import type { AgentConfig, Reasoner } from '@ats/agents';
+import { DEFAULT_AGENT_CONFIGS, OFFLINE_REASONER } from '@ats/agents';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
-import { createLlmClient } from '@ats/llm';
+import { createLlmClient, type LlmSettings, llmSettingsForAgent } from '@ats/llm';
 import {
   busHealth,
   createServiceRegistry,
@@ -24,8 +24,23 @@ export interface AgentProcessOptions<K extends AgentName> {
   readonly service: string;
   readonly agent: K;
   readonly version: string;
-  /** The agent this process serves, reasoning offline or through the configured LLM. */
-  readonly createAgent: (reasoner: Reasoner) => LocalAgentOf<K>;
+  /**
+   * The agent this process serves, reasoning offline or through the configured LLM; `settings` carries its
+   * model, temperature, token budget, timeout and retries from LLM__<AGENT>__* (else LLM__*).
+   */
+  readonly createAgent: (reasoner: Reasoner, settings: AgentConfig) => LocalAgentOf<K>;
+}
+
+/** What an agent asks its LLM for, from its LLM settings (the built-in model names it when none is configured). */
+export function agentConfigFrom(agent: AgentName, llm: LlmSettings): AgentConfig {
+  return {
+    name: agent,
+    model: llm.model ?? DEFAULT_AGENT_CONFIGS[agent].model,
+    temperature: llm.temperature,
+    maxTokens: llm.maxTokens,
+    timeoutMs: llm.timeoutMs,
+    retryAttempts: llm.retryAttempts,
+  };
 }
 
 /**
@@ -47,9 +62,10 @@ export async function runAgentProcess<K extends AgentName>(options: AgentProcess
   const metrics = registerTradingMetrics(registry);
   registerBusCollector(registry, { stats: () => bus.stats() });
   const prisma = createPrismaClient(config.database.url);
-  const llm = createLlmClient(config.llm, { prisma });
+  const llmSettings = llmSettingsForAgent(config.llm, options.agent);
+  const llm = createLlmClient(llmSettings, { prisma });
   const labels = llm
-    ? { provider: config.llm.provider, model: config.llm.model ?? config.llm.provider }
+    ? { provider: llmSettings.provider, model: llmSettings.model ?? llmSettings.provider }
     : RULES_REASONER_LABELS;
   const reasoner: Reasoner = llm
     ? { kind: 'llm', client: meteredLlmClient(llm, metrics, labels) }
@@ -57,7 +73,7 @@ export async function runAgentProcess<K extends AgentName>(options: AgentProcess
   const running = await startAgentService({
     bus,
     agent: options.agent,
-    local: options.createAgent(reasoner),
+    local: options.createAgent(reasoner, agentConfigFrom(options.agent, llmSettings)),
     logger,
     service,
     version: options.version,

@@ -80,6 +80,37 @@ function toNested(flat: FlatConfig) {
       timeoutMs: flat.LLM__TIMEOUT_MS,
       retryAttempts: flat.LLM__RETRY_ATTEMPTS,
       cacheMode: flat.LLM__CACHE_MODE,
+      /** Per-agent overrides (LLM__<AGENT>__*); undefined fields fall back to the values above. */
+      agents: {
+        technical: {
+          model: flat.LLM__TECHNICAL__MODEL,
+          temperature: flat.LLM__TECHNICAL__TEMPERATURE,
+          maxTokens: flat.LLM__TECHNICAL__MAX_TOKENS,
+          timeoutMs: flat.LLM__TECHNICAL__TIMEOUT_MS,
+          retryAttempts: flat.LLM__TECHNICAL__RETRY_ATTEMPTS,
+        },
+        sentiment: {
+          model: flat.LLM__SENTIMENT__MODEL,
+          temperature: flat.LLM__SENTIMENT__TEMPERATURE,
+          maxTokens: flat.LLM__SENTIMENT__MAX_TOKENS,
+          timeoutMs: flat.LLM__SENTIMENT__TIMEOUT_MS,
+          retryAttempts: flat.LLM__SENTIMENT__RETRY_ATTEMPTS,
+        },
+        risk: {
+          model: flat.LLM__RISK__MODEL,
+          temperature: flat.LLM__RISK__TEMPERATURE,
+          maxTokens: flat.LLM__RISK__MAX_TOKENS,
+          timeoutMs: flat.LLM__RISK__TIMEOUT_MS,
+          retryAttempts: flat.LLM__RISK__RETRY_ATTEMPTS,
+        },
+        portfolio: {
+          model: flat.LLM__PORTFOLIO__MODEL,
+          temperature: flat.LLM__PORTFOLIO__TEMPERATURE,
+          maxTokens: flat.LLM__PORTFOLIO__MAX_TOKENS,
+          timeoutMs: flat.LLM__PORTFOLIO__TIMEOUT_MS,
+          retryAttempts: flat.LLM__PORTFOLIO__RETRY_ATTEMPTS,
+        },
+      },
       openaiApiKey: flat.OPENAI_API_KEY,
       anthropicApiKey: flat.ANTHROPIC_API_KEY,
       groqApiKey: flat.GROQ_API_KEY,

@@ -28,6 +28,10 @@ const symbolList = z.string().transform((raw, ctx) => {
 const number = (check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
   z.coerce.number().pipe(check(z.number()));
 const optionalSecret = z.string().min(1).optional();
+const llmTemperature = number((n) => n.min(0).max(2));
+const llmMaxTokens = number((n) => n.int().positive());
+const llmTimeoutMs = number((n) => n.int().positive());
+const llmRetryAttempts = number((n) => n.int().min(0).max(10));
 const url = (protocols: RegExp) => z.url({ protocol: protocols, message: 'must be a URL' });
 
 /**
@@ -56,11 +60,32 @@ export const ENV_SCHEMA = {
   LLM__PROVIDER: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']).default('offline'),
   LLM__MODEL: z.string().min(1).optional(),
   LLM__BASE_URL: url(/^https?$/).optional(),
-  LLM__TEMPERATURE: number((n) => n.min(0).max(2)).default(0),
-  LLM__MAX_TOKENS: number((n) => n.int().positive()).default(2000),
-  LLM__TIMEOUT_MS: number((n) => n.int().positive()).default(30_000),
-  LLM__RETRY_ATTEMPTS: number((n) => n.int().min(0).max(10)).default(3),
+  LLM__TEMPERATURE: llmTemperature.default(0),
+  LLM__MAX_TOKENS: llmMaxTokens.default(2000),
+  LLM__TIMEOUT_MS: llmTimeoutMs.default(30_000),
+  LLM__RETRY_ATTEMPTS: llmRetryAttempts.default(3),
   LLM__CACHE_MODE: z.enum(['read-write', 'replay', 'off']).default('read-write'),
+  /** Per-agent overrides of the LLM__* values above (unset: the global value), one group per agent. */
+  LLM__TECHNICAL__MODEL: z.string().min(1).optional(),
+  LLM__TECHNICAL__TEMPERATURE: llmTemperature.optional(),
+  LLM__TECHNICAL__MAX_TOKENS: llmMaxTokens.optional(),
+  LLM__TECHNICAL__TIMEOUT_MS: llmTimeoutMs.optional(),
+  LLM__TECHNICAL__RETRY_ATTEMPTS: llmRetryAttempts.optional(),
+  LLM__SENTIMENT__MODEL: z.string().min(1).optional(),
+  LLM__SENTIMENT__TEMPERATURE: llmTemperature.optional(),
+  LLM__SENTIMENT__MAX_TOKENS: llmMaxTokens.optional(),
+  LLM__SENTIMENT__TIMEOUT_MS: llmTimeoutMs.optional(),
+  LLM__SENTIMENT__RETRY_ATTEMPTS: llmRetryAttempts.optional(),
+  LLM__RISK__MODEL: z.string().min(1).optional(),
+  LLM__RISK__TEMPERATURE: llmTemperature.optional(),
+  LLM__RISK__MAX_TOKENS: llmMaxTokens.optional(),
+  LLM__RISK__TIMEOUT_MS: llmTimeoutMs.optional(),
+  LLM__RISK__RETRY_ATTEMPTS: llmRetryAttempts.optional(),
+  LLM__PORTFOLIO__MODEL: z.string().min(1).optional(),
+  LLM__PORTFOLIO__TEMPERATURE: llmTemperature.optional(),
+  LLM__PORTFOLIO__MAX_TOKENS: llmMaxTokens.optional(),
+  LLM__PORTFOLIO__TIMEOUT_MS: llmTimeoutMs.optional(),
+  LLM__PORTFOLIO__RETRY_ATTEMPTS: llmRetryAttempts.optional(),
   OPENAI_API_KEY: optionalSecret,
   ANTHROPIC_API_KEY: optionalSecret,
   GROQ_API_KEY: optionalSecret,

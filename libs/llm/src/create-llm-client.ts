@@ -14,8 +14,8 @@ import type { RetryPolicy } from './retry-policy';
 import { StructuredLlmClient } from './structured-llm-client';
 import type { LlmProviderKind } from './types';
 
-/** The `llm` section of the app configuration (LLM__* keys and the provider API keys). */
-export type LlmSettings = AppConfig['llm'];
+/** The `llm` section of the app configuration (LLM__* keys and the provider API keys); per-agent overrides optional. */
+export type LlmSettings = Omit<AppConfig['llm'], 'agents'> & { readonly agents?: AppConfig['llm']['agents'] };
 
 export interface LlmClientDeps {
   /** Where answers are cached; default: Postgres when `prisma` is given, else in memory. */

@@ -1,3 +1,4 @@
+export { type LlmAgentName, llmSettingsForAgent } from './agent-llm-settings';
 export { AnswerSchemaShapeError, answerJsonSchema, checkAnswer, isStrictCompatible } from './answer-schema';
 export type { CachedAnswer, LlmCacheStore } from './cache/cache-store';
 export { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
