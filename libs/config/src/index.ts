@@ -4,5 +4,12 @@ export {
   findWorkspaceRoot,
   resolveDataLocation,
 } from './data-location';
-export { type AppConfig, ConfigError, type ConfigProblem, type LoadConfigOptions, loadConfig } from './load';
+export {
+  type AppConfig,
+  ConfigError,
+  type ConfigProblem,
+  configuredKeys,
+  type LoadConfigOptions,
+  loadConfig,
+} from './load';
 export { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';

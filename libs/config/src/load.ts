@@ -30,14 +30,7 @@ export interface LoadConfigOptions {
 
 /** Reads the flat environment, validates every key, and returns the nested typed configuration. */
 export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
-  const fromFile = readEnvFile(options.envFile === undefined ? resolve('.env') : options.envFile);
-  const env = { ...fromFile, ...(options.env ?? process.env) };
-  const known: Record<string, string> = {};
-  for (const key of Object.keys(ENV_SCHEMA)) {
-    const value = env[key];
-    // An empty value means "not set", as in most dotenv files.
-    if (value !== undefined && value !== '') known[key] = value;
-  }
+  const known = configuredValues(options);
   const result = FlatSchema.safeParse(known);
   if (!result.success) {
     throw new ConfigError(
@@ -48,6 +41,23 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     );
   }
   return toNested(result.data);
+}
+
+/** The keys set (non-empty) in the environment or the .env file, as opposed to left at their defaults. */
+export function configuredKeys(options: LoadConfigOptions = {}): ReadonlySet<EnvKey> {
+  return new Set(Object.keys(configuredValues(options)) as EnvKey[]);
+}
+
+function configuredValues(options: LoadConfigOptions): Record<string, string> {
+  const fromFile = readEnvFile(options.envFile === undefined ? resolve('.env') : options.envFile);
+  const env = { ...fromFile, ...(options.env ?? process.env) };
+  const known: Record<string, string> = {};
+  for (const key of Object.keys(ENV_SCHEMA)) {
+    const value = env[key];
+    // An empty value means "not set", as in most dotenv files.
+    if (value !== undefined && value !== '') known[key] = value;
+  }
+  return known;
 }
 
 function readEnvFile(path: string | null): Record<string, string> {
