@@ -1,9 +1,8 @@
-import { loadConfig } from '@ats/config';
+import { ConfigError, loadConfig } from '@ats/config';
 import { describe, expect, it } from 'vitest';
-import { GatewaySettingsError, gatewaySettingsFrom } from './gateway-settings';
+import { gatewaySettingsFrom } from './gateway-settings';
 
-const settingsOf = (env: Record<string, string>) =>
-  gatewaySettingsFrom(loadConfig({ env, envFile: null }), env);
+const settingsOf = (env: Record<string, string>) => gatewaySettingsFrom(loadConfig({ env, envFile: null }));
 
 describe('gatewaySettingsFrom', () => {
   it('runs offline on the bundled CSV by default', () => {
@@ -34,9 +33,29 @@ describe('gatewaySettingsFrom', () => {
     ]);
   });
 
-  it('lists every invalid gateway key', () => {
+  it('takes the live-mode keys from the central configuration', () => {
+    const settings = settingsOf({
+      DATA__CACHE_BUCKET: 'bars_l2',
+      DATA__PUBLISH_INTERVAL_MS: '60000',
+      DATA__PUBLISH_LOOKBACK_DAYS: '3',
+      DATA__PUBLISH_TIMEFRAME: '1h',
+      DATA__TWELVE_DATA_REQUESTS_PER_MINUTE: '55',
+      DATA__YAHOO_REQUESTS_PER_MINUTE: '11',
+      DATA__YAHOO_REQUESTS_PER_DAY: '22',
+    });
+    expect(settings).toMatchObject({
+      publishIntervalMs: 60_000,
+      publishLookbackDays: 3,
+      publishTimeframe: '1h',
+    });
+    expect(settings.marketData.sharedCacheBucket).toBe('bars_l2');
+    expect(settings.marketData.twelveData.quota).toEqual({ requestsPerMinute: 55, requestsPerDay: 800 });
+    expect(settings.marketData.yahoo.quota).toEqual({ requestsPerMinute: 11, requestsPerDay: 22 });
+  });
+
+  it('lists every invalid gateway key (loadConfig, like every other key)', () => {
     expect(() => settingsOf({ DATA__PUBLISH_INTERVAL_MS: 'soon', DATA__CACHE_BUCKET: 'a b' })).toThrow(
-      GatewaySettingsError,
+      ConfigError,
     );
     try {
       settingsOf({ DATA__PUBLISH_INTERVAL_MS: 'soon', DATA__CACHE_BUCKET: 'a b' });

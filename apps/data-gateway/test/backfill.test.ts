@@ -65,7 +65,7 @@ describe('backfill', () => {
   it('reports a symbol no provider has and still backfills the others', async () => {
     const config = loadConfig({ env: {}, envFile: null });
     const chain = await buildMarketDataChain({
-      config: gatewaySettingsFrom(config, {}).marketData,
+      config: gatewaySettingsFrom(config).marketData,
       clock: new ManualClock('2024-01-02T12:00:00Z'),
       logger,
       prisma,

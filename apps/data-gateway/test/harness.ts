@@ -48,7 +48,7 @@ export interface GatewayInstanceOptions {
 export async function startGatewayInstance(options: GatewayInstanceOptions): Promise<GatewayInstance> {
   const env = { ...options.env, DATA__CACHE_BUCKET: options.bucket };
   const config = loadConfig({ env, envFile: null });
-  const settings = gatewaySettingsFrom(config, env);
+  const settings = gatewaySettingsFrom(config);
   const bus = await connectTestBus(uniqueName('data-gateway'));
   const chain = await buildMarketDataChain({
     config: settings.marketData,

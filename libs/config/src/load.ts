@@ -134,6 +134,27 @@ function toNested(flat: FlatConfig) {
       twelveDataBaseUrl: flat.DATA__TWELVE_DATA_BASE_URL,
       alphaVantageApiKey: flat.ALPHA_VANTAGE_API_KEY,
       twelveDataApiKey: flat.TWELVE_DATA_API_KEY,
+      /** Read by the data gateway only. */
+      gateway: {
+        cacheBucket: flat.DATA__CACHE_BUCKET,
+        publishIntervalMs: flat.DATA__PUBLISH_INTERVAL_MS,
+        publishLookbackDays: flat.DATA__PUBLISH_LOOKBACK_DAYS,
+        publishTimeframe: flat.DATA__PUBLISH_TIMEFRAME,
+        quotas: {
+          alphaVantage: {
+            requestsPerMinute: flat.DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE,
+            requestsPerDay: flat.DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY,
+          },
+          twelveData: {
+            requestsPerMinute: flat.DATA__TWELVE_DATA_REQUESTS_PER_MINUTE,
+            requestsPerDay: flat.DATA__TWELVE_DATA_REQUESTS_PER_DAY,
+          },
+          yahoo: {
+            requestsPerMinute: flat.DATA__YAHOO_REQUESTS_PER_MINUTE,
+            requestsPerDay: flat.DATA__YAHOO_REQUESTS_PER_DAY,
+          },
+        },
+      },
     },
     api: { host: flat.API__HOST, port: flat.API__PORT, corsOrigins: flat.API__CORS_ORIGINS },
     /** Values of every configured secret, for value-based log redaction. */

@@ -1,3 +1,4 @@
+import { TimeframeSchema } from '@ats/contracts';
 import { z } from 'zod';
 
 /** Comma list (`AAPL,MSFT`) or JSON array (`["AAPL","MSFT"]`) of upper-case tickers. */
@@ -28,6 +29,7 @@ const symbolList = z.string().transform((raw, ctx) => {
 const number = (check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
   z.coerce.number().pipe(check(z.number()));
 const optionalSecret = z.string().min(1).optional();
+const positiveInt = number((n) => n.int().positive());
 const llmTemperature = number((n) => n.min(0).max(2));
 const llmMaxTokens = number((n) => n.int().positive());
 const llmTimeoutMs = number((n) => n.int().positive());
@@ -107,6 +109,23 @@ export const ENV_SCHEMA = {
   DATA__TWELVE_DATA_BASE_URL: url(/^https?$/).optional(),
   ALPHA_VANTAGE_API_KEY: optionalSecret,
   TWELVE_DATA_API_KEY: optionalSecret,
+  /** Data gateway: JetStream KV bucket of the shared (L2) market-data cache. */
+  DATA__CACHE_BUCKET: z
+    .string()
+    .regex(/^[-\w]+$/, 'must be letters, digits, - or _')
+    .default('market_data_cache'),
+  /** Data gateway, live mode: how often the providers are asked for new bars. */
+  DATA__PUBLISH_INTERVAL_MS: positiveInt.default(15 * 60_000),
+  /** Calendar days of recent bars each live poll fetches (covers a long weekend and a missed poll). */
+  DATA__PUBLISH_LOOKBACK_DAYS: positiveInt.default(10),
+  DATA__PUBLISH_TIMEFRAME: TimeframeSchema.default('1d'),
+  /** Data gateway quotas; each overrides one limit of the provider's free tier. */
+  DATA__ALPHA_VANTAGE_REQUESTS_PER_MINUTE: positiveInt.optional(),
+  DATA__ALPHA_VANTAGE_REQUESTS_PER_DAY: positiveInt.optional(),
+  DATA__TWELVE_DATA_REQUESTS_PER_MINUTE: positiveInt.optional(),
+  DATA__TWELVE_DATA_REQUESTS_PER_DAY: positiveInt.optional(),
+  DATA__YAHOO_REQUESTS_PER_MINUTE: positiveInt.optional(),
+  DATA__YAHOO_REQUESTS_PER_DAY: positiveInt.optional(),
 
   API__HOST: z.string().min(1).default('127.0.0.1'),
   API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
