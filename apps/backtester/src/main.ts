@@ -1,5 +1,6 @@
 import { connectBus, type NatsBus } from '@ats/bus';
-import { type AppConfig, loadConfig } from '@ats/config';
+import { type AppConfig, configuredKeys, loadConfig } from '@ats/config';
+import { ContractValidationError } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@ats/metrics';
 import { createLogger, type Logger } from '@ats/observability';
 import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
+import { withConfigDefaults } from './config-defaults';
 import { type BacktestJobDeps, runBacktestJob } from './job';
 import { buildReasoner } from './llm-reasoner';
 import { type CliOptions, parseCliOptions, USAGE } from './options';
@@ -33,12 +35,13 @@ const SERVICE = 'backtester';
  * sweep / walk-forward queued as jobs; `nx run backtester:start` (`--worker`): a worker on the job queue.
  */
 async function main(argv: readonly string[]): Promise<number> {
-  const options = parseCliOptions(argv);
-  if (options.help) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const config = loadConfig();
+  // Flags win over TRADING__* settings the user made, which win over the request's defaults.
+  const options = parseCliOptions(withConfigDefaults(argv, config.trading, configuredKeys()));
   if (options.worker) return runWorker(options, config);
   if (options.sweep.length > 0 || options.walkForward) return runSweep(options, config);
   return runOne(options, config);
@@ -266,12 +269,33 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
   return 0;
 }
 
+/** Flag errors: node's parseArgs (unknown option, missing value) and the request contract's validation. */
+function isUsageError(error: unknown): error is Error {
+  if (error instanceof ContractValidationError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) ||
+    (error instanceof Error && error.message.startsWith('invalid backtest options'))
+  );
+}
+
+/** Node's parseArgs messages run on with advice about positionals; the first sentence names the flag. */
+function firstSentence(error: Error): string {
+  return error.message.split(/\.\s/)[0] ?? error.message;
+}
+
 /** Exits once stdout has been flushed, so `--json | other-program` gets every byte of a large report. */
 function exitAfterFlush(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
-main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+main(process.argv.slice(2).filter((arg) => arg !== '--')).then(exitAfterFlush, (error: unknown) => {
+  if (isUsageError(error)) {
+    // A bad or unknown flag: one line and the way to the usage, exit 2 like every CLI here.
+    process.stderr.write(`backtest: ${firstSentence(error)} (--help for usage)\n`);
+    exitAfterFlush(2);
+    return;
+  }
   if (error instanceof MissingMarketDataError) {
     // Nothing to run on: what is missing and the two ways out, no stack trace.
     process.stderr.write(`${error.message}\n`);

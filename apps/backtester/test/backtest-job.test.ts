@@ -149,3 +149,18 @@ describe('command-line options', () => {
       );
   });
 });
+
+describe('configuration defaults for the CLI', () => {
+  it('takes TRADING__* settings the user made as defaults, flags first', async () => {
+    const { withConfigDefaults } = await import('../src/config-defaults');
+    const { configuredKeys, loadConfig } = await import('@ats/config');
+    const env = { TRADING__INITIAL_CAPITAL: '250000', TRADING__SLIPPAGE_BPS: '7' };
+    const config = loadConfig({ env, envFile: null });
+    const argv = withConfigDefaults(
+      ['--slippage-bps=2'],
+      config.trading,
+      configuredKeys({ env, envFile: null }),
+    );
+    expect(parseCliOptions(argv).request).toMatchObject({ capital: 250_000, slippageBps: 2 });
+  });
+});
