@@ -156,7 +156,12 @@ function toNested(flat: FlatConfig) {
         },
       },
     },
-    api: { host: flat.API__HOST, port: flat.API__PORT, corsOrigins: flat.API__CORS_ORIGINS },
+    api: {
+      host: flat.API__HOST,
+      port: flat.API__PORT,
+      corsOrigins: flat.API__CORS_ORIGINS,
+      accessTokenSecret: flat.API__ACCESS_TOKEN_SECRET,
+    },
     /** Values of every configured secret, for value-based log redaction. */
     secretValues: SECRET_KEYS.map((key: EnvKey) => flat[key]).filter(
       (v): v is string => typeof v === 'string' && v.length > 0,
