@@ -12,19 +12,14 @@ import {
 import { createLogger, onShutdownSignal } from '@ats/observability';
 import { buildApiGateway } from './app';
 import { probe } from './dependencies';
-import { loadGatewaySettings } from './settings';
 
 const SERVICE = 'api-gateway';
 const config = loadConfig();
-const settings = loadGatewaySettings();
 const logger = createLogger({
   service: config.service.name ?? SERVICE,
   level: config.logLevel,
   pretty: config.environment === 'development' && process.stdout.isTTY,
-  secretValues: [
-    ...config.secretValues,
-    ...(settings.API__ACCESS_TOKEN_SECRET ? [settings.API__ACCESS_TOKEN_SECRET] : []),
-  ],
+  secretValues: config.secretValues,
 });
 const bus = await connectBus({
   ...config.nats,
@@ -42,14 +37,12 @@ const app = await buildApiGateway({
   logger,
   service: SERVICE,
   probes: { nats: probe(() => bus.ping()), postgres: probe(() => db.$queryRaw`SELECT 1`) },
-  requiredServices: settings.API__REQUIRED_SERVICES,
-  cycleTimeoutMs: settings.API__CYCLE_TIMEOUT_MS,
-  rateLimit: { max: settings.API__RATE_LIMIT_MAX, timeWindowMs: settings.API__RATE_LIMIT_WINDOW_MS },
+  requiredServices: config.api.requiredServices,
+  cycleTimeoutMs: config.api.cycleTimeoutMs,
+  rateLimit: config.api.rateLimit,
   corsOrigins: config.api.corsOrigins,
   metrics,
-  ...(settings.API__ACCESS_TOKEN_SECRET
-    ? { accessTokenSecret: Buffer.from(settings.API__ACCESS_TOKEN_SECRET) }
-    : {}),
+  ...(config.api.accessTokenSecret ? { accessTokenSecret: Buffer.from(config.api.accessTokenSecret) } : {}),
 });
 await app.listen({ host: config.api.host, port: config.api.port });
 const lifecycle = onShutdownSignal(logger, async () => {

@@ -76,12 +76,16 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   API__HOST: '0.0.0.0',
   API__PORT: '8181',
   API__CORS_ORIGINS: 'http://dash.example',
+  API__RATE_LIMIT_MAX: '61',
+  API__RATE_LIMIT_WINDOW_MS: '6100',
+  API__REQUIRED_SERVICES: 'technical-agent,risk-manager',
+  API__CYCLE_TIMEOUT_MS: '61000',
   API__ACCESS_TOKEN_SECRET: 'an-access-token-secret-of-forty-characters!',
 };
 
 /**
  * Documented in .env.example and read by a service's own settings, not yet by the central schema (to move into
- * it: the orchestrator's service keys in apps/orchestrator/src/main.ts, the API gateway's in its settings.ts).
+ * it: the orchestrator service's keys in apps/orchestrator/src/main.ts).
  */
 const READ_OUTSIDE_THE_SCHEMA = [
   'ORCHESTRATOR__RUN_ID',
@@ -90,10 +94,6 @@ const READ_OUTSIDE_THE_SCHEMA = [
   'ORCHESTRATOR__INTERVAL_MS',
   'ORCHESTRATOR__AS_OF',
   'ORCHESTRATOR__NAMESPACE',
-  'API__RATE_LIMIT_MAX',
-  'API__RATE_LIMIT_WINDOW_MS',
-  'API__REQUIRED_SERVICES',
-  'API__CYCLE_TIMEOUT_MS',
 ];
 
 /** Keys named in .env.example, set or commented out (`# KEY=`). */

@@ -161,6 +161,9 @@ function toNested(flat: FlatConfig) {
       port: flat.API__PORT,
       corsOrigins: flat.API__CORS_ORIGINS,
       accessTokenSecret: flat.API__ACCESS_TOKEN_SECRET,
+      rateLimit: { max: flat.API__RATE_LIMIT_MAX, timeWindowMs: flat.API__RATE_LIMIT_WINDOW_MS },
+      requiredServices: flat.API__REQUIRED_SERVICES,
+      cycleTimeoutMs: flat.API__CYCLE_TIMEOUT_MS,
     },
     /** Values of every configured secret, for value-based log redaction. */
     secretValues: SECRET_KEYS.map((key: EnvKey) => flat[key]).filter(

@@ -138,6 +138,21 @@ export const ENV_SCHEMA = {
         .filter(Boolean),
     )
     .default([]),
+  /** Requests per API key per window on /v1 routes. */
+  API__RATE_LIMIT_MAX: positiveInt.default(600),
+  API__RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /** Services whose heartbeats /ready requires (comma list), e.g. `orchestrator,data-gateway`. */
+  API__REQUIRED_SERVICES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .default([]),
+  /** How long POST /v1/analyze waits for the orchestrator's cycle. */
+  API__CYCLE_TIMEOUT_MS: positiveInt.default(120_000),
   /** Signs short-lived read tokens for the dashboard's event stream and report links (>= 32 characters). */
   API__ACCESS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 } as const;
