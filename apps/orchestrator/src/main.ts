@@ -13,23 +13,11 @@ import {
 } from '@ats/metrics';
 import { createLogger, onShutdownSignal } from '@ats/observability';
 import { PrismaTradingStore } from '@ats/trading-state';
-import { z } from 'zod';
-import { PatternSchema } from './cycle-messages';
 import { startOrchestratorService } from './service';
 
 const SERVICE = 'orchestrator';
-/** Orchestrator-only settings (the shared ones come from @ats/config). */
-const OrchestratorEnv = z.object({
-  ORCHESTRATOR__RUN_ID: z.string().min(1).default('live'),
-  ORCHESTRATOR__PATTERN: PatternSchema.default('sequential'),
-  ORCHESTRATOR__AGENTS: z.enum(['embedded', 'remote']).default('remote'),
-  ORCHESTRATOR__INTERVAL_MS: z.coerce.number().int().positive().optional(),
-  ORCHESTRATOR__AS_OF: z.iso.date().optional(),
-  ORCHESTRATOR__NAMESPACE: z.string().min(1).optional(),
-});
-
 const config = loadConfig();
-const env = OrchestratorEnv.parse(process.env);
+const settings = config.orchestrator;
 const serviceName = config.service.name ?? SERVICE;
 const logger = createLogger({
   service: serviceName,
@@ -52,13 +40,13 @@ const service = await startOrchestratorService({
   provider: dailyBarSource(config.data),
   logger,
   clock: systemClock,
-  runId: env.ORCHESTRATOR__RUN_ID,
+  runId: settings.runId,
   symbols: config.trading.symbols,
-  pattern: env.ORCHESTRATOR__PATTERN,
-  agents: env.ORCHESTRATOR__AGENTS,
-  namespace: env.ORCHESTRATOR__NAMESPACE,
-  intervalMs: env.ORCHESTRATOR__INTERVAL_MS,
-  asOfDate: env.ORCHESTRATOR__AS_OF,
+  pattern: settings.pattern,
+  agents: settings.agents,
+  namespace: settings.namespace,
+  intervalMs: settings.intervalMs,
+  asOfDate: settings.asOfDate,
   initialCash: config.trading.initialCapital,
   metrics,
 });
@@ -75,7 +63,7 @@ const server = await startMetricsServer({
   health: async () => ({
     status: lifecycle.draining ? 'draining' : 'ok',
     service: serviceName,
-    runId: env.ORCHESTRATOR__RUN_ID,
+    runId: settings.runId,
     ...(await busHealth(bus)),
   }),
 });

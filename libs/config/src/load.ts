@@ -156,6 +156,14 @@ function toNested(flat: FlatConfig) {
         },
       },
     },
+    orchestrator: {
+      runId: flat.ORCHESTRATOR__RUN_ID,
+      pattern: flat.ORCHESTRATOR__PATTERN,
+      agents: flat.ORCHESTRATOR__AGENTS,
+      intervalMs: flat.ORCHESTRATOR__INTERVAL_MS,
+      asOfDate: flat.ORCHESTRATOR__AS_OF,
+      namespace: flat.ORCHESTRATOR__NAMESPACE,
+    },
     api: {
       host: flat.API__HOST,
       port: flat.API__PORT,

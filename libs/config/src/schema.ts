@@ -127,6 +127,18 @@ export const ENV_SCHEMA = {
   DATA__YAHOO_REQUESTS_PER_MINUTE: positiveInt.optional(),
   DATA__YAHOO_REQUESTS_PER_DAY: positiveInt.optional(),
 
+  /** Orchestrator service: the run whose state (cash, positions, open orders) it resumes from Postgres. */
+  ORCHESTRATOR__RUN_ID: z.string().min(1).default('live'),
+  ORCHESTRATOR__PATTERN: z.enum(['sequential', 'parallel', 'hierarchical']).default('sequential'),
+  /** remote: agent services over NATS; embedded: agents in-process. */
+  ORCHESTRATOR__AGENTS: z.enum(['embedded', 'remote']).default('remote'),
+  /** Scheduled cycles every N ms (unset: on demand only). */
+  ORCHESTRATOR__INTERVAL_MS: positiveInt.optional(),
+  /** Decide as of this date instead of the latest bar. */
+  ORCHESTRATOR__AS_OF: z.iso.date().optional(),
+  /** Subject prefix, to run several isolated stacks on one NATS server. */
+  ORCHESTRATOR__NAMESPACE: z.string().min(1).optional(),
+
   API__HOST: z.string().min(1).default('127.0.0.1'),
   API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
   API__CORS_ORIGINS: z
