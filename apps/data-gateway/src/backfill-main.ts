@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { loadConfig } from '@ats/config';
+import { loadConfig, parseCommandLine } from '@ats/config';
 import { IsoDateSchema, SymbolSchema, systemClock, TimeframeSchema } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { createLogger } from '@ats/observability';
@@ -24,38 +23,17 @@ const ArgsSchema = z
 const USAGE = `usage: backfill --symbols=AAPL,MSFT --start=YYYY-MM-DD --end=YYYY-MM-DD [--timeframe=1d]
   Fetches bars through the provider chain (DATA__PROVIDERS) and stores them in Postgres (DATABASE__URL).`;
 
-/** One line on stderr, exit 2: what was wrong and where the usage is. */
-function refuse(message: string): never {
-  console.error(`backfill: ${message} (--help for usage)`);
-  process.exit(2);
-}
-
-const argv = process.argv.slice(2).filter((arg) => arg !== '--');
-if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-let values: Record<string, unknown>;
-try {
-  ({ values } = parseArgs({
-    args: argv,
-    options: {
-      symbols: { type: 'string' },
-      start: { type: 'string' },
-      end: { type: 'string' },
-      timeframe: { type: 'string' },
-    },
-    strict: true,
-  }));
-} catch (error) {
-  // Node's message runs on with advice about positionals; its first sentence names the flag.
-  refuse((error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? 'bad arguments');
-}
-const parsed = ArgsSchema.safeParse(values);
-if (!parsed.success) {
-  const issue = parsed.error.issues[0];
-  refuse(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
-}
+const args = parseCommandLine({
+  name: 'backfill',
+  usage: USAGE,
+  schema: ArgsSchema,
+  options: {
+    symbols: { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    timeframe: { type: 'string' },
+  },
+});
 const config = loadConfig();
 const logger = createLogger({
   service: 'data-gateway-backfill',
@@ -80,10 +58,10 @@ try {
   const store = chain.store;
   if (!store) throw new Error('backfill needs Postgres');
   const rows = await backfillBars(chain.failover, store, systemClock, {
-    symbols: parsed.data.symbols,
-    from: parsed.data.start,
-    to: parsed.data.end,
-    timeframe: parsed.data.timeframe,
+    symbols: args.symbols,
+    from: args.start,
+    to: args.end,
+    timeframe: args.timeframe,
   });
   console.log(formatBackfillSummary(rows));
   process.exitCode = rows.some((r) => r.error) ? 1 : 0;

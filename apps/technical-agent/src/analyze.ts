@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { loadConfig } from '@ats/config';
+import { loadConfig, parseCommandLine } from '@ats/config';
 import { AgentNameSchema, IsoDateSchema, SymbolSchema } from '@ats/contracts';
 import { dailyBarSource, MissingMarketDataError } from '@ats/market-data';
 import { z } from 'zod';
@@ -7,7 +6,7 @@ import { analyzeSymbol, formatAnalysis } from './analyze-symbol';
 
 /**
  * analyze --symbol=AAPL --agent=technical|sentiment|risk|portfolio [--date=2023-06-30] [--json]
- * One agent, in-process, offline reasoner, on the bundled daily bars (DATA__DIR overrides the folder).
+ * One agent, in-process, offline reasoner, on the daily bars of the data folder (DATA__DIR) or the download cache.
  */
 const ArgsSchema = z.object({
   symbol: z
@@ -23,39 +22,17 @@ const USAGE = `usage: analyze --symbol=AAPL [--agent=technical|sentiment|risk|po
   One agent, in-process, with the offline reasoner, on the daily bars of the data folder (DATA__DIR).
   --date  decide as of this date (default: the last bar)   --json  the analysis as JSON`;
 
-/** One line on stderr, exit 2: what was wrong and where the usage is. */
-function refuse(message: string): never {
-  console.error(`analyze: ${message} (--help for usage)`);
-  process.exit(2);
-}
-
-const argv = process.argv.slice(2).filter((arg) => arg !== '--');
-if (argv.includes('--help') || argv.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-let values: Record<string, unknown>;
-try {
-  ({ values } = parseArgs({
-    args: argv,
-    options: {
-      symbol: { type: 'string' },
-      agent: { type: 'string' },
-      date: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  }));
-} catch (error) {
-  // Node's message runs on with advice about positionals; its first sentence names the flag.
-  refuse((error instanceof Error ? error.message : String(error)).split(/\.\s/)[0] ?? 'bad arguments');
-}
-const parsed = ArgsSchema.safeParse(values);
-if (!parsed.success) {
-  const issue = parsed.error.issues[0];
-  refuse(`--${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
-}
-const args = parsed.data;
+const args = parseCommandLine({
+  name: 'analyze',
+  usage: USAGE,
+  schema: ArgsSchema,
+  options: {
+    symbol: { type: 'string' },
+    agent: { type: 'string' },
+    date: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
 const config = loadConfig();
 const provider = dailyBarSource(config.data);
 try {

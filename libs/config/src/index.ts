@@ -1,3 +1,4 @@
+export { type CommandLineSpec, parseCommandLine, refuseUsage } from './command-line';
 export {
   type DataLocation,
   DEFAULT_DATA_CACHE_FOLDER,
