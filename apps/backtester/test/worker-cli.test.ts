@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@ats/bus';
 import { createPrismaClient } from '@ats/db';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestQueue } from '../src/queue';
 
@@ -59,7 +59,7 @@ describe('nx run backtester:start (--worker) and a queued walk-forward sweep', (
     const worker = start(['--worker']);
     workers.push(worker.child);
     await expect
-      .poll(() => worker.stderr(), { timeout: 30_000, interval: 100 })
+      .poll(() => worker.stderr(), { timeout: within(120_000), interval: 100 })
       .toContain('backtest worker ready');
 
     const sweep = start([

@@ -5,7 +5,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { parseExposition, sampleSum } from '@ats/metrics';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtestQueue } from '../src/queue';
 import { expandSweep } from '../src/sweep';
@@ -48,7 +48,7 @@ beforeAll(async () => {
   bus = await connectBus({ url: natsUrl, name: 'worker-metrics-test' });
   prisma = createPrismaClient(databaseUrl);
   // tsx loads the whole backtester first; the run's other projects share the machine's two cores.
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + within(120_000);
   while (
     (await fetch(`${metricsUrl}/health`).then(
       (r) => r.status,
@@ -58,7 +58,7 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('backtester worker did not serve /health within 45 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-}, 60_000);
+}, within(180_000));
 
 afterAll(async () => {
   if (worker && worker.exitCode === null) worker.kill('SIGKILL');

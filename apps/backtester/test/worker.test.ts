@@ -3,7 +3,7 @@ import { ApiMessages, BacktestRequestSchema, Headers } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../src/job';
 import { backtestQueue } from '../src/queue';
@@ -134,7 +134,7 @@ describe('backtest workers on the JetStream work queue', () => {
       },
       { messageId: `${done?.id}-redelivered` },
     );
-    await expect.poll(() => totals().duplicates - before.duplicates, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => totals().duplicates - before.duplicates, { timeout: within(60_000) }).toBe(1);
     expect(totals().completed).toBe(before.completed);
     expect(await prisma.backtestResult.count({ where: { runId: done?.id as string } })).toBe(1);
   });
@@ -154,10 +154,10 @@ describe('backtest workers on the JetStream work queue', () => {
       [],
     );
     const sweep = await submitSweep({ bus: publisher, prisma, queue }, cases, 'test');
-    const [row] = await waitForRuns(prisma, sweep.runIds, { timeoutMs: 20_000, pollMs: 100 });
+    const [row] = await waitForRuns(prisma, sweep.runIds, { timeoutMs: within(120_000), pollMs: 100 });
     expect(row?.status).toBe('failed');
     expect(row?.failure).toMatch(/no AAPL bars between 2031-01-01 and 2031-06-30/);
-    await expect.poll(() => letters.length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => letters.length, { timeout: within(60_000) }).toBe(1);
     dlq.unsubscribe();
     // A data problem is permanent: dead-lettered on the first delivery, not retried.
     expect(letters[0]).toEqual({
@@ -177,10 +177,10 @@ describe('backtest workers on the JetStream work queue', () => {
     const before = totals();
     const cases = expandSweep({ ...base, capital: UNLUCKY_CAPITAL }, []);
     const sweep = await submitSweep({ bus: publisher, prisma, queue }, cases, 'test');
-    const [row] = await waitForRuns(prisma, sweep.runIds, { timeoutMs: 20_000, pollMs: 100 });
+    const [row] = await waitForRuns(prisma, sweep.runIds, { timeoutMs: within(120_000), pollMs: 100 });
     expect(row?.status).toBe('failed');
     expect(totals().retried - before.retried).toBe(1);
-    await expect.poll(() => letters.length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => letters.length, { timeout: within(60_000) }).toBe(1);
     dlq.unsubscribe();
     expect(letters[0]).toMatch(
       /^max_deliveries: failed 2 deliveries, last error: agent services unreachable/,
