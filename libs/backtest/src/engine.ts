@@ -49,9 +49,6 @@ export interface RunBacktestOptions {
 }
 
 const DEFAULT_PROGRESS_EVERY = 250;
-/** #benchmarkSymbol values that are not a symbol index. */
-const EQUAL_WEIGHT = -1;
-const OUTSIDE_SERIES = -2;
 /** Tolerance before truncating a computed share count, so 9.9999999 shares from float error count as 10. */
 const SHARE_EPSILON = 1e-9;
 
@@ -115,7 +112,8 @@ class BacktestRun {
   // Benchmark: units held per symbol once it has printed; the rest of its allocation sits in cash until then.
   readonly #benchmarkUnits: Float64Array;
   #benchmarkValue: number;
-  readonly #benchmarkSymbol: number;
+  /** Cash the feed benchmark puts into each symbol: initialCash / n each (equal weight), all of it in one, or none. */
+  readonly #benchmarkAllocation: Float64Array;
   /** An outside benchmark series (kind 'series'): its points and the cursor of the last one at or before now. */
   readonly #benchmarkSeries:
     | { readonly ts: readonly string[]; readonly value: readonly number[] }
@@ -185,11 +183,11 @@ class BacktestRun {
     this.#benchmarkUnits = new Float64Array(n);
     this.#benchmarkValue = this.#config.initialCash;
     this.#equity = this.#config.initialCash;
+    if (n === 0) throw new InvalidBacktestConfigError('the feed has no symbols');
     const benchmark = this.#config.benchmark;
-    this.#benchmarkSymbol = EQUAL_WEIGHT;
     this.#benchmarkSeries = undefined;
+    this.#benchmarkAllocation = new Float64Array(n);
     if (benchmark.kind === 'series') {
-      this.#benchmarkSymbol = OUTSIDE_SERIES;
       if (benchmark.ts.length !== benchmark.value.length || benchmark.ts.length === 0) {
         throw new InvalidBacktestConfigError(`benchmark series ${benchmark.symbol} is empty or misaligned`);
       }
@@ -199,9 +197,10 @@ class BacktestRun {
       if (index === undefined) {
         throw new InvalidBacktestConfigError(`benchmark symbol ${benchmark.symbol} is not in the feed`);
       }
-      this.#benchmarkSymbol = index;
+      this.#benchmarkAllocation[index] = this.#config.initialCash;
+    } else {
+      this.#benchmarkAllocation.fill(this.#config.initialCash / n);
     }
-    if (n === 0) throw new InvalidBacktestConfigError('the feed has no symbols');
   }
 
   async run(): Promise<BacktestResult> {
@@ -333,11 +332,10 @@ class BacktestRun {
     const { series } = this.#feed;
     const units = this.#benchmarkUnits;
     const lastClose = this.#lastClose;
+    const allocation = this.#benchmarkAllocation;
     for (let i = 0; i < series.length; i++) {
       const close = lastClose[i] as number;
-      if (Number.isNaN(close)) continue;
-      if (this.#benchmarkSymbol === EQUAL_WEIGHT) units[i] = cash / series.length / close;
-      else if (this.#benchmarkSymbol === i) units[i] = cash / close;
+      if (!Number.isNaN(close) && (allocation[i] as number) > 0) units[i] = (allocation[i] as number) / close;
     }
     if (this.#benchmarkSeries) this.#markBenchmarkSeries(ts);
     this.#equityCurve.push({ ts, equity: cash, cash, benchmark: this.#benchmarkValue, exposure: 0 });
@@ -376,11 +374,10 @@ class BacktestRun {
 
   /** Marks, benchmark (trading steps only) and slippage statistics for the bars just revealed. */
   #afterReveal(first: number, last: number, trading: boolean): void {
-    const { eventSymbol, eventBar, eventOhlcv, series } = this.#feed;
+    const { eventSymbol, eventBar, eventOhlcv } = this.#feed;
     const lastClose = this.#lastClose;
     const units = this.#benchmarkUnits;
-    const benchmarkSymbol = this.#benchmarkSymbol;
-    const equalAllocation = this.#config.initialCash / series.length;
+    const allocation = this.#benchmarkAllocation;
     let benchmark = this.#benchmarkValue;
     for (let e = first; e < last; e++) {
       const symbolIndex = eventSymbol[e] as number;
@@ -388,15 +385,12 @@ class BacktestRun {
       const close = eventOhlcv[e * OHLCV_FIELDS + 3] as number;
       const previous = lastClose[symbolIndex] as number;
       lastClose[symbolIndex] = close;
-      // Benchmark: each allocation bought at the symbol's first trading close, held without costs.
+      // Benchmark: each allocation bought at the symbol's first close (base or trading), held without costs.
       const held = units[symbolIndex] as number;
       if (!trading) {
         // Warm-up bars move neither the account nor the benchmark.
-      } else if (benchmarkSymbol === EQUAL_WEIGHT || benchmarkSymbol === symbolIndex) {
-        // Bought for its allocation at its first close (base or trading); then it moves with the units held.
-        if (held === 0)
-          units[symbolIndex] =
-            (benchmarkSymbol === EQUAL_WEIGHT ? equalAllocation : this.#config.initialCash) / close;
+      } else if ((allocation[symbolIndex] as number) > 0) {
+        if (held === 0) units[symbolIndex] = (allocation[symbolIndex] as number) / close;
         else benchmark += held * (close - previous);
       }
       if (this.#needsStatistics) this.#updateStatistics(symbolIndex, barIndex);
