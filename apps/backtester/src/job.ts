@@ -14,6 +14,7 @@ import {
   smaCrossover,
 } from '@ats/backtest';
 import type { BacktestRequest, Bar } from '@ats/contracts';
+import { zeroVolumeDays } from '@ats/market-data';
 import { computePerformance, type PerformanceReport } from '@ats/performance';
 import type { AttributionRow, BacktestReportInput, DecisionRecord } from '@ats/reports';
 import { usageSince } from './llm-reasoner';
@@ -65,7 +66,7 @@ export async function runBacktestJob(
   request: BacktestRequest,
   deps: BacktestJobDeps,
 ): Promise<BacktestJobOutput> {
-  const { feed, benchmark } = await loadBars(request, deps.bars);
+  const { bars, feed, benchmark } = await loadBars(request, deps.bars);
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
       feed,
@@ -116,13 +117,15 @@ export async function runBacktestJob(
       request.benchmark === 'equal-weight'
         ? 'Equal-weight B&H'
         : `${request.benchmark} (${request.dividends ? 'total return' : 'price only'})`,
-    dataNotes: dataNotes(request, feed, result),
+    dataNotes: dataNotes(request, bars, result),
   };
   return { result, performance, attribution, report, degradedDecisions };
 }
 
 /** The bars of a run: the traded universe and, when the benchmark is a ticker outside it, that ticker's series. */
 interface LoadedBars {
+  /** The traded symbols' bars (warm-up included), as loaded. */
+  readonly bars: ReadonlyMap<string, readonly Bar[]>;
   readonly feed: BarFeed;
   readonly benchmark: BenchmarkConfig;
 }
@@ -139,12 +142,15 @@ async function loadBars(request: BacktestRequest, source: BarSource): Promise<Lo
     bySymbol.set(symbol, withWarmup(request, symbol, await source.loadBars(symbol, { to: request.end })));
   }
   const feed = BarFeed.fromBars(bySymbol);
-  if (request.benchmark === 'equal-weight') return { feed, benchmark: { kind: 'equal-weight' } };
+  if (request.benchmark === 'equal-weight') {
+    return { bars: bySymbol, feed, benchmark: { kind: 'equal-weight' } };
+  }
   const bars =
     bySymbol.get(request.benchmark) ??
     withWarmup(request, request.benchmark, await source.loadBars(request.benchmark, { to: request.end }));
   const totalReturn = request.dividends && bars.every((bar) => bar.adjClose !== undefined && !bar.adjusted);
   return {
+    bars: bySymbol,
     feed,
     benchmark: {
       kind: 'series',
@@ -164,19 +170,18 @@ function withWarmup(request: BacktestRequest, symbol: string, bars: readonly Bar
 }
 
 /** What a reader should know about the data behind the figures: dividends booked, zero-volume days. */
-function dataNotes(request: BacktestRequest, feed: BarFeed, result: BacktestResult): string[] {
+function dataNotes(
+  request: BacktestRequest,
+  traded: ReadonlyMap<string, readonly Bar[]>,
+  result: BacktestResult,
+): string[] {
   const notes: string[] = [];
   const tradeFrom = `${request.start}T00:00:00.000Z`;
-  feed.series.forEach((series) => {
-    series.volume.forEach((volume, i) => {
-      const ts = series.ts[i] as string;
-      if (volume === 0 && ts >= tradeFrom) {
-        notes.push(
-          `${series.symbol} ${ts.slice(0, 10)}: volume 0 (no trades reported); its prices are used as given`,
-        );
-      }
-    });
-  });
+  for (const [symbol, bars] of traded) {
+    for (const day of zeroVolumeDays(bars.filter((bar) => bar.ts >= tradeFrom))) {
+      notes.push(`${symbol} ${day}: volume 0 (no trades reported); its prices are used as given`);
+    }
+  }
   notes.push(
     request.dividends
       ? `cash dividends credited on ex-dates: ${result.dividends.toFixed(2)} (derived from adj_close vs close)`

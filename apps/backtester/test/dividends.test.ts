@@ -51,14 +51,16 @@ describe('dividends and the SPY benchmark over 2025', () => {
     expect(fill?.filledAt).toBe('2025-01-03T00:00:00.000Z');
     expect(fill?.price).toBe(spy.get('2025-01-03')?.open);
     const shares = fill?.quantity ?? 0;
-    const dividendsPerShare = [...spy.entries()]
-      .filter(([date]) => date > '2025-01-03' && date <= '2025-12-31')
-      .reduce((sum, [date, row], _, all) => {
-        const previous = [...spy.keys()].indexOf(date) - 1;
-        const before = spy.get([...spy.keys()][previous] as string);
-        const step = 1 - (before?.adjClose ?? 0) / (before?.close ?? 1) / (row.adjClose / row.close);
-        return step > 1e-5 ? sum + Math.round((before?.close ?? 0) * step * 1e6) / 1e6 : sum;
-      }, 0);
+    // Each ex-date after the fill: close before × (1 − factor before / factor on the day), factor = adj_close / close.
+    const rows = [...spy.entries()];
+    let dividendsPerShare = 0;
+    for (let i = 1; i < rows.length; i++) {
+      const [date, row] = rows[i] as (typeof rows)[number];
+      const before = (rows[i - 1] as (typeof rows)[number])[1];
+      if (date <= '2025-01-03' || date > '2025-12-31') continue;
+      const step = 1 - before.adjClose / before.close / (row.adjClose / row.close);
+      if (step > 1e-5) dividendsPerShare += Math.round(before.close * step * 1e6) / 1e6;
+    }
     expect(dividendsPerShare).toBeGreaterThan(6); // four quarterly SPY payouts, about $7 in 2025
     expect(result.result.dividends).toBeCloseTo(shares * dividendsPerShare, 6);
     const expectedEquity =

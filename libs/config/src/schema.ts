@@ -28,6 +28,16 @@ const symbolList = z.string().transform((raw, ctx) => {
 
 const number = (check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
   z.coerce.number().pipe(check(z.number()));
+/** A comma list of free-form names (`a, b,,c` → ['a', 'b', 'c']); empty by default. */
+const commaList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .default([]);
 const optionalSecret = z.string().min(1).optional();
 const positiveInt = number((n) => n.int().positive());
 const llmTemperature = number((n) => n.min(0).max(2));
@@ -141,28 +151,12 @@ export const ENV_SCHEMA = {
 
   API__HOST: z.string().min(1).default('127.0.0.1'),
   API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
-  API__CORS_ORIGINS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .default([]),
+  API__CORS_ORIGINS: commaList,
   /** Requests per API key per window on /v1 routes. */
   API__RATE_LIMIT_MAX: positiveInt.default(600),
   API__RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   /** Services whose heartbeats /ready requires (comma list), e.g. `orchestrator,data-gateway`. */
-  API__REQUIRED_SERVICES: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .default([]),
+  API__REQUIRED_SERVICES: commaList,
   /** How long POST /v1/analyze waits for the orchestrator's cycle. */
   API__CYCLE_TIMEOUT_MS: positiveInt.default(120_000),
   /** Signs short-lived read tokens for the dashboard's event stream and report links (>= 32 characters). */
