@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentDecisionSchema, RiskAssessmentSchema } from './decisions';
 import { defineMessage } from './envelope';
+import { EvidenceSnapshotSchema } from './evidence';
 import { MarketSnapshotSchema, NewsItemSchema } from './market';
 import { AgentNameSchema, CorrelationIdSchema, SymbolSchema, UtcTimestampSchema } from './primitives';
 import { PortfolioStateSchema } from './trading';
@@ -18,6 +19,8 @@ export const DecisionContextSchema = z.object({
   correlationId: CorrelationIdSchema,
   snapshots: z.array(MarketSnapshotSchema),
   news: z.array(NewsItemSchema),
+  /** The five sentiment sources at asOf (absent when the run has no evidence source). */
+  evidence: EvidenceSnapshotSchema.optional(),
   portfolio: PortfolioStateSchema,
   /** Account equity up to asOf, oldest first (drawdown monitoring). */
   equityHistory: z.array(z.number().finite()).optional(),

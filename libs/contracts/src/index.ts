@@ -8,6 +8,7 @@ export * from './backtest';
 export * from './clock';
 export * from './decisions';
 export * from './envelope';
+export * from './evidence';
 export * from './http';
 export * from './market';
 export * from './market-requests';

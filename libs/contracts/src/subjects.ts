@@ -11,6 +11,8 @@ export const Subjects = {
   historyRequest: 'md.history.get',
   quoteRequest: 'md.quote.get',
   newsRequest: 'md.news.get',
+  /** Point-in-time evidence of the five sentiment sources at a decision time. */
+  evidenceRequest: 'md.evidence.get',
   indicatorsRequest: 'md.indicators.get',
 
   /** Agents: request/reply analysis served by a queue group, and the decisions they publish. */
