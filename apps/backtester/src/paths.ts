@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { canonicalJson } from '@ats/llm';
 
 /**
  * Where report files go. Nx runs the target inside the project folder, so relative paths are taken from the
@@ -22,4 +24,18 @@ function findWorkspaceRoot(from: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * A report's file name without extension: strategy and period for the reader, then 8 hex of the SHA-256 of the
+ * canonical request, so runs with different settings never overwrite each other and a re-run of the same settings
+ * (same result, the engine is deterministic) replaces its own file.
+ */
+export function reportBaseName(request: {
+  readonly strategy: string;
+  readonly start: string;
+  readonly end: string;
+}): string {
+  const settings = createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 8);
+  return `backtest-${request.strategy}-${request.start}-${request.end}-${settings}`;
 }
