@@ -1,6 +1,7 @@
 import type {
   AgentDecision,
   AgentName,
+  EvidenceSnapshot,
   MarketSnapshot,
   NewsItem,
   PortfolioState,
@@ -18,6 +19,11 @@ export interface DecisionContext {
   readonly snapshots: readonly MarketSnapshot[];
   /** Published at or before asOf (agents filter again: an item later than asOf is ignored). */
   readonly news: readonly NewsItem[];
+  /**
+   * The five sentiment sources (news, social, market mood, insider, 13F) at asOf, when the run has an evidence
+   * source. Every item carries `availableAt`; the sentiment agent uses an item only when `availableAt <= asOf`.
+   */
+  readonly evidence?: EvidenceSnapshot;
   /** As of asOf, marked at the close of t. */
   readonly portfolio: PortfolioState;
   /**

@@ -17,6 +17,13 @@ function ctxWith(news: DecisionContext['news'], closes = pricePath(260, 0.001)):
   };
 }
 
+/** The mood's agreement with a BUY: (1 + mood score) / 2. */
+function moodAgreement(d: { supportingData: Record<string, unknown> } | undefined): number {
+  const components = (d?.supportingData.components ?? {}) as Record<string, { score: number }>;
+  const mood = components.mood?.score ?? 0;
+  return (1 + mood) / 2;
+}
+
 describe('SentimentAgent', () => {
   const agent = new SentimentAgent();
 
@@ -54,11 +61,19 @@ describe('SentimentAgent', () => {
     expect(d?.signal).toBe('BUY');
     const probability = d?.supportingData.modelProbability as number;
     expect(probability).toBeGreaterThan(0.5);
-    // One item of weight ~0.94: evidence sqrt(0.94 / 3); the flow factor on top.
+    // Support: the news model's probability and the mood's agreement, weighted as in the score. One item of weight
+    // ~0.94: evidence sqrt(0.94 / 3); no evidence source, so both flows unavailable: the full flow factor on top.
+    const support = d?.supportingData.support as number;
+    const components = d?.supportingData.components as Record<string, { weight: number }>;
+    expect(support).toBeGreaterThan(0.5);
+    expect(support).toBeCloseTo(
+      (components.news?.weight ?? 0) * probability + (1 - (components.news?.weight ?? 0)) * moodAgreement(d),
+      3,
+    );
     const weight = 0.5 ** (2 / 24);
     expect(d?.confidence).toBeCloseTo(
-      probability * Math.sqrt(weight / 3) * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR,
-      2,
+      support * Math.sqrt(weight / 3) * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR,
+      3,
     );
     expect(d?.reasoning).toContain('"profit rose"');
     expect(d?.reasoning).toMatch(/driven by .*"rose"/);

@@ -1,58 +1,56 @@
-import type { AgentDecision, MarketSnapshot, NewsItem, Signal } from '@ats/contracts';
-import { defaultSentimentModel, type SentimentDriver, scoreText } from '@ats/sentiment';
+import type { AgentDecision, MarketSnapshot } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
-import { num, pct, round, signed } from '../format';
+import { round } from '../format';
 import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
-import { clamp } from '../stats';
 import type { AgentConfig, DecisionContext, SignalAgent, SignalBatch, SignalRequest } from '../types';
-import { type MarketMood, marketMood } from './market-mood';
+import { type CombinedSentiment, combineComponents, flowConfidenceFactor } from './combine-components';
+import { insiderComponent } from './insider-component';
+import { institutionalComponent } from './institutional-component';
+import { moodComponent } from './mood-component';
+import { newsComponent, recentNews } from './news-component';
+import { evidenceOf } from './point-in-time';
+import type { SentimentComponent } from './sentiment-component';
+import { describeDecision, describeNoView, type SymbolFindings } from './sentiment-reasoning';
+import {
+  INSIDER_WINDOW_DAYS,
+  INSTITUTIONAL_WINDOW_DAYS,
+  NEWS_HALF_LIFE_HOURS,
+  NEWS_MAX_AGE_DAYS,
+  NO_NEWS_CONFIDENCE,
+  SENTIMENT_COMPONENT_WEIGHTS,
+  SOCIAL_HALF_LIFE_HOURS,
+  SOCIAL_MAX_AGE_DAYS,
+} from './sentiment-weights';
+import { socialComponent } from './social-component';
+import { availabilityOf } from './source-availability';
 
-/** News older than this is ignored; within it, an item's weight halves every NEWS_HALF_LIFE_HOURS. */
-export const NEWS_MAX_AGE_DAYS = 7;
-export const NEWS_HALF_LIFE_HOURS = 24;
-/** Mix of the symbol's news score and the market mood in the sentiment score. */
-export const NEWS_WEIGHT = 0.8;
-export const MOOD_WEIGHT = 0.2;
-/** When the source supplies its own sentiment, it is averaged with ours with this weight. */
-export const PROVIDER_SENTIMENT_WEIGHT = 0.5;
-export const SENTIMENT_BUY_THRESHOLD = 0.2;
-export const SENTIMENT_SELL_THRESHOLD = -0.2;
-/** Decayed news count that is full evidence (confidence scales with its square root below). */
-export const SENTIMENT_FULL_EVIDENCE_ITEMS = 3;
-/** Insider and institutional flows are not available to this system: confidence is scaled down, never invented. */
-export const FLOW_UNAVAILABLE_CONFIDENCE_FACTOR = 0.8;
-export const NO_NEWS_CONFIDENCE = 0.1;
+export { recentNews, type ScoredNews } from './news-component';
+export * from './sentiment-weights';
 
-const HOUR_MS = 3_600_000;
+const W = SENTIMENT_COMPONENT_WEIGHTS;
 
 export const SENTIMENT_SYSTEM_PROMPT = `You are the sentiment analyst of a long-only equity trading team.
-You receive, per symbol, recent news headlines with their publication time, an offline model score per item
-(P(positive) − P(negative) of a small supervised model, with the words that drove it),
-time-decay weights, and a market fear/greed proxy (breadth, volatility ratio, momentum) computed from prices.
-Insider and institutional flow data are unavailable: never assume them. Decide BUY, SELL or HOLD per symbol with a
-confidence in [0,1], citing the headlines and numbers you used. No news means HOLD with low confidence.`;
-
-/** Drivers named per headline in the reasoning. */
-export const DRIVERS_PER_ITEM = 3;
-
-interface ScoredNews {
-  readonly id: string;
-  readonly title: string;
-  readonly publishedAt: string;
-  readonly ageHours: number;
-  readonly weight: number;
-  readonly score: number;
-  /** Class probabilities of the item's text (model), or the lexicon's label as a one-hot when it fell back. */
-  readonly probabilities: { readonly positive: number; readonly negative: number; readonly neutral: number };
-  readonly drivers: readonly SentimentDriver[];
-  readonly method: TextReading['method'];
-}
+You receive, per symbol, only evidence that was public at the decision time (each item's availableAt <= asOf):
+- news headlines (source, id, time) with an offline model score per item (P(positive) − P(negative) of a small
+  supervised model, with the words that drove it), decayed with a ${NEWS_HALF_LIFE_HOURS}h half-life over ${NEWS_MAX_AGE_DAYS} days;
+- social posts (StockTwits, archived tweets) scored by the same model, blended with the author's own Bullish/Bearish
+  label where there is one, weighted by author reach (log followers, capped), reposts discounted, ${SOCIAL_HALF_LIFE_HOURS}h half-life over ${SOCIAL_MAX_AGE_DAYS} days;
+- the market mood: CNN's Fear & Greed index (0 extreme fear .. 100 extreme greed, mapped to [-1, 1]) with its source and
+  date, or, when no fresh reading exists, a proxy computed from prices (breadth, volatility ratio, momentum), labelled so;
+- insider trades (SEC Form 4) over ${INSIDER_WINDOW_DAYS} days: open-market purchases (P) against sales (S) in value, sales counting half;
+  awards, exercises, tax withholdings and gifts carry no view and are ignored;
+- institutional flow: net 13F share changes over ${INSTITUTIONAL_WINDOW_DAYS} days, or "unavailable" with the reason.
+The rule-based score weighs news ${W.news}, social ${W.social}, insider ${W.insider}, institutional ${W.institutional} (each by its evidence) and
+mood ${W.mood}, and lists each item's signed contribution. Never assume a source that is unavailable. Decide BUY, SELL or HOLD
+per symbol with a confidence in [0,1], citing the items (source, headline or id, time) and numbers you used. Without
+symbol-specific evidence, HOLD with low confidence: the market mood alone is no view on one stock.`;
 
 /**
- * Sentiment agent: the offline sentiment model (its P(positive) − P(negative) as the item score, its probability as
- * the confidence) over time-decayed news, plus a market-mood proxy. The lexicon scorer is the explainable fallback
- * for a text the model knows no word of.
+ * Sentiment agent over the five sources of the evidence snapshot (news, social, market mood, insider trades,
+ * institutional flow) plus the context's own news: each source reduced to a score and an evidence strength
+ * (see the *-component files), combined with SENTIMENT_COMPONENT_WEIGHTS (see `combineComponents`). Every item is
+ * used only from its `availableAt`. The reasoning names the items that moved the score and by how much.
  */
 export class SentimentAgent implements SignalAgent {
   constructor(
@@ -68,16 +66,17 @@ export class SentimentAgent implements SignalAgent {
   decide(request: SignalRequest): AgentDecision[] {
     const { ctx } = request;
     const wanted = request.symbols ? new Set(request.symbols) : undefined;
-    const mood = marketMood(ctx.snapshots);
-    let text: string | undefined;
-    const moodText = () => {
-      text ??= describeMood(mood);
-      return text;
+    const asOfMs = Date.parse(ctx.asOf);
+    // Market-wide, once per cycle: the mood, and whether the flows reached this run at all.
+    const mood = moodComponent(ctx.evidence?.mood, ctx.snapshots, asOfMs);
+    const flows = {
+      insider: availabilityOf(ctx.evidence, 'insider'),
+      institutional: availabilityOf(ctx.evidence, 'institutional'),
     };
     const out: AgentDecision[] = [];
     for (const snapshot of ctx.snapshots) {
       if (wanted && !wanted.has(snapshot.symbol)) continue;
-      out.push(this.#decideOne(ctx, snapshot, mood, moodText));
+      out.push(this.#decideOne(ctx, snapshot, asOfMs, mood, flows));
     }
     return out;
   }
@@ -99,168 +98,120 @@ export class SentimentAgent implements SignalAgent {
   #decideOne(
     ctx: DecisionContext,
     snapshot: MarketSnapshot,
-    mood: MarketMood,
-    moodText: () => string,
+    asOfMs: number,
+    mood: ReturnType<typeof moodComponent>,
+    flows: SymbolFindings['flows'],
   ): AgentDecision {
-    const news = recentNews(ctx, snapshot);
-    const flows = { insiderFlow: 'unavailable', institutionalFlow: 'unavailable' } as const;
     const symbol = snapshot.symbol;
-    const asOf = ctx.asOf;
-    const correlationId = ctx.correlationId;
-    // Reasoning texts are formatted when read (withLazyText): a backtest that does not keep them never pays for them.
-    if (news.length === 0) {
-      return withLazyText(
-        {
-          agent: 'sentiment' as const,
-          symbol,
-          ts: asOf,
-          correlationId,
-          signal: 'HOLD' as const,
-          confidence: NO_NEWS_CONFIDENCE,
-        },
-        'reasoning',
-        () =>
-          `HOLD: no news about ${symbol} in the ${NEWS_MAX_AGE_DAYS} days up to ${asOf}, so no sentiment view (low confidence); ${moodText()} reported only; insider/institutional flow unavailable.`,
-        { supportingData: { newsCount: 0, marketMood: mood, ...flows } },
-      );
-    }
-    let wSum = 0;
-    let ws = 0;
-    const p = { positive: 0, negative: 0, neutral: 0 };
-    for (const n of news) {
-      wSum += n.weight;
-      ws += n.weight * n.score;
-      p.positive += n.weight * n.probabilities.positive;
-      p.negative += n.weight * n.probabilities.negative;
-      p.neutral += n.weight * n.probabilities.neutral;
-    }
-    const newsScore = ws / wSum;
-    const score = mood.mood === null ? newsScore : NEWS_WEIGHT * newsScore + MOOD_WEIGHT * mood.mood;
-    const signal: Signal =
-      score >= SENTIMENT_BUY_THRESHOLD ? 'BUY' : score <= SENTIMENT_SELL_THRESHOLD ? 'SELL' : 'HOLD';
-    const evidence = Math.sqrt(Math.min(1, wSum / SENTIMENT_FULL_EVIDENCE_ITEMS));
-    // The model's (decay-weighted mean) probability of the class the signal stands for is the confidence.
-    const probability = (signal === 'BUY' ? p.positive : signal === 'SELL' ? p.negative : p.neutral) / wSum;
-    const confidence = clamp(probability * evidence * FLOW_UNAVAILABLE_CONFIDENCE_FACTOR, 0, 1);
-    const explain = () => {
-      const top = [...news]
-        .sort((a, b) => b.weight * Math.abs(b.score) - a.weight * Math.abs(a.score))
-        .slice(0, 3);
-      return (
-        `${signal}: sentiment score ${signed(score)} (news ${signed(newsScore)} from ${news.length} item(s), decayed weight ${num(wSum)}, ` +
-        `×${NEWS_WEIGHT} + mood ×${MOOD_WEIGHT}); thresholds ${signed(SENTIMENT_SELL_THRESHOLD)}/${signed(SENTIMENT_BUY_THRESHOLD)}; ` +
-        `model probability ${num(probability)} (×evidence ${num(evidence)}). ` +
-        `Strongest: ${top.map(describeItem).join('; ')}. ` +
-        `${moodText()}. Insider/institutional flow unavailable: confidence ×${FLOW_UNAVAILABLE_CONFIDENCE_FACTOR}.`
-      );
+    const evidence = evidenceOf(ctx.evidence, symbol, asOfMs);
+    const news = recentNews(ctx, snapshot);
+    const insider = insiderComponent(evidence.insider, asOfMs);
+    const institutional = institutionalComponent(evidence.institutional, asOfMs);
+    const symbolComponents = [
+      newsComponent(news),
+      socialComponent(evidence.social, asOfMs),
+      insider.component,
+      institutional,
+    ].filter((c): c is SentimentComponent => c !== undefined);
+    // A flow with a working source but nothing about this symbol is available (it says: no activity).
+    const unavailableFlows = (flows.insider.available ? 0 : 1) + (flows.institutional.available ? 0 : 1);
+    const combined = combineComponents(symbolComponents, mood.component, unavailableFlows);
+    const findings: SymbolFindings = {
+      symbol,
+      asOf: ctx.asOf,
+      news,
+      mood,
+      insider: insider.summary,
+      institutionalCount: evidence.institutional.length,
+      flows,
     };
+    const base = { agent: 'sentiment' as const, symbol, ts: ctx.asOf, correlationId: ctx.correlationId };
+    // Reasoning texts are formatted when read (withLazyText): a backtest that does not keep them never pays for them.
+    if (combined === undefined)
+      return withLazyText(
+        { ...base, signal: 'HOLD' as const, confidence: NO_NEWS_CONFIDENCE },
+        'reasoning',
+        () => describeNoView(findings, flowConfidenceFactor(unavailableFlows)),
+        { supportingData: { newsCount: 0, items: [], ...commonData(findings) } },
+      );
     return withLazyText(
-      { agent: 'sentiment' as const, symbol, ts: asOf, correlationId, signal, confidence },
+      { ...base, signal: combined.signal, confidence: combined.confidence },
       'reasoning',
-      explain,
-      {
-        supportingData: {
-          score: round(score),
-          newsScore: round(newsScore),
-          newsCount: news.length,
-          decayedNewsWeight: round(wSum),
-          modelProbability: round(probability),
-          news: news.map((n) => ({
-            id: n.id,
-            publishedAt: n.publishedAt,
-            score: round(n.score),
-            weight: round(n.weight),
-            method: n.method,
-            drivers: n.drivers.map((d) => d.term),
-          })),
-          marketMood: mood,
-          ...flows,
-        },
-      },
+      () => describeDecision(findings, combined),
+      { supportingData: decisionData(findings, combined) },
     );
   }
 }
 
-function describeMood(mood: MarketMood): string {
-  return `market mood ${mood.label} (${mood.mood === null ? 'n/a' : signed(mood.mood)}: breadth ${pct(mood.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(mood.realisedVol20)} vs 1y median ${pct(mood.realisedVolMedian1y)}, 20-day equal-weight return ${pct(mood.momentum20)})`;
-}
-
-/** One item's reading: model score and drivers, or the lexicon's when the model knows none of its words. */
-interface TextReading {
-  readonly score: number;
-  readonly probabilities: ScoredNews['probabilities'];
-  readonly drivers: readonly SentimentDriver[];
-  readonly method: 'model' | 'lexicon';
-}
-
-/** Each item's reading, remembered per item (every agent and every cycle in its window re-reads it). */
-const readings = new WeakMap<NewsItem, { readonly text: string; readonly reading: TextReading }>();
-
-function readText(text: string, item: NewsItem): TextReading {
-  const hit = readings.get(item);
-  if (hit !== undefined && hit.text === text) return hit.reading;
-  const reading = modelReading(text) ?? lexiconReading(text);
-  readings.set(item, { text, reading });
-  return reading;
-}
-
-function modelReading(text: string): TextReading | undefined {
-  const e = defaultSentimentModel().explain(text, DRIVERS_PER_ITEM);
-  if (e.knownFeatures === 0) return undefined;
-  return { score: e.score, probabilities: e.probabilities, drivers: e.drivers, method: 'model' };
-}
-
-/** The word-list scorer: its hits are the drivers, its label a one-hot probability. */
-function lexiconReading(text: string): TextReading {
-  const s = scoreText(text);
-  const drivers = [...s.hits]
-    .sort((a, b) => Math.abs(b.valence) - Math.abs(a.valence))
-    .slice(0, DRIVERS_PER_ITEM)
-    .map((h) => ({ term: h.term, kind: 'word' as const, contribution: h.valence }));
-  const probabilities = {
-    positive: s.label === 'positive' ? 1 : 0,
-    negative: s.label === 'negative' ? 1 : 0,
-    neutral: s.label === 'neutral' ? 1 : 0,
-  };
-  return { score: s.score, probabilities, drivers, method: 'lexicon' };
-}
-
-function describeItem(n: ScoredNews): string {
-  const drivers = n.drivers.map((d) => `"${d.term}" ${signed(d.contribution)}`).join(', ');
-  return `"${n.title}" ${signed(n.score)} (${num(n.ageHours, 0)}h old; ${n.method === 'model' ? 'model' : 'lexicon fallback'}${drivers === '' ? '' : ` driven by ${drivers}`})`;
-}
-
-/** The symbol's news published at or before asOf and within NEWS_MAX_AGE_DAYS, scored and time-decayed. */
-export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): ScoredNews[] {
-  if (ctx.news.length === 0 && snapshot.news.length === 0) return [];
-  const asOf = Date.parse(ctx.asOf);
-  const oldest = asOf - NEWS_MAX_AGE_DAYS * 24 * HOUR_MS;
-  const seen = new Set<string>();
-  const out: ScoredNews[] = [];
-  const consider = (n: NewsItem) => {
-    if (seen.has(n.id) || !n.symbols.includes(snapshot.symbol)) return;
-    const published = Date.parse(n.publishedAt);
-    if (!(published <= asOf) || published < oldest) return;
-    seen.add(n.id);
-    const ageHours = (asOf - published) / HOUR_MS;
-    const own = readText(n.summary ? `${n.title}. ${n.summary}` : n.title, n);
-    const score =
-      n.providerSentiment === undefined
-        ? own.score
-        : (1 - PROVIDER_SENTIMENT_WEIGHT) * own.score + PROVIDER_SENTIMENT_WEIGHT * n.providerSentiment;
-    out.push({
+/** The figures behind a decision, structurally: components, every item used with its signed contribution. */
+function decisionData(f: SymbolFindings, c: CombinedSentiment): Record<string, unknown> {
+  const news = c.components.find((x) => x.component.kind === 'news')?.component;
+  let newsWeight = 0;
+  for (const n of f.news) newsWeight += n.weight;
+  return {
+    score: round(c.score),
+    support: round(c.support),
+    evidence: round(c.evidence),
+    flowFactor: round(c.flowFactor),
+    components: Object.fromEntries(
+      c.components.map((x) => [
+        x.component.kind,
+        {
+          score: round(x.component.score),
+          strength: round(x.component.strength),
+          weight: round(x.weight),
+          contribution: round(x.contribution),
+          items: x.component.items.length,
+        },
+      ]),
+    ),
+    items: c.items.map((i) => ({
+      kind: i.kind,
+      source: i.source,
+      id: i.id,
+      availableAt: i.availableAt,
+      contribution: round(i.contribution, 6),
+    })),
+    newsCount: f.news.length,
+    newsScore: news ? round(news.score) : null,
+    decayedNewsWeight: round(newsWeight),
+    // The news model's weighted probability of the class the signal stands for.
+    modelProbability: news ? round(news.agreement(c.signal)) : null,
+    news: f.news.map((n) => ({
       id: n.id,
-      title: n.title,
-      publishedAt: n.publishedAt,
-      ageHours,
-      weight: 0.5 ** (ageHours / NEWS_HALF_LIFE_HOURS),
-      score,
-      probabilities: own.probabilities,
-      drivers: own.drivers,
-      method: own.method,
-    });
+      source: n.source,
+      availableAt: n.availableAt,
+      score: round(n.score),
+      weight: round(n.weight),
+      method: n.method,
+      drivers: n.drivers.map((d) => d.term),
+    })),
+    ...commonData(f),
   };
-  for (const n of ctx.news) consider(n);
-  for (const n of snapshot.news) consider(n);
-  return out.sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || (a.id < b.id ? -1 : 1));
+}
+
+function commonData(f: SymbolFindings): Record<string, unknown> {
+  const reading = f.mood.component?.items[0];
+  return {
+    marketMood:
+      f.mood.proxy !== undefined
+        ? { source: 'price-proxy', ...f.mood.proxy }
+        : {
+            source: reading?.source ?? null,
+            label: reading?.label ?? null,
+            score: round(f.mood.component?.score),
+          },
+    insiderFlow: f.flows.insider.available ? 'available' : 'unavailable',
+    insider: f.flows.insider.available
+      ? {
+          purchasesUsd: round(f.insider.purchasesUsd, 2),
+          salesUsd: round(f.insider.salesUsd, 2),
+          ignored: f.insider.ignored,
+        }
+      : { reason: f.flows.insider.reason },
+    institutionalFlow: f.flows.institutional.available ? 'available' : 'unavailable',
+    institutional: f.flows.institutional.available
+      ? { holdings: f.institutionalCount }
+      : { reason: f.flows.institutional.reason },
+  };
 }
