@@ -5,6 +5,7 @@ export {
   findWorkspaceRoot,
   resolveDataLocation,
 } from './data-location';
+export { EVIDENCE_ENV_SCHEMA, type EvidenceSettings } from './evidence-sources';
 export {
   type AppConfig,
   ConfigError,

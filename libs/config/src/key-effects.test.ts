@@ -87,6 +87,15 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   API__REQUIRED_SERVICES: 'technical-agent,risk-manager',
   API__CYCLE_TIMEOUT_MS: '61000',
   API__ACCESS_TOKEN_SECRET: 'an-access-token-secret-of-forty-characters!',
+  EVIDENCE__REMOTE: 'auto',
+  EVIDENCE__FINNHUB_API_KEY: 'finnhub-key-under-test',
+  EVIDENCE__FINNHUB_BASE_URL: 'http://finnhub.example:1004',
+  EVIDENCE__STOCKTWITS_BASE_URL: 'http://stocktwits.example:1005',
+  EVIDENCE__CNN_BASE_URL: 'http://cnn.example:1006',
+  EVIDENCE__SEC_DATA_BASE_URL: 'http://sec-data.example:1007',
+  EVIDENCE__SEC_ARCHIVES_BASE_URL: 'http://sec-archives.example:1008',
+  EVIDENCE__SEC_USER_AGENT: 'ATS test ops@ats.example',
+  EVIDENCE__INSTITUTIONAL_FILERS: '102909,1364742',
 };
 
 /** Keys named in .env.example, set or commented out (`# KEY=`). */

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { resolveDataLocation } from './data-location';
+import { evidenceSettings } from './evidence-sources';
 import { ENV_SCHEMA, type EnvKey, SECRET_KEYS } from './schema';
 
 const FlatSchema = z.object(ENV_SCHEMA);
@@ -173,6 +174,8 @@ function toNested(flat: FlatConfig) {
       requiredServices: flat.API__REQUIRED_SERVICES,
       cycleTimeoutMs: flat.API__CYCLE_TIMEOUT_MS,
     },
+    /** Read by libs/evidence (`evidenceSourceFromConfig`). */
+    evidence: evidenceSettings(flat),
     /** Values of every configured secret, for value-based log redaction. */
     secretValues: SECRET_KEYS.map((key: EnvKey) => flat[key]).filter(
       (v): v is string => typeof v === 'string' && v.length > 0,

@@ -1,5 +1,6 @@
 import { TimeframeSchema } from '@ats/contracts';
 import { z } from 'zod';
+import { EVIDENCE_ENV_SCHEMA, EVIDENCE_SECRET_KEYS } from './evidence-sources';
 
 /** Comma list (`AAPL,MSFT`) or JSON array (`["AAPL","MSFT"]`) of upper-case tickers. */
 const symbolList = z.string().transform((raw, ctx) => {
@@ -161,6 +162,9 @@ export const ENV_SCHEMA = {
   API__CYCLE_TIMEOUT_MS: positiveInt.default(120_000),
   /** Signs short-lived read tokens for the dashboard's event stream and report links (>= 32 characters). */
   API__ACCESS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
+  /** Sentiment evidence sources (news, social, mood, insider, 13F): see evidence-sources.ts. */
+  ...EVIDENCE_ENV_SCHEMA,
 } as const;
 
 export type EnvKey = keyof typeof ENV_SCHEMA;
@@ -174,4 +178,5 @@ export const SECRET_KEYS: readonly EnvKey[] = [
   'ALPHA_VANTAGE_API_KEY',
   'TWELVE_DATA_API_KEY',
   'API__ACCESS_TOKEN_SECRET',
+  ...EVIDENCE_SECRET_KEYS,
 ];
