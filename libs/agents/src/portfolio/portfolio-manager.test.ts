@@ -75,6 +75,19 @@ describe('PortfolioManagerAgent', () => {
     expect(plan.decisions[0]?.reasoning).toContain('strong conflict');
   });
 
+  it('sees no conflict with an analyst weighted 0 (the attribution variants)', () => {
+    const decisions = [decision('technical', 'AAA', 'BUY', 0.9), decision('sentiment', 'AAA', 'SELL', 0.7)];
+    const technicalOnly = new PortfolioManagerAgent({}, { technical: 1, sentiment: 0 }).decide({
+      ctx: ctx(),
+      decisions,
+      risk: risk(0.2),
+      degraded: [],
+    });
+    // consensus = 0.9 >= full size: the risk max, undamped.
+    expect(target(technicalOnly, 'AAA')).toBeCloseTo(0.2, 9);
+    expect(technicalOnly.decisions[0]?.reasoning).not.toContain('conflict');
+  });
+
   it('does not add to a vetoed symbol', () => {
     const plan = pm.decide({
       ctx: ctx(),

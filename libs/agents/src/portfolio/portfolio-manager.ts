@@ -157,7 +157,9 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       ];
       if (t?.supportingData.horizon === 'long')
         notes.push(() => 'technical view re-asked on the long horizon');
-      if (td !== 0 && sd !== 0 && td !== sd) {
+      // A conflict needs two analysts in the consensus: one weighted 0 (an attribution variant) is left out.
+      const bothWeighted = weights.technical > 0 && weights.sentiment > 0;
+      if (bothWeighted && td !== 0 && sd !== 0 && td !== sd) {
         if (tc >= cfg.conflictMinConfidence && sc >= cfg.conflictMinConfidence) {
           notes.push(
             () =>
