@@ -1,6 +1,7 @@
 import {
   AgentDecisionSchema,
   defineMessage,
+  RequestReplyContracts,
   SideSchema,
   SymbolSchema,
   UtcTimestampSchema,
@@ -43,14 +44,9 @@ export const CycleEventSchema = z.object({
 });
 export type CycleEvent = z.infer<typeof CycleEventSchema>;
 
-/** `cycle.run`: run one cycle now, for these symbols, with this pattern (defaults: the service's). */
-export const CycleRunRequestSchema = z.object({
-  symbols: z.array(SymbolSchema).min(1).optional(),
-  pattern: PatternSchema.optional(),
-});
-export type CycleRunRequest = z.infer<typeof CycleRunRequestSchema>;
-
 export const CycleMessages = {
   event: defineMessage('CycleEvent', 1, CycleEventSchema),
-  runRequest: defineMessage('CycleRunRequest', 1, CycleRunRequestSchema),
 } as const;
+
+/** `cycle.run` (asked by the API gateway's `POST /v1/analyze`): its types are the contract table's, not ours. */
+export const CycleRunExchange = RequestReplyContracts.cycleRun;

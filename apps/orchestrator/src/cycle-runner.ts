@@ -88,6 +88,9 @@ export interface CycleReport {
   readonly mode: Mode;
   readonly pattern: OrchestrationPattern;
   readonly rows: SymbolRow[];
+  /** Every agent's decisions of the cycle, with their reasoning (the `cycle.run` reply carries them). */
+  readonly decisions: readonly AgentDecision[];
+  readonly targets: CycleOutcome['targets'];
   readonly degraded: readonly DegradedAgent[];
   readonly orders: readonly Order[];
   /** Fills booked on this cycle's bar (orders of the previous cycle). */
@@ -249,6 +252,8 @@ export class CycleRunner {
       mode: o.mode,
       pattern,
       rows: rowsOf(symbols, closes, outcome, orders),
+      decisions: outcome.decisions,
+      targets: outcome.targets,
       degraded: outcome.degraded,
       orders,
       fills,

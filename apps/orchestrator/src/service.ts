@@ -1,14 +1,14 @@
 import type { OrchestrationPattern } from '@ats/agents';
 import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
-import { type Clock, QueueGroups, type TickerSymbol } from '@ats/contracts';
+import { type Clock, QueueGroups, type RunCycleResult, type TickerSymbol } from '@ats/contracts';
 import type { MarketDataProvider } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import type { TradingStore } from '@ats/trading-state';
 import { type AgentPlacement, teamFactory } from './agents';
 import { cycleChannels } from './channels';
-import { type CycleEvent, CycleMessages } from './cycle-messages';
+import { CycleRunExchange } from './cycle-messages';
 import { type CycleReport, CycleRunner } from './cycle-runner';
 import { loadReplayDays } from './trading-days';
 
@@ -103,10 +103,10 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
   const subscriptions: Subscription[] = [
     await o.bus.serve(
       channels.cycleRequest,
-      CycleMessages.runRequest,
-      CycleMessages.event,
+      CycleRunExchange.request,
+      CycleRunExchange.reply,
       async (message) =>
-        eventOf(await runCycle(message.data.symbols, message.data.pattern, message.correlationId)),
+        cycleResultOf(await runCycle(message.data.symbols, message.data.pattern, message.correlationId)),
       { queue: QueueGroups.orchestrator },
     ),
   ];
@@ -137,28 +137,15 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
   };
 }
 
-/** The cycle as its completion event (also the `cycle.run` reply). */
-export function eventOf(report: CycleReport): CycleEvent {
+/** The `cycle.run` reply: what the cycle concluded, every agent's decision with its reasoning. */
+export function cycleResultOf(report: CycleReport): RunCycleResult {
   return {
-    kind: report.kind,
     runId: report.runId,
     correlationId: report.correlationId,
     asOf: report.asOf,
-    mode: report.mode,
-    pattern: report.pattern,
-    symbols: report.rows.map((r) => r.symbol),
-    latencyMs: report.latencyMs,
+    status: report.kind,
+    decisions: [...report.decisions],
     degraded: [...report.degraded],
-    decisions: [],
-    targets: report.rows
-      .filter((r) => r.targetWeight !== undefined)
-      .map((r) => ({ symbol: r.symbol, targetWeight: r.targetWeight as number, score: 0 })),
-    orders: report.orders.map(({ clientOrderId, symbol, side, quantity }) => ({
-      clientOrderId,
-      symbol,
-      side,
-      quantity,
-    })),
-    portfolio: { cash: report.cash, equity: report.equity },
+    targets: report.targets.map(({ symbol, targetWeight, score }) => ({ symbol, targetWeight, score })),
   };
 }

@@ -7,7 +7,7 @@ import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleChannels } from '../src/channels';
-import { CycleMessages } from '../src/cycle-messages';
+import { CycleMessages, CycleRunExchange } from '../src/cycle-messages';
 import { type RunningOrchestrator, startOrchestratorService } from '../src/service';
 import { dropNamespace } from './support';
 
@@ -48,24 +48,35 @@ describe('cycle.run', () => {
     const correlationId = uniqueName('corr');
     const reply = await bus.request(
       cycleChannels(namespace).cycleRequest,
-      CycleMessages.runRequest,
-      CycleMessages.event,
+      CycleRunExchange.request,
+      CycleRunExchange.reply,
       { symbols: ['NVDA', 'TSLA', 'AAPL'], pattern: 'hierarchical' },
       { timeoutMs: within(60_000), correlationId },
     );
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
     expect(reply.data).toMatchObject({
-      kind: 'completed',
+      status: 'completed',
       runId,
       correlationId,
-      mode: 'live',
-      pattern: 'hierarchical',
-      symbols: ['NVDA', 'TSLA', 'AAPL'],
       // Decided at the close of the last bar up to the clock's date (30 June 2023).
       asOf: '2023-07-01T00:00:00.000Z',
-      orders: [],
     });
+    // The reply is what the API's analyze answers: every decision with its reasoning, as stored.
+    const replied = reply.data.decisions.map((d) => [d.agent, d.symbol]).sort();
+    expect(replied).toEqual(
+      ['NVDA', 'TSLA', 'AAPL']
+        .flatMap((s) => [
+          ['portfolio', s],
+          ['technical', s],
+        ])
+        .sort(),
+    );
+    for (const d of reply.data.decisions) {
+      expect(d.reasoning.length, `${d.agent} ${d.symbol}`).toBeGreaterThan(10);
+      expect(d.correlationId).toBe(correlationId);
+    }
+    expect(reply.data.targets.map((t) => t.symbol).sort()).toEqual(['AAPL', 'NVDA', 'TSLA']);
     // Hierarchical: sentiment is consulted only for symbols with news (none offline): technical + portfolio each.
     const stored = await prisma.decision.groupBy({
       by: ['agent'],
@@ -76,5 +87,16 @@ describe('cycle.run', () => {
       ['portfolio', 3],
       ['technical', 3],
     ]);
+  });
+
+  it('refuses to serve or request cycle.run with any other message types than the contract table', async () => {
+    // The bug this guards: the orchestrator once answered cycle.run with a CycleEvent the gateway could not read.
+    await expect(
+      bus.serve(cycleChannels(namespace).cycleRequest, CycleRunExchange.request, CycleMessages.event, () => {
+        throw new Error('never served');
+      }),
+    ).rejects.toThrow(
+      /request\/reply mismatch on .*cycle\.run: expected RunCycleRequest@1 -> RunCycleResult@1/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assertRequestReplyContract,
   type Clock,
   ContractValidationError,
   type ErrorReply,
@@ -138,6 +139,8 @@ export class TypedBus implements Bus {
     options: RequestOptions,
   ): Promise<Reply<MessageOf<Res>>> {
     this.#assertOpen();
+    // A requester whose types differ from its responder's would only ever get an invalid reply (or none).
+    assertRequestReplyContract(subject, requestType, responseType);
     const encoded = this.#encode(subject, requestType, payload, options.correlationId);
     if (this.#limiter) await this.#limiter.acquire();
     this.#stats.published++;
@@ -171,6 +174,7 @@ export class TypedBus implements Bus {
     options: ServeOptions = {},
   ): Promise<Subscription> {
     this.#assertOpen();
+    assertRequestReplyContract(subject, requestType, responseType);
     const subscription = await this.transport.subscribe(
       subject,
       { queue: options.queue, mode: 'concurrent' },

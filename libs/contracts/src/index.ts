@@ -13,6 +13,7 @@ export * from './http';
 export * from './market';
 export * from './market-requests';
 export * from './primitives';
+export * from './request-reply';
 export * from './requests';
 export * from './subjects';
 export * from './trading';

@@ -1,5 +1,10 @@
 import type { Bus } from '@ats/bus';
-import { ApiMessages, HttpErrorSchema, RunCycleRequestSchema, RunCycleResultSchema } from '@ats/contracts';
+import {
+  HttpErrorSchema,
+  RequestReplyContracts,
+  RunCycleRequestSchema,
+  RunCycleResultSchema,
+} from '@ats/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { GatewayChannels } from '../channels';
 import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
@@ -11,7 +16,10 @@ export interface AnalyzeRoutesOptions {
   readonly cycleTimeoutMs: number;
 }
 
-/** `POST /v1/analyze`: runs one analysis cycle through the orchestrator (`cycle.run`) and returns its decisions. */
+/**
+ * `POST /v1/analyze`: runs one analysis cycle through the orchestrator (`cycle.run`) and returns its decisions.
+ * Request and reply types are the `cycle.run` row of RequestReplyContracts, which the orchestrator serves too.
+ */
 export const analyzeRoutes: FastifyPluginAsyncZod<AnalyzeRoutesOptions> = async (app, options) => {
   app.post(
     '/v1/analyze',
@@ -35,8 +43,8 @@ export const analyzeRoutes: FastifyPluginAsyncZod<AnalyzeRoutesOptions> = async 
       request.auditDetails = { request: request.body };
       const answer = await options.bus.request(
         options.channels.cycleRequest,
-        ApiMessages.runCycleRequest,
-        ApiMessages.runCycleResult,
+        RequestReplyContracts.cycleRun.request,
+        RequestReplyContracts.cycleRun.reply,
         request.body,
         { timeoutMs: options.cycleTimeoutMs, correlationId: request.id },
       );
