@@ -2,7 +2,12 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, configuredKeys, loadConfig } from '@ats/config';
 import { ContractValidationError } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
-import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
+import {
+  type MarketDataPort,
+  MissingMarketDataError,
+  openMarketDataPort,
+  renderDownloadProgress,
+} from '@ats/market-data';
 import {
   busHealth,
   createServiceRegistry,
@@ -63,8 +68,12 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
   return prisma;
 }
 
-/** Daily bars for every run: the data folder, then the download cache, then a first-run download (DATA__*). */
-const bars = (config: AppConfig) => dailyBarSource(config.data);
+/**
+ * Daily bars for every run through the market-data port: the data folder, then the download cache, then a first-run
+ * download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed (on `bus` when connected).
+ */
+const bars = (config: AppConfig, bus?: NatsBus): Promise<MarketDataPort> =>
+  openMarketDataPort(config, { ...(bus ? { bus } : {}), connectionName: SERVICE });
 
 /** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
 function jobDepsFactory(
@@ -108,10 +117,11 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
           logger: logger(config),
         })
       : undefined;
+  let barStore: MarketDataPort | undefined;
   try {
     const deps = await jobDepsFactory(options, config, prisma, bus)(request);
     // Every symbol (and a benchmark ticker) is in a local store or downloaded once, before the clock starts.
-    const barStore = bars(config);
+    barStore = await bars(config, bus);
     const needed =
       request.benchmark === 'equal-weight' ? request.symbols : [...request.symbols, request.benchmark];
     await barStore.prefetch(
@@ -153,6 +163,7 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
     if (options.store !== 'never') await store(options, config, prisma, output, startedAt, finishedAt);
     return 0;
   } finally {
+    await barStore?.close();
     await bus?.close();
     await prisma?.$disconnect();
   }
@@ -233,10 +244,11 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
       (consumer, err) => log.warn({ ...consumer, err }, 'consumer lag unreadable'),
     ),
   });
+  const marketData = await bars(config, bus);
   const worker = await startBacktestWorker({
     bus,
     prisma,
-    bars: bars(config),
+    bars: marketData,
     queue,
     logger: log,
     metrics,
@@ -263,6 +275,7 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
   draining = true;
   log.info({ signal, ...worker.stats() }, 'stopping: finishing the job in progress');
   await worker.stop();
+  await marketData.close();
   await server.close();
   await bus.close();
   await prisma.$disconnect();

@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
-import { dailyBarSource, MissingMarketDataError, renderDownloadProgress } from '@ats/market-data';
+import {
+  type MarketDataPort,
+  MissingMarketDataError,
+  openMarketDataPort,
+  renderDownloadProgress,
+} from '@ats/market-data';
 import {
   createServiceRegistry,
   jetStreamConsumerLag,
@@ -76,9 +81,10 @@ async function main(rawArgv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const colour = process.stdout.isTTY === true && !args.json;
+  let provider: MarketDataPort | undefined;
   try {
-    // Bars in a local store or downloaded once, with a line per downloaded symbol, before the replay starts.
-    const provider = dailyBarSource(config.data);
+    // Bars in a local store or downloaded once (or the data gateway's, DATA__MODE=distributed), checked up front.
+    provider = await openMarketDataPort(config, { bus, logger });
     await provider.prefetch(
       args.symbols,
       { to: args.to },
@@ -131,6 +137,7 @@ async function main(rawArgv: string[]): Promise<number> {
     );
     return 0;
   } finally {
+    await provider?.close();
     await server?.close();
     await bus.close();
     await prisma.$disconnect();

@@ -2,7 +2,7 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
-import { dailyBarSource } from '@ats/market-data';
+import { openMarketDataPort } from '@ats/market-data';
 import {
   busHealth,
   createServiceRegistry,
@@ -34,10 +34,13 @@ const registry = createServiceRegistry({ service: serviceName });
 const metrics = registerTradingMetrics(registry);
 registerBusCollector(registry, { stats: () => bus.stats() });
 const prisma = createPrismaClient(config.database.url);
+// Market data in this process or through the data gateway (DATA__MODE), on the service's own connection.
+const marketData = await openMarketDataPort(config, { bus, logger });
+logger.info({ marketData: marketData.name }, 'market data port ready');
 const service = await startOrchestratorService({
   bus,
   store: new PrismaTradingStore(prisma),
-  provider: dailyBarSource(config.data),
+  provider: marketData,
   logger,
   clock: systemClock,
   runId: settings.runId,
@@ -52,6 +55,7 @@ const service = await startOrchestratorService({
 });
 const lifecycle = onShutdownSignal(logger, async () => {
   await service.stop();
+  await marketData.close();
   await server.close();
   await bus.close();
   await prisma.$disconnect();

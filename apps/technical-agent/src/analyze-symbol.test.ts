@@ -1,9 +1,14 @@
+import { loadConfig } from '@ats/config';
 import type { Bar } from '@ats/contracts';
-import { LocalCsvProvider } from '@ats/market-data';
+import { openMarketDataPort } from '@ats/market-data';
+import { dataFolderPath } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { analyzeSymbol, type BarSource, formatAnalysis, NoBarsError } from './analyze-symbol';
 
-const bundled = new LocalCsvProvider();
+/** The port the CLI reads through, embedded, on the shared data folder and never downloading. */
+const bundled = await openMarketDataPort(
+  loadConfig({ env: { DATA__DIR: dataFolderPath(), DATA__DOWNLOAD: 'off' }, envFile: null }),
+);
 /** A careless source that ignores the date and hands out every bar it has, later ones included. */
 const everything: BarSource = { loadBars: (symbol) => bundled.loadBars(symbol) };
 const options = { symbol: 'AAPL', date: '2023-06-30', equity: 100_000 } as const;

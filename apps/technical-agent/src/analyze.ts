@@ -1,12 +1,13 @@
 import { loadConfig, parseCommandLine } from '@ats/config';
 import { AgentNameSchema, IsoDateSchema, SymbolSchema } from '@ats/contracts';
-import { dailyBarSource, MissingMarketDataError } from '@ats/market-data';
+import { MissingMarketDataError, openMarketDataPort } from '@ats/market-data';
 import { z } from 'zod';
 import { analyzeSymbol, formatAnalysis } from './analyze-symbol';
 
 /**
  * analyze --symbol=AAPL --agent=technical|sentiment|risk|portfolio [--date=2023-06-30] [--json]
- * One agent, in-process, offline reasoner, on the daily bars of the data folder (DATA__DIR) or the download cache.
+ * One agent, in-process, offline reasoner, on the daily bars of the market-data port: the data folder (DATA__DIR) or
+ * the download cache, or the data gateway with DATA__MODE=distributed.
  */
 const ArgsSchema = z.object({
   symbol: z
@@ -34,7 +35,8 @@ const args = parseCommandLine({
   },
 });
 const config = loadConfig();
-const provider = dailyBarSource(config.data);
+// The data folder and download cache in this process, or the data gateway when DATA__MODE=distributed.
+const provider = await openMarketDataPort(config, { connectionName: 'analyze' });
 try {
   const analysis = await analyzeSymbol(provider, {
     symbol: args.symbol,
@@ -46,5 +48,7 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   // No bars anywhere (data folder, cache, download): the message says the two ways out; 2 like a usage error.
-  process.exit(error instanceof MissingMarketDataError ? 2 : 1);
+  process.exitCode = error instanceof MissingMarketDataError ? 2 : 1;
+} finally {
+  await provider.close();
 }

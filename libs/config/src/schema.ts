@@ -114,6 +114,8 @@ export const ENV_SCHEMA = {
   DATA__CACHE_DIR: z.string().min(1).optional(),
   /** auto: fetch daily bars that no local store has through the provider chain, once; off: never download. */
   DATA__DOWNLOAD: z.enum(['auto', 'off']).default('auto'),
+  /** embedded: trading paths read market data in-process; distributed: through the data gateway over NATS. */
+  DATA__MODE: z.enum(['embedded', 'distributed']).default('embedded'),
   /** Provider endpoints (proxies, tests); defaults are the providers' public URLs. */
   DATA__YAHOO_BASE_URL: url(/^https?$/).optional(),
   DATA__ALPHA_VANTAGE_BASE_URL: url(/^https?$/).optional(),

@@ -1,5 +1,8 @@
-/** Where a symbol's daily bars were found: the data folder, the download cache, or a download just now. */
-export type DailyBarOrigin = 'data-folder' | 'cache' | 'download';
+/**
+ * Where a symbol's daily bars were found: the data folder, the download cache, a download just now, or (distributed
+ * mode) the data gateway, whichever of those it used.
+ */
+export type DailyBarOrigin = 'data-folder' | 'cache' | 'download' | 'data-gateway';
 
 /** One step of `DailyBarStore.prefetch`: a download starting (`done: false`) or a symbol settled (`done: true`). */
 export interface DownloadProgress {
@@ -77,6 +80,8 @@ function describe(event: DownloadProgress): string {
   if (!event.done) return 'downloading…';
   const size = `${event.rows.toLocaleString('en-US')} rows, ${formatBytes(event.bytes)}`;
   if (event.origin === 'download') return `downloaded (${size})`;
+  if (event.origin === 'data-gateway')
+    return `from the data gateway (${event.rows.toLocaleString('en-US')} rows)`;
   return `${event.origin === 'cache' ? 'from the download cache' : 'from the data folder'} (${size})`;
 }
 

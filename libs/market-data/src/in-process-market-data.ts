@@ -1,0 +1,223 @@
+import {
+  type Bar,
+  type Clock,
+  type EvidenceRequest,
+  type EvidenceSnapshot,
+  systemClock,
+  type Timeframe,
+} from '@ats/contracts';
+import { barIsClosed } from './bar-timing';
+import {
+  type DailyBarRange,
+  type DailyBarStore,
+  type DataFolderSettings,
+  dailyBarSource,
+  downloadProviders,
+} from './daily-bar-store';
+import type { DownloadProgress } from './download-progress';
+import { FailoverMarketData, type MarketDataSource } from './failover-market-data';
+import type { LoadBarsOptions } from './local-csv-provider';
+import type { BarSubscription, EvidenceSource, MarketDataPort, NewBarsRequest } from './market-data-port';
+import { NewBarDelivery } from './new-bar-delivery';
+import type { BarBatch, BarsQuery } from './provider';
+import { unavailableEvidence } from './unavailable-evidence';
+import { addDays } from './zoned-time';
+
+/** What the port logs through (a pino logger fits). */
+export interface PortLogger {
+  warn(details: object, message: string): void;
+}
+
+/** Without a setting, embedded live mode asks the store for new bars this often. */
+export const DEFAULT_NEW_BAR_POLL_MS = 60_000;
+
+/** Calendar days searched back for the latest bar: a long weekend and a holiday fit in a daily one. */
+export const LATEST_BAR_LOOKBACK_DAYS: Readonly<Record<Timeframe, number>> = {
+  '1m': 4,
+  '5m': 4,
+  '15m': 4,
+  '30m': 6,
+  '1h': 6,
+  '1d': 10,
+};
+
+export interface InProcessMarketDataOptions {
+  /** Daily bars: the data folder → download cache → download store. */
+  readonly daily: DailyBarStore;
+  /** Intraday bars (the stores hold daily bars only): the download providers in failover order. */
+  readonly intraday?: Pick<MarketDataSource, 'getBars'>;
+  /** Absent: evidence answers "unavailable" for every source. */
+  readonly evidence?: EvidenceSource;
+  readonly clock?: Clock;
+  /** How often a new-bar subscription asks the store again. */
+  readonly pollIntervalMs?: number;
+  readonly logger?: PortLogger;
+}
+
+/**
+ * The market-data port in this process (embedded mode, no servers): daily bars from the DailyBarStore, intraday
+ * bars from the download providers, evidence from the injected source, and new bars by polling the store, which
+ * downloads sessions closed since its cache was written.
+ */
+export class InProcessMarketData implements MarketDataPort {
+  readonly name = 'in-process';
+  readonly #daily: DailyBarStore;
+  readonly #intraday: Pick<MarketDataSource, 'getBars'> | undefined;
+  readonly #evidence: EvidenceSource | undefined;
+  readonly #clock: Clock;
+  readonly #pollMs: number;
+  readonly #logger: PortLogger | undefined;
+  readonly #subscriptions = new Set<BarSubscription>();
+
+  constructor(options: InProcessMarketDataOptions) {
+    this.#daily = options.daily;
+    this.#intraday = options.intraday;
+    this.#evidence = options.evidence;
+    this.#clock = options.clock ?? systemClock;
+    this.#pollMs = options.pollIntervalMs ?? DEFAULT_NEW_BAR_POLL_MS;
+    this.#logger = options.logger;
+  }
+
+  async fetchBars(query: BarsQuery): Promise<BarBatch> {
+    if (query.timeframe === '1d' || !this.#intraday) return this.#daily.fetchBars(query);
+    const to = query.to || this.#today();
+    const from = query.from || addDays(to, -LATEST_BAR_LOOKBACK_DAYS[query.timeframe]);
+    const served = await this.#intraday.getBars({ ...query, from, to });
+    return { bars: served.bars, droppedRows: served.droppedRows };
+  }
+
+  async loadBars(symbol: string, options: LoadBarsOptions = {}): Promise<Bar[]> {
+    if ((options.timeframe ?? '1d') === '1d') return this.#daily.loadBars(symbol, options);
+    return (
+      await this.fetchBars({
+        symbol,
+        timeframe: options.timeframe ?? '1d',
+        from: options.from ?? '',
+        to: options.to ?? '',
+        ...(options.adjusted === undefined ? {} : { adjusted: options.adjusted }),
+      })
+    ).bars;
+  }
+
+  prefetch(
+    symbols: readonly string[],
+    range: DailyBarRange = {},
+    onProgress?: (event: DownloadProgress) => void,
+  ): Promise<Map<string, Bar[]>> {
+    return this.#daily.prefetch(symbols, range, onProgress);
+  }
+
+  async latestBars(symbols: readonly string[], timeframe: Timeframe, asOf?: Date): Promise<Map<string, Bar>> {
+    const nowMs = (asOf ?? this.#clock.now()).getTime();
+    const to = new Date(nowMs).toISOString().slice(0, 10);
+    const from = addDays(to, -LATEST_BAR_LOOKBACK_DAYS[timeframe]);
+    const latest = new Map<string, Bar>();
+    for (const symbol of symbols) {
+      const { bars } = await this.fetchBars({ symbol, timeframe, from, to });
+      const last = bars.filter((bar) => barIsClosed(bar, nowMs)).at(-1);
+      if (last) latest.set(symbol.toUpperCase(), last);
+    }
+    return latest;
+  }
+
+  async subscribeBars(
+    request: NewBarsRequest,
+    onBar: (bar: Bar) => void | Promise<void>,
+  ): Promise<BarSubscription> {
+    const symbols = request.symbols.map((s) => s.toUpperCase());
+    const delivery = new NewBarDelivery({
+      symbols,
+      ...(request.after ? { after: request.after } : {}),
+      onBar,
+      onError: (err, bar) =>
+        this.#logger?.warn({ err, symbol: bar.symbol, ts: bar.ts }, 'new-bar handler failed'),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    let polling: Promise<void> = Promise.resolve();
+    const poll = async () => {
+      const nowMs = this.#clock.now().getTime();
+      const today = new Date(nowMs).toISOString().slice(0, 10);
+      for (const symbol of symbols) {
+        if (stopped) return;
+        const last = delivery.lastTs(symbol);
+        const from = last ? last.slice(0, 10) : addDays(today, -LATEST_BAR_LOOKBACK_DAYS[request.timeframe]);
+        try {
+          const { bars } = await this.fetchBars({ symbol, timeframe: request.timeframe, from, to: today });
+          await delivery.offer(bars.filter((bar) => barIsClosed(bar, nowMs)));
+        } catch (err) {
+          // One symbol's outage must not hold back the others; it is asked again on the next poll.
+          this.#logger?.warn({ err, symbol, timeframe: request.timeframe }, 'new bars not read');
+        }
+      }
+    };
+    const loop = () => {
+      polling = poll().finally(() => {
+        if (!stopped) timer = setTimeout(loop, this.#pollMs);
+      });
+    };
+    loop();
+    const subscription: BarSubscription = {
+      close: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await polling;
+        await delivery.close();
+        this.#subscriptions.delete(subscription);
+      },
+    };
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async evidenceAt(request: EvidenceRequest): Promise<EvidenceSnapshot> {
+    if (!this.#evidence) return unavailableEvidence(request, 'no evidence source configured in this process');
+    return this.#evidence.evidenceAt(request);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+  }
+
+  #today(): string {
+    return this.#clock.now().toISOString().slice(0, 10);
+  }
+}
+
+export interface InProcessFromDataOptions {
+  readonly evidence?: EvidenceSource;
+  readonly clock?: Clock;
+  readonly pollIntervalMs?: number;
+  readonly logger?: PortLogger;
+}
+
+/**
+ * The embedded adapter built from `loadConfig().data` (folders, download switch, base URLs, API keys); intraday bars
+ * are downloaded only when downloading is allowed (DATA__DOWNLOAD=auto).
+ */
+export function inProcessMarketData(
+  data: DataFolderSettings,
+  options: InProcessFromDataOptions = {},
+): InProcessMarketData {
+  const clock = options.clock ?? systemClock;
+  const daily = dailyBarSource(data, { clock });
+  if (data.download === 'off') return new InProcessMarketData({ daily, clock, ...options });
+  const intraday = new FailoverMarketData({
+    providers: downloadProviders(
+      {
+        yahoo: data.yahooBaseUrl ? { baseUrl: data.yahooBaseUrl } : {},
+        alphaVantage: {
+          ...(data.alphaVantageBaseUrl ? { baseUrl: data.alphaVantageBaseUrl } : {}),
+          apiKey: data.alphaVantageApiKey,
+        },
+        twelveData: {
+          ...(data.twelveDataBaseUrl ? { baseUrl: data.twelveDataBaseUrl } : {}),
+          apiKey: data.twelveDataApiKey,
+        },
+      },
+      clock,
+    ),
+    clock,
+  });
+  return new InProcessMarketData({ daily, intraday, clock, ...options });
+}

@@ -1,0 +1,71 @@
+import { type Bus, connectBus } from '@ats/bus';
+import type { Clock } from '@ats/contracts';
+import type { DataFolderSettings } from './daily-bar-store';
+import { GatewayMarketData } from './gateway-market-data';
+import { type DataGatewaySubjects, dataGatewaySubjects } from './gateway-subjects';
+import { inProcessMarketData, type PortLogger } from './in-process-market-data';
+import type { EvidenceSource, MarketDataPort } from './market-data-port';
+
+/** DATA__MODE: embedded reads in this process (no servers); distributed asks the data gateway over NATS. */
+export type MarketDataMode = 'embedded' | 'distributed';
+
+/** The part of `loadConfig()` the port needs. */
+export interface MarketDataPortConfig {
+  readonly data: DataFolderSettings & { readonly mode: MarketDataMode };
+  readonly nats: {
+    readonly url: string;
+    readonly user?: string | undefined;
+    readonly password?: string | undefined;
+  };
+}
+
+export interface MarketDataPortDeps<C extends MarketDataPortConfig> {
+  /** A connected bus for distributed mode; without one the port connects its own (and closes it). */
+  readonly bus?: Bus;
+  /**
+   * Builds the evidence source in embedded mode (@ats/evidence's `evidenceSourceFromConfig`); called only in that
+   * mode, since in distributed mode the gateway owns the evidence providers. Absent: evidence is "unavailable".
+   */
+  readonly evidence?: (config: C) => EvidenceSource;
+  /** Subject namespace of the data gateway (tests, side-by-side stacks). */
+  readonly namespace?: string;
+  readonly clock?: Clock;
+  readonly logger?: PortLogger & Parameters<typeof connectBus>[0]['logger'];
+  /** Embedded live mode: how often new bars are looked for. */
+  readonly pollIntervalMs?: number;
+  readonly timeoutMs?: number;
+  /** Name of the bus connection the port opens (distributed mode, no `bus`). */
+  readonly connectionName?: string;
+}
+
+/**
+ * The market-data port every trading path uses, chosen by DATA__MODE. The only place besides the data gateway
+ * where providers and stores are built; apps call this and never construct a provider themselves.
+ */
+export async function openMarketDataPort<C extends MarketDataPortConfig>(
+  config: C,
+  deps: MarketDataPortDeps<C> = {},
+): Promise<MarketDataPort> {
+  const clock = deps.clock ? { clock: deps.clock } : {};
+  const logger = deps.logger ? { logger: deps.logger } : {};
+  if (config.data.mode === 'embedded') {
+    return inProcessMarketData(config.data, {
+      ...clock,
+      ...logger,
+      ...(deps.evidence ? { evidence: deps.evidence(config) } : {}),
+      ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
+    });
+  }
+  const subjects: DataGatewaySubjects = dataGatewaySubjects(deps.namespace);
+  const ownBus = deps.bus
+    ? undefined
+    : await connectBus({ ...config.nats, name: deps.connectionName ?? 'market-data-port', ...logger });
+  return new GatewayMarketData({
+    bus: deps.bus ?? (ownBus as Bus),
+    ownsBus: ownBus !== undefined,
+    subjects,
+    ...clock,
+    ...logger,
+    ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+  });
+}
