@@ -27,8 +27,28 @@ export interface InputExtras {
 }
 
 /**
- * A compact, replayable account of one decision's inputs: which bars and news it saw (ids and times, not the
- * bars themselves, which live in the bars table), the portfolio at asOf, and what other agents said before it.
+ * The ids of the evidence items about `symbol` a decision at asOf could use (availableAt <= asOf), per kind, and the
+ * mood reading: which headlines, posts, Form 4 rows and 13F holdings were in view, not their contents.
+ */
+function evidenceIds(ctx: DecisionContext, symbol: string): { [key: string]: JsonValue } {
+  const evidence = ctx.evidence;
+  if (!evidence) return {};
+  const asOf = Date.parse(ctx.asOf);
+  const visible = (item: { readonly availableAt: string }) => Date.parse(item.availableAt) <= asOf;
+  const ids = (items: readonly { readonly id: string; readonly availableAt: string }[]) =>
+    items.filter(visible).map((i) => i.id);
+  return {
+    news: ids(evidence.news.filter((n) => n.symbols.includes(symbol))),
+    social: ids(evidence.social.filter((p) => p.symbols.includes(symbol))),
+    insider: ids(evidence.insider.filter((t) => t.symbol === symbol)),
+    institutional: ids(evidence.institutional.filter((h) => h.symbol === symbol)),
+    mood: evidence.mood && visible(evidence.mood) ? `${evidence.mood.source}:${evidence.mood.date}` : null,
+  };
+}
+
+/**
+ * A compact, replayable account of one decision's inputs: which bars, news and evidence items it saw (ids and
+ * times, not the bars themselves, which live in the bars table), the portfolio at asOf, and what other agents said before it.
  */
 export function summariseInputs(
   agent: AgentName,
@@ -61,6 +81,7 @@ export function summariseInputs(
       .filter((d) => d.symbol === decision.symbol)
       .map((d) => ({ agent: d.agent, signal: d.signal, confidence: d.confidence })),
   };
+  if (ctx.evidence) summary.evidence = evidenceIds(ctx, decision.symbol);
   if (extras.maxWeightBySymbol) summary.maxWeight = extras.maxWeightBySymbol[decision.symbol] ?? null;
   if (extras.vetoes)
     summary.vetoes = extras.vetoes.filter((v) => v.symbol === decision.symbol).map((v) => v.reason);
