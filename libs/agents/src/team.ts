@@ -18,7 +18,7 @@ import {
   RiskManagerAgent,
   type RiskReport,
 } from './risk/risk-manager';
-import { recentNews, SentimentAgent } from './sentiment/sentiment-agent';
+import { hasSentimentEvidence, SentimentAgent } from './sentiment/sentiment-agent';
 import { TechnicalAgent } from './technical/technical-agent';
 import type {
   AgentConfig,
@@ -228,7 +228,7 @@ export function resolveTeamConfig(input: AgentTeamConfigInput = {}): AgentTeamCo
  * - sequential: technical → sentiment (sees technical) → risk (sees both) → portfolio;
  * - parallel: technical ‖ sentiment → risk → portfolio (offline identical to sequential: the rules of the sentiment
  *   agent do not read earlier decisions);
- * - hierarchical: the portfolio manager consults by rule: sentiment only for symbols with news, and the technical
+ * - hierarchical: the portfolio manager consults by rule: sentiment only for symbols with news or other evidence, and the technical
  *   agent again on the long horizon for symbols where technical and sentiment conflict.
  */
 export function createAgentTeam(config: AgentTeamConfigInput = {}, deps: AgentTeamDeps = {}): AgentTeam {
@@ -305,7 +305,7 @@ export function createAgentTeam(config: AgentTeamConfigInput = {}, deps: AgentTe
         case 'hierarchical': {
           const t = await runSignal(technical, 'technical', { ctx, priorDecisions: [] }, degraded);
           const withNews = ctx.snapshots
-            .filter((snap) => recentNews(ctx, snap).length > 0)
+            .filter((snap) => hasSentimentEvidence(ctx, snap))
             .map((snap) => snap.symbol);
           const s =
             withNews.length > 0

@@ -215,3 +215,17 @@ function commonData(f: SymbolFindings): Record<string, unknown> {
       : { reason: f.flows.institutional.reason },
   };
 }
+
+/**
+ * Whether the sentiment agent has anything about the symbol at asOf: news (context or evidence), or social posts,
+ * insider trades or 13F holdings in the evidence. The hierarchical team consults it only for such symbols.
+ */
+export function hasSentimentEvidence(ctx: DecisionContext, snapshot: MarketSnapshot): boolean {
+  const e = evidenceOf(ctx.evidence, snapshot.symbol, Date.parse(ctx.asOf));
+  return (
+    e.social.length > 0 ||
+    e.insider.length > 0 ||
+    e.institutional.length > 0 ||
+    recentNews(ctx, snapshot).length > 0
+  );
+}

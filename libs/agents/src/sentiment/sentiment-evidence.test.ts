@@ -1,5 +1,6 @@
 import type { AgentDecision, EvidenceSnapshot } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
+import { createAgentTeam } from '../team';
 import { AS_OF, newsItem, pricePath, syntheticSnapshot } from '../testing/synthetic';
 import type { DecisionContext } from '../types';
 import {
@@ -359,5 +360,14 @@ describe('SentimentAgent over the evidence snapshot: the five sources', () => {
   it('weights the sources by documented constants that sum to 1', () => {
     const sum = Object.values(SENTIMENT_COMPONENT_WEIGHTS).reduce((s, w) => s + w, 0);
     expect(sum).toBeCloseTo(1, 12);
+  });
+
+  it('is consulted by the hierarchical team about a symbol with evidence but no news', async () => {
+    const insider = [insiderTrade('p', 'AAPL', 'P', 50_000, 170, shifted(AS_OF, -HOUR_MS))];
+    const team = createAgentTeam({ pattern: 'hierarchical' });
+    const withEvidence = await team.runCycle(ctxAt(AS_OF, evidenceSnapshot(AS_OF, ['AAPL'], { insider })));
+    expect(withEvidence.decisions.find((d) => d.agent === 'sentiment')?.signal).toBe('BUY');
+    const without = await team.runCycle(ctxAt(AS_OF, evidenceSnapshot(AS_OF, ['AAPL'])));
+    expect(without.decisions.filter((d) => d.agent === 'sentiment')).toEqual([]);
   });
 });
