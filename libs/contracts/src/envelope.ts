@@ -23,14 +23,21 @@ export const Headers = {
   deadLetterDeliveries: 'Ats-Dlq-Deliveries',
 } as const;
 
-/** A message type on the bus: a name, a schema version and its zod schema. */
-export interface MessageType<S extends z.ZodType = z.ZodType> {
-  readonly name: string;
+/**
+ * A message type on the bus: a name, a schema version and its zod schema. The name stays a literal type so that
+ * tools/checks/request-reply.ts can tell, from the types alone, which message a call site sends.
+ */
+export interface MessageType<S extends z.ZodType = z.ZodType, N extends string = string> {
+  readonly name: N;
   readonly version: number;
   readonly schema: S;
 }
 
-export function defineMessage<S extends z.ZodType>(name: string, version: number, schema: S): MessageType<S> {
+export function defineMessage<S extends z.ZodType, N extends string = string>(
+  name: N,
+  version: number,
+  schema: S,
+): MessageType<S, N> {
   return { name, version, schema };
 }
 
