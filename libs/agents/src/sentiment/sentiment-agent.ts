@@ -13,6 +13,7 @@ import { evidenceOf } from './point-in-time';
 import type { SentimentComponent } from './sentiment-component';
 import { describeDecision, describeNoView, type SymbolFindings } from './sentiment-reasoning';
 import {
+  INSIDER_SALE_WEIGHT,
   INSIDER_WINDOW_DAYS,
   INSTITUTIONAL_WINDOW_DAYS,
   NEWS_HALF_LIFE_HOURS,
@@ -38,7 +39,7 @@ You receive, per symbol, only evidence that was public at the decision time (eac
   label where there is one, weighted by author reach (log followers, capped), reposts discounted, ${SOCIAL_HALF_LIFE_HOURS}h half-life over ${SOCIAL_MAX_AGE_DAYS} days;
 - the market mood: CNN's Fear & Greed index (0 extreme fear .. 100 extreme greed, mapped to [-1, 1]) with its source and
   date, or, when no fresh reading exists, a proxy computed from prices (breadth, volatility ratio, momentum), labelled so;
-- insider trades (SEC Form 4) over ${INSIDER_WINDOW_DAYS} days: open-market purchases (P) against sales (S) in value, sales counting half;
+- insider trades (SEC Form 4) over ${INSIDER_WINDOW_DAYS} days: open-market purchases (P) against sales (S) in value, a sale counting ${INSIDER_SALE_WEIGHT} of a purchase;
   awards, exercises, tax withholdings and gifts carry no view and are ignored;
 - institutional flow: net 13F share changes over ${INSTITUTIONAL_WINDOW_DAYS} days, or "unavailable" with the reason.
 The rule-based score weighs news ${W.news}, social ${W.social}, insider ${W.insider}, institutional ${W.institutional} (each by its evidence) and

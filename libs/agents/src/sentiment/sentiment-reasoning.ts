@@ -57,8 +57,6 @@ function flowNotes(f: SymbolFindings, used: ReadonlySet<string>): string[] {
     notes.push(
       `Insider: no open-market purchases or sales of ${f.symbol} in ${INSIDER_WINDOW_DAYS} days${describeIgnored(f.insider.ignored)}.`,
     );
-  else if (Object.keys(f.insider.ignored).length > 0)
-    notes.push(`Insider${describeIgnored(f.insider.ignored).slice(1)}.`);
   if (!institutional.available) notes.push(`Institutional flow unavailable: ${institutional.reason}.`);
   else if (!used.has('institutional'))
     notes.push(

@@ -42,9 +42,11 @@ export const MOOD_MAX_READING_AGE_DAYS = 7;
 export const INSIDER_WINDOW_DAYS = 90;
 /**
  * A sale counts this fraction of a purchase of the same value: insiders sell for many reasons (diversification,
- * taxes, 10b5-1 plans) but buy in the open market for one. Score = (P − λ·S) / (P + S) in value, in [−λ, 1].
+ * taxes, 10b5-1 plans) but buy in the open market for one, and sales predict returns far less than purchases
+ * (Lakonishok & Lee 2001). Score = (P − λ·S) / (P + S) in value, in [−λ, 1]. In the data folder's Form 4 sample
+ * sales outnumber purchases 676 to 2: at 0.5, routine sales alone made about 200 of 2023's 323 SELL decisions.
  */
-export const INSIDER_SALE_WEIGHT = 0.5;
+export const INSIDER_SALE_WEIGHT = 0.25;
 /** Traded value (P + S) at which the insider component has ~63% of full evidence (1 − e^(−value/scale)). */
 export const INSIDER_VALUE_SCALE_USD = 5_000_000;
 
