@@ -26,6 +26,12 @@ export function moodReadingProblem(
   return undefined;
 }
 
+/** The mood of a cycle: its component (none without a reading or price history) and the price proxy when used. */
+export interface MoodFinding {
+  readonly component: SentimentComponent | undefined;
+  readonly proxy: MarketMood | undefined;
+}
+
 /**
  * The market-mood component: the Fear & Greed reading of the evidence (labelled with its source and date) when it is
  * available and fresh; otherwise the price proxy computed from the universe's bars, labelled "price proxy".
@@ -35,7 +41,7 @@ export function moodComponent(
   reading: MarketMoodReading | null | undefined,
   snapshots: readonly MarketSnapshot[],
   asOfMs: number,
-): { readonly component: SentimentComponent | undefined; readonly proxy: MarketMood | undefined } {
+): MoodFinding {
   const problem = moodReadingProblem(reading, asOfMs);
   if (problem === undefined && reading) {
     const score = moodScore(reading.value);

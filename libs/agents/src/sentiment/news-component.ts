@@ -1,7 +1,7 @@
 import type { MarketSnapshot, NewsItem } from '@ats/contracts';
 import { num, signed } from '../format';
 import type { DecisionContext } from '../types';
-import { evidenceOf } from './point-in-time';
+import { availableMs, evidenceOf } from './point-in-time';
 import type { ComponentItem, SentimentComponent } from './sentiment-component';
 import {
   NEWS_HALF_LIFE_HOURS,
@@ -41,9 +41,8 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
   const oldest = asOf - NEWS_MAX_AGE_DAYS * 24 * HOUR_MS;
   const seen = new Set<string>();
   const out: ScoredNews[] = [];
-  const consider = (n: NewsItem, availableAt: string) => {
+  const consider = (n: NewsItem, availableAt: string, available: number) => {
     if (seen.has(n.id) || !n.symbols.includes(snapshot.symbol)) return;
-    const available = Date.parse(availableAt);
     if (!(available <= asOf) || available < oldest) return;
     seen.add(n.id);
     const ageHours = (asOf - available) / HOUR_MS;
@@ -63,9 +62,9 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
       method: own.method,
     });
   };
-  for (const n of dated) consider(n, n.availableAt);
-  for (const n of ctx.news) consider(n, n.publishedAt);
-  for (const n of snapshot.news) consider(n, n.publishedAt);
+  for (const n of dated) consider(n, n.availableAt, availableMs(n));
+  for (const n of ctx.news) consider(n, n.publishedAt, Date.parse(n.publishedAt));
+  for (const n of snapshot.news) consider(n, n.publishedAt, Date.parse(n.publishedAt));
   return out.sort((a, b) => a.availableMs - b.availableMs || (a.id < b.id ? -1 : 1));
 }
 

@@ -7,7 +7,7 @@ import type { AgentConfig, DecisionContext, SignalAgent, SignalBatch, SignalRequ
 import { type CombinedSentiment, combineComponents, flowConfidenceFactor } from './combine-components';
 import { insiderComponent } from './insider-component';
 import { institutionalComponent } from './institutional-component';
-import { moodComponent } from './mood-component';
+import { type MoodFinding, moodComponent } from './mood-component';
 import { newsComponent, recentNews } from './news-component';
 import { evidenceOf } from './point-in-time';
 import type { SentimentComponent } from './sentiment-component';
@@ -100,7 +100,7 @@ export class SentimentAgent implements SignalAgent {
     ctx: DecisionContext,
     snapshot: MarketSnapshot,
     asOfMs: number,
-    mood: ReturnType<typeof moodComponent>,
+    mood: MoodFinding,
     flows: SymbolFindings['flows'],
   ): AgentDecision {
     const symbol = snapshot.symbol;

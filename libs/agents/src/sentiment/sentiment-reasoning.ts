@@ -2,7 +2,7 @@ import { EVIDENCE_KINDS } from '@ats/contracts';
 import { num, signed } from '../format';
 import type { CombinedSentiment, ItemContribution } from './combine-components';
 import { describeIgnored, type InsiderSummary } from './insider-component';
-import type { moodComponent } from './mood-component';
+import type { MoodFinding } from './mood-component';
 import type { ScoredNews } from './news-component';
 import { truncate } from './sentiment-component';
 import {
@@ -22,7 +22,7 @@ export interface SymbolFindings {
   readonly symbol: string;
   readonly asOf: string;
   readonly news: readonly ScoredNews[];
-  readonly mood: ReturnType<typeof moodComponent>;
+  readonly mood: MoodFinding;
   readonly insider: InsiderSummary;
   /** 13F holdings of the symbol available at asOf (with or without a known change). */
   readonly institutionalCount: number;
