@@ -3,4 +3,5 @@ export * from './dividends';
 export * from './errors';
 export * from './ledger';
 export * from './matching';
+export * from './sizing/index';
 export * from './slippage';
