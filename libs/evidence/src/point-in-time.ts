@@ -30,9 +30,18 @@ export function nthSessionAfter(date: string, n: number): string {
   return day;
 }
 
+/** Time-zone conversions go through Intl and are slow; a data file asks for the same few thousand days again and again. */
+const newYorkTimes = new Map<string, string>();
+
 /** ISO instant of a New York wall-clock time on a date. */
 export function newYorkTime(date: string, time: string): string {
-  return new Date(zonedWallClockToUtc(`${date} ${time}`, EXCHANGE_TIME_ZONE)).toISOString();
+  const key = `${date} ${time}`;
+  let instant = newYorkTimes.get(key);
+  if (instant === undefined) {
+    instant = new Date(zonedWallClockToUtc(key, EXCHANGE_TIME_ZONE)).toISOString();
+    newYorkTimes.set(key, instant);
+  }
+  return instant;
 }
 
 /** Start of a New York calendar day (how a day-precision item's `publishedAt` is written). */

@@ -83,7 +83,7 @@ describe('news/headlines.csv', () => {
   });
 
   it('gives every item its contract shape and its point-in-time rule', () => {
-    for (const item of all) expect(DatedNewsItemSchema.parse(item)).toEqual(item);
+    expect(all.filter((item) => !DatedNewsItemSchema.safeParse(item).success)).toEqual([]);
     const timed = all.filter((n) => n.timePrecision !== 'day');
     const dayOnly = all.filter((n) => n.timePrecision === 'day');
     expect(timed.length + dayOnly.length).toBe(all.length);
@@ -108,7 +108,7 @@ describe('social/tweets_2014_2016.csv', () => {
     expect(posts.reduce((sum, p) => sum + p.symbols.length, 0)).toBe(51_220);
     expectUniqueIds(posts);
     expect(posts.some((p) => p.symbols.length > 1)).toBe(true);
-    for (const post of posts) expect(SocialPostSchema.parse(post)).toEqual(post);
+    expect(posts.filter((post) => !SocialPostSchema.safeParse(post).success)).toEqual([]);
     expect(posts.every((p) => p.availableAt === p.postedAt && p.source === 'twitter-archive')).toBe(true);
   });
 });

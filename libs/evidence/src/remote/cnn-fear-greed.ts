@@ -2,7 +2,12 @@ import type { MarketMoodReading } from '@ats/contracts';
 import { type HttpProviderSettings, type HttpReply, ProviderHttpClient } from '@ats/market-data';
 import { z } from 'zod';
 import { availableFromNextOpen } from '../point-in-time';
-import { isoDay, type RemoteEvidenceProvider, type RemoteEvidenceQuery } from './remote-provider';
+import {
+  isoDay,
+  REMOTE_MAX_QUEUE_WAIT_MS,
+  type RemoteEvidenceProvider,
+  type RemoteEvidenceQuery,
+} from './remote-provider';
 import { parseReply } from './schema-reply';
 
 export const CNN_DATAVIZ_BASE_URL = 'https://production.dataviz.cnn.io';
@@ -49,6 +54,7 @@ export class CnnFearGreedProvider implements RemoteEvidenceProvider<'mood'> {
     this.#baseUrl = options.baseUrl ?? CNN_DATAVIZ_BASE_URL;
     this.http = new ProviderHttpClient(this.name, {
       quota: { requestsPerMinute: 10 },
+      maxQueueWaitMs: REMOTE_MAX_QUEUE_WAIT_MS,
       userAgent: CNN_BROWSER_USER_AGENT,
       ...options,
     });

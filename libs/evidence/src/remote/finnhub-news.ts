@@ -1,7 +1,12 @@
 import type { DatedNewsItem } from '@ats/contracts';
 import { type HttpProviderSettings, type HttpReply, ProviderHttpClient } from '@ats/market-data';
 import { z } from 'zod';
-import { isoDay, type RemoteEvidenceProvider, type RemoteEvidenceQuery } from './remote-provider';
+import {
+  isoDay,
+  REMOTE_MAX_QUEUE_WAIT_MS,
+  type RemoteEvidenceProvider,
+  type RemoteEvidenceQuery,
+} from './remote-provider';
 import { parseReply } from './schema-reply';
 
 export const FINNHUB_BASE_URL = 'https://finnhub.io';
@@ -39,7 +44,11 @@ export class FinnhubNewsProvider implements RemoteEvidenceProvider<'news'> {
   constructor(options: FinnhubNewsOptions) {
     this.#apiKey = options.apiKey;
     this.#baseUrl = options.baseUrl ?? FINNHUB_BASE_URL;
-    this.http = new ProviderHttpClient(this.name, { quota: FINNHUB_FREE_QUOTA, ...options });
+    this.http = new ProviderHttpClient(this.name, {
+      quota: FINNHUB_FREE_QUOTA,
+      maxQueueWaitMs: REMOTE_MAX_QUEUE_WAIT_MS,
+      ...options,
+    });
   }
 
   async fetch(query: RemoteEvidenceQuery): Promise<DatedNewsItem[]> {

@@ -37,6 +37,12 @@ export interface RemoteEvidenceProvider<K extends EvidenceKind = EvidenceKind> {
   fetch(query: RemoteEvidenceQuery): Promise<EvidenceItemByKind[K][]>;
 }
 
+/**
+ * Longest a remote evidence request waits for its provider's rate limit before it is refused (RateLimitedError):
+ * a decision reports the source as failed rather than stall behind a quota.
+ */
+export const REMOTE_MAX_QUEUE_WAIT_MS = 2_000;
+
 /** `YYYY-MM-DD` of an instant in UTC (the query dates providers take). */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);

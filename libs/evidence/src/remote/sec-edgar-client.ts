@@ -9,6 +9,7 @@ import {
 } from '@ats/market-data';
 import { z } from 'zod';
 import { EXCHANGE_TIME_ZONE } from '../point-in-time';
+import { REMOTE_MAX_QUEUE_WAIT_MS } from './remote-provider';
 import { parseReply } from './schema-reply';
 import { parseXml, type XmlElement, XmlFormatError } from './xml-document';
 
@@ -75,6 +76,7 @@ export class SecEdgarClient {
     this.#dataBaseUrl = settings.dataBaseUrl ?? SEC_DATA_BASE_URL;
     this.#archivesBaseUrl = settings.archivesBaseUrl ?? SEC_ARCHIVES_BASE_URL;
     this.http = new ProviderHttpClient(provider, {
+      maxQueueWaitMs: REMOTE_MAX_QUEUE_WAIT_MS,
       ...settings,
       windows: [{ limit: SEC_REQUESTS_PER_SECOND, windowMs: 1_000 }, ...(settings.windows ?? [])],
     });

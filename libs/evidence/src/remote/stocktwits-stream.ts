@@ -7,12 +7,16 @@ import {
   UnknownSymbolError,
 } from '@ats/market-data';
 import { z } from 'zod';
-import type { RemoteEvidenceProvider, RemoteEvidenceQuery } from './remote-provider';
+import {
+  REMOTE_MAX_QUEUE_WAIT_MS,
+  type RemoteEvidenceProvider,
+  type RemoteEvidenceQuery,
+} from './remote-provider';
 import { parseReply } from './schema-reply';
 
 export const STOCKTWITS_BASE_URL = 'https://api.stocktwits.com';
-/** Unauthenticated limit: 200 requests per hour per IP; kept as a per-minute ceiling too. */
-export const STOCKTWITS_QUOTA = { requestsPerMinute: 3 } as const;
+/** Unauthenticated limit: 200 requests per hour per IP. */
+export const STOCKTWITS_HOURLY_LIMIT = { limit: 200, windowMs: 3_600_000 } as const;
 
 /** `GET /api/2/streams/symbol/{SYMBOL}.json`: the latest 30 messages of a symbol's stream. */
 const StocktwitsMessageSchema = z.object({
@@ -54,7 +58,11 @@ export class StocktwitsProvider implements RemoteEvidenceProvider<'social'> {
 
   constructor(options: HttpProviderSettings = {}) {
     this.#baseUrl = options.baseUrl ?? STOCKTWITS_BASE_URL;
-    this.http = new ProviderHttpClient(this.name, { quota: STOCKTWITS_QUOTA, ...options });
+    this.http = new ProviderHttpClient(this.name, {
+      windows: [STOCKTWITS_HOURLY_LIMIT],
+      maxQueueWaitMs: REMOTE_MAX_QUEUE_WAIT_MS,
+      ...options,
+    });
   }
 
   async fetch(query: RemoteEvidenceQuery): Promise<SocialPost[]> {
