@@ -1,4 +1,4 @@
-import type { MarketSnapshot, NewsItem } from '@ats/contracts';
+import type { DatedNewsItem, MarketSnapshot, NewsItem } from '@ats/contracts';
 import { num, signed } from '../format';
 import type { DecisionContext } from '../types';
 import { availableMs, evidenceOf } from './point-in-time';
@@ -62,9 +62,15 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
       method: own.method,
     });
   };
+  // A plain news item counts from its publication time, or from its availableAt when it is a dated item after all.
+  const considerPlain = (n: NewsItem) => {
+    const availableAt = (n as Partial<DatedNewsItem>).availableAt;
+    if (availableAt === undefined) consider(n, n.publishedAt, Date.parse(n.publishedAt));
+    else consider(n, availableAt, availableMs(n as DatedNewsItem));
+  };
   for (const n of dated) consider(n, n.availableAt, availableMs(n));
-  for (const n of ctx.news) consider(n, n.publishedAt, Date.parse(n.publishedAt));
-  for (const n of snapshot.news) consider(n, n.publishedAt, Date.parse(n.publishedAt));
+  for (const n of ctx.news) considerPlain(n);
+  for (const n of snapshot.news) considerPlain(n);
   return out.sort((a, b) => a.availableMs - b.availableMs || (a.id < b.id ? -1 : 1));
 }
 

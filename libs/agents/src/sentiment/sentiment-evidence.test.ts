@@ -112,6 +112,15 @@ describe('SentimentAgent over the evidence snapshot: point in time', () => {
     expect(items(d)).toEqual([]);
   });
 
+  it("uses a dated item's availableAt even when it arrives in the context's plain news list", () => {
+    const dayItem = datedNews('ctx-day', 'AAPL', GOOD, shifted(AS_OF, 13 * HOUR_MS), {
+      publishedAt: shifted(AS_OF, -HOUR_MS),
+      timePrecision: 'day',
+    });
+    const d = decide(ctxAt(AS_OF, undefined, [dayItem]));
+    expect(d.supportingData.newsCount).toBe(0);
+  });
+
   it('uses a headline once when the context and the evidence both carry it (by id)', () => {
     const at = shifted(AS_OF, -HOUR_MS);
     const d = decide(
