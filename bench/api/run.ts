@@ -1,7 +1,7 @@
 /**
  * API gateway load benchmark on loopback: requests/s and latency percentiles for /health, a cached bars query
  * and a page of decisions from Postgres, each for a bounded time.
- * Run: npx tsx bench/api/run.ts   (needs NATS and Postgres at NATS__URL / DATABASE__URL, defaults local).
+ * Run: npm run bench:api (NATS and Postgres at NATS__URL / DATABASE__URL when they answer, else private ones).
  * The gateway and the data gateway run as their own processes (as in production) against a throw-away
  * database; autocannon runs here. Prints one JSON object.
  */

@@ -1,6 +1,6 @@
 /**
  * Bus benchmark: the typed layer's cost on top of the transport (every message validated both ways).
- * Run: npx tsx bench/bus/run.ts   (needs NATS at NATS__URL, default nats://127.0.0.1:4222; loopback only).
+ * Run: npm run bench:bus (NATS at NATS__URL when it answers, else a private one started for the run; loopback only).
  * Prints one JSON object. Counts are bounded so a run takes a few seconds.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './main-job-table.ts';
 import { type CommandPlan, planFor, type ReadmeCommand, readmeCommands } from './readme-commands.ts';
@@ -54,8 +55,10 @@ export function scriptFor(steps: readonly Step[], resultsFile: string, logDir: s
     '    if (( SECONDS > deadline )); then kill -TERM -- "-$pid"; wait "$pid"; echo "not ready in time" >> "$log"; return 1; fi',
     '    sleep 1',
     '  done',
+    // Ctrl-C reaches the whole foreground group; npm reports a child stopped by SIGINT as 130.
     '  kill -INT -- "-$pid"',
-    '  wait "$pid"',
+    '  wait "$pid"; local code=$?',
+    '  [[ $code == 0 || $code == 130 ]]',
     '}',
   ];
   steps.forEach((step, index) => {
@@ -108,9 +111,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const steps = readme.map((c) => ({ readme: c, plan: planFor(c.command) as CommandPlan }));
 
-  // Beside the checkout, so the clone's `../shared/data` is the same data folder the checkout sees.
-  const work = join(dirname(ROOT), `.readme-check-${process.pid}`);
-  const clone = join(work, 'ai-trading-system');
+  // The clone sits beside the checkout, so its `../shared/data` is the data folder the checkout sees.
+  const clone = join(dirname(ROOT), `.readme-check-${process.pid}`);
+  const work = mkdtempSync(join(tmpdir(), 'ats-readme-check-'));
   const logs = join(work, 'logs');
   mkdirSync(logs, { recursive: true });
   const results = join(work, 'results.tsv');
@@ -125,7 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
   env.ATS_SERVICES_DIR = join(work, 'services');
   const started = Date.now();
   try {
-    await exec('git', ['clone', '--quiet', ROOT, clone], work, env);
+    await exec('git', ['clone', '--quiet', ROOT, clone], dirname(ROOT), env);
     process.stderr.write(
       `[readme] clone of ${ROOT} at ${clone}; private services under ${env.ATS_SERVICES_DIR}\n`,
     );
