@@ -31,7 +31,7 @@ const PROVIDER_CLASSES = new Set([
   'FailoverMarketData',
   'CachedMarketData',
   'InProcessMarketData',
-  'GatewayMarketData',
+  'DataGatewayClient',
   'PrismaBarStore',
   'NatsKvCache',
 ]);

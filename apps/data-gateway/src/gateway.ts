@@ -1,7 +1,8 @@
 import type { Bus, Subscription } from '@ats/bus';
 import { Subjects } from '@ats/contracts';
-import type { CachedMarketData } from '@ats/market-data';
+import type { CachedMarketData, EvidenceSource } from '@ats/market-data';
 import type { Logger } from '@ats/observability';
+import { serveEvidence } from './evidence-service';
 import { serveHistory } from './history-service';
 import { serveIndicators } from './indicators-service';
 import { serveNews } from './news-service';
@@ -19,6 +20,7 @@ export interface GatewaySubjects {
   readonly quote: string;
   readonly news: string;
   readonly indicators: string;
+  readonly evidence: string;
 }
 
 export function gatewaySubjects(namespace?: string): GatewaySubjects {
@@ -28,12 +30,15 @@ export function gatewaySubjects(namespace?: string): GatewaySubjects {
     quote: p(Subjects.quoteRequest),
     news: p(Subjects.newsRequest),
     indicators: p(Subjects.indicatorsRequest),
+    evidence: p(Subjects.evidenceRequest),
   };
 }
 
 export interface DataGatewayDeps {
   readonly bus: Bus;
   readonly marketData: GatewayMarketData;
+  /** Point-in-time sentiment evidence (@ats/evidence); absent: every kind is answered unavailable. */
+  readonly evidence?: EvidenceSource;
   readonly logger: Logger;
   readonly subjects?: GatewaySubjects;
 }
@@ -42,7 +47,7 @@ export interface RunningDataGateway {
   stop(): Promise<void>;
 }
 
-/** Starts every request/reply service of the gateway (history, quote, news, indicators) on the bus. */
+/** Starts every request/reply service of the gateway (history, quote, news, indicators, evidence) on the bus. */
 export async function startDataGateway(deps: DataGatewayDeps): Promise<RunningDataGateway> {
   const { bus, marketData, logger } = deps;
   const subjects = deps.subjects ?? gatewaySubjects();
@@ -52,6 +57,7 @@ export async function startDataGateway(deps: DataGatewayDeps): Promise<RunningDa
     serveQuotes(bus, marketData, logger, subjects.quote),
     serveNews(bus, marketData, logger, subjects.news),
     serveIndicators(bus, { bars, cache: marketData }, logger, subjects.indicators),
+    serveEvidence(bus, deps.evidence, logger, subjects.evidence),
   ]);
   logger.info({ subjects }, 'data gateway serving');
   return {

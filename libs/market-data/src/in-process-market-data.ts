@@ -44,8 +44,12 @@ export const LATEST_BAR_LOOKBACK_DAYS: Readonly<Record<Timeframe, number>> = {
 export interface InProcessMarketDataOptions {
   /** Daily bars: the data folder → download cache → download store. */
   readonly daily: DailyBarStore;
-  /** Intraday bars (the stores hold daily bars only): the download providers in failover order. */
-  readonly intraday?: Pick<MarketDataSource, 'getBars'>;
+  /**
+   * The download providers in failover order: intraday bars (the stores hold daily bars only) and new bars for a
+   * subscription, asked directly because the cache records the dates it asked for, not the bars it got. Absent
+   * (DATA__DOWNLOAD=off): subscriptions ask the store, which sees only what the folders already hold.
+   */
+  readonly providers?: Pick<MarketDataSource, 'getBars'>;
   /** Absent: evidence answers "unavailable" for every source. */
   readonly evidence?: EvidenceSource;
   readonly clock?: Clock;
@@ -56,13 +60,13 @@ export interface InProcessMarketDataOptions {
 
 /**
  * The market-data port in this process (embedded mode, no servers): daily bars from the DailyBarStore, intraday
- * bars from the download providers, evidence from the injected source, and new bars by polling the store, which
- * downloads sessions closed since its cache was written.
+ * bars from the download providers, evidence from the injected source, and new bars by polling the providers (as
+ * the data gateway's live publisher does) every `pollIntervalMs`.
  */
 export class InProcessMarketData implements MarketDataPort {
   readonly name = 'in-process';
   readonly #daily: DailyBarStore;
-  readonly #intraday: Pick<MarketDataSource, 'getBars'> | undefined;
+  readonly #providers: Pick<MarketDataSource, 'getBars'> | undefined;
   readonly #evidence: EvidenceSource | undefined;
   readonly #clock: Clock;
   readonly #pollMs: number;
@@ -71,7 +75,7 @@ export class InProcessMarketData implements MarketDataPort {
 
   constructor(options: InProcessMarketDataOptions) {
     this.#daily = options.daily;
-    this.#intraday = options.intraday;
+    this.#providers = options.providers;
     this.#evidence = options.evidence;
     this.#clock = options.clock ?? systemClock;
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_NEW_BAR_POLL_MS;
@@ -79,10 +83,15 @@ export class InProcessMarketData implements MarketDataPort {
   }
 
   async fetchBars(query: BarsQuery): Promise<BarBatch> {
-    if (query.timeframe === '1d' || !this.#intraday) return this.#daily.fetchBars(query);
+    if (query.timeframe === '1d' || !this.#providers) return this.#daily.fetchBars(query);
+    return this.#fromProviders(query);
+  }
+
+  async #fromProviders(query: BarsQuery): Promise<BarBatch> {
+    const providers = this.#providers as Pick<MarketDataSource, 'getBars'>;
     const to = query.to || this.#today();
     const from = query.from || addDays(to, -LATEST_BAR_LOOKBACK_DAYS[query.timeframe]);
-    const served = await this.#intraday.getBars({ ...query, from, to });
+    const served = await providers.getBars({ ...query, from, to });
     return { bars: served.bars, droppedRows: served.droppedRows };
   }
 
@@ -143,7 +152,8 @@ export class InProcessMarketData implements MarketDataPort {
         const last = delivery.lastTs(symbol);
         const from = last ? last.slice(0, 10) : addDays(today, -LATEST_BAR_LOOKBACK_DAYS[request.timeframe]);
         try {
-          const { bars } = await this.fetchBars({ symbol, timeframe: request.timeframe, from, to: today });
+          const query = { symbol, timeframe: request.timeframe, from, to: today };
+          const { bars } = this.#providers ? await this.#fromProviders(query) : await this.fetchBars(query);
           await delivery.offer(bars.filter((bar) => barIsClosed(bar, nowMs)));
         } catch (err) {
           // One symbol's outage must not hold back the others; it is asked again on the next poll.
@@ -192,8 +202,8 @@ export interface InProcessFromDataOptions {
 }
 
 /**
- * The embedded adapter built from `loadConfig().data` (folders, download switch, base URLs, API keys); intraday bars
- * are downloaded only when downloading is allowed (DATA__DOWNLOAD=auto).
+ * The embedded adapter built from `loadConfig().data` (folders, download switch, base URLs, API keys); intraday and
+ * new bars are downloaded only when downloading is allowed (DATA__DOWNLOAD=auto).
  */
 export function inProcessMarketData(
   data: DataFolderSettings,
@@ -202,7 +212,7 @@ export function inProcessMarketData(
   const clock = options.clock ?? systemClock;
   const daily = dailyBarSource(data, { clock });
   if (data.download === 'off') return new InProcessMarketData({ daily, clock, ...options });
-  const intraday = new FailoverMarketData({
+  const providers = new FailoverMarketData({
     providers: downloadProviders(
       {
         yahoo: data.yahooBaseUrl ? { baseUrl: data.yahooBaseUrl } : {},
@@ -219,5 +229,5 @@ export function inProcessMarketData(
     ),
     clock,
   });
-  return new InProcessMarketData({ daily, intraday, clock, ...options });
+  return new InProcessMarketData({ daily, providers, clock, ...options });
 }

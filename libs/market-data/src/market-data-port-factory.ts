@@ -1,7 +1,7 @@
 import { type Bus, connectBus } from '@ats/bus';
 import type { Clock } from '@ats/contracts';
 import type { DataFolderSettings } from './daily-bar-store';
-import { GatewayMarketData } from './gateway-market-data';
+import { DataGatewayClient } from './data-gateway-client';
 import { type DataGatewaySubjects, dataGatewaySubjects } from './gateway-subjects';
 import { inProcessMarketData, type PortLogger } from './in-process-market-data';
 import type { EvidenceSource, MarketDataPort } from './market-data-port';
@@ -60,7 +60,7 @@ export async function openMarketDataPort<C extends MarketDataPortConfig>(
   const ownBus = deps.bus
     ? undefined
     : await connectBus({ ...config.nats, name: deps.connectionName ?? 'market-data-port', ...logger });
-  return new GatewayMarketData({
+  return new DataGatewayClient({
     bus: deps.bus ?? (ownBus as Bus),
     ownsBus: ownBus !== undefined,
     subjects,

@@ -65,7 +65,7 @@ export class GatewayMissingDataError extends MissingMarketDataError {
   }
 }
 
-export interface GatewayMarketDataOptions {
+export interface DataGatewayClientOptions {
   /** A connected bus; close() leaves it open unless `ownsBus`. */
   readonly bus: Bus;
   /** The port opened the bus itself and closes it with the port. */
@@ -81,7 +81,7 @@ export interface GatewayMarketDataOptions {
  * evidence over `md.evidence.get`, new bars from `md.bar.<tf>.<symbol>` (caught up from the MARKET_DATA stream
  * first, then live), so every process reads the gateway's providers, failover and caches.
  */
-export class GatewayMarketData implements MarketDataPort {
+export class DataGatewayClient implements MarketDataPort {
   readonly name = 'data-gateway';
   readonly #bus: Bus;
   readonly #ownsBus: boolean;
@@ -91,7 +91,7 @@ export class GatewayMarketData implements MarketDataPort {
   readonly #logger: PortLogger | undefined;
   readonly #subscriptions = new Set<BarSubscription>();
 
-  constructor(options: GatewayMarketDataOptions) {
+  constructor(options: DataGatewayClientOptions) {
     this.#bus = options.bus;
     this.#ownsBus = options.ownsBus ?? false;
     this.#subjects = options.subjects ?? dataGatewaySubjects();
