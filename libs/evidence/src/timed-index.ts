@@ -27,6 +27,14 @@ export class TimedIndex<T extends Timed> {
     return this.items.slice(this.#upperBound(fromMs), this.#upperBound(asOfMs));
   }
 
+  /** Like `between`, each item with its time in epoch ms (for merging several indexes without re-parsing). */
+  timedBetween(fromMs: number, asOfMs: number, into: { t: number; item: T }[]): void {
+    const end = this.#upperBound(asOfMs);
+    for (let i = this.#upperBound(fromMs); i < end; i += 1) {
+      into.push({ t: this.#times[i] as number, item: this.items[i] as T });
+    }
+  }
+
   /** The latest item with availableAt <= asOfMs, if any. */
   latestAt(asOfMs: number): T | undefined {
     const end = this.#upperBound(asOfMs);
@@ -81,17 +89,18 @@ export class SymbolTimedIndex<T extends Timed> {
    */
   between(symbols: readonly string[], fromMs: number, asOfMs: number, idOf: (item: T) => string): T[] {
     if (symbols.length === 1) return this.forSymbol(symbols[0] as string).between(fromMs, asOfMs);
+    const timed: { t: number; item: T }[] = [];
+    for (const symbol of symbols) this.forSymbol(symbol).timedBetween(fromMs, asOfMs, timed);
+    timed.sort((a, b) => a.t - b.t);
     const seen = new Set<string>();
     const merged: T[] = [];
-    for (const symbol of symbols) {
-      for (const item of this.forSymbol(symbol).between(fromMs, asOfMs)) {
-        const id = idOf(item);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        merged.push(item);
-      }
+    for (const { item } of timed) {
+      const id = idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      merged.push(item);
     }
-    return sortByAvailableAt(merged);
+    return merged;
   }
 }
 
