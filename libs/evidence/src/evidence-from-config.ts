@@ -1,10 +1,11 @@
 import type { AppConfig } from '@ats/config';
 import type { Clock } from '@ats/contracts';
+import { ALPHA_VANTAGE_FREE_QUOTA } from '@ats/market-data';
 import { ComposedEvidenceSource } from './evidence-source';
 import { AlphaVantageNewsProvider } from './remote/alpha-vantage-news';
 import { CnnFearGreedProvider } from './remote/cnn-fear-greed';
 import { FinnhubNewsProvider } from './remote/finnhub-news';
-import type { RemoteEvidenceProvider } from './remote/remote-provider';
+import { REMOTE_MAX_QUEUE_WAIT_MS, type RemoteEvidenceProvider } from './remote/remote-provider';
 import { Sec13fProvider } from './remote/sec-13f';
 import { SecEdgarClient } from './remote/sec-edgar-client';
 import { SecForm4Provider } from './remote/sec-form4';
@@ -39,10 +40,18 @@ export function remoteEvidenceProviders(
     );
   }
   if (config.data.alphaVantageApiKey) {
+    const quota = config.data.gateway.quotas.alphaVantage;
     providers.push(
       new AlphaVantageNewsProvider({
         apiKey: config.data.alphaVantageApiKey,
         baseUrl: config.data.alphaVantageBaseUrl,
+        // The free tier's 25 calls a day go fast at one call per symbol per 15 minutes: past it, report the
+        // source as failed (rate-limited) instead of queueing.
+        quota: {
+          requestsPerMinute: quota.requestsPerMinute ?? ALPHA_VANTAGE_FREE_QUOTA.requestsPerMinute,
+          requestsPerDay: quota.requestsPerDay ?? ALPHA_VANTAGE_FREE_QUOTA.requestsPerDay,
+        },
+        maxQueueWaitMs: REMOTE_MAX_QUEUE_WAIT_MS,
         ...(wiring.clock ? { clock: wiring.clock } : {}),
         ...http,
       }),

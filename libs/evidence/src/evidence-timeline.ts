@@ -1,6 +1,7 @@
 import type {
   DatedNewsItem,
   EvidenceKind,
+  EvidenceRequest,
   EvidenceSnapshot,
   InsiderTransaction,
   InstitutionalHolding,
@@ -8,6 +9,7 @@ import type {
   SocialPost,
   SourceStatus,
 } from '@ats/contracts';
+import type { EvidenceSource } from './evidence-source';
 import { MOOD_MAX_AGE_DAYS, type WindowDays, windowDaysOf } from './evidence-windows';
 import type { HeadlineFilterOptions } from './local/headlines-file';
 import { type EvidenceCollection, type LocalEvidence, loadLocalEvidence } from './local/local-evidence';
@@ -42,7 +44,7 @@ export interface TimelineLoadOptions extends TimelineRange, HeadlineFilterOption
  * `at(asOf, symbols)` is synchronous, a few binary searches per symbol and kind, and returns exactly what a
  * decision at `asOf` may see. Each list covers the kind's look-back window, oldest first.
  */
-export class EvidenceTimeline {
+export class EvidenceTimeline implements EvidenceSource {
   readonly #news: Indexed<DatedNewsItem>;
   readonly #social: Indexed<SocialPost>;
   readonly #insider: Indexed<InsiderTransaction>;
@@ -90,6 +92,11 @@ export class EvidenceTimeline {
       institutional: perSymbol(this.#institutional),
       mood: 'index' in this.#mood ? this.#mood.index.size : 0,
     };
+  }
+
+  /** The same snapshot through the asynchronous port every evidence source shares. */
+  async evidenceAt(request: EvidenceRequest): Promise<EvidenceSnapshot> {
+    return this.at(request.asOf, request.symbols, request.windowDays);
   }
 
   /** Everything about `symbols` available at `asOf` (an ISO instant or epoch ms), nothing later. */

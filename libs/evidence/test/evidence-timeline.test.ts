@@ -107,7 +107,7 @@ describe('EvidenceTimeline: windows, symbols and sources', () => {
     timeline = await EvidenceTimeline.load(dataFolder());
   });
 
-  it('lists each kind oldest first inside its look-back window, all in the contract shape', () => {
+  it('lists each kind oldest first inside its look-back window, all in the contract shape', async () => {
     const asOf = '2023-06-15T15:00:00Z';
     const snapshot = timeline.at(asOf, ['AAPL', 'NVDA']);
     expect(EvidenceSnapshotSchema.parse(snapshot)).toEqual(snapshot);
@@ -125,6 +125,10 @@ describe('EvidenceTimeline: windows, symbols and sources', () => {
     const wider = timeline.at(asOf, ['AAPL', 'NVDA'], { news: 30 });
     expect(wider.news.length).toBeGreaterThan(snapshot.news.length);
     expect(wider.news.slice(-snapshot.news.length)).toEqual(snapshot.news);
+    // The same answer through the asynchronous port that the composed source also implements.
+    expect(await timeline.evidenceAt({ symbols: ['AAPL', 'NVDA'], asOf, windowDays: { news: 30 } })).toEqual(
+      wider,
+    );
   });
 
   it('holds a tweet about two of the symbols once', () => {
