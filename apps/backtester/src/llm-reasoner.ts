@@ -2,10 +2,16 @@ import { meteredLlmClient } from '@ats/agent-rpc';
 import type { Reasoner } from '@ats/agents';
 import type { LlmUsage } from '@ats/backtest';
 import type { PrismaClient } from '@ats/db';
-import { createLlmClient, type LlmClientDeps, type LlmSettings, type StructuredLlmClient } from '@ats/llm';
+import {
+  buildSharedReasoner,
+  type LlmClientDeps,
+  type LlmProviderChoice,
+  type LlmSettings,
+  type LlmUsageTotals,
+} from '@ats/llm';
 import type { TradingMetrics } from '@ats/metrics';
 
-export type LlmProviderChoice = 'offline' | LlmSettings['provider'];
+export type { LlmProviderChoice };
 
 export interface BacktestReasoner {
   readonly reasoner: Reasoner;
@@ -15,12 +21,11 @@ export interface BacktestReasoner {
   readonly cache: 'postgres' | 'memory' | 'none';
 }
 
-const ZERO_USAGE: LlmUsage = { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, cachedCalls: 0 };
-
 /**
  * The agents' reasoner for a backtest: the rules alone (`offline`), or the configured LLM provider with its
  * response cache in Postgres when a migrated database is at hand (reruns then cost nothing), in memory otherwise.
  * `provider` (the --llm flag) overrides LLM__PROVIDER; model, keys, base URL and cache mode come from LLM__*.
+ * Built by @ats/llm's buildSharedReasoner, the code the orchestrator's embedded team uses too.
  */
 export async function buildReasoner(
   provider: LlmProviderChoice,
@@ -32,23 +37,15 @@ export async function buildReasoner(
     readonly metrics?: TradingMetrics;
   } = {},
 ): Promise<BacktestReasoner> {
-  if (provider === 'offline')
-    return { reasoner: { kind: 'offline' }, usage: () => ZERO_USAGE, cache: 'none' };
-  const prisma = deps.prisma && (await hasCacheTable(deps.prisma)) ? deps.prisma : undefined;
-  const client = createLlmClient(
-    { ...settings, provider },
-    { ...deps.client, ...(prisma ? { prisma } : {}) },
-  ) as StructuredLlmClient;
-  const labels = { provider, model: settings.model ?? provider };
-  return {
-    // Usage for the report is read from the inner client; the metered wrapper only adds counters.
-    reasoner: { kind: 'llm', client: deps.metrics ? meteredLlmClient(client, deps.metrics, labels) : client },
-    usage: () => toBacktestUsage(client.usage()),
-    cache: settings.cacheMode === 'off' ? 'none' : prisma ? 'postgres' : 'memory',
-  };
+  const { metrics } = deps;
+  const built = await buildSharedReasoner(provider, settings, {
+    ...deps,
+    ...(metrics ? { wrap: (client, labels) => meteredLlmClient(client, metrics, labels) } : {}),
+  });
+  return { reasoner: built.reasoner, usage: () => toBacktestUsage(built.usage()), cache: built.cache };
 }
 
-function toBacktestUsage(totals: ReturnType<StructuredLlmClient['usage']>): LlmUsage {
+function toBacktestUsage(totals: LlmUsageTotals): LlmUsage {
   return {
     calls: totals.calls,
     promptTokens: totals.promptTokens,
@@ -56,16 +53,6 @@ function toBacktestUsage(totals: ReturnType<StructuredLlmClient['usage']>): LlmU
     costUsd: totals.costUsd,
     cachedCalls: totals.cachedCalls,
   };
-}
-
-/** A database without migrations has no cache table; every lookup would fail and degrade the agents. */
-async function hasCacheTable(prisma: PrismaClient): Promise<boolean> {
-  try {
-    await prisma.llmCacheEntry.findFirst({ select: { key: true } });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Usage of one run out of a cumulative counter (the attribution runs share the client). */

@@ -1,7 +1,9 @@
 import { agentRpcSubjects, remoteAgentTeam } from '@ats/agent-rpc';
 import { type AgentTeam, createAgentTeam, type OrchestrationPattern } from '@ats/agents';
 import type { Bus } from '@ats/bus';
+import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
+import { buildTeamReasonersInMemory, createReasoningTeam, type LlmSettings } from '@ats/llm';
 
 /** `embedded`: the four agents run in this process; `remote`: NATS proxies to the agent services. */
 export type AgentPlacement = 'embedded' | 'remote';
@@ -14,12 +16,23 @@ export interface TeamFactoryOptions {
   readonly namespace?: string;
   /** Per-agent budget; an agent past it degrades the cycle instead of holding it up. */
   readonly timeoutMs?: Partial<Record<AgentName, number>>;
+  /**
+   * How embedded agents reason (LLM__* with per-agent LLM__<AGENT>__*): default the loaded configuration, as the
+   * backtester and the agent services read it. Remote agents reason as their own services are configured.
+   */
+  readonly llm?: LlmSettings;
 }
 
 /** Builds the team of a pattern with the agents placed as asked. */
 export function teamFactory(options: TeamFactoryOptions): (pattern: OrchestrationPattern) => AgentTeam {
+  if (options.placement === 'embedded') {
+    const llm = options.llm ?? loadConfig().llm;
+    if (llm.provider === 'offline') return (pattern) => createAgentTeam({ pattern });
+    // One set of clients for every pattern's team: one answer cache, one usage count.
+    const reasoners = buildTeamReasonersInMemory(llm.provider, llm);
+    return (pattern) => createReasoningTeam({ pattern }, reasoners);
+  }
   return (pattern) => {
-    if (options.placement === 'embedded') return createAgentTeam({ pattern });
     if (!options.bus) throw new RangeError('remote agents need a bus');
     const remote = remoteAgentTeam(options.bus, {
       subjects: agentRpcSubjects(options.namespace),

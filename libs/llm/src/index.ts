@@ -42,6 +42,17 @@ export {
   StructuredLlmClient,
   type StructuredLlmClientOptions,
 } from './structured-llm-client';
+export {
+  agentConfigFromLlm,
+  buildSharedReasoner,
+  buildTeamReasoners,
+  buildTeamReasonersInMemory,
+  createReasoningTeam,
+  type LlmProviderChoice,
+  type SingleReasoner,
+  type TeamReasonerDeps,
+  type TeamReasoners,
+} from './team-reasoners';
 export type {
   LlmCacheMode,
   LlmClient,
