@@ -264,6 +264,26 @@ describe('SEC EDGAR', () => {
     for (const h of holdings) expect(InstitutionalHoldingSchema.parse(h)).toEqual(h);
   });
 
+  it("maps SEC's refusal of a request without a proper User-Agent to an auth error", async () => {
+    const refusing = new FakeHttpServer(() => ({
+      status: 403,
+      contentType: 'text/html',
+      body: '<html><body>Your Request Originates from an Undeclared Automated Tool</body></html>',
+    }));
+    const client = new SecEdgarClient('sec-edgar', {
+      userAgent: 'ATS tests ops@ats.example',
+      dataBaseUrl: await refusing.start(),
+      retry: noRetry,
+    });
+    try {
+      const error = await new SecForm4Provider(client).fetch(QUERY).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect((error as Error).message).toMatch(/HTTP 403 .*Undeclared Automated Tool/);
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('maps a broken XML document to a malformed-response error', async () => {
     const broken = new FakeHttpServer(() => ({
       contentType: 'application/xml',
