@@ -4,6 +4,7 @@ import { type BusLogger, silentLogger } from '../logger';
 import type { RateLimit } from '../rate-limiter';
 import { type BusOptions, TypedBus } from '../typed-bus';
 import { NatsTransport } from './nats-transport';
+import { ConnectionWeather } from './outage';
 
 /** Base wait between reconnect attempts, plus up to RECONNECT_JITTER_MS of random jitter (no thundering herd). */
 const RECONNECT_WAIT_MS = 1000;
@@ -31,8 +32,9 @@ export class NatsBus extends TypedBus {
     options: BusOptions,
   ) {
     const logger = options.logger ?? silentLogger;
-    super(new NatsTransport(connection, logger), options);
-    this.#monitor = watchConnection(connection, options.name, logger);
+    const weather = new ConnectionWeather();
+    super(new NatsTransport(connection, logger, weather), options);
+    this.#monitor = watchConnection(connection, options.name, logger, weather);
   }
 
   override async close(): Promise<void> {
@@ -41,7 +43,11 @@ export class NatsBus extends TypedBus {
   }
 }
 
-/** Connects with unlimited, jittered reconnects: a service outlives NATS restarts instead of exiting. */
+/**
+ * Connects with unlimited, jittered reconnects: a service outlives NATS restarts instead of exiting. Through an
+ * outage durable publishes wait and retry (de-duplicated by message id) and requests retry "no responders"
+ * within their own timeout (see ./outage.ts).
+ */
 export async function connectBus(options: ConnectBusOptions): Promise<NatsBus> {
   const logger = options.logger ?? silentLogger;
   const connection = await connect({
@@ -56,8 +62,14 @@ export async function connectBus(options: ConnectBusOptions): Promise<NatsBus> {
   return new NatsBus(connection, { ...options, logger });
 }
 
-async function watchConnection(connection: NatsConnection, name: string, logger: BusLogger): Promise<void> {
+async function watchConnection(
+  connection: NatsConnection,
+  name: string,
+  logger: BusLogger,
+  weather: ConnectionWeather,
+): Promise<void> {
   for await (const status of connection.status()) {
+    weather.note(status.type);
     switch (status.type) {
       case 'disconnect':
       case 'reconnecting':

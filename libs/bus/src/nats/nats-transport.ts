@@ -25,6 +25,9 @@ import type {
 } from '../transport';
 import { fromNatsHeaders, toNatsHeaders } from './headers';
 import { ensureConsumer, ensureStream } from './nats-topology';
+import { ConnectionWeather, isOutageError, OUTAGE_RIDE_THROUGH_MS, retryWaitMs } from './outage';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Messages a pull consumer keeps buffered client-side; small so a stopped consumer leaves little in flight. */
 const CONSUME_BATCH = 64;
@@ -38,6 +41,8 @@ export class NatsTransport implements Transport {
   constructor(
     readonly connection: NatsConnection,
     private readonly logger: BusLogger,
+    /** Fed with the connection's status by NatsBus: whether a failure now is an outage to ride through. */
+    readonly weather: ConnectionWeather = new ConnectionWeather(),
   ) {
     this.#js = jetstream(connection);
   }
@@ -84,21 +89,32 @@ export class NatsTransport implements Transport {
     headers: BusHeaders,
     timeoutMs: number,
   ): Promise<RawMessage> {
-    try {
-      const reply = await this.connection.request(subject, data, {
-        timeout: timeoutMs,
-        headers: toNatsHeaders(headers),
-      });
-      return { subject: reply.subject, data: reply.data, headers: fromNatsHeaders(reply.headers) };
-    } catch (error) {
-      if (
-        error instanceof TimeoutError ||
-        (error instanceof RequestError && error.cause instanceof TimeoutError)
-      ) {
-        throw new BusTimeoutError(subject, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await this.connection.request(subject, data, {
+          timeout: Math.max(1, deadline - Date.now()),
+          headers: toNatsHeaders(headers),
+        });
+        return { subject: reply.subject, data: reply.data, headers: fromNatsHeaders(reply.headers) };
+      } catch (error) {
+        if (
+          error instanceof TimeoutError ||
+          (error instanceof RequestError && error.cause instanceof TimeoutError)
+        ) {
+          throw new BusTimeoutError(subject, timeoutMs);
+        }
+        if (error instanceof RequestError && error.isNoResponders()) {
+          // Right after a reconnect the responders have not resubscribed yet: ask again within the same budget.
+          const wait = retryWaitMs(attempt);
+          if (this.weather.stormy && deadline - Date.now() > wait) {
+            await pause(wait);
+            continue;
+          }
+          throw new BusNoRespondersError(subject);
+        }
+        throw error;
       }
-      if (error instanceof RequestError && error.isNoResponders()) throw new BusNoRespondersError(subject);
-      throw error;
     }
   }
 
@@ -119,24 +135,43 @@ export class NatsTransport implements Transport {
     }
   }
 
+  /**
+   * Stores one message; through a NATS outage it waits and publishes again (up to OUTAGE_RIDE_THROUGH_MS), which
+   * is safe because the stream de-duplicates on `messageId`: a retried message is stored once.
+   */
   async publishDurable(
     subject: string,
     data: Uint8Array,
     headers: BusHeaders,
     messageId: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
-    try {
-      const ack = await this.#js.publish(subject, data, {
-        msgID: messageId,
-        headers: toNatsHeaders(headers),
-      });
-      return { seq: ack.seq, duplicate: ack.duplicate };
-    } catch (error) {
-      // The client reports "no stream for this subject" as JetStream not enabled (no responders on the API).
-      if (error instanceof Error && error.name === 'JetStreamNotEnabled') {
-        throw new BusTopologyError(`no stream stores subject ${subject}`);
+    const deadline = Date.now() + OUTAGE_RIDE_THROUGH_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ack = await this.#js.publish(subject, data, {
+          msgID: messageId,
+          headers: toNatsHeaders(headers),
+        });
+        if (attempt > 1) this.logger.info({ subject, messageId, attempt }, 'durable publish went through');
+        return { seq: ack.seq, duplicate: ack.duplicate };
+      } catch (error) {
+        const wait = retryWaitMs(attempt);
+        // "No stream for this subject" looks like JetStream not enabled: an outage only while the connection
+        // has trouble; otherwise the topology is missing and waiting will not help.
+        const noStream = error instanceof Error && error.name === 'JetStreamNotEnabled';
+        const outage = isOutageError(error) && (this.weather.stormy || !noStream);
+        if (outage && !this.connection.isClosed() && Date.now() + wait < deadline) {
+          if (attempt === 1)
+            this.logger.warn(
+              { subject, messageId, err: error },
+              'durable publish waits for NATS to come back',
+            );
+          await pause(wait);
+          continue;
+        }
+        if (noStream) throw new BusTopologyError(`no stream stores subject ${subject}`);
+        throw error;
       }
-      throw error;
     }
   }
 
