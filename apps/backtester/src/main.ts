@@ -2,6 +2,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, configuredKeys, loadConfig } from '@ats/config';
 import { ContractValidationError } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import {
   type MarketDataPort,
   MissingMarketDataError,
@@ -69,11 +70,16 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
 }
 
 /**
- * Daily bars for every run through the market-data port: the data folder, then the download cache, then a first-run
- * download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed (on `bus` when connected).
+ * Daily bars (and sentiment evidence) for every run through the market-data port: the data folder, then the download
+ * cache, then a first-run download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed
+ * (on `bus` when connected).
  */
 const bars = (config: AppConfig, bus?: NatsBus): Promise<MarketDataPort> =>
-  openMarketDataPort(config, { ...(bus ? { bus } : {}), connectionName: SERVICE });
+  openMarketDataPort(config, {
+    ...(bus ? { bus } : {}),
+    evidence: evidenceSourceFromConfig,
+    connectionName: SERVICE,
+  });
 
 /** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
 function jobDepsFactory(

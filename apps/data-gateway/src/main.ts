@@ -2,6 +2,7 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import {
   busHealth,
   cacheTotalsSync,
@@ -55,7 +56,13 @@ const cacheTotals = cacheTotalsSync(
   () => chain.cached.cacheStats(),
   CACHE_TIER_NAMES,
 );
-const gateway = await startDataGateway({ bus, marketData: countingFailures(chain.cached, metrics), logger });
+const gateway = await startDataGateway({
+  bus,
+  marketData: countingFailures(chain.cached, metrics),
+  // The data folder's news, tweets, fear & greed and Form 4 files, plus the remote APIs EVIDENCE__* turns on.
+  evidence: evidenceSourceFromConfig(config),
+  logger,
+});
 const publisher = await startPublishing(args, {
   bus,
   clock: systemClock,

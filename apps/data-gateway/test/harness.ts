@@ -2,6 +2,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { type Clock, systemClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import type { TradingMetrics } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { testServices, uniqueName } from '@ats/tool-testing';
@@ -42,6 +43,8 @@ export interface GatewayInstanceOptions {
   readonly clock?: Clock;
   /** Wire the metrics as main.ts does (provider calls, rate-limit hits, failures). */
   readonly metrics?: TradingMetrics;
+  /** Serve evidence from the configuration's sources as main.ts does (default: none, every kind unavailable). */
+  readonly evidence?: boolean;
 }
 
 /** One gateway process as main.ts wires it: its own bus connection, the full chain, every service. */
@@ -61,6 +64,7 @@ export async function startGatewayInstance(options: GatewayInstanceOptions): Pro
   const gateway = await startDataGateway({
     bus,
     marketData: options.metrics ? countingFailures(chain.cached, options.metrics) : chain.cached,
+    ...(options.evidence ? { evidence: evidenceSourceFromConfig(config) } : {}),
     logger,
     subjects: options.subjects,
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Bar } from '@ats/contracts';
 import { EVIDENCE_KINDS } from '@ats/contracts';
-import { type MarketDataPort, MissingMarketDataError } from '@ats/market-data';
+import { type EvidenceSource, type MarketDataPort, MissingMarketDataError } from '@ats/market-data';
 import { dataFolderPath, eventually, type FakeYahooLive } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -11,6 +11,8 @@ export interface PortWorld {
   /** The loopback Yahoo chart fake the port's providers reach (symbols `liveSymbols` only). */
   readonly yahoo: FakeYahooLive;
   readonly liveSymbols: readonly string[];
+  /** The evidence source the port should agree with, built from the same configuration, read directly. */
+  readonly evidence: EvidenceSource;
   stop(): Promise<void>;
 }
 
@@ -93,13 +95,22 @@ export function describeMarketDataPortContract(adapter: string, open: () => Prom
       });
     });
 
-    it('answers evidence with every source it lacks marked unavailable, nothing silently empty', async () => {
+    it("answers the evidence source's point-in-time snapshot, saying which sources it lacks", async () => {
       const asOf = '2023-06-30T20:00:00.000Z';
-      const snapshot = await world.port.evidenceAt({ symbols: ['AAPL'], asOf, windowDays: {} });
-      expect(snapshot).toMatchObject({ asOf, symbols: ['AAPL'], news: [], social: [], mood: null });
-      expect(snapshot.sources.map((s) => [s.kind, s.status])).toEqual(
-        EVIDENCE_KINDS.map((kind) => [kind, 'unavailable']),
+      const request = { symbols: ['AAPL', 'MSFT'], asOf, windowDays: {} };
+      const snapshot = await world.port.evidenceAt(request);
+      expect(snapshot).toEqual(await world.evidence.evidenceAt(request));
+      // 2023 is covered by the data folder's headlines, fear & greed and Form 4 files; nothing from after asOf.
+      expect(snapshot.news.length).toBeGreaterThan(0);
+      expect(snapshot.insider.length).toBeGreaterThan(0);
+      expect(snapshot.mood?.date).toBe('2023-06-29');
+      const times = [...snapshot.news, ...snapshot.social, ...snapshot.insider].map(
+        (item) => item.availableAt,
       );
+      expect(times.filter((t) => t > asOf)).toEqual([]);
+      expect(snapshot.sources.map((s) => s.kind).sort()).toEqual([...EVIDENCE_KINDS].sort());
+      // No 13F data offline: reported, not silently empty.
+      expect(snapshot.sources.find((s) => s.kind === 'institutional')?.status).toBe('unavailable');
     });
 
     it('delivers each new closed bar once, in order, and none at or before `after`', async () => {

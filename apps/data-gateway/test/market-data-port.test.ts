@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { dataFolderPath, startFakeYahooLive, testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -44,11 +45,16 @@ describeMarketDataPortContract('in-process (embedded mode)', async (): Promise<P
     },
     envFile: null,
   });
-  const port = await openMarketDataPort(config, { pollIntervalMs: NEW_BAR_POLL_MS, logger });
+  const port = await openMarketDataPort(config, {
+    pollIntervalMs: NEW_BAR_POLL_MS,
+    logger,
+    evidence: evidenceSourceFromConfig,
+  });
   return {
     port,
     yahoo,
     liveSymbols: symbols,
+    evidence: evidenceSourceFromConfig(config),
     async stop() {
       await port.close();
       await yahoo.close();
@@ -72,6 +78,7 @@ describeMarketDataPortContract('NATS client of the data gateway (distributed mod
     subjects: gatewaySubjects(namespace),
     bucket,
     prisma,
+    evidence: true,
   });
   const channels = barChannels(namespace);
   await gateway.bus.ensureTopology({ streams: [channels.stream] });
@@ -95,6 +102,7 @@ describeMarketDataPortContract('NATS client of the data gateway (distributed mod
     port,
     yahoo,
     liveSymbols: symbols,
+    evidence: evidenceSourceFromConfig(loadConfig({ env: { DATA__DIR: dataFolderPath() }, envFile: null })),
     async stop() {
       await port.close();
       await publisher.stop();

@@ -1,5 +1,6 @@
 import { loadConfig, parseCommandLine } from '@ats/config';
 import { AgentNameSchema, IsoDateSchema, SymbolSchema } from '@ats/contracts';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import { MissingMarketDataError, openMarketDataPort } from '@ats/market-data';
 import { z } from 'zod';
 import { analyzeSymbol, formatAnalysis } from './analyze-symbol';
@@ -36,7 +37,10 @@ const args = parseCommandLine({
 });
 const config = loadConfig();
 // The data folder and download cache in this process, or the data gateway when DATA__MODE=distributed.
-const provider = await openMarketDataPort(config, { connectionName: 'analyze' });
+const provider = await openMarketDataPort(config, {
+  evidence: evidenceSourceFromConfig,
+  connectionName: 'analyze',
+});
 try {
   const analysis = await analyzeSymbol(provider, {
     symbol: args.symbol,

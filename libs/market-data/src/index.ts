@@ -1,4 +1,5 @@
 export * from './alpha-vantage-provider';
+export * from './bar-schedule';
 export * from './bar-store';
 export * from './bar-timing';
 export * from './cached-market-data';
