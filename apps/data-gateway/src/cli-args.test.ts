@@ -29,6 +29,11 @@ describe('parseGatewayArgs', () => {
       speed: 'max',
     });
     expect(parseGatewayArgs(['--mode=live', '--timeframe=1h'])).toEqual({ mode: 'live', timeframe: '1h' });
+    expect(parseGatewayArgs(['--mode=live', '--namespace=stack-2'])).toEqual({
+      mode: 'live',
+      timeframe: '1d',
+      namespace: 'stack-2',
+    });
   });
 
   it('names the flag that is wrong', () => {
@@ -42,5 +47,6 @@ describe('parseGatewayArgs', () => {
     ).toThrow(/--speed/);
     expect(fails(['--mode=backtest'])).toThrow(GatewayArgsError);
     expect(fails(['--mode=live', '--sped=2'])).toThrow(GatewayArgsError);
+    expect(fails(['--namespace=a.b'])).toThrow(/--namespace/);
   });
 });

@@ -9,7 +9,7 @@ export type GatewayMode = (typeof GATEWAY_MODES)[number];
 /** N× market time, or `max`: publish as fast as the bus takes them. */
 export type ReplaySpeed = number | 'max';
 
-export type GatewayArgs =
+export type GatewayArgs = (
   | { readonly mode: 'serve' }
   | { readonly mode: 'live'; readonly symbols?: string[]; readonly timeframe: Timeframe }
   | {
@@ -19,7 +19,13 @@ export type GatewayArgs =
       readonly from: string;
       readonly to: string;
       readonly speed: ReplaySpeed;
-    };
+    }
+) & {
+  /** Subject prefix (and stream suffix) of an isolated stack on a shared NATS server, as the orchestrator's. */
+  readonly namespace?: string;
+};
+
+const NamespaceSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - or _ (at most 64)');
 
 /** The command line is wrong; the message says which flag and why. */
 export class GatewayArgsError extends Error {
@@ -54,7 +60,10 @@ const ArgsSchema = z.discriminatedUnion('mode', [
     .refine((a) => a.from <= a.to, { message: 'must not be after --replay-to', path: ['replay-from'] }),
 ]);
 
-/** `--mode=serve|live|replay [--symbols=AAPL,MSFT] [--timeframe=1d] --replay-from --replay-to --speed=N|max`. */
+/**
+ * `--mode=serve|live|replay [--symbols=AAPL,MSFT] [--timeframe=1d] --replay-from --replay-to --speed=N|max
+ * [--namespace=<subject prefix>]`.
+ */
 export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
   let values: Record<string, string | undefined>;
   try {
@@ -67,6 +76,7 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
         'replay-from': { type: 'string' },
         'replay-to': { type: 'string' },
         speed: { type: 'string' },
+        namespace: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -87,5 +97,8 @@ export function parseGatewayArgs(argv: readonly string[]): GatewayArgs {
       ({ from: 'replay-from', to: 'replay-to' })[String(path[0])] ?? String(path[0] ?? 'mode');
     throw new GatewayArgsError(result.error.issues.map((i) => `--${flag(i.path)}: ${i.message}`).join('; '));
   }
-  return result.data as GatewayArgs;
+  if (values.namespace === undefined) return result.data as GatewayArgs;
+  const namespace = NamespaceSchema.safeParse(values.namespace);
+  if (!namespace.success) throw new GatewayArgsError(`--namespace: ${namespace.error.issues[0]?.message}`);
+  return { ...(result.data as GatewayArgs), namespace: namespace.data };
 }

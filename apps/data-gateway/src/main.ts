@@ -14,7 +14,7 @@ import {
 } from '@ats/metrics';
 import { createLogger, onShutdownSignal } from '@ats/observability';
 import { parseGatewayArgs } from './cli-args';
-import { startDataGateway } from './gateway';
+import { gatewaySubjects, startDataGateway } from './gateway';
 import { gatewaySettingsFrom } from './gateway-settings';
 import { buildMarketDataChain } from './market-data-chain';
 import { countingFailures } from './market-data-metrics';
@@ -62,6 +62,7 @@ const gateway = await startDataGateway({
   // The data folder's news, tweets, fear & greed and Form 4 files, plus the remote APIs EVIDENCE__* turns on.
   evidence: evidenceSourceFromConfig(config),
   logger,
+  subjects: gatewaySubjects(args.namespace),
 });
 const publisher = await startPublishing(args, {
   bus,

@@ -31,7 +31,7 @@ export interface RunningPublisher {
 /** Starts what the mode publishes besides request/reply: nothing (serve), live bars, or a replay. */
 export async function startPublishing(args: GatewayArgs, deps: PublishingDeps): Promise<RunningPublisher> {
   const { bus, logger, settings } = deps;
-  const channels = barChannels();
+  const channels = barChannels(args.namespace);
   if (args.mode === 'serve') return { done: Promise.resolve(), stop: async () => {} };
   const symbols = args.symbols ?? [...deps.defaultSymbols];
   if (args.mode === 'live') {

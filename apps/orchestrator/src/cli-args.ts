@@ -7,12 +7,27 @@ import { type Mode, ModeSchema, PatternSchema } from './cycle-messages';
 export const USAGE = `usage: orchestrator run --symbols=AAPL,GOOGL,MSFT --replay-from=2023-01-01 --replay-to=2023-03-31
   [--mode=paper|live] [--pattern=sequential|parallel|hierarchical] [--agents=embedded|remote]
   [--speed=<trading days per second, 0 = no wait>] [--run-id=<id to create or resume>] [--json]
-  [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]`;
+  [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]
+       orchestrator run --mode=live --symbols=AAPL,MSFT   (no replay window: one cycle per new daily bar)
+  [--bar-interval-ms=<a feed at a fixed pace: next bar due this long after the last; default the NYSE close>]
+  [--late-after-ms=<warn when a bar is this late>] [--complete-within-ms=<wait for a session's other symbols>]
+  [--max-cycles=<stop after N cycles; default: until Ctrl-C>]`;
+
+/** Live mode on new bars (`--mode=live` without a replay window). */
+export interface LiveArgs {
+  readonly barIntervalMs?: number;
+  readonly lateAfterMs?: number;
+  readonly completeWithinMs?: number;
+  readonly maxCycles?: number;
+}
 
 export interface CliArgs {
   readonly symbols: string[];
-  readonly from: string;
-  readonly to: string;
+  /** Replay window; absent only in live mode, which then takes new bars as they come. */
+  readonly from?: string;
+  readonly to?: string;
+  /** Set when the run takes new bars instead of replaying a window. */
+  readonly live?: LiveArgs;
   readonly mode: Mode;
   readonly pattern: OrchestrationPattern;
   readonly agents: AgentPlacement;
@@ -44,8 +59,8 @@ const ArgsSchema = z.object({
     .string()
     .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()))
     .pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9.-]{0,14}$/)).min(1)),
-  'replay-from': z.iso.date(),
-  'replay-to': z.iso.date(),
+  'replay-from': z.iso.date().optional(),
+  'replay-to': z.iso.date().optional(),
   mode: ModeSchema.default('paper'),
   pattern: PatternSchema.default('sequential'),
   agents: z.enum(['embedded', 'remote']).default('embedded'),
@@ -61,7 +76,13 @@ const ArgsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
+  'bar-interval-ms': z.coerce.number().int().positive().optional(),
+  'late-after-ms': z.coerce.number().int().nonnegative().optional(),
+  'complete-within-ms': z.coerce.number().int().nonnegative().optional(),
+  'max-cycles': z.coerce.number().int().positive().optional(),
 });
+
+const LIVE_FLAGS = ['bar-interval-ms', 'late-after-ms', 'complete-within-ms', 'max-cycles'] as const;
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   let values: Record<string, unknown>;
@@ -81,6 +102,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'initial-cash': { type: 'string' },
         'agent-timeout-ms': { type: 'string' },
         namespace: { type: 'string' },
+        'bar-interval-ms': { type: 'string' },
+        'late-after-ms': { type: 'string' },
+        'complete-within-ms': { type: 'string' },
+        'max-cycles': { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -93,11 +118,29 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
   }
   const a = parsed.data;
-  if (a['replay-from'] > a['replay-to']) throw new UsageError('--replay-from is after --replay-to');
+  const from = a['replay-from'];
+  const to = a['replay-to'];
+  const onNewBars = a.mode === 'live' && from === undefined && to === undefined;
+  if (!onNewBars) {
+    if (from === undefined) throw new UsageError('--replay-from: required (or --mode=live for new bars)');
+    if (to === undefined) throw new UsageError('--replay-to: required (or --mode=live for new bars)');
+    if (from > to) throw new UsageError('--replay-from is after --replay-to');
+    const liveOnly = LIVE_FLAGS.find((flag) => a[flag] !== undefined);
+    if (liveOnly) throw new UsageError(`--${liveOnly}: only for --mode=live without a replay window`);
+  }
+  const live: LiveArgs | undefined = onNewBars
+    ? {
+        barIntervalMs: a['bar-interval-ms'],
+        lateAfterMs: a['late-after-ms'],
+        completeWithinMs: a['complete-within-ms'],
+        maxCycles: a['max-cycles'],
+      }
+    : undefined;
   return {
     symbols: a.symbols,
-    from: a['replay-from'],
-    to: a['replay-to'],
+    from,
+    to,
+    live,
     mode: a.mode,
     pattern: a.pattern,
     agents: a.agents,

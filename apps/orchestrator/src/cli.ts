@@ -1,15 +1,19 @@
 /**
  * Replays stored daily bars through analysis cycles: `npx nx run orchestrator:run --symbols=AAPL,MSFT
- * --replay-from=2023-01-01 --replay-to=2023-03-31 [--mode=paper] [--pattern=parallel] [--json] [--run-id=<id>]`.
+ * --replay-from=2023-01-01 --replay-to=2023-03-31 [--mode=paper] [--pattern=parallel] [--json] [--run-id=<id>]`,
+ * or, with `--mode=live` and no replay window, runs one cycle per new daily bar until Ctrl-C (or --max-cycles).
  * Tables (or one JSON line per cycle) go to stdout, logs to stderr. Exit 0 done, 1 failed, 2 bad arguments.
  */
 import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
+import { systemClock } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
 import {
+  cadenceSchedule,
   type MarketDataPort,
   MissingMarketDataError,
+  nyseDailySchedule,
   openMarketDataPort,
   renderDownloadProgress,
 } from '@ats/market-data';
@@ -24,7 +28,8 @@ import {
 import { createLogger } from '@ats/observability';
 import { orderChannels } from '@ats/paper-broker';
 import { PrismaTradingStore } from '@ats/trading-state';
-import { parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
+import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
+import { type LiveOptions, runLive } from './live';
 import { runReplay } from './replay';
 import { cycleJson, formatCycleTable, latencySummary } from './report';
 
@@ -75,8 +80,10 @@ async function main(rawArgv: string[]): Promise<number> {
       registry,
       health: () => ({ status: stop ? 'draining' : 'ok', runId }),
     });
+  const interrupt = new AbortController();
   const onSignal = () => {
     stop = true;
+    interrupt.abort();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -84,26 +91,42 @@ async function main(rawArgv: string[]): Promise<number> {
   let provider: MarketDataPort | undefined;
   try {
     // Bars in a local store or downloaded once (or the data gateway's, DATA__MODE=distributed), checked up front.
-    provider = await openMarketDataPort(config, { bus, logger });
+    provider = await openMarketDataPort(config, { bus, logger, namespace: args.namespace });
+    if (args.live) {
+      return await live(args, args.live, {
+        runId,
+        symbols: args.symbols,
+        pattern: args.pattern,
+        agents: args.agents,
+        agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
+        namespace: args.namespace,
+        initialCash: args.initialCash ?? config.trading.initialCapital,
+        bus,
+        store: new PrismaTradingStore(prisma),
+        marketData: provider,
+        logger,
+        metrics,
+        clock: systemClock,
+        signal: interrupt.signal,
+      });
+    }
+    const from = args.from as string;
+    const to = args.to as string;
     await provider.prefetch(
       args.symbols,
-      { to: args.to },
+      { to },
       renderDownloadProgress(process.stderr, { onlyDownloads: true }),
     );
-    const timeouts = args.agentTimeoutMs;
     const outcome = await runReplay({
       runId,
       symbols: args.symbols,
       mode: args.mode,
       pattern: args.pattern,
-      from: args.from,
-      to: args.to,
+      from,
+      to,
       initialCash: args.initialCash ?? config.trading.initialCapital,
       agents: args.agents,
-      agentTimeoutMs:
-        timeouts === undefined
-          ? undefined
-          : { technical: timeouts, sentiment: timeouts, risk: timeouts, portfolio: timeouts },
+      agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
       namespace: args.namespace,
       speed: args.speed,
       bus,
@@ -135,6 +158,11 @@ async function main(rawArgv: string[]): Promise<number> {
             `${outcome.reports.length} cycles, latency p50 ${summary.latency?.p50Ms ?? '-'} ms, ` +
             `p99 ${summary.latency?.p99Ms ?? '-'} ms (team p50 ${summary.latency?.teamP50Ms ?? '-'} ms)\n`,
     );
+    if (outcome.reports.length === 0 && outcome.skipped === 0 && !stop) {
+      process.stderr.write(
+        `warning: no cycle ran: no bars of ${args.symbols.join(',')} from ${from} to ${to}\n`,
+      );
+    }
     return 0;
   } finally {
     await provider?.close();
@@ -142,6 +170,76 @@ async function main(rawArgv: string[]): Promise<number> {
     await bus.close();
     await prisma.$disconnect();
   }
+}
+
+/** The same budget for each agent, or none. */
+function agentTimeouts(ms: number | undefined) {
+  return ms === undefined ? undefined : { technical: ms, sentiment: ms, risk: ms, portfolio: ms };
+}
+
+/**
+ * A session's bars normally come in one publication; without a fixed pace the other symbols get a minute. The
+ * gateway polls every DATA__PUBLISH_INTERVAL_MS (15 min by default), so a bar is due that long after the close and
+ * is reported late half an hour after that.
+ */
+const LIVE_COMPLETE_WITHIN_MS = 60_000;
+const LIVE_PUBLISH_DELAY_MS = 15 * 60_000;
+const LIVE_LATE_AFTER_MS = 30 * 60_000;
+
+/** `--mode=live` on new bars: cycle lines as they come, then a summary that says what it was waiting for. */
+async function live(
+  args: CliArgs,
+  flags: LiveArgs,
+  options: Omit<LiveOptions, 'schedule' | 'lateAfterMs' | 'completeWithinMs' | 'maxCycles' | 'onCycle'>,
+): Promise<number> {
+  const paced = flags.barIntervalMs;
+  const colour = process.stdout.isTTY === true && !args.json;
+  const outcome = await runLive({
+    ...options,
+    schedule: paced === undefined ? nyseDailySchedule(LIVE_PUBLISH_DELAY_MS) : cadenceSchedule(paced),
+    // At a fixed pace, half an interval of slack either way.
+    lateAfterMs: flags.lateAfterMs ?? (paced === undefined ? LIVE_LATE_AFTER_MS : Math.round(paced / 2)),
+    completeWithinMs:
+      flags.completeWithinMs ?? (paced === undefined ? LIVE_COMPLETE_WITHIN_MS : Math.round(paced / 2)),
+    ...(flags.maxCycles === undefined ? {} : { maxCycles: flags.maxCycles }),
+    onCycle: (report, index) => {
+      const total = flags.maxCycles ?? index;
+      process.stdout.write(
+        `${args.json ? cycleJson(report) : formatCycleTable(report, index, total, { colour })}\n`,
+      );
+    },
+  });
+  const summary = {
+    type: 'summary',
+    runId: outcome.runId,
+    mode: 'live',
+    feed: options.marketData.name,
+    cycles: outcome.reports.length,
+    failedCycles: outcome.failedCycles,
+    lateBars: outcome.lateBars,
+    lastSession: outcome.lastSession ?? null,
+    waitingFor: outcome.waitingFor
+      ? { session: outcome.waitingFor.session, expectedAt: outcome.waitingFor.expectedAt.toISOString() }
+      : null,
+    latency: outcome.reports.length > 0 ? latencySummary(outcome.reports) : null,
+    interrupted: options.signal.aborted,
+  };
+  const waiting = summary.waitingFor
+    ? `; waiting for the ${summary.waitingFor.session} bar, due ${summary.waitingFor.expectedAt}`
+    : '';
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify(summary)}\n`
+      : `run ${summary.runId} (live, ${summary.feed}): ${summary.cycles} cycles, ${summary.lateBars.length} late bars` +
+          `, latency p50 ${summary.latency?.p50Ms ?? '-'} ms${waiting}\n`,
+  );
+  if (summary.cycles === 0) {
+    // Never a silent "0 cycles": say what did not come.
+    process.stderr.write(
+      `warning: no new bar came for ${args.symbols.join(',')} after ${summary.lastSession ?? 'the start'}${waiting}\n`,
+    );
+  }
+  return outcome.failedCycles > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

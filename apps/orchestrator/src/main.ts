@@ -35,7 +35,7 @@ const metrics = registerTradingMetrics(registry);
 registerBusCollector(registry, { stats: () => bus.stats() });
 const prisma = createPrismaClient(config.database.url);
 // Market data in this process or through the data gateway (DATA__MODE), on the service's own connection.
-const marketData = await openMarketDataPort(config, { bus, logger });
+const marketData = await openMarketDataPort(config, { bus, logger, namespace: settings.namespace });
 logger.info({ marketData: marketData.name }, 'market data port ready');
 const service = await startOrchestratorService({
   bus,

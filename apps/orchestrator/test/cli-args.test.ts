@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs, UsageError } from '../src/cli-args';
+
+describe('orchestrator run arguments', () => {
+  it('takes --mode=live without a replay window as live on new bars, with its pacing flags', () => {
+    const args = parseCliArgs([
+      '--mode=live',
+      '--symbols=aapl,msft',
+      '--bar-interval-ms=4000',
+      '--late-after-ms=2000',
+      '--max-cycles=5',
+    ]);
+    expect(args).toMatchObject({ mode: 'live', symbols: ['AAPL', 'MSFT'], from: undefined, to: undefined });
+    expect(args.live).toEqual({
+      barIntervalMs: 4000,
+      lateAfterMs: 2000,
+      completeWithinMs: undefined,
+      maxCycles: 5,
+    });
+  });
+
+  it('keeps a replay window a replay (paper, or live decisions on stored bars)', () => {
+    const window = ['--replay-from=2023-01-03', '--replay-to=2023-01-31', '--symbols=AAPL'];
+    expect(parseCliArgs(['--mode=live', ...window]).live).toBeUndefined();
+    expect(parseCliArgs(window)).toMatchObject({ mode: 'paper', from: '2023-01-03', to: '2023-01-31' });
+  });
+
+  it('says which flag is missing or misplaced', () => {
+    expect(() => parseCliArgs(['--symbols=AAPL', '--replay-to=2023-01-31'])).toThrow(
+      /--replay-from: required/,
+    );
+    expect(() =>
+      parseCliArgs([
+        '--symbols=AAPL',
+        '--replay-from=2023-01-03',
+        '--replay-to=2023-01-31',
+        '--max-cycles=3',
+      ]),
+    ).toThrow(UsageError);
+    expect(() => parseCliArgs(['--mode=live', '--symbols=AAPL', '--bar-interval-ms=0'])).toThrow(
+      /--bar-interval-ms/,
+    );
+  });
+});
