@@ -38,6 +38,7 @@ const MARKET_DATA_REQUESTS = [
   Subjects.quoteRequest,
   Subjects.newsRequest,
   Subjects.indicatorsRequest,
+  Subjects.evidenceRequest,
 ];
 
 /**
@@ -62,7 +63,7 @@ export const SERVICE_TOPOLOGY = {
   },
   'sentiment-agent': {
     serves: [Subjects.analyze('sentiment')],
-    requests: [Subjects.historyRequest, Subjects.newsRequest],
+    requests: [Subjects.historyRequest, Subjects.newsRequest, Subjects.evidenceRequest],
     publishesDurable: ['decision.sentiment.>'],
     publishes: [Subjects.heartbeat('sentiment-agent')],
     ownsStreams: [Streams.decisions.name],
@@ -84,7 +85,7 @@ export const SERVICE_TOPOLOGY = {
   orchestrator: {
     // Runs the cycles and, in-process, the paper broker: it submits and fills orders.
     serves: [Subjects.cycleRequest],
-    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest],
+    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest, Subjects.evidenceRequest],
     publishesDurable: [...Streams.cycles.subjects, Subjects.orderSubmit('*'), Subjects.orderFilled('*')],
     publishes: [Subjects.heartbeat('orchestrator')],
     subscribes: [Subjects.allHeartbeats],
