@@ -19,8 +19,11 @@ export interface AuthNats {
   readonly port: number;
   /** Password per user (fresh random ones unless given). */
   readonly passwords: ReadonlyMap<string, string>;
-  /** Stops the server and starts it again on the same port and JetStream directory; resolves once it answers. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port and JetStream directory, after `downMs` without a server
+   * (an outage; default none); resolves once it answers.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -123,8 +126,9 @@ export async function startAuthNats(options: AuthNatsOptions = {}): Promise<Auth
     url: `nats://127.0.0.1:${port}`,
     port,
     passwords,
-    restart: async () => {
+    restart: async (downMs = 0) => {
       await halt(child);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch();
     },
     stop: async () => {
