@@ -109,81 +109,124 @@ describe('orchestrator --mode=live on new bars through the data gateway', () => 
 
   it('runs one cycle per new bar and warns with symbol and expected time when a bar is late', async () => {
     const { natsUrl, databaseUrl } = testServices();
-    const revealedSessions = yahoo.liveSessions.filter((_, i) => i !== SKIPPED);
-    const orchestrator = start(
-      ORCHESTRATOR_DIR,
-      'src/cli.ts',
-      [
-        '--mode=live',
-        `--symbols=${symbols.join(',')}`,
-        `--namespace=${namespace}`,
-        `--bar-interval-ms=${BAR_INTERVAL_MS}`,
-        `--late-after-ms=${LATE_AFTER_MS}`,
-        `--max-cycles=${revealedSessions.length}`,
-        `--run-id=${uniqueName('live-run')}`,
-        '--json',
-      ],
-      { NATS__URL: natsUrl, DATABASE__URL: databaseUrl, DATA__MODE: 'distributed', LOG_LEVEL: 'info' },
-    );
-    const exited = once(orchestrator.child, 'exit');
-    try {
-      // Warmed up on the history the gateway serves; from now on only new bars.
-      await eventually(
-        async () =>
-          orchestrator.stderr.some((line) => json(line)?.msg === 'live: waiting for new bars')
-            ? true
-            : undefined,
-        { what: 'the orchestrator waiting for new bars' },
-      );
-      yahoo.revealEvery(BAR_INTERVAL_MS);
-      const [code] = (await Promise.race([
-        exited,
-        new Promise((_, reject) =>
-          setTimeout(
-            () => reject(new Error('live run did not finish')),
-            BAR_INTERVAL_MS * (LIVE_SESSIONS + 2) + within(60_000),
-          ),
-        ),
-      ])) as [number | null];
-      expect(code, orchestrator.stderr.slice(-20).join('\n')).toBe(0);
-    } finally {
-      if (orchestrator.child.exitCode === null) orchestrator.child.kill('SIGKILL');
-    }
-
-    const out = orchestrator.stdout.map(json).filter((line) => line !== undefined);
-    const cycles = out.filter((line) => line.type === 'cycle');
-    // One cycle per new session, in order; the decision time is the bar's close (the next midnight UTC).
-    const sessionOf = (asOf: unknown) =>
-      new Date(Date.parse(String(asOf)) - 86_400_000).toISOString().slice(0, 10);
-    expect(cycles.map((c) => sessionOf(c.asOf))).toEqual(revealedSessions);
-    for (const cycle of cycles) {
-      expect((cycle.rows as { symbol: string }[]).map((r) => r.symbol).sort()).toEqual([...symbols].sort());
-    }
-
-    // The skipped session: one warning per symbol, with the expected time; none for bars that came.
-    const late = orchestrator.stderr
-      .map(json)
-      .filter((line) => line?.level === 40 || line?.level === 'warn')
-      .filter((line) => typeof line?.session === 'string' && typeof line?.expectedAt === 'string');
-    const skipped = yahoo.liveSessions[SKIPPED];
-    expect(
-      late
-        .filter((line) => line?.session === skipped)
-        .map((line) => line?.symbol)
-        .sort(),
-    ).toEqual([...symbols].sort());
-    expect(late.filter((line) => revealedSessions.includes(String(line?.session)))).toEqual([]);
-    const summary = out.find((line) => line.type === 'summary');
-    expect(summary).toMatchObject({ mode: 'live', feed: 'data-gateway', cycles: revealedSessions.length });
-    expect(((summary?.lateBars ?? []) as { session: string }[]).map((b) => b.session)).toContain(skipped);
-    console.log(
-      JSON.stringify({
-        liveRun: {
-          cycles: cycles.length,
-          lateWarning: late.find((l) => l?.session === skipped),
-          latency: summary?.latency,
-        },
-      }),
-    );
+    await expectLiveRun(yahoo, symbols, 'data-gateway', [`--namespace=${namespace}`], {
+      NATS__URL: natsUrl,
+      DATABASE__URL: databaseUrl,
+      DATA__MODE: 'distributed',
+    });
   });
 });
+
+describe('orchestrator --mode=live in embedded mode (no data gateway)', () => {
+  const symbols = ['LC', 'LD'].map((p) => `${p}${randomBytes(3).toString('hex').toUpperCase()}`);
+  let yahoo: FakeYahooLive;
+  beforeAll(async () => {
+    yahoo = await startFakeYahooLive({ symbols, liveSessions: LIVE_SESSIONS, skip: [SKIPPED] });
+  });
+  afterAll(async () => {
+    await yahoo?.close();
+  });
+
+  it('polls the download providers itself and keeps the same contract: cycles per new bar, late warnings', async () => {
+    const { natsUrl, databaseUrl } = testServices();
+    await expectLiveRun(yahoo, symbols, 'in-process', [`--namespace=${uniqueName('live-embedded')}`], {
+      NATS__URL: natsUrl,
+      DATABASE__URL: databaseUrl,
+      DATA__MODE: 'embedded',
+      DATA__DIR: mkdtempSync(join(tmpdir(), 'ats-live-no-data-')),
+      DATA__CACHE_DIR: mkdtempSync(join(tmpdir(), 'ats-live-cache-')),
+      DATA__DOWNLOAD: 'auto',
+      DATA__YAHOO_BASE_URL: yahoo.baseUrl,
+      DATA__PUBLISH_INTERVAL_MS: '300',
+    });
+  });
+});
+
+/**
+ * Runs the real CLI in live mode until it has had one cycle per revealed session (the fake reveals one every
+ * BAR_INTERVAL_MS from the moment the CLI waits for new bars, and skips one), then checks its output and logs.
+ */
+async function expectLiveRun(
+  yahoo: FakeYahooLive,
+  symbols: readonly string[],
+  feed: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<void> {
+  const revealedSessions = yahoo.liveSessions.filter((_, i) => i !== SKIPPED);
+  const orchestrator = start(
+    ORCHESTRATOR_DIR,
+    'src/cli.ts',
+    [
+      '--mode=live',
+      `--symbols=${symbols.join(',')}`,
+      `--bar-interval-ms=${BAR_INTERVAL_MS}`,
+      `--late-after-ms=${LATE_AFTER_MS}`,
+      `--max-cycles=${revealedSessions.length}`,
+      `--run-id=${uniqueName('live-run')}`,
+      '--json',
+      ...args,
+    ],
+    { LOG_LEVEL: 'info', ...env },
+  );
+  const exited = once(orchestrator.child, 'exit');
+  try {
+    // Warmed up on the history the port serves; from now on only new bars.
+    await eventually(
+      async () =>
+        orchestrator.stderr.some((line) => json(line)?.msg === 'live: waiting for new bars')
+          ? true
+          : undefined,
+      { what: 'the orchestrator waiting for new bars' },
+    );
+    yahoo.revealEvery(BAR_INTERVAL_MS);
+    const [code] = (await Promise.race([
+      exited,
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error('live run did not finish')),
+          BAR_INTERVAL_MS * (LIVE_SESSIONS + 2) + within(60_000),
+        ),
+      ),
+    ])) as [number | null];
+    expect(code, orchestrator.stderr.slice(-20).join('\n')).toBe(0);
+  } finally {
+    if (orchestrator.child.exitCode === null) orchestrator.child.kill('SIGKILL');
+  }
+  const out = orchestrator.stdout.map(json).filter((line) => line !== undefined);
+  const cycles = out.filter((line) => line.type === 'cycle');
+  // One cycle per new session, in order; the decision time is the bar's close (the next midnight UTC).
+  const sessionOf = (asOf: unknown) =>
+    new Date(Date.parse(String(asOf)) - 86_400_000).toISOString().slice(0, 10);
+  expect(cycles.map((c) => sessionOf(c.asOf))).toEqual(revealedSessions);
+  for (const cycle of cycles) {
+    expect((cycle.rows as { symbol: string }[]).map((r) => r.symbol).sort()).toEqual([...symbols].sort());
+  }
+
+  // The skipped session: one warning per symbol, with the expected time; none for bars that came.
+  const late = orchestrator.stderr
+    .map(json)
+    .filter((line) => line?.level === 40 || line?.level === 'warn')
+    .filter((line) => typeof line?.session === 'string' && typeof line?.expectedAt === 'string');
+  const skipped = yahoo.liveSessions[SKIPPED];
+  expect(
+    late
+      .filter((line) => line?.session === skipped)
+      .map((line) => line?.symbol)
+      .sort(),
+  ).toEqual([...symbols].sort());
+  expect(late.filter((line) => revealedSessions.includes(String(line?.session)))).toEqual([]);
+  const summary = out.find((line) => line.type === 'summary');
+  expect(summary).toMatchObject({ mode: 'live', feed, cycles: revealedSessions.length });
+  expect(((summary?.lateBars ?? []) as { session: string }[]).map((b) => b.session)).toContain(skipped);
+  console.log(
+    JSON.stringify({
+      liveRun: {
+        feed,
+        cycles: cycles.length,
+        lateWarning: late.find((l) => l?.session === skipped),
+        latency: summary?.latency,
+      },
+    }),
+  );
+}

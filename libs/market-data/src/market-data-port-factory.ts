@@ -11,7 +11,11 @@ export type MarketDataMode = 'embedded' | 'distributed';
 
 /** The part of `loadConfig()` the port needs. */
 export interface MarketDataPortConfig {
-  readonly data: DataFolderSettings & { readonly mode: MarketDataMode };
+  readonly data: DataFolderSettings & {
+    readonly mode: MarketDataMode;
+    /** DATA__PUBLISH_INTERVAL_MS: how often new bars are looked for, by the gateway or (embedded) by the port. */
+    readonly gateway?: { readonly publishIntervalMs: number };
+  };
   readonly nats: {
     readonly url: string;
     readonly user?: string | undefined;
@@ -31,7 +35,7 @@ export interface MarketDataPortDeps<C extends MarketDataPortConfig> {
   readonly namespace?: string;
   readonly clock?: Clock;
   readonly logger?: PortLogger & Parameters<typeof connectBus>[0]['logger'];
-  /** Embedded live mode: how often new bars are looked for. */
+  /** Embedded live mode: how often new bars are looked for (default DATA__PUBLISH_INTERVAL_MS). */
   readonly pollIntervalMs?: number;
   readonly timeoutMs?: number;
   /** Name of the bus connection the port opens (distributed mode, no `bus`). */
@@ -53,7 +57,7 @@ export async function openMarketDataPort<C extends MarketDataPortConfig>(
       ...clock,
       ...logger,
       ...(deps.evidence ? { evidence: deps.evidence(config) } : {}),
-      ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
+      ...pollInterval(deps.pollIntervalMs ?? config.data.gateway?.publishIntervalMs),
     });
   }
   const subjects: DataGatewaySubjects = dataGatewaySubjects(deps.namespace);
@@ -68,4 +72,8 @@ export async function openMarketDataPort<C extends MarketDataPortConfig>(
     ...logger,
     ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
   });
+}
+
+function pollInterval(ms: number | undefined): { pollIntervalMs?: number } {
+  return ms === undefined ? {} : { pollIntervalMs: ms };
 }
