@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { AgentTeamDeps, Reasoner } from '@ats/agents';
 import {
   agentTeamStrategy,
@@ -16,7 +17,12 @@ import {
 import type { BacktestRequest, Bar } from '@ats/contracts';
 import { zeroVolumeDays } from '@ats/market-data';
 import { computePerformance, type PerformanceReport } from '@ats/performance';
-import type { AttributionRow, BacktestReportInput, DecisionRecord } from '@ats/reports';
+import {
+  type AttributionRow,
+  type BacktestReportInput,
+  canonicalize,
+  type DecisionRecord,
+} from '@ats/reports';
 import { usageSince } from './llm-reasoner';
 
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
@@ -33,9 +39,13 @@ export interface BacktestJobDeps {
   /** Agents that run elsewhere (e.g. agent services over NATS); the rest run in this process. */
   readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
+  /** The run's unique id (default: newBacktestRunId): the agents' correlation ids, so audit rows never collide. */
+  readonly runId?: string;
 }
 
 export interface BacktestJobOutput {
+  /** Unique per run (see newBacktestRunId); attribution variants run as `<runId>-<variant>`. */
+  readonly runId: string;
   readonly result: BacktestResult;
   readonly performance: PerformanceReport;
   readonly attribution: AttributionRow[];
@@ -67,6 +77,9 @@ export async function runBacktestJob(
   deps: BacktestJobDeps,
 ): Promise<BacktestJobOutput> {
   const { bars, feed, benchmark } = await loadBars(request, deps.bars);
+  const runId = deps.runId ?? newBacktestRunId(request);
+  const variantId = (base: string, variant: string) =>
+    variant === 'all' ? base : `${base}-${variantTag(variant)}`;
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
       feed,
@@ -82,7 +95,7 @@ export async function runBacktestJob(
     for (const d of decisions)
       if (d.note?.startsWith('degraded')) degradedDecisions.push({ variant, ts: d.ts, note: d.note });
   };
-  const result = await run(strategyFor(request, request.weights, deps), 'all');
+  const result = await run(strategyFor(request, request.weights, deps, runId), 'all');
   noteDegraded('all', result.decisions);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
@@ -93,7 +106,7 @@ export async function runBacktestJob(
   if (request.attribution && request.strategy === 'multi-agent') {
     attribution.push({ variant: 'all', metrics: performance.metrics });
     for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
-      const ablated = await run(strategyFor(request, weights, deps), variant);
+      const ablated = await run(strategyFor(request, weights, deps, variantId(runId, variant)), variant);
       noteDegraded(variant, ablated.decisions);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
@@ -119,7 +132,7 @@ export async function runBacktestJob(
         : `${request.benchmark} (${request.dividends ? 'total return' : 'price only'})`,
     dataNotes: dataNotes(request, bars, result),
   };
-  return { result, performance, attribution, report, degradedDecisions };
+  return { runId, result, performance, attribution, report, degradedDecisions };
 }
 
 /** The bars of a run: the traded universe and, when the benchmark is a ticker outside it, that ticker's series. */
@@ -190,6 +203,27 @@ function dataNotes(
   return notes;
 }
 
+/**
+ * A run id no other run shares: `bt-<strategy>-<8 hex of the canonical request>-<8 random hex>`. Runs of the same
+ * request share the middle part (easy to group); the suffix keeps their agents' correlation ids and audit rows
+ * apart. The result keeps `bt-<strategy>` as its order id prefix, so results and JSON reports stay byte-identical
+ * across runs: the unique id stays out of them (it names the run in the agents' correlation ids and the output).
+ */
+export function newBacktestRunId(request: BacktestRequest): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(canonicalize(request)))
+    .digest('hex');
+  return `bt-${request.strategy}-${digest.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** 'technical only (without sentiment)' → 'technical-only': an attribution variant's run id suffix. */
+function variantTag(variant: string): string {
+  return variant
+    .replace(/\s*\(.*\)$/, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
+}
+
 function engineConfig(request: BacktestRequest, benchmark: BenchmarkConfig): Partial<BacktestConfig> {
   return {
     runId: `bt-${request.strategy}`,
@@ -209,6 +243,7 @@ function strategyFor(
   request: BacktestRequest,
   weights: BacktestRequest['weights'],
   deps: BacktestJobDeps,
+  runId: string,
 ): Strategy {
   switch (request.strategy) {
     case 'buy-and-hold':
@@ -217,6 +252,7 @@ function strategyFor(
       return smaCrossover({ fast: request.smaFast, slow: request.smaSlow });
     case 'multi-agent':
       return agentTeamStrategy({
+        runId,
         team: { weights, pattern: request.pattern },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),

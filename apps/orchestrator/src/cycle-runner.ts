@@ -1,33 +1,32 @@
 import {
   type AgentTeam,
   barCloseTime,
-  type CycleOutcome,
   DEFAULT_RISK_CONFIG,
   type DegradedAgent,
   type OrchestrationPattern,
-  SymbolFeed,
+  type TargetPosition,
 } from '@ats/agents';
 import type { Bus } from '@ats/bus';
-import type {
-  AgentDecision,
-  Fill,
-  MarketSnapshot,
-  Order,
-  PortfolioState,
-  Signal,
-  TickerSymbol,
-} from '@ats/contracts';
-import type { CommissionModel } from '@ats/execution';
+import type { AgentDecision, Fill, Order, PortfolioState, Signal, TickerSymbol } from '@ats/contracts';
+import { CycleCore, type EvidencePort, type TeamOutcome, type Venue } from '@ats/cycle';
+import {
+  CASH_ACCOUNT_LIMITS,
+  type CommissionModel,
+  cashEstimateOf,
+  MapSizingBook,
+  noCommission,
+  type TradingLimits,
+} from '@ats/execution';
 import { recordPortfolioMark, type TradingMetrics } from '@ats/metrics';
 import { type Logger, withCorrelation } from '@ats/observability';
 import {
+  cycleOrders,
   type OrderChannels,
   type OrderIntake,
-  ordersForTargets,
   type PaperBroker,
   publishOrder,
 } from '@ats/paper-broker';
-import { markBook, type TradingStore } from '@ats/trading-state';
+import { markBook, type TradingState, type TradingStore } from '@ats/trading-state';
 import type { CycleChannels, CycleEventKind } from './channels';
 import { type CycleEvent, CycleMessages, type Mode } from './cycle-messages';
 import type { TradingDay } from './trading-days';
@@ -59,6 +58,10 @@ export interface CycleRunnerOptions {
   readonly metrics?: TradingMetrics;
   /** The risk manager's drawdown limit, exported next to the drawdown so alerts follow the setting. */
   readonly drawdownLimit?: number;
+  /** Evidence of the five sentiment sources at each decision time (the team's ctx.evidence); default none. */
+  readonly evidence?: EvidencePort;
+  /** Pre-trade and fill-time limits of the account (default: a cash account, as the backtest's default). */
+  readonly limits?: TradingLimits;
 }
 
 export interface AgentView {
@@ -90,7 +93,7 @@ export interface CycleReport {
   readonly rows: SymbolRow[];
   /** Every agent's decisions of the cycle, with their reasoning (the `cycle.run` reply carries them). */
   readonly decisions: readonly AgentDecision[];
-  readonly targets: CycleOutcome['targets'];
+  readonly targets: readonly TargetPosition[];
   readonly degraded: readonly DegradedAgent[];
   readonly orders: readonly Order[];
   /** Fills booked on this cycle's bar (orders of the previous cycle). */
@@ -116,33 +119,40 @@ export function cycleCorrelationId(runId: string, asOf: string): string {
 }
 
 /**
- * Runs one run's analysis cycles, one per trading day. Per day: the previous cycle's orders trade on this bar
- * (paper), the bar enters the indicators, the team decides at the bar's close on point-in-time snapshots and the
- * portfolio marked at that close, decisions and a snapshot are stored, and orders go to the paper broker to fill
- * at the next bar. Events `cycle.started` and `cycle.completed|degraded` carry the cycle's correlation id.
+ * Runs one run's analysis cycles, one per trading day, through the cycle core (@ats/cycle) the backtest engine
+ * also drives. Per day: the previous cycle's orders trade on this bar (paper; sells first, as the engine), the bar
+ * enters the indicators, the core runs the team at the bar's close on point-in-time snapshots and the portfolio
+ * marked at that close, decisions are stored, the core sizes the targets with @ats/execution's model and the paper
+ * venue records the orders with the broker to fill at the next bar, and the cycle's snapshot is stored. Events
+ * `cycle.started` and `cycle.completed|degraded` carry the cycle's correlation id.
  */
 export class CycleRunner {
   readonly #o: CycleRunnerOptions;
-  readonly #feeds = new Map<TickerSymbol, SymbolFeed>();
+  readonly #core: CycleCore;
+  readonly #limits: TradingLimits;
   readonly #teams = new Map<OrchestrationPattern, AgentTeam>();
-  #equityHistory: number[] = [];
 
   constructor(options: CycleRunnerOptions) {
     if (options.mode === 'paper' && !options.paper) throw new RangeError('paper mode needs a paper broker');
     this.#o = options;
-    for (const symbol of options.symbols) this.#feeds.set(symbol, new SymbolFeed(symbol, options.lookback));
+    this.#limits = options.limits ?? CASH_ACCOUNT_LIMITS;
+    this.#core = new CycleCore({
+      symbols: options.symbols,
+      ...(options.lookback === undefined ? {} : { lookback: options.lookback }),
+      ...(options.evidence ? { evidence: options.evidence } : {}),
+    });
   }
 
   /** Equity at each completed cycle so far (restored from snapshots on resume): the risk manager's drawdown input. */
   restoreEquityHistory(equities: readonly number[]): void {
-    this.#equityHistory = [...equities];
+    this.#core.restoreEquityHistory(equities);
   }
 
   /** A bar before the replay: indicators only, no cycle. */
   warmUp(day: TradingDay): void {
-    for (const [symbol, feed] of this.#feeds) {
+    for (const symbol of this.#o.symbols) {
       const bar = day.bars.get(symbol);
-      if (bar) feed.push(bar);
+      if (bar) this.#core.push(symbol, bar);
     }
   }
 
@@ -164,74 +174,57 @@ export class CycleRunner {
         { messageId: `${correlationId}:${kind}`, correlationId },
       );
 
-    // 1. The previous cycle's orders meet their next bar, in symbol order (the canonical booking order).
-    const fills: Fill[] = [];
-    const expired: string[] = [];
-    const rejected: { clientOrderId: string; reason: string }[] = [];
-    if (o.paper) {
-      for (const symbol of [...symbols].sort()) {
-        const bar = day.bars.get(symbol) as NonNullable<ReturnType<typeof day.bars.get>>;
-        const executed = await o.paper.broker.onBar(bar);
-        fills.push(...executed.fills);
-        expired.push(...executed.expired);
-        rejected.push(...executed.rejected);
-      }
-    }
+    // 1. The previous cycle's orders meet their next bar: sells first, then by order id (the engine's order).
+    const executed = o.paper
+      ? await o.paper.broker.onBars(
+          symbols.map((s) => ({
+            ...(day.bars.get(s) as NonNullable<ReturnType<typeof day.bars.get>>),
+            symbol: s,
+          })),
+        )
+      : { fills: [], expired: [], rejected: [], resized: [] };
+    const { fills, expired, rejected } = executed;
     // 2. Then the bar is known: indicators move to its close.
-    for (const symbol of symbols) this.#feeds.get(symbol)?.push(day.bars.get(symbol) as never);
+    for (const symbol of symbols) this.#core.push(symbol, day.bars.get(symbol) as never);
     await event('started');
     log.debug({ asOf, pattern, fills: fills.length }, 'cycle started');
 
-    // 3. The team decides on what is known at the close.
-    const closes = new Map(symbols.map((s) => [s, (day.bars.get(s) as { close: number }).close]));
+    // 3. The core decides on what is known at the close; the account is marked at each symbol's last close.
+    const core = this.#core;
+    const closes = new Map(symbols.map((s) => [s, core.close(s) as number]));
     const state = await o.store.loadState(o.runId);
-    const { state: portfolio } = markBook(state, asOf, (s) => closes.get(s));
+    const { state: marked } = markBook(state, asOf, (s) => core.close(s));
+    const held = new Map(state.positions.map((p) => [p.symbol, p.quantity]));
+    const portfolio: PortfolioState = {
+      ...marked,
+      equity: core.markEquity(state.cash, (s) => held.get(s) ?? 0),
+      runId: o.runId,
+    };
     if (o.metrics) this.#recordMark(o.metrics, portfolio);
-    const snapshots: MarketSnapshot[] = symbols.map((s) =>
-      (this.#feeds.get(s) as SymbolFeed).snapshot({ asOf }),
-    );
+    let teamMs = 0;
+    const orders: Order[] = [];
     const teamStarted = performance.now();
-    const outcome: CycleOutcome = await this.#team(pattern).runCycle({
+    const result = await core.run({
       asOf,
       correlationId,
-      snapshots,
-      news: [],
-      portfolio: { ...portfolio, runId: o.runId },
-      equityHistory: [...this.#equityHistory, portfolio.equity],
+      team: this.#team(pattern),
+      portfolio,
+      venue: this.#venue(state, portfolio.equity, orders),
+      decided: async (outcome) => {
+        teamMs = performance.now() - teamStarted;
+        await o.store.saveDecisions(o.runId, correlationId, [...outcome.decisions]);
+      },
     });
-    const teamMs = performance.now() - teamStarted;
-    await o.store.saveDecisions(o.runId, correlationId, outcome.decisions);
-
-    // 4. Paper: targets become orders, recorded by the broker's intake before the next bar.
-    let orders: Order[] = [];
-    if (o.paper) {
-      const sized = ordersForTargets({
-        runId: o.runId,
-        correlationId,
-        asOf,
-        targets: outcome.targets,
-        portfolio,
-        priceOf: (s) => closes.get(s),
-        commission: o.paper.commission,
-      });
-      orders = sized.orders;
-      let lastSeq = 0;
-      for (const order of orders) {
-        const ack = await publishOrder(o.bus, o.paper.orders, order);
-        lastSeq = Math.max(lastSeq, ack.seq);
-      }
-      if (orders.length > 0) await o.paper.intake.waitFor(lastSeq, o.paper.intakeTimeoutMs);
-    }
+    const outcome: TeamOutcome = result?.outcome ?? { decisions: [], targets: [], degraded: [] };
 
     // 5. The cycle's snapshot (after this bar's fills, before its orders) marks the cycle as done.
     await o.store.saveSnapshot({ runId: o.runId, correlationId, state: portfolio });
-    this.#equityHistory.push(portfolio.equity);
     const kind = outcome.degraded.length > 0 ? 'degraded' : 'completed';
     const latencyMs = performance.now() - started;
     await event(kind, {
       latencyMs,
-      degraded: outcome.degraded,
-      decisions: outcome.decisions,
+      degraded: [...outcome.degraded],
+      decisions: [...outcome.decisions],
       targets: outcome.targets.map(({ symbol, targetWeight, score }) => ({ symbol, targetWeight, score })),
       orders: orders.map(({ clientOrderId, symbol, side, quantity }) => ({
         clientOrderId,
@@ -252,9 +245,9 @@ export class CycleRunner {
       mode: o.mode,
       pattern,
       rows: rowsOf(symbols, closes, outcome, orders),
+      degraded: outcome.degraded,
       decisions: outcome.decisions,
       targets: outcome.targets,
-      degraded: outcome.degraded,
       orders,
       fills,
       expired,
@@ -263,6 +256,57 @@ export class CycleRunner {
       equity: portfolio.equity,
       latencyMs,
       teamMs,
+    };
+  }
+
+  /**
+   * The paper venue: the book as stored (holdings, open orders at their last close) and orders recorded by the
+   * broker's intake before the next bar. In live mode (no broker) nothing is placed.
+   */
+  #venue(state: TradingState, equity: number, placed: Order[]): Venue {
+    const o = this.#o;
+    const core = this.#core;
+    const commission: CommissionModel = o.paper?.commission ?? noCommission;
+    return {
+      limits: this.#limits,
+      commission,
+      book: () => {
+        const prices = new Map<string, number>();
+        for (const symbol of o.symbols) {
+          const close = core.close(symbol);
+          if (close !== undefined) prices.set(symbol, close);
+        }
+        const pending = new Map<string, number>();
+        let pendingCash = 0;
+        for (const { order, filledQuantity } of state.openOrders) {
+          const quantity = order.quantity - filledQuantity;
+          const close = prices.get(order.symbol) ?? Number.NaN;
+          pending.set(
+            order.symbol,
+            (pending.get(order.symbol) ?? 0) + (order.side === 'BUY' ? quantity : -quantity),
+          );
+          if (!Number.isNaN(close)) pendingCash += cashEstimateOf(order.side, quantity, close, commission);
+        }
+        return new MapSizingBook({
+          equity,
+          cash: state.cash,
+          held: new Map(state.positions.map((p) => [p.symbol, p.quantity])),
+          pending,
+          pendingCash,
+          prices,
+        });
+      },
+      place: async (sized, cycle) => {
+        const paper = o.paper;
+        if (!paper) return;
+        placed.push(...cycleOrders(sized, { runId: o.runId, ...cycle }));
+        let lastSeq = 0;
+        for (const order of placed) {
+          const ack = await publishOrder(o.bus, paper.orders, order);
+          lastSeq = Math.max(lastSeq, ack.seq);
+        }
+        if (placed.length > 0) await paper.intake.waitFor(lastSeq, paper.intakeTimeoutMs);
+      },
     };
   }
 
@@ -277,7 +321,7 @@ export class CycleRunner {
     }
     recordPortfolioMark(metrics, this.#o.mode, {
       equity: portfolio.equity,
-      peakEquity: Math.max(portfolio.equity, ...this.#equityHistory),
+      peakEquity: Math.max(portfolio.equity, ...this.#core.equityHistory),
       longMarketValue,
       shortMarketValue,
       drawdownLimit: this.#o.drawdownLimit ?? DEFAULT_RISK_CONFIG.drawdownLimit,
@@ -297,7 +341,7 @@ export class CycleRunner {
 function rowsOf(
   symbols: readonly TickerSymbol[],
   closes: ReadonlyMap<TickerSymbol, number>,
-  outcome: CycleOutcome,
+  outcome: TeamOutcome,
   orders: readonly Order[],
 ): SymbolRow[] {
   const view = (d: AgentDecision | undefined): AgentView | undefined =>

@@ -1,8 +1,7 @@
 import { FillSchema, OrderSchema } from '@ats/contracts';
-import { perShareCommission } from '@ats/execution';
 import { describe, expect, it } from 'vitest';
 import type { BacktestConfig } from './config';
-import { affordableQuantity, runBacktest } from './engine';
+import { runBacktest } from './engine';
 import { LookAheadError } from './errors';
 import { BarFeed, type SymbolColumns } from './feed';
 import { randomWalkFeed } from './random-walk';
@@ -360,15 +359,6 @@ describe('runBacktest: schedule, progress and reproducibility', () => {
     expect(last?.equity).toBeCloseTo((last?.cash ?? 0) + held, 6);
     expect(last?.cash).toBeGreaterThanOrEqual(0);
     for (const point of result.equityCurve) expect(point.exposure).toBeLessThanOrEqual(1 + 1e-9);
-  });
-});
-
-describe('affordableQuantity', () => {
-  it('leaves room for the commission', () => {
-    const ibkr = perShareCommission({ perShare: 0.005, minimum: 1, maximumFractionOfValue: 0.01 });
-    expect(affordableQuantity(1000, 10, ibkr)).toBe(99); // 100 shares cost 1,000 + 1 commission
-    expect(affordableQuantity(1001, 10, ibkr)).toBe(100);
-    expect(affordableQuantity(0, 10, ibkr)).toBe(0);
   });
 });
 

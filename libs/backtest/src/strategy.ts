@@ -1,4 +1,5 @@
 import type { OrderType, PortfolioState, Position, Side } from '@ats/contracts';
+import type { CommissionModel, SizingBook, SizingResult, TradingLimits } from '@ats/execution';
 import type { MarketView } from './market-view';
 import type { LlmUsage, SignalRecord, TargetRecord } from './result';
 
@@ -37,6 +38,16 @@ export interface StrategyContext {
    * Unlisted symbols are left alone; weights are clipped to the per-symbol limit and scaled to the gross limit.
    */
   rebalanceToWeights(weights: ReadonlyMap<string, number>, reason?: string): string[];
+  /**
+   * The book the sizing model (@ats/execution ordersForTargetWeights) works on: holdings, pending orders and cash
+   * at this close, with the account's limits and commission. Orders it sizes are reserved on it; queue them with
+   * placeSized.
+   */
+  readonly book: SizingBook;
+  readonly limits: TradingLimits;
+  readonly commission: CommissionModel;
+  /** Queues orders the sizing model produced on `book` (refusals and cuts become adjustments); returns their ids. */
+  placeSized(sized: SizingResult, submittedAt?: string): string[];
   /** Appends signals/targets to this decision time's record. */
   recordDecision(record: {
     signals?: readonly SignalRecord[];

@@ -68,7 +68,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
     });
     expect(result.decisions.length).toBeGreaterThan(90);
     expect(sha256(canonicalResultJson(result))).toBe(
-      'e94a2d954ba204cc692e1d9cd29c18dd6f9584774abeb3878851c04d31b1fb5a',
+      '86c2820b1775a7e23b0ae96ab7880a22a72eff79d281dd5e470adc99c92db872',
     );
   });
 
@@ -84,7 +84,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
     });
     expect(result.fills.length).toBeGreaterThan(0);
     expect(sha256(canonicalResultJson(result))).toBe(
-      '07f6b40302635016a9ae36e80663edba245f73044e7a9babc9085c136a924f27',
+      '09c39b53628d1af4e95be72bad11d18ea56c7428188e08ccb9a5aee8b0d8e4a7',
     );
   });
 });
@@ -154,7 +154,7 @@ describe('golden: snapshots and team cycles over the shared history', { timeout:
     }
     expect({ snapshots: snapshotHash.digest('hex'), cycles: cycleHash.digest('hex') }).toEqual({
       snapshots: 'd181d6d0984ff659f553490bfe9feb18589601b288e07a73ef0e2b27d2e43153',
-      cycles: 'bf5918d5357c86a596a7ac872682c51e4bb610e3d7f87dfec9a99a72d52d601d',
+      cycles: '80d5685639e129f5ed121b59b3151e408ddc7d69fcbf38d611100ff7fe7526ea',
     });
   });
 });

@@ -9,15 +9,7 @@ export {
   republishFills,
   startOrderIntake,
 } from './order-bus';
-export {
-  cycleOrderId,
-  DEFAULT_MIN_WEIGHT_CHANGE,
-  GAP_ALLOWANCE,
-  ordersForTargets,
-  type SizedOrders,
-  type SizingInput,
-  type SkippedTarget,
-} from './order-sizing';
+export { type CycleOrderIds, cycleOrderId, cycleOrders } from './order-sizing';
 export {
   type BarExecution,
   type BarInput,

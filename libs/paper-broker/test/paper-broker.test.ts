@@ -103,7 +103,7 @@ describe('PaperBroker', () => {
     await broker.submit(order(broker, 'day', { type: 'LIMIT', limitPrice: 95 }));
     await broker.submit(order(broker, 'gtc', { type: 'LIMIT', limitPrice: 95, timeInForce: 'GTC' }));
     const first = await broker.onBar(bar(4, 100, 101, 97, 99));
-    expect(first).toEqual({ fills: [], expired: [`${broker.runId}:day`], rejected: [] });
+    expect(first).toEqual({ fills: [], expired: [`${broker.runId}:day`], rejected: [], resized: [] });
     // Gaps below the limit: a buy limit fills at the better open, with no slippage.
     const second = await broker.onBar(bar(5, 94, 96, 93, 95));
     expect(second.fills.map((f) => [f.clientOrderId, f.price, f.slippage])).toEqual([
@@ -131,6 +131,40 @@ describe('PaperBroker', () => {
     expect(fills[0]?.price).toBeCloseTo(97 * (1 - 0.0005), 12);
     const state = await store.loadState(broker.runId);
     expect(state.positions).toMatchObject([{ symbol: 'AAPL', quantity: 0 }]);
+  });
+
+  it('matches sells before buys at one open, and cuts a buy the gapped open leaves too little cash for', async () => {
+    const broker = await newBroker(10_000);
+    await broker.submit(order(broker, 'c1-AAPL', { quantity: 50 }));
+    await broker.onBar(bar(4, 100, 100, 100, 100));
+    // Next cycle: a buy whose id sorts first needs the cash of the sell.
+    const next = { submittedAt: '2023-01-05T00:00:00.000Z', correlationId: `${broker.runId}:cycle2` };
+    await broker.submit(order(broker, 'c2-A-MSFT', { ...next, symbol: 'MSFT', quantity: 140 }));
+    await broker.submit(order(broker, 'c2-B-AAPL', { ...next, side: 'SELL', quantity: 50 }));
+    const both = await broker.onBars([bar(5, 100, 100, 100, 100), bar(5, 50, 50, 50, 50, 'MSFT')]);
+    expect(both.fills.map((f) => [f.side, f.symbol, f.quantity])).toEqual([
+      ['SELL', 'AAPL', 50],
+      ['BUY', 'MSFT', 140],
+    ]);
+    expect(both.rejected).toEqual([]);
+    // Sized for 100 shares at a close of 20, the open gaps to 40: the cash buys fewer, the rest is cancelled.
+    const cash = (await store.loadState(broker.runId)).cash;
+    await broker.submit(
+      order(broker, 'c3-NVDA', { submittedAt: '2023-01-06T00:00:00.000Z', symbol: 'NVDA' }),
+    );
+    const gapped = await broker.onBar(bar(6, 40, 40, 40, 40, 'NVDA'));
+    const expected = Math.floor((cash - 1) / (40 * 1.0005));
+    expect(gapped.fills.map((f) => f.quantity)).toEqual([expected]);
+    expect(gapped.resized).toEqual([
+      {
+        clientOrderId: `${broker.runId}:c3-NVDA`,
+        quantity: expected,
+        reason: expect.stringMatching(/short of/),
+      },
+    ]);
+    const state = await store.loadState(broker.runId);
+    expect(state.cash).toBeGreaterThanOrEqual(0);
+    expect(state.openOrders).toEqual([]);
   });
 
   it('rejects a sell of shares the run does not hold, leaving the book as it was', async () => {

@@ -100,9 +100,13 @@ describe('multiAgentStrategy', () => {
     expect(result.fills.length).toBeGreaterThan(5);
     // Holdings after each rebalance follow the targets: never more than 5 × 20% plus drift.
     for (const point of result.equityCurve) expect(point.exposure).toBeLessThanOrEqual(1 + 1e-9);
+    // Orders are submitted at the decision close (the next daily bar's open time, as in the paper path) and fill
+    // on a later bar, never the decision's own.
     for (const fill of result.fills) {
       const order = result.orders.find((o) => o.clientOrderId === fill.clientOrderId);
-      expect(fill.filledAt > (order?.submittedAt ?? '')).toBe(true);
+      const decidedOn = result.decisions.find((d) => d.orderIds.includes(fill.clientOrderId))?.ts ?? '';
+      expect(fill.filledAt >= (order?.submittedAt ?? '')).toBe(true);
+      expect(fill.filledAt > decidedOn).toBe(true);
     }
   });
 });

@@ -1,64 +1,43 @@
-import type {
-  AgentDecision,
-  Bar,
-  MarketSnapshot,
-  NewsItem,
-  PortfolioState,
-  RiskAssessment,
-  Timeframe,
-} from '@ats/contracts';
+import type { DecisionContext } from '@ats/agents';
+import type { NewsItem, Timeframe } from '@ats/contracts';
+import {
+  CycleCore,
+  type CycleTeam,
+  type EvidencePort,
+  type SnapshotSource,
+  type TeamOutcome,
+} from '@ats/cycle';
+import { DEFAULT_MIN_WEIGHT_CHANGE, GAP_ALLOWANCE } from '@ats/execution';
 import type { MarketView } from '../market-view';
 import { type LlmUsage, NO_LLM_USAGE, type SignalRecord, type TargetRecord } from '../result';
 import type { Strategy, StrategyContext } from '../strategy';
 
-/*
- * The slice of the @ats/agents API this adapter calls (see the agreed API), declared structurally so the engine
- * does not depend on the agents' internals; `createAgentTeam(...)` and `SymbolFeed` from @ats/agents satisfy it.
- */
-
-export interface AgentDecisionContext {
-  readonly asOf: string;
-  readonly correlationId: string;
-  readonly snapshots: readonly MarketSnapshot[];
-  readonly news: readonly NewsItem[];
-  readonly portfolio: PortfolioState;
-  readonly equityHistory?: readonly number[];
-}
-
-export interface AgentTargetPosition {
-  readonly symbol: string;
-  readonly targetWeight: number;
-  readonly score: number;
-  readonly reasoning: string;
-}
-
-export interface AgentCycleOutcome {
-  readonly decisions: readonly AgentDecision[];
-  readonly risk: RiskAssessment;
-  readonly targets: readonly AgentTargetPosition[];
-  readonly degraded: readonly { readonly agent: string; readonly reason: string }[];
-}
-
-export interface AgentTeamPort {
-  runCycle(ctx: AgentDecisionContext): Promise<AgentCycleOutcome>;
-}
-
-/** Per-symbol incremental snapshot source (e.g. @ats/agents SymbolFeed): one push per bar, O(1) amortised. */
-export interface SnapshotSource {
-  push(bar: Bar): void;
-  snapshot(options: { asOf?: string; news?: readonly NewsItem[] }): MarketSnapshot;
-}
+/** The team port of the cycle core, under the names this strategy has always used. */
+export type AgentTeamPort = CycleTeam;
+export type AgentDecisionContext = DecisionContext;
+export type AgentCycleOutcome = TeamOutcome;
+export type { SnapshotSource };
 
 export interface MultiAgentStrategyOptions {
-  readonly team: AgentTeamPort;
+  /** The agent team (@ats/agents createAgentTeam, or stand-ins with the same runCycle). */
+  readonly team: CycleTeam;
   /** Creates the snapshot source of one symbol (indicators streamed bar by bar, bounded history). */
   readonly createSnapshotSource: (symbol: string) => SnapshotSource;
   /** All news of the run; the strategy passes only items published at or before each decision time. */
   readonly news?: readonly NewsItem[];
   /** Days of news handed to each cycle (older items are dropped). */
   readonly newsWindowDays?: number;
+  /** Evidence of the five sentiment sources at each decision time (ctx.evidence); default none. */
+  readonly evidence?: EvidencePort;
   /** Skip a symbol's trade when its weight would move by less than this (avoids churning odd shares). */
   readonly minWeightChange?: number;
+  /** Fraction of each buy held back for an overnight gap (default GAP_ALLOWANCE, as the paper path). */
+  readonly gapAllowance?: number;
+  /**
+   * The run's unique id, for the team's correlation ids (`<runId>@<bar time>`: agent RPC, audit rows). Default the
+   * engine's run id. Left out of the result, which stays the same for the same inputs.
+   */
+  readonly runId?: string;
   /** Cumulative LLM usage of the team (an offline reasoner reports none). */
   readonly usage?: () => LlmUsage;
   /** Keep each agent's reasoning text in the decision log (large runs may turn it off to save memory). */
@@ -68,8 +47,6 @@ export interface MultiAgentStrategyOptions {
 }
 
 export const DEFAULT_NEWS_WINDOW_DAYS = 7;
-/** Half a percent of equity: below that, rebalancing costs more in commission than it corrects. */
-export const DEFAULT_MIN_WEIGHT_CHANGE = 0.005;
 
 const MS_PER_DAY = 86_400_000;
 const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
@@ -82,21 +59,23 @@ const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
 };
 
 /**
- * Runs the agent team at each rebalance time on point-in-time snapshots (bars up to the decision close, news
- * published by then, the portfolio marked at that close) and trades from the current holdings to the team's
- * target weights in whole shares. Symbols the team gives no target are sold.
+ * The agent team as a backtest strategy, through the same cycle core (@ats/cycle) as the paper and live paths: at
+ * each rebalance time the core decides on point-in-time snapshots (bars up to the decision close, news published
+ * by then, the portfolio marked at that close), sizes the targets with @ats/execution's model on the engine's book
+ * and queues the orders, submitted at the decision close, for the next bar's open. Symbols held without a target
+ * are sold.
  */
 export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy {
   const newsWindowMs = (options.newsWindowDays ?? DEFAULT_NEWS_WINDOW_DAYS) * MS_PER_DAY;
   const minWeightChange = options.minWeightChange ?? DEFAULT_MIN_WEIGHT_CHANGE;
+  const gapAllowance = options.gapAllowance ?? GAP_ALLOWANCE;
   const recordReasoning = options.recordReasoning ?? true;
   const news = [...(options.news ?? [])].sort(
     (a, b) =>
       Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const newsTimes = news.map((n) => Date.parse(n.publishedAt));
-  let sources: SnapshotSource[] = [];
-  const equityHistory: number[] = [];
+  let core: CycleCore | undefined;
   let barMs = MS_PER_DAY;
   return {
     description: {
@@ -105,41 +84,48 @@ export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy
         team: options.teamDescription ?? {},
         newsWindowDays: options.newsWindowDays ?? DEFAULT_NEWS_WINDOW_DAYS,
         minWeightChange,
+        gapAllowance,
         newsItems: news.length,
       },
     },
     start(view: MarketView) {
-      sources = view.symbols.map((symbol) => options.createSnapshotSource(symbol));
       barMs = TIMEFRAME_MS[view.metadata.timeframe];
+      core = new CycleCore({
+        symbols: view.symbols,
+        createSnapshotSource: options.createSnapshotSource,
+        policy: { minWeightChange, gapAllowance },
+        ...(options.evidence ? { evidence: options.evidence } : {}),
+      });
     },
     onStep(view: MarketView) {
+      if (core === undefined) return;
       for (let k = 0; k < view.printedCount; k++) {
         const i = view.printedSymbol(k);
-        (sources[i] as SnapshotSource).push(view.bar(i));
+        core.push(view.symbols[i] as string, view.bar(i));
       }
     },
     async decide(ctx: StrategyContext) {
-      const { view } = ctx;
+      const cycle = core as CycleCore;
       // The decision is taken at the close of bar t: its open time plus one bar.
-      const asOfMs = Date.parse(view.asOf) + barMs;
+      const asOfMs = Date.parse(ctx.view.asOf) + barMs;
       const asOf = new Date(asOfMs).toISOString();
-      equityHistory.push(ctx.portfolio.equity);
-      const visibleNews = newsBetween(news, newsTimes, asOfMs - newsWindowMs, asOfMs);
-      const snapshots: MarketSnapshot[] = [];
-      for (let i = 0; i < sources.length; i++) {
-        if (view.barCount(i) === 0) continue;
-        snapshots.push((sources[i] as SnapshotSource).snapshot({ asOf, news: visibleNews }));
-      }
-      if (snapshots.length === 0) return;
-      const portfolio = { ...ctx.portfolio.state(), asOf };
-      const outcome = await options.team.runCycle({
+      const result = await cycle.run({
         asOf,
-        correlationId: ctx.correlationId,
-        snapshots,
-        news: visibleNews,
-        portfolio,
-        equityHistory,
+        correlationId: options.runId === undefined ? ctx.correlationId : `${options.runId}@${ctx.asOf}`,
+        team: options.team,
+        portfolio: { ...ctx.portfolio.state(), asOf },
+        ...(options.evidence && news.length === 0
+          ? {}
+          : { news: newsBetween(news, newsTimes, asOfMs - newsWindowMs, asOfMs) }),
+        venue: {
+          limits: ctx.limits,
+          commission: ctx.commission,
+          book: () => ctx.book,
+          place: (sized) => void ctx.placeSized(sized, asOf),
+        },
       });
+      if (result === undefined) return;
+      const { outcome } = result;
       const signals: SignalRecord[] = outcome.decisions.map((d) => {
         const record: SignalRecord = {
           symbol: d.symbol,
@@ -159,21 +145,6 @@ export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy
       ctx.recordDecision(
         degraded ? { signals, targets, note: `degraded: ${degraded}` } : { signals, targets },
       );
-      const wanted = new Map<string, number>();
-      for (const t of outcome.targets) wanted.set(t.symbol, t.targetWeight);
-      const equity = ctx.portfolio.equity;
-      const moves = new Map<string, number>();
-      for (let i = 0; i < view.symbols.length; i++) {
-        const symbol = view.symbols[i] as string;
-        const held = ctx.portfolio.quantity(symbol);
-        if (view.barCount(i) === 0 || (held === 0 && !wanted.has(symbol))) continue;
-        const target = wanted.get(symbol) ?? 0;
-        const current = equity > 0 ? (held * view.close(i)) / equity : 0;
-        // Exits always go through; small resizes are skipped.
-        if ((target === 0 && held !== 0) || Math.abs(target - current) >= minWeightChange)
-          moves.set(symbol, target);
-      }
-      if (moves.size > 0) ctx.rebalanceToWeights(moves, 'multi-agent target weights');
     },
     llmUsage: () => options.usage?.() ?? { ...NO_LLM_USAGE },
   };

@@ -1,0 +1,2 @@
+export * from './cycle-core';
+export type * from './ports';
