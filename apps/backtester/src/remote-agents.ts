@@ -1,7 +1,7 @@
 import { agentRpcSubjects, remoteAgentTeam } from '@ats/agent-rpc';
-import { type AgentTeamDeps, DEFAULT_CONSENSUS_WEIGHTS } from '@ats/agents';
+import { type AgentTeamDeps, DEFAULT_CONSENSUS_WEIGHTS, type DecisionContext } from '@ats/agents';
 import type { Bus } from '@ats/bus';
-import type { AgentName, BacktestRequest } from '@ats/contracts';
+import type { AgentName, BacktestRequest, DecisionPurpose } from '@ats/contracts';
 
 /**
  * By default the analysts and the risk manager run as services; the portfolio manager stays in the backtester
@@ -35,9 +35,24 @@ export function remoteAgents(
   }
   const proxies = remoteAgentTeam(bus, { subjects: agentRpcSubjects(options.namespace) });
   const chosen: { -readonly [K in keyof Omit<AgentTeamDeps, 'reasoner'>]: AgentTeamDeps[K] } = {};
-  if (remote.has('technical')) chosen.technical = proxies.technical;
-  if (remote.has('sentiment')) chosen.sentiment = proxies.sentiment;
-  if (remote.has('risk')) chosen.risk = proxies.risk;
-  if (remote.has('portfolio')) chosen.portfolio = proxies.portfolio;
+  if (remote.has('technical')) chosen.technical = asBacktest(proxies.technical);
+  if (remote.has('sentiment')) chosen.sentiment = asBacktest(proxies.sentiment);
+  if (remote.has('risk')) chosen.risk = asBacktest(proxies.risk);
+  if (remote.has('portfolio')) chosen.portfolio = asBacktest(proxies.portfolio);
   return chosen;
+}
+
+/**
+ * The proxy with every request's context marked `purpose: backtest`: the agent services then reply without
+ * publishing on the live `decision.>` subjects (a backtest keeps its decisions in its own result).
+ */
+function asBacktest<
+  R extends { readonly ctx: DecisionContext },
+  A,
+  T extends { analyze(request: R): Promise<A> },
+>(agent: T): T {
+  const purpose: DecisionPurpose = 'backtest';
+  return Object.assign(Object.create(agent) as T, {
+    analyze: (request: R) => agent.analyze({ ...request, ctx: { ...request.ctx, purpose } }),
+  });
 }

@@ -3,6 +3,7 @@ import type { Bus, BusMessage, PayloadOf, Subscription } from '@ats/bus';
 import {
   type AgentDecision,
   type AgentName,
+  isBacktestContext,
   type MessageOf,
   type MessageType,
   QueueGroups,
@@ -89,13 +90,15 @@ export async function serveAgent<K extends AgentName>(
 
   const record = async (correlationId: string, ctx: DecisionContext, outcome: Outcome<unknown>) => {
     const log = withCorrelation(options.logger, correlationId);
-    const publishes: Promise<unknown>[] = outcome.decisions.map((d) =>
+    // A backtest's decisions go back in the reply only: the live decision subjects carry trading alone.
+    const live = !isBacktestContext(ctx);
+    const publishes: Promise<unknown>[] = (live ? outcome.decisions : []).map((d) =>
       bus.publishDurable(subjects.decision(d.agent, d.symbol), TradingMessages.agentDecision, d, {
         messageId: decisionMessageId(correlationId, d, outcome.extras.horizon),
         correlationId,
       }),
     );
-    if (outcome.assessment)
+    if (outcome.assessment && live)
       publishes.push(
         bus.publishDurable(subjects.riskAssessment, TradingMessages.riskAssessment, outcome.assessment, {
           messageId: `${correlationId}:risk`,

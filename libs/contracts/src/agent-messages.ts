@@ -12,6 +12,14 @@ import { PortfolioStateSchema } from './trading';
  * the in-process interfaces of @ats/agents (SignalRequest, RiskRequest, PortfolioRequest and their results).
  */
 
+/**
+ * `backtest`: a backtest asks (replayed history). Its decisions are replied and kept by the backtest, never
+ * published on the live `decision.<agent>.<symbol>` subjects, whose subscribers (the API's stream, the audit
+ * trail, replay) take everything there for trading.
+ */
+export const DecisionPurposeSchema = z.enum(['trading', 'backtest']);
+export type DecisionPurpose = z.infer<typeof DecisionPurposeSchema>;
+
 /** Everything the team may see at one decision time (the serialisable DecisionContext; nothing later than asOf). */
 export const DecisionContextSchema = z.object({
   /** Decision time = close of bar t, ISO UTC. */
@@ -24,8 +32,15 @@ export const DecisionContextSchema = z.object({
   portfolio: PortfolioStateSchema,
   /** Account equity up to asOf, oldest first (drawdown monitoring). */
   equityHistory: z.array(z.number().finite()).optional(),
+  /** Why it is decided; absent = trading (live or paper). See DecisionPurposeSchema. */
+  purpose: DecisionPurposeSchema.optional(),
 });
 export type DecisionContextPayload = z.infer<typeof DecisionContextSchema>;
+
+/** A context a backtest sent (its decisions stay off the live decision subjects). */
+export function isBacktestContext(ctx: object): boolean {
+  return 'purpose' in ctx && ctx.purpose === 'backtest';
+}
 
 export const HorizonSchema = z.enum(['standard', 'long']);
 
