@@ -40,7 +40,7 @@ logger.info({ marketData: marketData.name }, 'market data port ready');
 const service = await startOrchestratorService({
   bus,
   store: new PrismaTradingStore(prisma),
-  provider: marketData,
+  marketData,
   logger,
   clock: systemClock,
   runId: settings.runId,

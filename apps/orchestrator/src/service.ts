@@ -2,7 +2,7 @@ import type { OrchestrationPattern } from '@ats/agents';
 import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
 import { type Clock, QueueGroups, type RunCycleResult, type TickerSymbol } from '@ats/contracts';
-import type { MarketDataProvider } from '@ats/market-data';
+import type { MarketDataPort } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import type { TradingStore } from '@ats/trading-state';
@@ -15,7 +15,8 @@ import { loadReplayDays } from './trading-days';
 export interface OrchestratorServiceOptions {
   readonly bus: Bus;
   readonly store: TradingStore;
-  readonly provider: MarketDataProvider;
+  /** Bars (and evidence) in-process or through the data gateway. */
+  readonly marketData: MarketDataPort;
   readonly logger: Logger;
   readonly clock: Clock;
   /** The live run all on-demand and scheduled cycles belong to. */
@@ -80,7 +81,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
   ): Promise<CycleReport> => {
     const to = o.asOfDate ?? o.clock.now().toISOString().slice(0, 10);
     const from = new Date(Date.parse(to) - 10 * 86_400_000).toISOString().slice(0, 10);
-    const days = await loadReplayDays(o.provider, symbols, from, to, LIVE_HISTORY_DAYS);
+    const days = await loadReplayDays(o.marketData, symbols, from, to, LIVE_HISTORY_DAYS);
     const all = [...days.warmup, ...days.replay];
     const last = all.pop();
     if (!last) throw new BusReplyError('unavailable', `no bars of ${symbols.join(',')} up to ${to}`);

@@ -1,6 +1,5 @@
 import { type Bus, connectBus, type NatsBus } from '@ats/bus';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
 import {
   createServiceRegistry,
   jetStreamConsumerLag,
@@ -17,6 +16,7 @@ import { testServices, uniqueName } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../src/replay';
+import { dataFolderMarketData } from './market-data';
 import { dropNamespace, FROM, INITIAL_CASH, SYMBOLS, TO } from './support';
 
 const logger = createLogger({ service: 'orchestrator-metrics-test', level: 'warn' });
@@ -66,7 +66,7 @@ describe('orchestrator metrics', () => {
       speed: 0,
       bus: bus as Bus,
       store: new PrismaTradingStore(prisma),
-      provider: new LocalCsvProvider(),
+      provider: await dataFolderMarketData(),
       logger,
       metrics,
     });

@@ -4,7 +4,6 @@ import { agentRpcSubjects, agentRpcTopology, type ServedAgent, serveAgent } from
 import { PortfolioManagerAgent, RiskManagerAgent, TechnicalAgent } from '@ats/agents';
 import { type Bus, connectBus } from '@ats/bus';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { eventually, testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
@@ -12,6 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CycleMessages } from '../src/cycle-messages';
 import { runReplay } from '../src/replay';
+import { dataFolderMarketData } from './market-data';
 import { CYCLES, dropNamespace, expectRunReconciles, FROM, INITIAL_CASH, SYMBOLS, TO } from './support';
 
 const logger = createLogger({ service: 'orchestrator-test', level: 'warn' });
@@ -148,7 +148,7 @@ describe('remote agents', () => {
       speed: 0,
       bus,
       store,
-      provider: new LocalCsvProvider(),
+      provider: await dataFolderMarketData(),
       logger,
     });
     expect(outcome.reports).toHaveLength(2);

@@ -1,7 +1,6 @@
 import { type Bus, connectBus } from '@ats/bus';
 import { ManualClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleChannels } from '../src/channels';
 import { CycleMessages, CycleRunExchange } from '../src/cycle-messages';
 import { type RunningOrchestrator, startOrchestratorService } from '../src/service';
+import { dataFolderMarketData } from './market-data';
 import { dropNamespace } from './support';
 
 const logger = createLogger({ service: 'orchestrator-service-test', level: 'warn' });
@@ -25,7 +25,7 @@ beforeAll(async () => {
   service = await startOrchestratorService({
     bus,
     store: new PrismaTradingStore(prisma),
-    provider: new LocalCsvProvider(),
+    marketData: await dataFolderMarketData(),
     logger,
     clock: new ManualClock('2023-06-30T22:00:00Z'),
     runId,
