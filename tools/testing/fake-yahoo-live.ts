@@ -8,7 +8,8 @@ import { addDays, nyseSessions } from '@ats/market-data';
  * history grows while a test runs: every NYSE session up to `liveSessions` before today is there from the start,
  * then one more of the `liveSessions` last closed sessions is revealed on each `revealNext()` (or every `everyMs`),
  * except the sessions listed in `skip`, which never appear (a late or lost bar). Prices are a deterministic function
- * of the symbol and the date, so any range asked twice gives the same bars.
+ * of the symbol and the date, so any range asked twice gives the same bars. `interval=60m` answers seven hourly
+ * bars per visible session (no adjclose, as Yahoo's intraday charts).
  */
 export interface FakeYahooLive {
   readonly baseUrl: string;
@@ -46,11 +47,12 @@ function seedOf(text: string): number {
   return h;
 }
 
-/** OHLCV of one symbol on one date: a slow cycle plus noise, both from the date alone. */
-function barOf(symbol: string, date: string) {
+/** OHLCV of one symbol on one date (or `date:hour`): a slow cycle plus noise, both from the date alone. */
+function barOf(symbol: string, key: string) {
+  const date = key.slice(0, 10);
   const day = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
   const base = 40 + (seedOf(symbol) % 100);
-  const noise = (seedOf(`${symbol}:${date}`) / 2 ** 32 - 0.5) * 0.02;
+  const noise = (seedOf(`${symbol}:${key}`) / 2 ** 32 - 0.5) * 0.02;
   const close = Math.round(base * (1 + 0.15 * Math.sin(day / 23) + noise) * 100) / 100;
   const open = Math.round(close * (1 - noise / 2) * 100) / 100;
   return {
@@ -58,7 +60,7 @@ function barOf(symbol: string, date: string) {
     close,
     high: Math.round(Math.max(open, close) * 101) / 100,
     low: Math.round(Math.min(open, close) * 99) / 100,
-    volume: 1_000_000 + (seedOf(`${date}:${symbol}`) % 500_000),
+    volume: 1_000_000 + (seedOf(`${key}:${symbol}`) % 500_000),
   };
 }
 
@@ -98,11 +100,14 @@ export async function startFakeYahooLive(options: FakeYahooLiveOptions = {}): Pr
     }
     const fromS = Number(url.searchParams.get('period1'));
     const toS = Number(url.searchParams.get('period2'));
-    const dates = visible().filter((date) => {
-      const s = Date.parse(`${date}T00:00:00Z`) / 1000;
-      return s >= fromS && s < toS;
+    // Daily bars stamp the session open; hourly ones (interval=60m) the seven hours from the open.
+    const hourly = url.searchParams.get('interval') === '60m';
+    const stamps = visible().flatMap((date) => {
+      const open = Date.parse(`${date}T00:00:00Z`) / 1000 + OPEN_UTC_S;
+      return (hourly ? [0, 1, 2, 3, 4, 5, 6] : [0]).map((hour) => ({ date, at: open + hour * 3600 }));
     });
-    const bars = dates.map((date) => barOf(symbol, date));
+    const inRange = stamps.filter(({ at }) => at >= fromS && at < toS);
+    const bars = inRange.map(({ date, at }) => barOf(symbol, hourly ? `${date}:${at}` : date));
     const body = {
       chart: {
         result: [
@@ -115,10 +120,10 @@ export async function startFakeYahooLive(options: FakeYahooLiveOptions = {}): Pr
               gmtoffset: -18000,
               timezone: 'EST',
               exchangeTimezoneName: 'America/New_York',
-              dataGranularity: '1d',
+              dataGranularity: hourly ? '60m' : '1d',
               range: '',
             },
-            timestamp: dates.map((date) => Date.parse(`${date}T00:00:00Z`) / 1000 + OPEN_UTC_S),
+            timestamp: inRange.map(({ at }) => at),
             indicators: {
               quote: [
                 {
@@ -129,7 +134,7 @@ export async function startFakeYahooLive(options: FakeYahooLiveOptions = {}): Pr
                   volume: bars.map((b) => b.volume),
                 },
               ],
-              adjclose: [{ adjclose: bars.map((b) => b.close) }],
+              ...(hourly ? {} : { adjclose: [{ adjclose: bars.map((b) => b.close) }] }),
             },
           },
         ],

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Bar } from '@ats/contracts';
 import { EVIDENCE_KINDS } from '@ats/contracts';
-import { type EvidenceSource, type MarketDataPort, MissingMarketDataError } from '@ats/market-data';
+import {
+  addDays,
+  type EvidenceSource,
+  type MarketDataPort,
+  MissingMarketDataError,
+  nyseSessions,
+} from '@ats/market-data';
 import { dataFolderPath, eventually, type FakeYahooLive } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -73,6 +79,18 @@ export function describeMarketDataPortContract(adapter: string, open: () => Prom
         expect(bar.adjusted).toBe(true);
         expect(bar.close).toBeCloseTo(raw.bars[i]?.adjClose as number, 3);
       }
+    });
+
+    it('serves intraday bars of a range from the providers (the stores hold daily bars only)', async () => {
+      const symbol = world.liveSymbols[0] as string;
+      const to = world.yahoo.lastVisible();
+      const from = addDays(to, -7);
+      const { bars } = await world.port.fetchBars({ symbol, timeframe: '1h', from, to });
+      const sessions = nyseSessions(from, to);
+      expect(bars).toHaveLength(sessions.length * 7);
+      expect(bars.every((b) => b.timeframe === '1h' && b.symbol === symbol)).toBe(true);
+      expect([...new Set(bars.map((b) => b.ts.slice(0, 10)))]).toEqual(sessions);
+      expect(bars.map((b) => b.ts)).toEqual([...bars.map((b) => b.ts)].sort());
     });
 
     it('names every symbol nothing can serve in one MissingMarketDataError', async () => {
