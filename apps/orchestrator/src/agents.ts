@@ -4,6 +4,8 @@ import type { Bus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
 import { buildTeamReasonersInMemory, createReasoningTeam, type LlmSettings } from '@ats/llm';
+import { cycleChannels } from './channels';
+import { recordingTeam } from './replay-cycle';
 
 /** `embedded`: the four agents run in this process; `remote`: NATS proxies to the agent services. */
 export type AgentPlacement = 'embedded' | 'remote';
@@ -23,8 +25,19 @@ export interface TeamFactoryOptions {
   readonly llm?: LlmSettings;
 }
 
-/** Builds the team of a pattern with the agents placed as asked. */
+/**
+ * Builds the team of a pattern with the agents placed as asked. With a bus, the team records each cycle's
+ * decision context on the CYCLES stream (`cycle.context`), from which a cycle can be replayed.
+ */
 export function teamFactory(options: TeamFactoryOptions): (pattern: OrchestrationPattern) => AgentTeam {
+  const build = placedTeam(options);
+  const { bus } = options;
+  if (!bus) return build;
+  const channels = cycleChannels(options.namespace);
+  return (pattern) => recordingTeam(build(pattern), pattern, bus, channels);
+}
+
+function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern) => AgentTeam {
   if (options.placement === 'embedded') {
     const llm = options.llm ?? loadConfig().llm;
     if (llm.provider === 'offline') return (pattern) => createAgentTeam({ pattern });

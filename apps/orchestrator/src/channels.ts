@@ -8,6 +8,8 @@ export interface CycleChannels {
   readonly namespace: string | undefined;
   readonly cycleRequest: string;
   cycleEvent(kind: CycleEventKind): string;
+  /** The team's decision context of each cycle (replay). */
+  readonly cycleContext: string;
   readonly stream: StreamSpec;
 }
 
@@ -20,6 +22,7 @@ export function cycleChannels(namespace?: string): CycleChannels {
     namespace,
     cycleRequest: p(Subjects.cycleRequest),
     cycleEvent: (kind) => p(Subjects.cycleEvent(kind)),
+    cycleContext: p(Subjects.cycleContext),
     stream: {
       name: namespace ? `${Streams.cycles.name}_${namespace}` : Streams.cycles.name,
       subjects: Streams.cycles.subjects.map(p),

@@ -44,8 +44,23 @@ export const CycleEventSchema = z.object({
 });
 export type CycleEvent = z.infer<typeof CycleEventSchema>;
 
+/**
+ * `cycle.context`: what the team saw at one cycle (its DecisionContext), packed: gzip of the JSON, base64. Five
+ * symbols with a year of bars each are ~250 KB of JSON and ~45 KB packed. A replay starts from it.
+ */
+export const CycleContextSchema = z.object({
+  runId: z.string().min(1),
+  correlationId: z.string().min(8),
+  asOf: UtcTimestampSchema,
+  pattern: PatternSchema,
+  encoding: z.literal('json+gzip+base64'),
+  context: z.string().min(1),
+});
+export type CycleContext = z.infer<typeof CycleContextSchema>;
+
 export const CycleMessages = {
   event: defineMessage('CycleEvent', 1, CycleEventSchema),
+  context: defineMessage('CycleContext', 1, CycleContextSchema),
 } as const;
 
 /** `cycle.run` (asked by the API gateway's `POST /v1/analyze`): its types are the contract table's, not ours. */

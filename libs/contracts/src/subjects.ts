@@ -31,6 +31,8 @@ export const Subjects = {
   /** Orchestration cycles. */
   cycleRequest: 'cycle.run',
   cycleEvent: (kind: 'started' | 'completed' | 'degraded') => `cycle.${kind}`,
+  /** What the team saw at a cycle (its DecisionContext, compressed): replaying a cycle starts from it. */
+  cycleContext: 'cycle.context',
   allCycles: 'cycle.>',
 
   /** Backtest jobs. */
@@ -56,7 +58,10 @@ export const Streams = {
   marketData: { name: 'MARKET_DATA', subjects: ['md.bar.>'] },
   decisions: { name: 'DECISIONS', subjects: ['decision.>', 'risk.assessment'] },
   orders: { name: 'ORDERS', subjects: ['order.>'] },
-  cycles: { name: 'CYCLES', subjects: ['cycle.started', 'cycle.completed', 'cycle.degraded'] },
+  cycles: {
+    name: 'CYCLES',
+    subjects: ['cycle.started', 'cycle.completed', 'cycle.degraded', 'cycle.context'],
+  },
   backtestJobs: { name: 'BACKTEST_JOBS', subjects: ['backtest.job'] },
   deadLetters: { name: 'DEAD_LETTERS', subjects: ['dlq.>'] },
 } as const;

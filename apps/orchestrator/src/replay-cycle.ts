@@ -1,0 +1,136 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  type AgentTeam,
+  createAgentTeam,
+  type DecisionContext,
+  type OrchestrationPattern,
+} from '@ats/agents';
+import type { Bus } from '@ats/bus';
+import type { AgentDecision } from '@ats/contracts';
+import { type CycleChannels, cycleChannels } from './channels';
+import { type CycleContext, type CycleEvent, CycleMessages } from './cycle-messages';
+
+/** Packs a decision context for `cycle.context` (see CycleContextSchema). */
+export function packContext(ctx: DecisionContext): string {
+  return gzipSync(Buffer.from(JSON.stringify(ctx), 'utf8')).toString('base64');
+}
+
+export function unpackContext(packed: string): DecisionContext {
+  return JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as DecisionContext;
+}
+
+/**
+ * The team, recording what it saw: each cycle's decision context goes to the CYCLES stream on `cycle.context`
+ * (de-duplicated per cycle, so a re-run cycle stores it once) before its decisions are returned.
+ */
+export function recordingTeam(
+  team: AgentTeam,
+  pattern: OrchestrationPattern,
+  bus: Bus,
+  channels: CycleChannels,
+): AgentTeam {
+  return {
+    config: team.config,
+    async runCycle(ctx) {
+      const outcome = await team.runCycle(ctx);
+      const record: CycleContext = {
+        runId: ctx.portfolio.runId ?? 'unknown',
+        correlationId: ctx.correlationId,
+        asOf: ctx.asOf,
+        pattern,
+        encoding: 'json+gzip+base64',
+        context: packContext(ctx),
+      };
+      await bus.publishDurable(channels.cycleContext, CycleMessages.context, record, {
+        messageId: `${ctx.correlationId}:context`,
+        correlationId: ctx.correlationId,
+      });
+      return outcome;
+    },
+  };
+}
+
+/** One decision where the replay differs from the record. */
+export interface DecisionDifference {
+  readonly agent: string;
+  readonly symbol: string;
+  readonly recorded?: Pick<AgentDecision, 'signal' | 'confidence' | 'reasoning'>;
+  readonly replayed?: Pick<AgentDecision, 'signal' | 'confidence' | 'reasoning'>;
+}
+
+export interface CycleReplay {
+  readonly correlationId: string;
+  readonly runId: string;
+  readonly asOf: string;
+  readonly pattern: OrchestrationPattern;
+  /** The recorded decisions and the replay's are the same (agent, symbol, signal, confidence, reasoning, data). */
+  readonly identical: boolean;
+  readonly recorded: number;
+  readonly replayed: number;
+  readonly differences: readonly DecisionDifference[];
+}
+
+/** No recorded context (or completion) of this cycle in the CYCLES stream. */
+export class CycleNotRecordedError extends Error {
+  override readonly name = 'CycleNotRecordedError';
+  constructor(readonly correlationId: string) {
+    super(`no recorded cycle ${correlationId} in the CYCLES stream`);
+  }
+}
+
+const key = (d: AgentDecision) => `${d.agent}|${d.symbol}`;
+const essence = (d: AgentDecision) =>
+  JSON.stringify([d.agent, d.symbol, d.signal, d.confidence, d.reasoning, d.supportingData]);
+
+/** Decision by decision, what differs between a recorded cycle and its replay (empty when identical). */
+export function compareDecisions(
+  recorded: readonly AgentDecision[],
+  replayed: readonly AgentDecision[],
+): DecisionDifference[] {
+  const before = new Map(recorded.map((d) => [key(d), d]));
+  const after = new Map(replayed.map((d) => [key(d), d]));
+  const differences: DecisionDifference[] = [];
+  const view = (d: AgentDecision | undefined) =>
+    d ? { signal: d.signal, confidence: d.confidence, reasoning: d.reasoning } : undefined;
+  for (const k of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [r, p] = [before.get(k), after.get(k)];
+    if (r && p && essence(r) === essence(p)) continue;
+    const [agent = '', symbol = ''] = k.split('|');
+    differences.push({ agent, symbol, recorded: view(r), replayed: view(p) });
+  }
+  return differences;
+}
+
+/**
+ * Replays a recorded cycle: reads its decision context and its completion event from the CYCLES stream, runs the
+ * team of the recorded pattern offline (the rules; deterministic) on that context, and compares the decisions.
+ */
+export async function replayRecordedCycle(
+  bus: Bus,
+  correlationId: string,
+  options: { readonly namespace?: string } = {},
+): Promise<CycleReplay> {
+  const channels = cycleChannels(options.namespace);
+  const window = { stream: channels.stream.name, from: new Date(0), to: new Date(Date.now() + 60_000) };
+  const contexts = await bus.history(channels.cycleContext, CycleMessages.context, window);
+  const record = contexts.find((m) => m.data.correlationId === correlationId)?.data;
+  if (!record) throw new CycleNotRecordedError(correlationId);
+  const events: CycleEvent[] = [];
+  for (const kind of ['completed', 'degraded'] as const)
+    for (const m of await bus.history(channels.cycleEvent(kind), CycleMessages.event, window))
+      if (m.data.correlationId === correlationId) events.push(m.data);
+  const done = events[0];
+  if (!done) throw new CycleNotRecordedError(correlationId);
+  const outcome = await createAgentTeam({ pattern: record.pattern }).runCycle(unpackContext(record.context));
+  const differences = compareDecisions(done.decisions, outcome.decisions);
+  return {
+    correlationId,
+    runId: record.runId,
+    asOf: record.asOf,
+    pattern: record.pattern,
+    identical: differences.length === 0,
+    recorded: done.decisions.length,
+    replayed: outcome.decisions.length,
+    differences,
+  };
+}
