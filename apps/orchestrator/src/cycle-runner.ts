@@ -7,7 +7,7 @@ import {
   type TargetPosition,
 } from '@ats/agents';
 import type { Bus } from '@ats/bus';
-import type { AgentDecision, Fill, Order, PortfolioState, Signal, TickerSymbol } from '@ats/contracts';
+import type { AgentDecision, Bar, Fill, Order, PortfolioState, Signal, TickerSymbol } from '@ats/contracts';
 import { CycleCore, type EvidencePort, type TeamOutcome, type Venue } from '@ats/cycle';
 import {
   CASH_ACCOUNT_LIMITS,
@@ -15,6 +15,7 @@ import {
   cashEstimateOf,
   MapSizingBook,
   noCommission,
+  SlippageStatistics,
   type TradingLimits,
 } from '@ats/execution';
 import { recordPortfolioMark, type TradingMetrics } from '@ats/metrics';
@@ -130,12 +131,17 @@ export class CycleRunner {
   readonly #o: CycleRunnerOptions;
   readonly #core: CycleCore;
   readonly #limits: TradingLimits;
+  /** Inputs of the volatility and volume slippage models, fed the same bars as the backtest engine's. */
+  readonly #statistics: SlippageStatistics;
+  readonly #symbolIndex: ReadonlyMap<string, number>;
   readonly #teams = new Map<OrchestrationPattern, AgentTeam>();
 
   constructor(options: CycleRunnerOptions) {
     if (options.mode === 'paper' && !options.paper) throw new RangeError('paper mode needs a paper broker');
     this.#o = options;
     this.#limits = options.limits ?? CASH_ACCOUNT_LIMITS;
+    this.#statistics = new SlippageStatistics(options.symbols.length);
+    this.#symbolIndex = new Map(options.symbols.map((s, i) => [s, i]));
     this.#core = new CycleCore({
       symbols: options.symbols,
       ...(options.lookback === undefined ? {} : { lookback: options.lookback }),
@@ -152,8 +158,20 @@ export class CycleRunner {
   warmUp(day: TradingDay): void {
     for (const symbol of this.#o.symbols) {
       const bar = day.bars.get(symbol);
-      if (bar) this.#core.push(symbol, bar);
+      if (bar) this.#push(symbol, bar);
     }
+  }
+
+  /** A bar becomes known: indicators and slippage statistics move to its close. */
+  #push(symbol: TickerSymbol, bar: Bar): void {
+    this.#core.push(symbol, bar);
+    this.#statistics.update(
+      this.#symbolIndex.get(symbol) as number,
+      bar.high,
+      bar.low,
+      bar.close,
+      bar.volume,
+    );
   }
 
   async advance(day: TradingDay, options: AdvanceOptions = {}): Promise<CycleReport> {
@@ -174,18 +192,16 @@ export class CycleRunner {
         { messageId: `${correlationId}:${kind}`, correlationId },
       );
 
-    // 1. The previous cycle's orders meet their next bar: sells first, then by order id (the engine's order).
+    // 1. The previous cycle's orders meet their next bar: sells first, then by order id (the engine's order),
+    //    priced with the slippage statistics of the bars before this one.
+    const bars = symbols.map((s) => day.bars.get(s) as Bar);
+    const statistics = this.#statistics;
     const executed = o.paper
-      ? await o.paper.broker.onBars(
-          symbols.map((s) => ({
-            ...(day.bars.get(s) as NonNullable<ReturnType<typeof day.bars.get>>),
-            symbol: s,
-          })),
-        )
+      ? await o.paper.broker.onBars(bars, (s) => statistics.of(this.#symbolIndex.get(s) as number))
       : { fills: [], expired: [], rejected: [], resized: [] };
     const { fills, expired, rejected } = executed;
     // 2. Then the bar is known: indicators move to its close.
-    for (const symbol of symbols) this.#core.push(symbol, day.bars.get(symbol) as never);
+    for (const bar of bars) this.#push(bar.symbol, bar);
     await event('started');
     log.debug({ asOf, pattern, fills: fills.length }, 'cycle started');
 

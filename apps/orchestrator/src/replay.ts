@@ -1,5 +1,12 @@
 import type { OrchestrationPattern } from '@ats/agents';
-import { commissionModelOf, DEFAULT_COMMISSION, DEFAULT_SLIPPAGE, slippageModelOf } from '@ats/backtest';
+import {
+  type CommissionConfig,
+  commissionModelOf,
+  DEFAULT_COMMISSION,
+  DEFAULT_SLIPPAGE,
+  type SlippageConfig,
+  slippageModelOf,
+} from '@ats/backtest';
 import type { Bus } from '@ats/bus';
 import type { AgentName, TickerSymbol } from '@ats/contracts';
 import type { MarketDataProvider } from '@ats/market-data';
@@ -28,6 +35,9 @@ export interface ReplaySettings {
   readonly from: string;
   readonly to: string;
   readonly initialCash: number;
+  /** Execution costs, as the backtester's config (default DEFAULT_COMMISSION and DEFAULT_SLIPPAGE). */
+  readonly commission?: CommissionConfig;
+  readonly slippage?: SlippageConfig;
 }
 
 export interface ReplayOptions extends ReplaySettings {
@@ -85,8 +95,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
   if (settings.mode === 'paper') {
     const orders = orderChannels(options.namespace);
     const models = {
-      commission: commissionModelOf(DEFAULT_COMMISSION),
-      slippage: slippageModelOf(DEFAULT_SLIPPAGE),
+      commission: commissionModelOf(settings.commission ?? DEFAULT_COMMISSION),
+      slippage: slippageModelOf(settings.slippage ?? DEFAULT_SLIPPAGE),
     };
     const sink = fillEvents(bus, orders);
     intake = await startOrderIntake(bus, store, orders, {
@@ -165,6 +175,8 @@ function settingsOf(o: ReplaySettings): ReplaySettings {
     from: o.from,
     to: o.to,
     initialCash: o.initialCash,
+    commission: o.commission ?? DEFAULT_COMMISSION,
+    slippage: o.slippage ?? DEFAULT_SLIPPAGE,
   };
 }
 
@@ -178,5 +190,8 @@ function storedSettings(config: Record<string, unknown>, fallback: ReplaySetting
     from: c.from ?? fallback.from,
     to: c.to ?? fallback.to,
     initialCash: typeof c.initialCash === 'number' ? c.initialCash : fallback.initialCash,
+    // Runs stored before costs were settings traded at the defaults.
+    commission: c.commission ?? DEFAULT_COMMISSION,
+    slippage: c.slippage ?? DEFAULT_SLIPPAGE,
   };
 }

@@ -25,6 +25,7 @@ import {
   DEFAULT_COMMISSION,
   DEFAULT_SLIPPAGE,
   runBacktest,
+  type SlippageConfig,
 } from '@ats/backtest';
 import { type Bus, connectBus } from '@ats/bus';
 import type { Bar } from '@ats/contracts';
@@ -44,6 +45,8 @@ const TO = '2023-06-30';
 const PATTERN: OrchestrationPattern = 'sequential';
 /** Six months of cycles, twice (paper and backtest): about 10 s embedded and 40 s over NATS on a quiet machine. */
 const PARITY_TIMEOUT_MS = 300_000;
+/** k × mean (high − low) / close of the 14 bars before each fill: both paths must stream the same statistics. */
+const VOLATILITY_SLIPPAGE: SlippageConfig = { kind: 'volatility', k: 0.05 };
 const logger = createLogger({ service: 'orchestrator-parity-test', level: 'warn' });
 const namespace = uniqueName('parity');
 const provider = () => new LocalCsvProvider({ path: dataFolderPath('ohlcv') });
@@ -145,7 +148,10 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The backtest of the replay's window on the very bars the replay reads, warm-up included. */
-async function backtest(agents?: AgentTeamStrategyOptions['agents']): Promise<BacktestResult> {
+async function backtest(
+  slippage: SlippageConfig,
+  agents?: AgentTeamStrategyOptions['agents'],
+): Promise<BacktestResult> {
   const days = await loadReplayDays(provider(), SYMBOLS, FROM, TO);
   const bars = new Map<string, Bar[]>(SYMBOLS.map((s) => [s, []]));
   for (const day of [...days.warmup, ...days.replay])
@@ -158,7 +164,7 @@ async function backtest(agents?: AgentTeamStrategyOptions['agents']): Promise<Ba
       initialCash: INITIAL_CASH,
       rebalance: 'daily',
       commission: DEFAULT_COMMISSION,
-      slippage: DEFAULT_SLIPPAGE,
+      slippage,
       tradeFrom: `${FROM}T00:00:00.000Z`,
       // The paper broker books no dividends: price-only on both sides.
       creditDividends: false,
@@ -166,7 +172,7 @@ async function backtest(agents?: AgentTeamStrategyOptions['agents']): Promise<Ba
   });
 }
 
-function paper(agents: 'embedded' | 'remote'): Promise<ReplayOutcome> {
+function paper(agents: 'embedded' | 'remote', slippage: SlippageConfig): Promise<ReplayOutcome> {
   return runReplay({
     runId: uniqueName(`parity_${agents}`),
     symbols: SYMBOLS,
@@ -175,6 +181,8 @@ function paper(agents: 'embedded' | 'remote'): Promise<ReplayOutcome> {
     from: FROM,
     to: TO,
     initialCash: INITIAL_CASH,
+    commission: DEFAULT_COMMISSION,
+    slippage,
     agents,
     namespace,
     speed: 0,
@@ -201,10 +209,13 @@ function expectParity(paperRun: ReplayOutcome, backtestRun: BacktestResult): Tra
 }
 
 describe('parity of paper trading and backtest, 5 symbols, 2023-01-03..2023-06-30', () => {
-  it('embedded agents: identical decisions, orders, fills and marks', {
+  it('embedded agents, volatility slippage: identical decisions, orders, fills and marks', {
     timeout: within(PARITY_TIMEOUT_MS),
   }, async () => {
-    const [paperRun, backtestRun] = await Promise.all([paper('embedded'), backtest()]);
+    const [paperRun, backtestRun] = await Promise.all([
+      paper('embedded', VOLATILITY_SLIPPAGE),
+      backtest(VOLATILITY_SLIPPAGE),
+    ]);
     const trading = expectParity(paperRun, backtestRun);
     console.log(
       JSON.stringify({
@@ -235,10 +246,12 @@ describe('parity of paper trading and backtest, 5 symbols, 2023-01-03..2023-06-3
       await agentBus?.close();
     });
 
-    it('identical decisions, orders, fills and marks', { timeout: within(PARITY_TIMEOUT_MS) }, async () => {
+    it('default costs (5 bp slippage): identical decisions, orders, fills and marks', {
+      timeout: within(PARITY_TIMEOUT_MS),
+    }, async () => {
       const [paperRun, backtestRun] = await Promise.all([
-        paper('remote'),
-        backtest(remoteAgentTeam(bus, { subjects })),
+        paper('remote', DEFAULT_SLIPPAGE),
+        backtest(DEFAULT_SLIPPAGE, remoteAgentTeam(bus, { subjects })),
       ]);
       const remote = expectParity(paperRun, backtestRun);
       const latency = latencySummary(paperRun.reports);

@@ -1,6 +1,7 @@
 import {
   basisPointsCommission,
   type CommissionModel,
+  DEFAULT_STATISTICS_LOOKBACK,
   fixedBpsSlippage,
   flatCommission,
   noCommission,
@@ -94,7 +95,7 @@ export const DEFAULT_COMMISSION: CommissionConfig = {
 };
 /** 5 bp per side: a conservative half-spread for liquid US large caps. */
 export const DEFAULT_SLIPPAGE: SlippageConfig = { kind: 'fixed-bps', bps: 5 };
-export const DEFAULT_STATISTICS_LOOKBACK = 14;
+export { DEFAULT_STATISTICS_LOOKBACK } from '@ats/execution';
 
 export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = {
   runId: 'backtest',

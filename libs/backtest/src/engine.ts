@@ -8,6 +8,7 @@ import {
   ordersForTargetWeights,
   PortfolioLedger,
   type PriceOf,
+  SlippageStatistics,
   type TradingLimits,
 } from '@ats/execution';
 import { BenchmarkTracker, describeBenchmark } from './benchmark';
@@ -27,7 +28,6 @@ import {
   type SignalRecord,
   type TargetRecord,
 } from './result';
-import { SlippageStatistics } from './slippage-statistics';
 import type { PortfolioView, Strategy, StrategyContext } from './strategy';
 
 export interface BacktestProgress {
@@ -315,7 +315,18 @@ class BacktestRun {
       const previous = lastClose[symbolIndex] as number;
       lastClose[symbolIndex] = close;
       if (trading) this.#benchmark.onClose(symbolIndex, close, previous);
-      this.#statistics?.update(symbolIndex, series[symbolIndex] as SymbolColumns, eventBar[e] as number);
+      const statistics = this.#statistics;
+      if (statistics !== undefined) {
+        const s = series[symbolIndex] as SymbolColumns;
+        const barIndex = eventBar[e] as number;
+        statistics.update(
+          symbolIndex,
+          s.high[barIndex] as number,
+          s.low[barIndex] as number,
+          s.close[barIndex] as number,
+          s.volume[barIndex] as number,
+        );
+      }
     }
   }
 

@@ -5,3 +5,4 @@ export * from './ledger';
 export * from './matching';
 export * from './sizing/index';
 export * from './slippage';
+export * from './slippage-statistics';

@@ -1,9 +1,12 @@
-import type { MarketStatistics } from '@ats/execution';
-import type { SymbolColumns } from './feed';
+import type { MarketStatistics } from './matching';
+
+/** Bars behind the volatility and volume slippage statistics (about three trading weeks). */
+export const DEFAULT_STATISTICS_LOOKBACK = 14;
 
 /**
  * Rolling inputs of the volatility and volume slippage models: mean (high − low) / close and mean volume over the
- * last `lookback` bars of each symbol (ring buffers with running sums). Kept only when the model needs them.
+ * last `lookback` bars of each symbol (ring buffers with running sums), by symbol index. The backtest engine and
+ * the paper path feed it the same bars, so both price a fill with the statistics of the bars before it.
  */
 export class SlippageStatistics {
   readonly #lookback: number;
@@ -13,7 +16,7 @@ export class SlippageStatistics {
   readonly #volumeSum: Float64Array;
   readonly #revealed: Int32Array;
 
-  constructor(symbols: number, lookback: number) {
+  constructor(symbols: number, lookback = DEFAULT_STATISTICS_LOOKBACK) {
     this.#lookback = lookback;
     this.#rangeRing = new Float64Array(symbols * lookback);
     this.#volumeRing = new Float64Array(symbols * lookback);
@@ -22,14 +25,12 @@ export class SlippageStatistics {
     this.#revealed = new Int32Array(symbols);
   }
 
-  /** Adds a revealed bar of one symbol. */
-  update(symbolIndex: number, series: SymbolColumns, barIndex: number): void {
-    const close = series.close[barIndex] as number;
-    const volume = series.volume[barIndex] as number;
+  /** Adds a bar of one symbol once it is known (after the orders it fills were matched). */
+  update(symbolIndex: number, high: number, low: number, close: number, volume: number): void {
     const lookback = this.#lookback;
     const count = this.#revealed[symbolIndex] as number;
     const slot = symbolIndex * lookback + (count % lookback);
-    const range = ((series.high[barIndex] as number) - (series.low[barIndex] as number)) / close;
+    const range = (high - low) / close;
     this.#rangeSum[symbolIndex] =
       (this.#rangeSum[symbolIndex] as number) + range - (this.#rangeRing[slot] as number);
     this.#volumeSum[symbolIndex] =
