@@ -9,6 +9,7 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import {
   cadenceSchedule,
   type MarketDataPort,
@@ -91,7 +92,12 @@ async function main(rawArgv: string[]): Promise<number> {
   let provider: MarketDataPort | undefined;
   try {
     // Bars in a local store or downloaded once (or the data gateway's, DATA__MODE=distributed), checked up front.
-    provider = await openMarketDataPort(config, { bus, logger, namespace: args.namespace });
+    provider = await openMarketDataPort(config, {
+      bus,
+      logger,
+      namespace: args.namespace,
+      evidence: evidenceSourceFromConfig,
+    });
     if (args.live) {
       return await live(args, args.live, {
         runId,

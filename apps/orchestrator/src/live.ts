@@ -98,6 +98,8 @@ export async function runLive(o: LiveOptions): Promise<LiveOutcome> {
     channels,
     logger,
     metrics: o.metrics,
+    // News, social, mood, insider and 13F at each decision time, from the same port as the bars.
+    evidence: o.marketData,
   });
 
   const history = await warmUp(o, runner);

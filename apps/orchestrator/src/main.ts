@@ -2,6 +2,7 @@ import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import {
   busHealth,
@@ -35,7 +36,12 @@ const metrics = registerTradingMetrics(registry);
 registerBusCollector(registry, { stats: () => bus.stats() });
 const prisma = createPrismaClient(config.database.url);
 // Market data in this process or through the data gateway (DATA__MODE), on the service's own connection.
-const marketData = await openMarketDataPort(config, { bus, logger, namespace: settings.namespace });
+const marketData = await openMarketDataPort(config, {
+  bus,
+  logger,
+  namespace: settings.namespace,
+  evidence: evidenceSourceFromConfig,
+});
 logger.info({ marketData: marketData.name }, 'market data port ready');
 const service = await startOrchestratorService({
   bus,

@@ -10,6 +10,7 @@ import { type AgentPlacement, teamFactory } from './agents';
 import { cycleChannels } from './channels';
 import { CycleRunExchange } from './cycle-messages';
 import { type CycleReport, CycleRunner } from './cycle-runner';
+import { serveCycleReplay } from './replay-cycle';
 import { loadReplayDays } from './trading-days';
 
 export interface OrchestratorServiceOptions {
@@ -96,6 +97,8 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
       channels,
       logger: o.logger,
       metrics: o.metrics,
+      // The sentiment evidence at the decision time, from the same port as the bars.
+      evidence: o.marketData,
     });
     for (const day of all) runner.warmUp(day);
     return runner.advance(last, correlationId ? { pattern, correlationId } : { pattern });
@@ -110,6 +113,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
         cycleResultOf(await runCycle(message.data.symbols, message.data.pattern, message.correlationId)),
       { queue: QueueGroups.orchestrator },
     ),
+    await serveCycleReplay(o.bus, o.namespace),
   ];
   let inFlight = false;
   const timer =
