@@ -74,9 +74,10 @@ async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
  * cache, then a first-run download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed
  * (on `bus` when connected).
  */
-const bars = (config: AppConfig, bus?: NatsBus): Promise<MarketDataPort> =>
+const bars = (config: AppConfig, options: CliOptions, bus?: NatsBus): Promise<MarketDataPort> =>
   openMarketDataPort(config, {
     ...(bus ? { bus } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
     evidence: evidenceSourceFromConfig,
     connectionName: SERVICE,
   });
@@ -127,7 +128,7 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
   try {
     const deps = await jobDepsFactory(options, config, prisma, bus)(request);
     // Every symbol (and a benchmark ticker) is in a local store or downloaded once, before the clock starts.
-    barStore = await bars(config, bus);
+    barStore = await bars(config, options, bus);
     const needed =
       request.benchmark === 'equal-weight' ? request.symbols : [...request.symbols, request.benchmark];
     await barStore.prefetch(
@@ -250,7 +251,7 @@ async function runWorker(options: CliOptions, config: AppConfig): Promise<number
       (consumer, err) => log.warn({ ...consumer, err }, 'consumer lag unreadable'),
     ),
   });
-  const marketData = await bars(config, bus);
+  const marketData = await bars(config, options, bus);
   const worker = await startBacktestWorker({
     bus,
     prisma,

@@ -69,7 +69,7 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --no-wait               queue the sweep and exit (default: wait for the results and print the table)
   --wait-timeout=S        longest wait for a sweep's results, seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
   --worker                consume backtest jobs from the work queue and store results in Postgres
-  --namespace=NAME        prefix of the job queue and agent subjects (side-by-side deployments, tests)
+  --namespace=NAME        prefix of the job queue, agent and data gateway subjects (side-by-side deployments, tests)
   --help`;
 
 /** Parses command-line flags into a validated BacktestRequest; bad values fail with one readable message. */
