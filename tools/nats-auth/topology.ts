@@ -84,17 +84,18 @@ export const SERVICE_TOPOLOGY = {
   },
   orchestrator: {
     // Runs the cycles and, in-process, the paper broker: it submits and fills orders.
-    serves: [Subjects.cycleRequest],
+    serves: [Subjects.cycleRequest, Subjects.cycleReplay],
     requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest, Subjects.evidenceRequest],
     publishesDurable: [...Streams.cycles.subjects, Subjects.orderSubmit('*'), Subjects.orderFilled('*')],
     publishes: [Subjects.heartbeat('orchestrator')],
     subscribes: [Subjects.allHeartbeats],
     ownsStreams: [Streams.cycles.name, Streams.orders.name, Streams.deadLetters.name],
     consumes: [{ stream: Streams.orders.name, durable: 'paper-broker' }],
-    readsHistory: [Streams.decisions.name],
+    // Its own CYCLES history too: a replay reads a cycle's recorded context and completion.
+    readsHistory: [Streams.decisions.name, Streams.cycles.name],
   },
   'api-gateway': {
-    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest],
+    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest, Subjects.cycleReplay],
     publishesDurable: [Subjects.backtestJob],
     // It ensures the jobs stream before queuing (as the backtester does), so a job is never published unstored.
     ownsStreams: [Streams.backtestJobs.name],

@@ -31,6 +31,7 @@ import { agentRoutes } from './routes/agents';
 import { analyzeRoutes } from './routes/analyze';
 import { backtestRoutes } from './routes/backtests';
 import { barsRoutes } from './routes/bars';
+import { cycleRoutes } from './routes/cycles';
 import { dashboardRoutes } from './routes/dashboard';
 import { decisionRoutes } from './routes/decisions';
 import { healthRoutes } from './routes/health';
@@ -227,6 +228,11 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
     await v1.register(decisionRoutes, { readModel });
     await v1.register(agentRoutes, { heartbeats });
     await v1.register(analyzeRoutes, {
+      bus: deps.bus,
+      channels,
+      cycleTimeoutMs: deps.cycleTimeoutMs ?? DEFAULT_CYCLE_TIMEOUT_MS,
+    });
+    await v1.register(cycleRoutes, {
       bus: deps.bus,
       channels,
       cycleTimeoutMs: deps.cycleTimeoutMs ?? DEFAULT_CYCLE_TIMEOUT_MS,

@@ -10,6 +10,8 @@ export interface GatewayChannels {
   readonly namespace: string | undefined;
   readonly historyRequest: string;
   readonly cycleRequest: string;
+  /** Replay of a recorded cycle by the orchestrator. */
+  readonly cycleReplay: string;
   readonly backtestJob: string;
   readonly backtestJobsStream: StreamSpec;
   /** `decision.>`: every agent's decisions, for the live stream. */
@@ -25,6 +27,7 @@ export function gatewayChannels(namespace?: string): GatewayChannels {
     namespace,
     historyRequest: Subjects.historyRequest,
     cycleRequest: p(Subjects.cycleRequest),
+    cycleReplay: p(Subjects.cycleReplay),
     backtestJob: p(Subjects.backtestJob),
     backtestJobsStream: {
       name: namespace ? `${Streams.backtestJobs.name}_${namespace}` : Streams.backtestJobs.name,

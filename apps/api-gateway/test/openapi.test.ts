@@ -16,6 +16,7 @@ const ROUTES = [
   'get /v1/decisions',
   'get /v1/agents',
   'post /v1/analyze',
+  'post /v1/cycles/{correlationId}/replay',
   'post /v1/backtests',
   'get /v1/backtests',
   'get /v1/backtests/{id}',

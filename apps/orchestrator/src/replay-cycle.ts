@@ -5,8 +5,13 @@ import {
   type DecisionContext,
   type OrchestrationPattern,
 } from '@ats/agents';
-import type { Bus } from '@ats/bus';
-import type { AgentDecision } from '@ats/contracts';
+import { type Bus, BusReplyError, type Subscription } from '@ats/bus';
+import {
+  type AgentDecision,
+  type CycleReplayResult,
+  QueueGroups,
+  RequestReplyContracts,
+} from '@ats/contracts';
 import { type CycleChannels, cycleChannels } from './channels';
 import { type CycleContext, type CycleEvent, CycleMessages } from './cycle-messages';
 
@@ -50,25 +55,10 @@ export function recordingTeam(
   };
 }
 
+/** A replay's answer (the `cycle.replay` reply and the command's output): one definition, in the contracts. */
+export type CycleReplay = CycleReplayResult;
 /** One decision where the replay differs from the record. */
-export interface DecisionDifference {
-  readonly agent: string;
-  readonly symbol: string;
-  readonly recorded?: Pick<AgentDecision, 'signal' | 'confidence' | 'reasoning'>;
-  readonly replayed?: Pick<AgentDecision, 'signal' | 'confidence' | 'reasoning'>;
-}
-
-export interface CycleReplay {
-  readonly correlationId: string;
-  readonly runId: string;
-  readonly asOf: string;
-  readonly pattern: OrchestrationPattern;
-  /** The recorded decisions and the replay's are the same (agent, symbol, signal, confidence, reasoning, data). */
-  readonly identical: boolean;
-  readonly recorded: number;
-  readonly replayed: number;
-  readonly differences: readonly DecisionDifference[];
-}
+export type DecisionDifference = CycleReplayResult['differences'][number];
 
 /** No recorded context (or completion) of this cycle in the CYCLES stream. */
 export class CycleNotRecordedError extends Error {
@@ -133,4 +123,27 @@ export async function replayRecordedCycle(
     replayed: outcome.decisions.length,
     differences,
   };
+}
+
+/**
+ * Serves `cycle.replay` (the API's `POST /v1/cycles/{correlationId}/replay`) in the orchestrator queue group;
+ * a cycle never recorded is `not_found`.
+ */
+export function serveCycleReplay(bus: Bus, namespace?: string): Promise<Subscription> {
+  const exchange = RequestReplyContracts.cycleReplay;
+  const subject = namespace ? `${namespace}.${exchange.subject}` : exchange.subject;
+  return bus.serve(
+    subject,
+    exchange.request,
+    exchange.reply,
+    async (message) => {
+      try {
+        return await replayRecordedCycle(bus, message.data.correlationId, namespace ? { namespace } : {});
+      } catch (error) {
+        if (error instanceof CycleNotRecordedError) throw new BusReplyError('not_found', error.message);
+        throw error;
+      }
+    },
+    { queue: QueueGroups.orchestrator },
+  );
 }

@@ -251,6 +251,33 @@ export const RunCycleResultSchema = z.object({
 });
 export type RunCycleResult = z.infer<typeof RunCycleResultSchema>;
 
+// ---- replay of a recorded cycle (HTTP and the `cycle.replay` bus exchange) ---------------------------------
+
+export const CycleReplayParamsSchema = z.object({ correlationId: z.string().min(8).max(200) });
+export const ReplayCycleRequestSchema = CycleReplayParamsSchema;
+
+const DecisionViewSchema = z.object({ signal: SignalSchema, confidence: z.number(), reasoning: z.string() });
+
+/** A recorded cycle re-run offline on its recorded decision context, and whether it decided the same. */
+export const CycleReplaySchema = z.object({
+  correlationId: z.string(),
+  runId: z.string(),
+  asOf: UtcTimestampSchema,
+  pattern: z.enum(['sequential', 'parallel', 'hierarchical']),
+  identical: z.boolean(),
+  recorded: z.number().int().nonnegative(),
+  replayed: z.number().int().nonnegative(),
+  differences: z.array(
+    z.object({
+      agent: z.string(),
+      symbol: z.string(),
+      recorded: DecisionViewSchema.optional(),
+      replayed: DecisionViewSchema.optional(),
+    }),
+  ),
+});
+export type CycleReplayResult = z.infer<typeof CycleReplaySchema>;
+
 // ---- backtests -----------------------------------------------------------------------------------------------
 
 /** A backtest job on the `backtest.job` work queue; the worker updates the Run row `runId` and adds its result. */
@@ -287,5 +314,7 @@ export const BacktestListSchema = z.object({
 export const ApiMessages = {
   runCycleRequest: defineMessage('RunCycleRequest', 1, RunCycleRequestSchema),
   runCycleResult: defineMessage('RunCycleResult', 1, RunCycleResultSchema),
+  replayCycleRequest: defineMessage('ReplayCycleRequest', 1, ReplayCycleRequestSchema),
+  cycleReplay: defineMessage('CycleReplay', 1, CycleReplaySchema),
   backtestJob: defineMessage('BacktestJob', 1, BacktestJobSchema),
 } as const;

@@ -26,6 +26,7 @@ const exchange = <Req extends MessageType, Res extends MessageType>(
  */
 export const RequestReplyContracts = {
   cycleRun: exchange(Subjects.cycleRequest, ApiMessages.runCycleRequest, ApiMessages.runCycleResult),
+  cycleReplay: exchange(Subjects.cycleReplay, ApiMessages.replayCycleRequest, ApiMessages.cycleReplay),
   history: exchange(Subjects.historyRequest, Messages.historyRequest, Messages.historyResponse),
   quote: exchange(Subjects.quoteRequest, Messages.quoteRequest, Messages.quote),
   news: exchange(Subjects.newsRequest, Messages.newsRequest, Messages.newsResponse),

@@ -33,6 +33,8 @@ export const Subjects = {
   cycleEvent: (kind: 'started' | 'completed' | 'degraded') => `cycle.${kind}`,
   /** What the team saw at a cycle (its DecisionContext, compressed): replaying a cycle starts from it. */
   cycleContext: 'cycle.context',
+  /** Replay a recorded cycle (request/reply with the orchestrator). */
+  cycleReplay: 'cycle.replay',
   allCycles: 'cycle.>',
 
   /** Backtest jobs. */

@@ -160,6 +160,24 @@ describe('POST /v1/analyze against the real system', () => {
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ actor: issued.id });
 
+      // The cycle replays from its JetStream record (API -> cycle.replay -> orchestrator): the same decisions.
+      const replay = (id: string) =>
+        fetch(`${api}/v1/cycles/${encodeURIComponent(id)}/replay`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${issued.key}` },
+        });
+      const replayed = await replay(correlationId);
+      const replayText = await replayed.text();
+      expect(replayed.status, replayText).toBe(200);
+      expect(JSON.parse(replayText)).toMatchObject({
+        correlationId,
+        identical: true,
+        recorded: body.decisions.length,
+        replayed: body.decisions.length,
+        differences: [],
+      });
+      expect((await replay(`${correlationId}-never`)).status).toBe(404);
+
       // The bars came from the data gateway (DATA__MODE=distributed): it publishes nothing but its replies here.
       const gateway = stack.processes.find((p) => p.planned.app === 'data-gateway');
       const exposition = await (await fetch(`http://127.0.0.1:${gateway?.metricsPort}/metrics`)).text();
