@@ -97,6 +97,8 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
       channels,
       logger: o.logger,
       metrics: o.metrics,
+      // The sentiment evidence at the decision time, from the same port as the bars.
+      evidence: o.marketData,
     });
     for (const day of all) runner.warmUp(day);
     return runner.advance(last, correlationId ? { pattern, correlationId } : { pattern });
