@@ -15,6 +15,7 @@ import {
   cashEstimateOf,
   MapSizingBook,
   noCommission,
+  type SizingNote,
   SlippageStatistics,
   type TradingLimits,
 } from '@ats/execution';
@@ -101,6 +102,10 @@ export interface CycleReport {
   readonly fills: readonly Fill[];
   readonly expired: readonly string[];
   readonly rejected: readonly { clientOrderId: string; reason: string }[];
+  /** Orders this bar filled only in part (the open gapped past the cash or the shares held). */
+  readonly resized: readonly { clientOrderId: string; quantity: number; reason: string }[];
+  /** What the sizing model skipped, refused or cut at this cycle's close, with reasons. */
+  readonly sizingNotes: readonly SizingNote[];
   readonly cash: number;
   readonly equity: number;
   /** Wall time of the whole cycle (fills, team, orders, snapshot) and of the team alone, in ms. */
@@ -199,7 +204,7 @@ export class CycleRunner {
     const executed = o.paper
       ? await o.paper.broker.onBars(bars, (s) => statistics.of(this.#symbolIndex.get(s) as number))
       : { fills: [], expired: [], rejected: [], resized: [] };
-    const { fills, expired, rejected } = executed;
+    const { fills, expired, rejected, resized } = executed;
     // 2. Then the bar is known: indicators move to its close.
     for (const bar of bars) this.#push(bar.symbol, bar);
     await event('started');
@@ -268,6 +273,8 @@ export class CycleRunner {
       fills,
       expired,
       rejected,
+      resized,
+      sizingNotes: result?.sizing.notes ?? [],
       cash: portfolio.cash,
       equity: portfolio.equity,
       latencyMs,

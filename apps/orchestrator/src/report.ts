@@ -84,6 +84,9 @@ export function cycleJson(report: CycleReport): string {
       quantity: f.quantity,
       price: f.price,
     })),
+    // Orders the sizing model refused or cut at the close, and fills cut at the open: the reasons, for the audit.
+    sizing: report.sizingNotes.filter((n) => n.action !== 'SKIPPED'),
+    resized: report.resized,
   });
 }
 
