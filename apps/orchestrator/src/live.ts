@@ -156,8 +156,12 @@ export async function runLive(o: LiveOptions): Promise<LiveOutcome> {
       lateBars.push(late);
       logger.warn(late, `expected bar of ${symbol} for ${expected.session} has not come`);
     }
-    // Still nothing: the session after it is due one schedule step later, and is watched the same way.
-    armLateCheck(o.schedule.next(expected.session, expected.expectedAt));
+    // Still nothing: the next session still to come is watched the same way. Sessions already overdue (a feed that
+    // stopped long ago) are not each reported: the warning above names the first one missing.
+    let next = o.schedule.next(expected.session, expected.expectedAt);
+    while (next.expectedAt.getTime() + o.lateAfterMs <= now)
+      next = o.schedule.next(next.session, next.expectedAt);
+    armLateCheck(next);
   };
 
   // Sessions whose bars are arriving, by bar open time.
