@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nextNyseSession } from '@ats/market-data';
 import {
+  dataFolderPath,
   eventually,
   type FakeYahooLive,
   freePort,
@@ -139,6 +141,53 @@ describe('orchestrator --mode=live in embedded mode (no data gateway)', () => {
       DATA__YAHOO_BASE_URL: yahoo.baseUrl,
       DATA__PUBLISH_INTERVAL_MS: '300',
     });
+  });
+});
+
+describe('orchestrator --mode=live on a feed that has stopped', () => {
+  it('says so: one late warning per symbol, then a summary and a warning instead of a silent "0 cycles"', async () => {
+    const { natsUrl, databaseUrl } = testServices();
+    const lastDate = (symbol: string) =>
+      (
+        readFileSync(dataFolderPath('ohlcv', `${symbol}.csv`), 'utf8')
+          .trim()
+          .split('\n')
+          .at(-1) ?? ''
+      ).slice(0, 10);
+    const symbols = ['AAPL', 'MSFT'];
+    const last = symbols.map(lastDate).sort()[0] as string;
+    // The data folder only, no download: nothing new can come after its last session (months before the machine's
+    // date, so the next session's bar is long overdue and reported at once).
+    const orchestrator = start(
+      ORCHESTRATOR_DIR,
+      'src/cli.ts',
+      ['--mode=live', `--symbols=${symbols.join(',')}`, `--namespace=${uniqueName('live-stale')}`, '--json'],
+      {
+        NATS__URL: natsUrl,
+        DATABASE__URL: databaseUrl,
+        DATA__MODE: 'embedded',
+        DATA__DIR: dataFolderPath(),
+        DATA__DOWNLOAD: 'off',
+        LOG_LEVEL: 'warn',
+      },
+    );
+    const exited = once(orchestrator.child, 'exit');
+    const lateLines = () =>
+      orchestrator.stderr.map(json).filter((line) => typeof line?.session === 'string' && line?.expectedAt);
+    await eventually(async () => (lateLines().length >= symbols.length ? true : undefined), {
+      what: 'late-bar warnings for a stopped feed',
+    });
+    orchestrator.child.kill('SIGINT');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    const late = lateLines();
+    expect(late.map((line) => line?.symbol).sort()).toEqual(symbols);
+    expect(new Set(late.map((line) => line?.session))).toEqual(new Set([nextNyseSession(last)]));
+    const summary = orchestrator.stdout.map(json).find((line) => line?.type === 'summary');
+    expect(summary).toMatchObject({ mode: 'live', feed: 'in-process', cycles: 0, interrupted: true });
+    expect(orchestrator.stderr.join('\n')).toMatch(
+      /warning: no new bar came for AAPL,MSFT after \d{4}-\d{2}-\d{2}/,
+    );
   });
 });
 
