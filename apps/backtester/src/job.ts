@@ -39,12 +39,12 @@ export interface BacktestJobDeps {
   /** Agents that run elsewhere (e.g. agent services over NATS); the rest run in this process. */
   readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
-  /** The run's unique id (default: newBacktestRunId): the agents' correlation ids, so audit rows never collide. */
+  /** The run's unique id (default: newBacktestRunId), returned with the output to name the run. */
   readonly runId?: string;
 }
 
 export interface BacktestJobOutput {
-  /** Unique per run (see newBacktestRunId); attribution variants run as `<runId>-<variant>`. */
+  /** Unique per run (see newBacktestRunId). */
   readonly runId: string;
   readonly result: BacktestResult;
   readonly performance: PerformanceReport;
@@ -78,8 +78,6 @@ export async function runBacktestJob(
 ): Promise<BacktestJobOutput> {
   const { bars, feed, benchmark } = await loadBars(request, deps.bars);
   const runId = deps.runId ?? newBacktestRunId(request);
-  const variantId = (base: string, variant: string) =>
-    variant === 'all' ? base : `${base}-${variantTag(variant)}`;
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
       feed,
@@ -95,7 +93,7 @@ export async function runBacktestJob(
     for (const d of decisions)
       if (d.note?.startsWith('degraded')) degradedDecisions.push({ variant, ts: d.ts, note: d.note });
   };
-  const result = await run(strategyFor(request, request.weights, deps, runId), 'all');
+  const result = await run(strategyFor(request, request.weights, deps), 'all');
   noteDegraded('all', result.decisions);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
@@ -106,7 +104,11 @@ export async function runBacktestJob(
   if (request.attribution && request.strategy === 'multi-agent') {
     attribution.push({ variant: 'all', metrics: performance.metrics });
     for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
-      const ablated = await run(strategyFor(request, weights, deps, variantId(runId, variant)), variant);
+      // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
+      const ablated = await run(
+        strategyFor(request, weights, deps, `bt-${request.strategy}-${variantTag(variant)}`),
+        variant,
+      );
       noteDegraded(variant, ablated.decisions);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
@@ -204,10 +206,10 @@ function dataNotes(
 }
 
 /**
- * A run id no other run shares: `bt-<strategy>-<8 hex of the canonical request>-<8 random hex>`. Runs of the same
- * request share the middle part (easy to group); the suffix keeps their agents' correlation ids and audit rows
- * apart. The result keeps `bt-<strategy>` as its order id prefix, so results and JSON reports stay byte-identical
- * across runs: the unique id stays out of them (it names the run in the agents' correlation ids and the output).
+ * A run id no other run shares: `bt-<strategy>-<8 hex of the canonical request>-<8 random hex>`; runs of the same
+ * request share the middle part (easy to group). It names the run in the output. Results and JSON reports keep
+ * `bt-<strategy>` inside (order ids, the team's correlation ids), so they stay byte-identical across runs, and so
+ * do the agents' LLM prompts: the correlation id reaches them today, and a per-run id would defeat the cache.
  */
 export function newBacktestRunId(request: BacktestRequest): string {
   const digest = createHash('sha256')
@@ -243,7 +245,8 @@ function strategyFor(
   request: BacktestRequest,
   weights: BacktestRequest['weights'],
   deps: BacktestJobDeps,
-  runId: string,
+  /** The team's correlation id prefix; default the engine's run id. */
+  correlationRunId?: string,
 ): Strategy {
   switch (request.strategy) {
     case 'buy-and-hold':
@@ -252,7 +255,7 @@ function strategyFor(
       return smaCrossover({ fast: request.smaFast, slow: request.smaSlow });
     case 'multi-agent':
       return agentTeamStrategy({
-        runId,
+        ...(correlationRunId === undefined ? {} : { runId: correlationRunId }),
         team: { weights, pattern: request.pattern },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
