@@ -93,7 +93,8 @@ export async function runBacktestJob(
     for (const d of decisions)
       if (d.note?.startsWith('degraded')) degradedDecisions.push({ variant, ts: d.ts, note: d.note });
   };
-  const result = await run(strategyFor(request, request.weights, deps), 'all');
+  const correlationPrefix = requestRunPrefix(request);
+  const result = await run(strategyFor(request, request.weights, deps, correlationPrefix), 'all');
   noteDegraded('all', result.decisions);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
@@ -106,7 +107,7 @@ export async function runBacktestJob(
     for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
       // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
       const ablated = await run(
-        strategyFor(request, weights, deps, `bt-${request.strategy}-${variantTag(variant)}`),
+        strategyFor(request, weights, deps, `${correlationPrefix}-${variantTag(variant)}`),
         variant,
       );
       noteDegraded(variant, ablated.decisions);
@@ -206,16 +207,24 @@ function dataNotes(
 }
 
 /**
- * A run id no other run shares: `bt-<strategy>-<8 hex of the canonical request>-<8 random hex>`; runs of the same
- * request share the middle part (easy to group). It names the run in the output. Results and JSON reports keep
- * `bt-<strategy>` inside (order ids, the team's correlation ids), so they stay byte-identical across runs, and so
- * do the agents' LLM prompts: the correlation id reaches them today, and a per-run id would defeat the cache.
+ * A run id no other run shares: `<requestRunPrefix>-<8 random hex>`; runs of the same request share the prefix (easy
+ * to group). It names the run in the output.
  */
 export function newBacktestRunId(request: BacktestRequest): string {
+  return `${requestRunPrefix(request)}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * `bt-<strategy>-<8 hex of the canonical request>`: the team's correlation ids (`<prefix>@<bar time>`, the agents'
+ * audit rows), so runs of different requests never share audit rows and attribution variants add their name. The
+ * same request gives the same prefix: the agents' LLM prompts carry the correlation id today, and a per-run id
+ * would defeat their cache. Results keep `bt-<strategy>` as the order id prefix and stay byte-identical.
+ */
+function requestRunPrefix(request: BacktestRequest): string {
   const digest = createHash('sha256')
     .update(JSON.stringify(canonicalize(request)))
     .digest('hex');
-  return `bt-${request.strategy}-${digest.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
+  return `bt-${request.strategy}-${digest.slice(0, 8)}`;
 }
 
 /** 'technical only (without sentiment)' → 'technical-only': an attribution variant's run id suffix. */
@@ -245,8 +254,8 @@ function strategyFor(
   request: BacktestRequest,
   weights: BacktestRequest['weights'],
   deps: BacktestJobDeps,
-  /** The team's correlation id prefix; default the engine's run id. */
-  correlationRunId?: string,
+  /** The team's correlation id prefix (see requestRunPrefix). */
+  correlationRunId: string,
 ): Strategy {
   switch (request.strategy) {
     case 'buy-and-hold':
@@ -255,7 +264,7 @@ function strategyFor(
       return smaCrossover({ fast: request.smaFast, slow: request.smaSlow });
     case 'multi-agent':
       return agentTeamStrategy({
-        ...(correlationRunId === undefined ? {} : { runId: correlationRunId }),
+        runId: correlationRunId,
         team: { weights, pattern: request.pattern },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
