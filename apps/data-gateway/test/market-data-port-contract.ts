@@ -52,26 +52,26 @@ export function describeMarketDataPortContract(adapter: string, open: () => Prom
     });
 
     it("serves a range of the data folder's daily bars, unadjusted, with the adjusted close dividends come from", async () => {
-      const bars = await world.port.loadBars('AAPL', { from: '2023-01-01', to: '2023-12-31' });
-      const file = csvRowsUpTo('AAPL', '2023-12-31').filter((row) => row.date >= '2023-01-01');
+      const bars = await world.port.loadBars('KO', { from: '2023-01-01', to: '2023-12-31' });
+      const file = csvRowsUpTo('KO', '2023-12-31').filter((row) => row.date >= '2023-01-01');
       expect(bars.map((b) => b.ts.slice(0, 10))).toEqual(file.map((row) => row.date));
       expect(bars.map((b) => b.close)).toEqual(file.map((row) => row.close));
       expect(bars.every((b) => b.adjusted === false && b.adjClose !== undefined)).toBe(true);
-      // AAPL paid four dividends in 2023: the adjClose/close ratio steps at each ex-date.
+      // Coca-Cola paid four dividends in 2023: the adjClose/close ratio steps at each ex-date.
       const ratios = new Set(bars.map((b) => ((b.adjClose as number) / b.close).toFixed(4)));
       expect(ratios.size).toBeGreaterThanOrEqual(4);
     });
 
     it('serves the whole history before a date when the range has no start', async () => {
-      const bars = await world.port.loadBars('MSFT', { to: '2023-12-29' });
-      const file = csvRowsUpTo('MSFT', '2023-12-29');
+      const bars = await world.port.loadBars('PEP', { to: '2023-12-29' });
+      const file = csvRowsUpTo('PEP', '2023-12-29');
       expect(bars).toHaveLength(file.length);
       expect(bars[0]?.ts.slice(0, 10)).toBe(file[0]?.date);
       expect(bars.at(-1)?.ts.slice(0, 10)).toBe('2023-12-29');
     });
 
     it('scales to adjusted prices on request', async () => {
-      const query = { symbol: 'MSFT', timeframe: '1d' as const, from: '2023-05-01', to: '2023-06-30' };
+      const query = { symbol: 'PEP', timeframe: '1d' as const, from: '2023-05-01', to: '2023-06-30' };
       const raw = await world.port.fetchBars(query);
       const adjusted = await world.port.fetchBars({ ...query, adjusted: true });
       expect(adjusted.bars).toHaveLength(raw.bars.length);
@@ -94,22 +94,20 @@ export function describeMarketDataPortContract(adapter: string, open: () => Prom
     });
 
     it('names every symbol nothing can serve in one MissingMarketDataError', async () => {
-      const failure = await world.port
-        .prefetch(['AAPL', 'ZZZQ', 'ZZZW'], { to: '2023-06-30' })
-        .catch((e) => e);
+      const failure = await world.port.prefetch(['KO', 'ZZZQ', 'ZZZW'], { to: '2023-06-30' }).catch((e) => e);
       expect(failure).toBeInstanceOf(MissingMarketDataError);
       expect((failure as MissingMarketDataError).symbols).toEqual(['ZZZQ', 'ZZZW']);
-      const served = await world.port.prefetch(['AAPL', 'MSFT'], { from: '2023-06-01', to: '2023-06-30' });
-      expect([...served.keys()]).toEqual(['AAPL', 'MSFT']);
-      expect(served.get('AAPL')?.at(-1)?.ts).toBe('2023-06-30T00:00:00.000Z');
+      const served = await world.port.prefetch(['KO', 'PEP'], { from: '2023-06-01', to: '2023-06-30' });
+      expect([...served.keys()]).toEqual(['KO', 'PEP']);
+      expect(served.get('KO')?.at(-1)?.ts).toBe('2023-06-30T00:00:00.000Z');
     });
 
     it('finds the last closed bar at a time: before a holiday, not the session still trading', async () => {
       // Wednesday 5 July 2023 08:00 New York: the 4th was a holiday, the 5th has not closed.
-      const latest = await world.port.latestBars(['AAPL', 'MSFT'], '1d', new Date('2023-07-05T12:00:00Z'));
+      const latest = await world.port.latestBars(['KO', 'PEP'], '1d', new Date('2023-07-05T12:00:00Z'));
       expect(Object.fromEntries([...latest].map(([s, bar]) => [s, bar.ts.slice(0, 10)]))).toEqual({
-        AAPL: '2023-07-03',
-        MSFT: '2023-07-03',
+        KO: '2023-07-03',
+        PEP: '2023-07-03',
       });
     });
 
