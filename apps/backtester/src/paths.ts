@@ -35,6 +35,7 @@ export function reportBaseName(request: {
   readonly strategy: string;
   readonly start: string;
   readonly end: string;
+  readonly [setting: string]: unknown;
 }): string {
   const settings = createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 8);
   return `backtest-${request.strategy}-${request.start}-${request.end}-${settings}`;
