@@ -25,7 +25,7 @@ import { withConfigDefaults } from './config-defaults';
 import { type BacktestJobDeps, runBacktestJob } from './job';
 import { buildReasoner } from './llm-reasoner';
 import { type CliOptions, parseCliOptions, USAGE } from './options';
-import { resolveOutDir } from './paths';
+import { reportBaseName, resolveOutDir } from './paths';
 import { progressPrinter } from './progress';
 import { backtestQueue } from './queue';
 import { remoteAgents } from './remote-agents';
@@ -152,7 +152,7 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
       );
     }
 
-    const baseName = `backtest-${request.strategy}-${request.start}-${request.end}`;
+    const baseName = reportBaseName(request);
     const written = writeReports(resolveOutDir(options.outDir), baseName, output.report);
     if (options.json) {
       process.stdout.write(renderJsonReport(output.report));

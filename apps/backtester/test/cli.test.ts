@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
+import { reportFile } from './support/report-files';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../test-output/backtest-report.png', import.meta.url));
@@ -26,16 +27,16 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
       timeout: 120_000,
     },
   );
-  const html = join(out, 'backtest-multi-agent-2023-01-01-2023-12-31.html');
+  const html = () => reportFile(out, 'backtest-multi-agent-2023-01-01-2023-12-31', 'html');
 
   it('prints the metrics and writes JSON and HTML reports', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Sharpe\s+-?\d/);
     expect(run.stdout).toMatch(/Max drawdown/);
-    expect(run.stdout).toContain(html);
-    expect(existsSync(html)).toBe(true);
+    expect(run.stdout).toContain(html());
+    expect(existsSync(html())).toBe(true);
     const json = JSON.parse(
-      readFileSync(join(out, 'backtest-multi-agent-2023-01-01-2023-12-31.json'), 'utf8'),
+      readFileSync(reportFile(out, 'backtest-multi-agent-2023-01-01-2023-12-31', 'json'), 'utf8'),
     );
     expect(json.equityCurve).toHaveLength(251);
   });
@@ -50,7 +51,7 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       page.on('request', (r) => !r.url().startsWith('file:') && requests.push(r.url()));
-      await page.goto(`file://${html}`);
+      await page.goto(`file://${html()}`);
       const charts = await page.$$eval(
         'svg',
         (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length,

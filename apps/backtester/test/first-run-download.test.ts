@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeYahooChart, startFakeYahooChart } from './support/fake-yahoo-chart';
+import { reportFile } from './support/report-files';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SYMBOLS = ['AAA', 'BBB'];
@@ -86,7 +87,7 @@ describe('first run on a machine without the data folder', () => {
     expect(second.status, second.stderr).toBe(0);
     expect(Object.fromEntries(yahoo.calls)).toEqual({ AAA: 1, BBB: 1, SPY: 1 });
     const report = (dir: string) =>
-      readFileSync(join(root, dir, 'backtest-multi-agent-2023-01-01-2023-06-30.json'), 'utf8');
+      readFileSync(reportFile(join(root, dir), 'backtest-multi-agent-2023-01-01-2023-06-30', 'json'), 'utf8');
     expect(report('out-2')).toBe(report('out-1'));
   });
 

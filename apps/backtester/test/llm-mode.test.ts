@@ -18,6 +18,7 @@ import {
   FAKE_REASONING_MARK,
   FakeOpenAiServer,
 } from './support/fake-openai-server';
+import { reportFile } from './support/report-files';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /** Every agent of the team asks the model once per decision time (one batched call for all symbols). */
@@ -124,7 +125,7 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
     expect(run.stdout).toContain(
       `LLM calls: ${calls} (cached ${calls}), tokens 0 prompt + 0 completion, cost $0.0000`,
     );
-    const json = readFileSync(join(out, 'backtest-multi-agent-2023-01-01-2023-01-31.json'), 'utf8');
+    const json = readFileSync(reportFile(out, 'backtest-multi-agent-2023-01-01-2023-01-31', 'json'), 'utf8');
     expect(withoutUsage(json)).toBe(withoutUsage(firstReport));
     expect(JSON.parse(json).llmUsage).toMatchObject({ calls, cachedCalls: calls, costUsd: 0 });
   });
