@@ -59,7 +59,12 @@ describe('CycleCore', () => {
     const requests: EvidenceRequest[] = [];
     const core = new CycleCore({
       symbols: ['AAA', 'BBB'],
-      evidence: { evidenceAt: async (request) => (requests.push(request), evidence) },
+      evidence: {
+        evidenceAt: async (request) => {
+          requests.push(request);
+          return evidence;
+        },
+      },
     });
     core.push('AAA', bar('AAA', 10));
     core.push('BBB', bar('BBB', 20));
