@@ -41,6 +41,8 @@ const EARLIEST_HISTORY = '1970-01-01';
 /** How far back a new-bar subscription reads the stream for bars published before it started listening. */
 export const NEW_BAR_CATCH_UP_MS = 7 * 86_400_000;
 export const DEFAULT_GATEWAY_TIMEOUT_MS = 30_000;
+/** A bar missed while the connection was down is re-read from the stream within this long after it is back. */
+export const DEFAULT_CATCH_UP_INTERVAL_MS = 60_000;
 
 /** The gateway answered with an error other than "no such data", or did not answer. */
 export class DataGatewayError extends Error {
@@ -70,6 +72,8 @@ export interface DataGatewayClientOptions {
   readonly bus: Bus;
   /** The port opened the bus itself and closes it with the port. */
   readonly ownsBus?: boolean;
+  /** How often a new-bar subscription reads the stream again for bars its connection missed. */
+  readonly catchUpIntervalMs?: number;
   readonly subjects?: DataGatewaySubjects;
   readonly clock?: Clock;
   readonly timeoutMs?: number;
@@ -88,6 +92,7 @@ export class DataGatewayClient implements MarketDataPort {
   readonly #subjects: DataGatewaySubjects;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
+  readonly #catchUpIntervalMs: number;
   readonly #logger: PortLogger | undefined;
   readonly #subscriptions = new Set<BarSubscription>();
 
@@ -97,6 +102,7 @@ export class DataGatewayClient implements MarketDataPort {
     this.#subjects = options.subjects ?? dataGatewaySubjects();
     this.#clock = options.clock ?? systemClock;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS;
+    this.#catchUpIntervalMs = options.catchUpIntervalMs ?? DEFAULT_CATCH_UP_INTERVAL_MS;
     this.#logger = options.logger;
   }
 
@@ -215,26 +221,44 @@ export class DataGatewayClient implements MarketDataPort {
         ),
       );
     }
-    const nowMs = this.#clock.now().getTime();
-    for (const symbol of symbols) {
-      const subject = this.#subjects.bar(request.timeframe, symbol);
-      try {
-        const stored = await this.#bus.history(subject, Messages.bar, {
-          stream: this.#subjects.barStream,
-          from: new Date(nowMs - NEW_BAR_CATCH_UP_MS),
-          to: new Date(nowMs + 60_000),
-        });
-        await delivery.offer(stored.map((m) => m.data));
-      } catch (err) {
-        // No stream yet (the gateway is not publishing): live messages still arrive once it starts.
-        this.#logger?.warn(
-          { err, subject, stream: this.#subjects.barStream },
-          'published bars not caught up',
-        );
+    const catchUp = async () => {
+      const nowMs = this.#clock.now().getTime();
+      for (const symbol of symbols) {
+        const subject = this.#subjects.bar(request.timeframe, symbol);
+        try {
+          const stored = await this.#bus.history(subject, Messages.bar, {
+            stream: this.#subjects.barStream,
+            from: new Date(nowMs - NEW_BAR_CATCH_UP_MS),
+            to: new Date(nowMs + 60_000),
+          });
+          await delivery.offer(stored.map((m) => m.data));
+        } catch (err) {
+          // No stream yet (the gateway is not publishing): live messages still arrive once it starts.
+          this.#logger?.warn(
+            { err, subject, stream: this.#subjects.barStream },
+            'published bars not caught up',
+          );
+        }
       }
-    }
+    };
+    await catchUp();
+    // Core messages are lost while the connection is down; the stream is read again now and then for those.
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let reading: Promise<void> = Promise.resolve();
+    const again = () => {
+      timer = setTimeout(() => {
+        reading = catchUp().finally(() => {
+          if (!stopped) again();
+        });
+      }, this.#catchUpIntervalMs);
+    };
+    again();
     const subscription: BarSubscription = {
       close: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await reading;
         await Promise.all(live.map((s) => s.close()));
         await delivery.close();
         this.#subscriptions.delete(subscription);
