@@ -14,7 +14,7 @@ import {
   type Strategy,
   smaCrossover,
 } from '@ats/backtest';
-import type { BacktestRequest, Bar } from '@ats/contracts';
+import type { BacktestRequest, Bar, EvidenceRequest, EvidenceSnapshot } from '@ats/contracts';
 import { zeroVolumeDays } from '@ats/market-data';
 import { computePerformance, type PerformanceReport } from '@ats/performance';
 import {
@@ -28,6 +28,11 @@ import { usageSince } from './llm-reasoner';
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
 export interface BarSource {
   loadBars(symbol: string, options: { to: string }): Promise<Bar[]>;
+  /**
+   * Point-in-time evidence of the five sentiment sources (the market-data port has it): the sentiment agent sees
+   * it at each decision time. A source without it leaves the agents with prices only.
+   */
+  evidenceAt?(request: EvidenceRequest): Promise<EvidenceSnapshot>;
 }
 
 export interface BacktestJobDeps {
@@ -268,10 +273,15 @@ function strategyFor(
         team: { weights, pattern: request.pattern },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
+        ...(deps.bars.evidenceAt ? { evidence: { evidenceAt: (r) => sourceEvidence(deps.bars, r) } } : {}),
         // Created just before its run: the run's usage is what the shared client counted since.
         ...(deps.llmUsage ? { usage: usageSince(deps.llmUsage) } : {}),
       });
   }
+}
+
+function sourceEvidence(source: BarSource, request: EvidenceRequest): Promise<EvidenceSnapshot> {
+  return (source.evidenceAt as NonNullable<BarSource['evidenceAt']>).call(source, request);
 }
 
 function strategyTitle(request: BacktestRequest): string {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
+import { evidenceSourceFromConfig } from '@ats/evidence';
+import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
 import { testServices } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,12 +85,17 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
       client: { requestsPerMinute: 60_000, burst: 1_000 },
     });
     expect(llm.cache).toBe('postgres');
+    // The CLI's own data path (data folder bars and point-in-time evidence), so the CLI rerun asks the same prompts.
+    const marketData = await openMarketDataPort(loadConfig({ env, envFile: null }), {
+      evidence: evidenceSourceFromConfig,
+    });
     const output = await runBacktestJob(request, {
-      bars: new LocalCsvProvider(),
+      bars: marketData,
       reasoner: llm.reasoner,
       llmUsage: llm.usage,
     });
     firstReport = renderJsonReport(output.report);
+    await marketData.close();
 
     const decisionTimes = output.result.decisions.map((d) => d.ts.slice(0, 10));
     expect(decisionTimes).toEqual(JANUARY_2023_WEEKLY);

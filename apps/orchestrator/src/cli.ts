@@ -138,6 +138,8 @@ async function main(rawArgv: string[]): Promise<number> {
       bus,
       store: new PrismaTradingStore(prisma),
       provider,
+      // The sentiment agent sees the port's point-in-time evidence, as in a backtest of the same period.
+      evidence: provider,
       logger,
       metrics,
       stopRequested: () => stop,

@@ -9,6 +9,7 @@ import {
 } from '@ats/backtest';
 import type { Bus } from '@ats/bus';
 import type { AgentName, TickerSymbol } from '@ats/contracts';
+import type { EvidencePort } from '@ats/cycle';
 import type { MarketDataProvider } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
@@ -50,6 +51,8 @@ export interface ReplayOptions extends ReplaySettings {
   readonly bus: Bus;
   readonly store: TradingStore;
   readonly provider: MarketDataProvider;
+  /** Point-in-time evidence of the sentiment sources at each decision time (the market-data port); default none. */
+  readonly evidence?: EvidencePort;
   readonly logger: Logger;
   readonly intakeTimeoutMs?: number;
   /** Portfolio gauges at each cycle's mark. */
@@ -130,6 +133,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
       logger,
       paper,
       metrics: options.metrics,
+      ...(options.evidence ? { evidence: options.evidence } : {}),
     });
     const days = await loadReplayDays(options.provider, settings.symbols, settings.from, settings.to);
     const state = await store.loadState(options.runId);

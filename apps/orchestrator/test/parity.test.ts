@@ -28,8 +28,10 @@ import {
   type SlippageConfig,
 } from '@ats/backtest';
 import { type Bus, connectBus } from '@ats/bus';
+import { loadConfig } from '@ats/config';
 import type { Bar } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
 import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { dataFolderPath, testServices, uniqueName, within } from '@ats/tool-testing';
@@ -50,6 +52,10 @@ const VOLATILITY_SLIPPAGE: SlippageConfig = { kind: 'volatility', k: 0.05 };
 const logger = createLogger({ service: 'orchestrator-parity-test', level: 'warn' });
 const namespace = uniqueName('parity');
 const provider = () => new LocalCsvProvider({ path: dataFolderPath('ohlcv') });
+/** Both paths see the same point-in-time evidence (headlines, tweets, Fear & Greed, Form 4) from the data folder. */
+const evidence = evidenceSourceFromConfig(
+  loadConfig({ env: { DATA__DIR: dataFolderPath() }, envFile: null }),
+);
 let bus: Bus;
 let prisma: PrismaClient;
 let store: PrismaTradingStore;
@@ -158,7 +164,7 @@ async function backtest(
     for (const [symbol, bar] of day.bars) bars.get(symbol)?.push(bar);
   return runBacktest({
     feed: BarFeed.fromBars(bars),
-    strategy: agentTeamStrategy({ team: { pattern: PATTERN }, ...(agents ? { agents } : {}) }),
+    strategy: agentTeamStrategy({ team: { pattern: PATTERN }, evidence, ...(agents ? { agents } : {}) }),
     config: {
       runId: uniqueName('bt-parity'),
       initialCash: INITIAL_CASH,
@@ -189,6 +195,7 @@ function paper(agents: 'embedded' | 'remote', slippage: SlippageConfig): Promise
     bus,
     store,
     provider: provider(),
+    evidence,
     logger,
   });
 }
@@ -199,6 +206,9 @@ function expectParity(paperRun: ReplayOutcome, backtestRun: BacktestResult): Tra
   // Six months of daily cycles, and the team trades in them: parity is tested on real orders and fills.
   expect(a.marks.length).toBeGreaterThan(120);
   expect(a.fills.length).toBeGreaterThan(10);
+  // The sentiment agent acts on the evidence on both paths (not only HOLD for lack of news).
+  const sentimentViews = a.decisions.filter((d) => d.agent === 'sentiment' && d.signal !== 'HOLD');
+  expect(sentimentViews.length).toBeGreaterThan(20);
   // Field by field first, so a failure says which part drifted; then the whole canonical text.
   expect(a.decisions).toEqual(b.decisions);
   expect(a.orders).toEqual(b.orders);

@@ -1,11 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ats/tool-testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Bus, connectBus } from '../src/index';
 import { Job, within } from './harness';
+
+/**
+ * A loopback port free a moment ago (not @ats/tool-testing's: that one reaches @ats/bus through market-data, and a
+ * dev dependency back on it would make a cycle).
+ */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 /** A private nats-server with JetStream on disk, so the streams survive the restart as in production. */
 async function startServer(port: number, storeDir: string): Promise<ChildProcess> {

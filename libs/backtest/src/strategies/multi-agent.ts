@@ -86,6 +86,10 @@ export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy
         minWeightChange,
         gapAllowance,
         newsItems: news.length,
+        // Only when on: results of runs without evidence stay byte-identical to before it existed.
+        ...(options.evidence
+          ? { evidence: 'point-in-time sentiment sources (news, social, mood, insider, 13F)' }
+          : {}),
       },
     },
     start(view: MarketView) {
