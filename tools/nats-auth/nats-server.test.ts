@@ -1,5 +1,5 @@
 import { type Bus, NatsBus } from '@ats/bus';
-import { defineMessage, QueueGroups, Streams, Subjects } from '@ats/contracts';
+import { defineMessage, Messages, QueueGroups, Streams, Subjects } from '@ats/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -100,23 +100,33 @@ describe('generated NATS permissions on a real nats-server', () => {
   });
 
   it('serves request/reply through _INBOX, and a server replies only to requests it received', async () => {
+    // The subject's own contract (the bus refuses other message types on md.history.get).
     const gateway = await busAs('data-gateway');
     await gateway.serve(
       Subjects.historyRequest,
-      Note,
-      Note,
-      (request) => ({ text: `bars for ${request.data.text}` }),
+      Messages.historyRequest,
+      Messages.historyResponse,
+      (request) => ({
+        symbol: request.data.symbol,
+        timeframe: request.data.timeframe,
+        provider: 'permissions-test',
+        bars: [],
+        droppedRows: 0,
+      }),
       { queue: QueueGroups.dataGateway },
     );
     const api = await busAs('api-gateway');
     const reply = await api.request(
       Subjects.historyRequest,
-      Note,
-      Note,
-      { text: 'AAPL' },
+      Messages.historyRequest,
+      Messages.historyResponse,
+      { symbol: 'AAPL', timeframe: '1d', from: '2023-01-03', to: '2023-01-03' },
       { timeoutMs: WAIT_MS },
     );
-    expect(reply).toEqual({ ok: true, data: { text: 'bars for AAPL' } });
+    expect(reply).toEqual({
+      ok: true,
+      data: { symbol: 'AAPL', timeframe: '1d', provider: 'permissions-test', bars: [], droppedRows: 0 },
+    });
 
     // allow_responses, not a blanket _INBOX.> publish: the gateway cannot write into anyone's inbox unasked.
     const raw = await connectAs('data-gateway');
