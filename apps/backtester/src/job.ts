@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AgentTeamDeps, Reasoner } from '@ats/agents';
+import type { AgentTeamDeps, Reasoner, RiskConfig } from '@ats/agents';
 import {
   agentTeamStrategy,
   type BacktestConfig,
@@ -43,6 +43,8 @@ export interface BacktestJobDeps {
   readonly llmUsage?: () => LlmUsage;
   /** Agents that run elsewhere (e.g. agent services over NATS); the rest run in this process. */
   readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
+  /** The risk manager's limits (TRADING__MAX_POSITION_WEIGHT / TRADING__VAR_LIMIT_99); default its own. */
+  readonly risk?: Partial<RiskConfig>;
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
   /** The run's unique id (default: newBacktestRunId), returned with the output to name the run. */
   readonly runId?: string;
@@ -270,7 +272,7 @@ function strategyFor(
     case 'multi-agent':
       return agentTeamStrategy({
         runId: correlationRunId,
-        team: { weights, pattern: request.pattern },
+        team: { weights, pattern: request.pattern, ...(deps.risk ? { risk: deps.risk } : {}) },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
         ...(deps.bars.evidenceAt ? { evidence: { evidenceAt: (r) => sourceEvidence(deps.bars, r) } } : {}),

@@ -98,6 +98,7 @@ function jobDepsFactory(
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       reasoner: llm.reasoner,
       llmUsage: llm.usage,
+      risk: config.trading.risk,
       ...(bus
         ? {
             agents: remoteAgents(bus, request, {

@@ -1,5 +1,5 @@
 import { agentRpcSubjects, remoteAgentTeam } from '@ats/agent-rpc';
-import { type AgentTeam, createAgentTeam, type OrchestrationPattern } from '@ats/agents';
+import { type AgentTeam, createAgentTeam, type OrchestrationPattern, type RiskConfig } from '@ats/agents';
 import type { Bus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
@@ -23,6 +23,8 @@ export interface TeamFactoryOptions {
    * backtester and the agent services read it. Remote agents reason as their own services are configured.
    */
   readonly llm?: LlmSettings;
+  /** The embedded risk manager's limits: default TRADING__MAX_POSITION_WEIGHT / TRADING__VAR_LIMIT_99. */
+  readonly risk?: Partial<RiskConfig>;
 }
 
 /**
@@ -39,11 +41,13 @@ export function teamFactory(options: TeamFactoryOptions): (pattern: Orchestratio
 
 function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern) => AgentTeam {
   if (options.placement === 'embedded') {
-    const llm = options.llm ?? loadConfig().llm;
-    if (llm.provider === 'offline') return (pattern) => createAgentTeam({ pattern });
+    const config = options.llm && options.risk ? undefined : loadConfig();
+    const llm = options.llm ?? (config as NonNullable<typeof config>).llm;
+    const risk = options.risk ?? (config as NonNullable<typeof config>).trading.risk;
+    if (llm.provider === 'offline') return (pattern) => createAgentTeam({ pattern, risk });
     // One set of clients for every pattern's team: one answer cache, one usage count.
     const reasoners = buildTeamReasonersInMemory(llm.provider, llm);
-    return (pattern) => createReasoningTeam({ pattern }, reasoners);
+    return (pattern) => createReasoningTeam({ pattern, risk }, reasoners);
   }
   return (pattern) => {
     if (!options.bus) throw new RangeError('remote agents need a bus');

@@ -1,5 +1,6 @@
 import { runAgentProcess } from '@ats/agent-rpc';
 import { RiskManagerAgent } from '@ats/agents';
+import { loadConfig } from '@ats/config';
 import packageJson from '../package.json' with { type: 'json' };
 
 await runAgentProcess({
@@ -7,5 +8,6 @@ await runAgentProcess({
   agent: 'risk',
   version: packageJson.version,
   // Drawdown comes from the request's equityHistory; without it each replica uses the high-water mark it has seen.
-  createAgent: (reasoner, settings) => new RiskManagerAgent({}, settings, reasoner),
+  // Limits from TRADING__MAX_POSITION_WEIGHT / TRADING__VAR_LIMIT_99, as the embedded risk managers use them.
+  createAgent: (reasoner, settings) => new RiskManagerAgent(loadConfig().trading.risk, settings, reasoner),
 });

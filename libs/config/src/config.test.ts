@@ -29,7 +29,7 @@ describe('loadConfig', () => {
   it('lists every invalid key in one error', () => {
     const env = {
       TRADING__INITIAL_CAPITAL: 'lots',
-      TRADING__MAX_PORTFOLIO_RISK: '3',
+      TRADING__VAR_LIMIT_99: '3',
       TRADING__SYMBOLS: '["AAPL",',
       LLM__PROVIDER: 'skynet',
       NATS__URL: 'http://x',

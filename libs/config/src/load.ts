@@ -75,8 +75,8 @@ function toNested(flat: FlatConfig) {
     nats: { url: flat.NATS__URL, user: flat.NATS__USER, password: flat.NATS__PASSWORD },
     trading: {
       initialCapital: flat.TRADING__INITIAL_CAPITAL,
-      maxPositionSize: flat.TRADING__MAX_POSITION_SIZE,
-      maxPortfolioRisk: flat.TRADING__MAX_PORTFOLIO_RISK,
+      /** Limits of every risk manager (embedded teams, the risk-manager service, backtests): fractions of equity. */
+      risk: { maxPositionWeight: flat.TRADING__MAX_POSITION_WEIGHT, varLimit99: flat.TRADING__VAR_LIMIT_99 },
       symbols: flat.TRADING__SYMBOLS,
       commissionBps: flat.TRADING__COMMISSION_BPS,
       slippageBps: flat.TRADING__SLIPPAGE_BPS,

@@ -63,8 +63,9 @@ export const ENV_SCHEMA = {
   NATS__PASSWORD: optionalSecret,
 
   TRADING__INITIAL_CAPITAL: number((n) => n.positive()).default(100_000),
-  TRADING__MAX_POSITION_SIZE: number((n) => n.positive()).default(10_000),
-  TRADING__MAX_PORTFOLIO_RISK: number((n) => n.gt(0).max(1)).default(0.02),
+  /** The risk manager's limits (its DEFAULT_RISK_CONFIG values by default). */
+  TRADING__MAX_POSITION_WEIGHT: number((n) => n.gt(0).max(1)).default(0.25),
+  TRADING__VAR_LIMIT_99: number((n) => n.gt(0).max(1)).default(0.05),
   TRADING__SYMBOLS: symbolList.default(['AAPL', 'GOOGL', 'MSFT', 'NVDA', 'TSLA']),
   TRADING__COMMISSION_BPS: number((n) => n.min(0)).default(1),
   TRADING__SLIPPAGE_BPS: number((n) => n.min(0)).default(5),
