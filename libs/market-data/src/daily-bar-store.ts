@@ -17,6 +17,7 @@ import { normaliseBars, type RawBar } from './normalise';
 import { nyseSessions } from './nyse-calendar';
 import { formatOhlcvCsv, writeFileAtomically } from './ohlcv-csv-file';
 import { findOhlcvCsv, ohlcvDirOf } from './ohlcv-folder';
+import { barsQueryOf } from './port-reads';
 import type { BarBatch, BarsQuery, MarketDataProvider } from './provider';
 import { TwelveDataProvider } from './twelve-data-provider';
 import { YahooChartProvider } from './yahoo-chart-provider';
@@ -177,15 +178,7 @@ export class DailyBarStore implements MarketDataProvider {
 
   /** Bars of `symbol` between `from` and `to` (inclusive); its whole stored history when both are omitted. */
   async loadBars(symbol: string, options: LoadBarsOptions = {}): Promise<Bar[]> {
-    return (
-      await this.fetchBars({
-        symbol,
-        timeframe: options.timeframe ?? '1d',
-        from: options.from ?? '',
-        to: options.to ?? '',
-        ...(options.adjusted === undefined ? {} : { adjusted: options.adjusted }),
-      })
-    ).bars;
+    return (await this.fetchBars(barsQueryOf(symbol, options))).bars;
   }
 
   /** As loadBars, with the batch's notes (dropped rows, zero-volume days); empty `from`/`to` mean open ends. */

@@ -10,16 +10,14 @@ import {
   systemClock,
   type Timeframe,
 } from '@ats/contracts';
-import { barIsClosed } from './bar-timing';
 import type { DailyBarRange } from './daily-bar-store';
 import type { DownloadProgress } from './download-progress';
 import { MissingMarketDataError } from './errors';
 import { type DataGatewaySubjects, dataGatewaySubjects } from './gateway-subjects';
-import { LATEST_BAR_LOOKBACK_DAYS, type PortLogger } from './in-process-market-data';
 import type { LoadBarsOptions } from './local-csv-provider';
 import type { BarSubscription, MarketDataPort, NewBarsRequest } from './market-data-port';
-import { NewBarDelivery } from './new-bar-delivery';
 import { normaliseBars, zeroVolumeDays } from './normalise';
+import { barsQueryOf, latestClosedBars, newBarDeliveryFor, type PortLogger } from './port-reads';
 import type { BarBatch, BarsQuery } from './provider';
 import { addDays } from './zoned-time';
 
@@ -145,14 +143,7 @@ export class DataGatewayClient implements MarketDataPort {
   }
 
   async loadBars(symbol: string, options: LoadBarsOptions = {}): Promise<Bar[]> {
-    const query: BarsQuery = {
-      symbol,
-      timeframe: options.timeframe ?? '1d',
-      from: options.from ?? '',
-      to: options.to ?? '',
-      ...(options.adjusted === undefined ? {} : { adjusted: options.adjusted }),
-    };
-    return (await this.fetchBars(query)).bars;
+    return (await this.fetchBars(barsQueryOf(symbol, options))).bars;
   }
 
   async prefetch(
@@ -187,17 +178,9 @@ export class DataGatewayClient implements MarketDataPort {
     return loaded;
   }
 
-  async latestBars(symbols: readonly string[], timeframe: Timeframe, asOf?: Date): Promise<Map<string, Bar>> {
+  latestBars(symbols: readonly string[], timeframe: Timeframe, asOf?: Date): Promise<Map<string, Bar>> {
     const nowMs = (asOf ?? this.#clock.now()).getTime();
-    const to = new Date(nowMs).toISOString().slice(0, 10);
-    const from = addDays(to, -LATEST_BAR_LOOKBACK_DAYS[timeframe]);
-    const latest = new Map<string, Bar>();
-    for (const symbol of symbols) {
-      const { bars } = await this.fetchBars({ symbol, timeframe, from, to });
-      const last = bars.filter((bar) => barIsClosed(bar, nowMs)).at(-1);
-      if (last) latest.set(symbol.toUpperCase(), last);
-    }
-    return latest;
+    return latestClosedBars((query) => this.fetchBars(query), symbols, timeframe, nowMs);
   }
 
   async subscribeBars(
@@ -205,13 +188,7 @@ export class DataGatewayClient implements MarketDataPort {
     onBar: (bar: Bar) => void | Promise<void>,
   ): Promise<BarSubscription> {
     const symbols = request.symbols.map((s) => s.toUpperCase());
-    const delivery = new NewBarDelivery({
-      symbols,
-      ...(request.after ? { after: request.after } : {}),
-      onBar,
-      onError: (err, bar) =>
-        this.#logger?.warn({ err, symbol: bar.symbol, ts: bar.ts }, 'new-bar handler failed'),
-    });
+    const delivery = newBarDeliveryFor(request, onBar, this.#logger);
     // Listen first, then read what the stream already holds: a bar published in between comes twice, once.
     const live: Subscription[] = [];
     for (const symbol of symbols) {

@@ -18,28 +18,20 @@ import type { DownloadProgress } from './download-progress';
 import { FailoverMarketData, type MarketDataSource } from './failover-market-data';
 import type { LoadBarsOptions } from './local-csv-provider';
 import type { BarSubscription, EvidenceSource, MarketDataPort, NewBarsRequest } from './market-data-port';
-import { NewBarDelivery } from './new-bar-delivery';
+import {
+  barsQueryOf,
+  LATEST_BAR_LOOKBACK_DAYS,
+  latestClosedBars,
+  newBarDeliveryFor,
+  type PortLogger,
+} from './port-reads';
 import type { BarBatch, BarsQuery } from './provider';
 import { unavailableEvidence } from './unavailable-evidence';
 import { addDays } from './zoned-time';
 
 /** What the port logs through (a pino logger fits). */
-export interface PortLogger {
-  warn(details: object, message: string): void;
-}
-
 /** Without a setting, embedded live mode asks the store for new bars this often. */
 export const DEFAULT_NEW_BAR_POLL_MS = 60_000;
-
-/** Calendar days searched back for the latest bar: a long weekend and a holiday fit in a daily one. */
-export const LATEST_BAR_LOOKBACK_DAYS: Readonly<Record<Timeframe, number>> = {
-  '1m': 4,
-  '5m': 4,
-  '15m': 4,
-  '30m': 6,
-  '1h': 6,
-  '1d': 10,
-};
 
 export interface InProcessMarketDataOptions {
   /** Daily bars: the data folder → download cache → download store. */
@@ -97,15 +89,7 @@ export class InProcessMarketData implements MarketDataPort {
 
   async loadBars(symbol: string, options: LoadBarsOptions = {}): Promise<Bar[]> {
     if ((options.timeframe ?? '1d') === '1d') return this.#daily.loadBars(symbol, options);
-    return (
-      await this.fetchBars({
-        symbol,
-        timeframe: options.timeframe ?? '1d',
-        from: options.from ?? '',
-        to: options.to ?? '',
-        ...(options.adjusted === undefined ? {} : { adjusted: options.adjusted }),
-      })
-    ).bars;
+    return (await this.fetchBars(barsQueryOf(symbol, options))).bars;
   }
 
   prefetch(
@@ -116,17 +100,9 @@ export class InProcessMarketData implements MarketDataPort {
     return this.#daily.prefetch(symbols, range, onProgress);
   }
 
-  async latestBars(symbols: readonly string[], timeframe: Timeframe, asOf?: Date): Promise<Map<string, Bar>> {
+  latestBars(symbols: readonly string[], timeframe: Timeframe, asOf?: Date): Promise<Map<string, Bar>> {
     const nowMs = (asOf ?? this.#clock.now()).getTime();
-    const to = new Date(nowMs).toISOString().slice(0, 10);
-    const from = addDays(to, -LATEST_BAR_LOOKBACK_DAYS[timeframe]);
-    const latest = new Map<string, Bar>();
-    for (const symbol of symbols) {
-      const { bars } = await this.fetchBars({ symbol, timeframe, from, to });
-      const last = bars.filter((bar) => barIsClosed(bar, nowMs)).at(-1);
-      if (last) latest.set(symbol.toUpperCase(), last);
-    }
-    return latest;
+    return latestClosedBars((query) => this.fetchBars(query), symbols, timeframe, nowMs);
   }
 
   async subscribeBars(
@@ -134,13 +110,7 @@ export class InProcessMarketData implements MarketDataPort {
     onBar: (bar: Bar) => void | Promise<void>,
   ): Promise<BarSubscription> {
     const symbols = request.symbols.map((s) => s.toUpperCase());
-    const delivery = new NewBarDelivery({
-      symbols,
-      ...(request.after ? { after: request.after } : {}),
-      onBar,
-      onError: (err, bar) =>
-        this.#logger?.warn({ err, symbol: bar.symbol, ts: bar.ts }, 'new-bar handler failed'),
-    });
+    const delivery = newBarDeliveryFor(request, onBar, this.#logger);
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     let polling: Promise<void> = Promise.resolve();

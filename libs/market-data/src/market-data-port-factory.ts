@@ -3,8 +3,9 @@ import type { Clock } from '@ats/contracts';
 import type { DataFolderSettings } from './daily-bar-store';
 import { DataGatewayClient } from './data-gateway-client';
 import { type DataGatewaySubjects, dataGatewaySubjects } from './gateway-subjects';
-import { inProcessMarketData, type PortLogger } from './in-process-market-data';
+import { inProcessMarketData } from './in-process-market-data';
 import type { EvidenceSource, MarketDataPort } from './market-data-port';
+import type { PortLogger } from './port-reads';
 
 /** DATA__MODE: embedded reads in this process (no servers); distributed asks the data gateway over NATS. */
 export type MarketDataMode = 'embedded' | 'distributed';
