@@ -1,10 +1,10 @@
 import type { AgentConfig, Reasoner } from '@ats/agents';
-import { DEFAULT_AGENT_CONFIGS, OFFLINE_REASONER } from '@ats/agents';
+import { OFFLINE_REASONER } from '@ats/agents';
 import { connectBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
 import { createPrismaClient } from '@ats/db';
-import { createLlmClient, type LlmSettings, llmSettingsForAgent } from '@ats/llm';
+import { agentConfigFromLlm, createLlmClient, llmSettingsForAgent } from '@ats/llm';
 import {
   busHealth,
   createServiceRegistry,
@@ -29,18 +29,6 @@ export interface AgentProcessOptions<K extends AgentName> {
    * model, temperature, token budget, timeout and retries from LLM__<AGENT>__* (else LLM__*).
    */
   readonly createAgent: (reasoner: Reasoner, settings: AgentConfig) => LocalAgentOf<K>;
-}
-
-/** What an agent asks its LLM for, from its LLM settings (the built-in model names it when none is configured). */
-export function agentConfigFrom(agent: AgentName, llm: LlmSettings): AgentConfig {
-  return {
-    name: agent,
-    model: llm.model ?? DEFAULT_AGENT_CONFIGS[agent].model,
-    temperature: llm.temperature,
-    maxTokens: llm.maxTokens,
-    timeoutMs: llm.timeoutMs,
-    retryAttempts: llm.retryAttempts,
-  };
 }
 
 /**
@@ -73,7 +61,7 @@ export async function runAgentProcess<K extends AgentName>(options: AgentProcess
   const running = await startAgentService({
     bus,
     agent: options.agent,
-    local: options.createAgent(reasoner, agentConfigFrom(options.agent, llmSettings)),
+    local: options.createAgent(reasoner, agentConfigFromLlm(options.agent, llmSettings)),
     logger,
     service,
     version: options.version,

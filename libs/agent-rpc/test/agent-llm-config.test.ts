@@ -1,10 +1,9 @@
 import { DEFAULT_AGENT_CONFIGS } from '@ats/agents';
 import { loadConfig } from '@ats/config';
-import { llmSettingsForAgent } from '@ats/llm';
+import { agentConfigFromLlm, llmSettingsForAgent } from '@ats/llm';
 import { describe, expect, it } from 'vitest';
-import { agentConfigFrom } from '../src/agent-process';
 
-describe('agentConfigFrom (what an agent service asks its LLM for)', () => {
+describe('agentConfigFromLlm (what an agent service asks its LLM for)', () => {
   it('takes LLM__<AGENT>__* for that agent and the global LLM__* for the others', () => {
     const { llm } = loadConfig({
       env: {
@@ -31,7 +30,7 @@ describe('agentConfigFrom (what an agent service asks its LLM for)', () => {
       },
       envFile: null,
     });
-    expect(agentConfigFrom('sentiment', llmSettingsForAgent(llm, 'sentiment'))).toEqual({
+    expect(agentConfigFromLlm('sentiment', llmSettingsForAgent(llm, 'sentiment'))).toEqual({
       name: 'sentiment',
       model: 'sentiment-model',
       temperature: 1.1,
@@ -39,21 +38,21 @@ describe('agentConfigFrom (what an agent service asks its LLM for)', () => {
       timeoutMs: 4444,
       retryAttempts: 0,
     });
-    expect(agentConfigFrom('portfolio', llmSettingsForAgent(llm, 'portfolio'))).toMatchObject({
+    expect(agentConfigFromLlm('portfolio', llmSettingsForAgent(llm, 'portfolio'))).toMatchObject({
       model: 'portfolio-model',
       temperature: 0.9,
       maxTokens: 444,
       timeoutMs: 5555,
       retryAttempts: 6,
     });
-    expect(agentConfigFrom('risk', llmSettingsForAgent(llm, 'risk'))).toMatchObject({
+    expect(agentConfigFromLlm('risk', llmSettingsForAgent(llm, 'risk'))).toMatchObject({
       model: 'risk-model',
       temperature: 0.05,
       maxTokens: 555,
       timeoutMs: 6666,
       retryAttempts: 7,
     });
-    expect(agentConfigFrom('technical', llmSettingsForAgent(llm, 'technical'))).toEqual({
+    expect(agentConfigFromLlm('technical', llmSettingsForAgent(llm, 'technical'))).toEqual({
       name: 'technical',
       model: 'global-model',
       temperature: 0.4,
@@ -65,7 +64,7 @@ describe('agentConfigFrom (what an agent service asks its LLM for)', () => {
 
   it("names the agent's built-in model when no model is configured (the offline default)", () => {
     const { llm } = loadConfig({ env: {}, envFile: null });
-    expect(agentConfigFrom('risk', llmSettingsForAgent(llm, 'risk')).model).toBe(
+    expect(agentConfigFromLlm('risk', llmSettingsForAgent(llm, 'risk')).model).toBe(
       DEFAULT_AGENT_CONFIGS.risk.model,
     );
   });

@@ -36,6 +36,20 @@ export const DEFAULT_BURST = 10;
 
 const NO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
 
+/** Usage before the first call (and of a reasoner that never calls: the offline rules). */
+export const ZERO_USAGE_TOTALS: LlmUsageTotals = {
+  calls: 0,
+  cachedCalls: 0,
+  requests: 0,
+  retries: 0,
+  schemaRepairs: 0,
+  failures: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  costUsd: 0,
+  unpricedResponses: 0,
+};
+
 type MutableTotals = { -readonly [K in keyof LlmUsageTotals]: LlmUsageTotals[K] };
 
 /**
@@ -52,18 +66,7 @@ export class StructuredLlmClient implements LlmClient {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly prices: Readonly<Record<string, ModelPrice>>;
-  private readonly totals: MutableTotals = {
-    calls: 0,
-    cachedCalls: 0,
-    requests: 0,
-    retries: 0,
-    schemaRepairs: 0,
-    failures: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    costUsd: 0,
-    unpricedResponses: 0,
-  };
+  private readonly totals: MutableTotals = { ...ZERO_USAGE_TOTALS };
 
   constructor(private readonly options: StructuredLlmClientOptions) {
     this.provider = options.provider;

@@ -18,7 +18,7 @@ import type { LlmCacheStore } from './cache/cache-store';
 import { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
 import { PrismaLlmCacheStore } from './cache/prisma-cache-store';
 import { createLlmClient, type LlmClientDeps, type LlmSettings } from './create-llm-client';
-import type { StructuredLlmClient } from './structured-llm-client';
+import { type StructuredLlmClient, ZERO_USAGE_TOTALS } from './structured-llm-client';
 import type { LlmUsageTotals } from './types';
 
 /** The client an LLM reasoner holds (the agents' view of an LLM). */
@@ -52,19 +52,6 @@ export interface TeamReasonerDeps {
     agent: AgentName | undefined,
   ) => ReasonerClient;
 }
-
-const ZERO_TOTALS: LlmUsageTotals = {
-  calls: 0,
-  cachedCalls: 0,
-  requests: 0,
-  retries: 0,
-  schemaRepairs: 0,
-  failures: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  costUsd: 0,
-  unpricedResponses: 0,
-};
 
 /** What one agent asks its model for, from its LLM settings (the built-in model when none is configured). */
 export function agentConfigFromLlm(agent: AgentName, llm: LlmSettings): AgentConfig {
@@ -116,7 +103,7 @@ function teamReasonersWith(
     return {
       reasoners: { technical: offline, sentiment: offline, risk: offline, portfolio: offline },
       agents,
-      usage: () => ZERO_TOTALS,
+      usage: () => ZERO_USAGE_TOTALS,
       cache: 'none',
     };
   }
@@ -133,7 +120,7 @@ function teamReasonersWith(
   return {
     reasoners,
     agents,
-    usage: () => clients.map((c) => c.usage()).reduce(addTotals, ZERO_TOTALS),
+    usage: () => clients.map((c) => c.usage()).reduce(addTotals, ZERO_USAGE_TOTALS),
     cache: cacheKind(settings, prisma),
   };
 }
@@ -154,7 +141,7 @@ export async function buildSharedReasoner(
   deps: TeamReasonerDeps = {},
 ): Promise<SingleReasoner> {
   if (provider === 'offline')
-    return { reasoner: { kind: 'offline' }, usage: () => ZERO_TOTALS, cache: 'none' };
+    return { reasoner: { kind: 'offline' }, usage: () => ZERO_USAGE_TOTALS, cache: 'none' };
   const prisma = deps.prisma && (await hasCacheTable(deps.prisma)) ? deps.prisma : undefined;
   const { client, reasoner } = llmReasoner(
     { ...settings, provider } as LlmSettings,
@@ -210,7 +197,7 @@ export function createReasoningTeam(
 
 function addTotals(a: LlmUsageTotals, b: LlmUsageTotals): LlmUsageTotals {
   const sum = { ...a };
-  for (const key of Object.keys(ZERO_TOTALS) as (keyof LlmUsageTotals)[]) sum[key] = a[key] + b[key];
+  for (const key of Object.keys(ZERO_USAGE_TOTALS) as (keyof LlmUsageTotals)[]) sum[key] = a[key] + b[key];
   return sum;
 }
 
