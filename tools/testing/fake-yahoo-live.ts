@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addDays, nyseSessions } from '@ats/market-data';
+import { yahooChartBody } from './yahoo-chart-body';
 
 /**
  * A loopback stand-in for Yahoo Finance's chart endpoint (`GET /v8/finance/chart/{symbol}`, the v8 shape:
@@ -108,39 +109,15 @@ export async function startFakeYahooLive(options: FakeYahooLiveOptions = {}): Pr
     });
     const inRange = stamps.filter(({ at }) => at >= fromS && at < toS);
     const bars = inRange.map(({ date, at }) => barOf(symbol, hourly ? `${date}:${at}` : date));
-    const body = {
-      chart: {
-        result: [
-          {
-            meta: {
-              currency: 'USD',
-              symbol,
-              exchangeName: 'NMS',
-              instrumentType: 'EQUITY',
-              gmtoffset: -18000,
-              timezone: 'EST',
-              exchangeTimezoneName: 'America/New_York',
-              dataGranularity: hourly ? '60m' : '1d',
-              range: '',
-            },
-            timestamp: inRange.map(({ at }) => at),
-            indicators: {
-              quote: [
-                {
-                  open: bars.map((b) => b.open),
-                  high: bars.map((b) => b.high),
-                  low: bars.map((b) => b.low),
-                  close: bars.map((b) => b.close),
-                  volume: bars.map((b) => b.volume),
-                },
-              ],
-              ...(hourly ? {} : { adjclose: [{ adjclose: bars.map((b) => b.close) }] }),
-            },
-          },
-        ],
-        error: null,
-      },
-    };
+    const body = yahooChartBody(symbol, hourly ? '60m' : '1d', {
+      timestamp: inRange.map(({ at }) => at),
+      open: bars.map((b) => b.open),
+      high: bars.map((b) => b.high),
+      low: bars.map((b) => b.low),
+      close: bars.map((b) => b.close),
+      volume: bars.map((b) => b.volume),
+      ...(hourly ? {} : { adjclose: bars.map((b) => b.close) }),
+    });
     response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
     response.end(JSON.stringify(body));
   });

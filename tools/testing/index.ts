@@ -68,3 +68,4 @@ export {
   within,
 } from './time-scale';
 export { DEFAULT_EVENTUALLY_MS, eventually, freePort } from './waiting';
+export { type YahooChartColumns, yahooChartBody } from './yahoo-chart-body';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { yahooChartBody } from '@ats/tool-testing';
 
 /**
  * A loopback stand-in for Yahoo Finance's keyless chart endpoint (`GET /v8/finance/chart/{symbol}`), answering in
@@ -50,28 +51,7 @@ function chartOf(symbol: string, period1: number, period2: number): unknown {
   }
   const half = Math.floor(close.length / 2);
   const adjclose = close.map((c, i) => (i < half ? Math.round(c * 0.99 * 1e6) / 1e6 : c));
-  return {
-    chart: {
-      result: [
-        {
-          meta: {
-            currency: 'USD',
-            symbol,
-            exchangeName: 'NMS',
-            instrumentType: 'EQUITY',
-            gmtoffset: -18000,
-            timezone: 'EST',
-            exchangeTimezoneName: 'America/New_York',
-            dataGranularity: '1d',
-            range: '',
-          },
-          timestamp,
-          indicators: { quote: [{ open, high, low, close, volume }], adjclose: [{ adjclose }] },
-        },
-      ],
-      error: null,
-    },
-  };
+  return yahooChartBody(symbol, '1d', { timestamp, open, high, low, close, volume, adjclose });
 }
 
 export async function startFakeYahooChart(): Promise<FakeYahooChart> {
