@@ -61,6 +61,8 @@ export interface ReplayOptions extends ReplaySettings {
   readonly onCycle?: (report: CycleReport, index: number, total: number) => void;
   /** Checked between cycles: stop early (Ctrl-C). */
   readonly stopRequested?: () => boolean;
+  /** Called once the run row is open (the API answers a paper-run request then): resumed when the id existed. */
+  readonly onOpened?: (resumed: boolean) => void;
 }
 
 export interface ReplayOutcome {
@@ -90,6 +92,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
     config: settingsOf(options) as unknown as Record<string, unknown>,
     startedAt: new Date(),
   });
+  options.onOpened?.(opened.resumed);
   const settings = opened.resumed ? storedSettings(opened.run.config, options) : settingsOf(options);
   const channels = cycleChannels(options.namespace);
   await bus.ensureTopology({ streams: [channels.stream] });
