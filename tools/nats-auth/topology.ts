@@ -84,7 +84,7 @@ export const SERVICE_TOPOLOGY = {
   },
   orchestrator: {
     // Runs the cycles and, in-process, the paper broker: it submits and fills orders.
-    serves: [Subjects.cycleRequest, Subjects.cycleReplay],
+    serves: [Subjects.cycleRequest, Subjects.cycleReplay, Subjects.paperRunStart],
     requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest, Subjects.evidenceRequest],
     publishesDurable: [...Streams.cycles.subjects, Subjects.orderSubmit('*'), Subjects.orderFilled('*')],
     publishes: [Subjects.heartbeat('orchestrator')],
@@ -95,7 +95,7 @@ export const SERVICE_TOPOLOGY = {
     readsHistory: [Streams.decisions.name, Streams.cycles.name],
   },
   'api-gateway': {
-    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest, Subjects.cycleReplay],
+    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest, Subjects.cycleReplay, Subjects.paperRunStart],
     publishesDurable: [Subjects.backtestJob],
     // It ensures the jobs stream before queuing (as the backtester does), so a job is never published unstored.
     ownsStreams: [Streams.backtestJobs.name],
