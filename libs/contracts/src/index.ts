@@ -12,6 +12,7 @@ export * from './evidence';
 export * from './http';
 export * from './market';
 export * from './market-requests';
+export * from './paper-runs';
 export * from './primitives';
 export * from './request-reply';
 export * from './requests';

@@ -3,6 +3,7 @@ import { ApiMessages } from './api';
 import type { MessageType } from './envelope';
 import { EvidenceMessages } from './evidence';
 import { IndicatorMessages } from './market-requests';
+import { PaperRunMessages } from './paper-runs';
 import { Messages } from './requests';
 import { Subjects } from './subjects';
 
@@ -27,6 +28,11 @@ const exchange = <Req extends MessageType, Res extends MessageType>(
 export const RequestReplyContracts = {
   cycleRun: exchange(Subjects.cycleRequest, ApiMessages.runCycleRequest, ApiMessages.runCycleResult),
   cycleReplay: exchange(Subjects.cycleReplay, ApiMessages.replayCycleRequest, ApiMessages.cycleReplay),
+  paperRunStart: exchange(
+    Subjects.paperRunStart,
+    PaperRunMessages.paperRunRequest,
+    PaperRunMessages.paperRunAccepted,
+  ),
   history: exchange(Subjects.historyRequest, Messages.historyRequest, Messages.historyResponse),
   quote: exchange(Subjects.quoteRequest, Messages.quoteRequest, Messages.quote),
   news: exchange(Subjects.newsRequest, Messages.newsRequest, Messages.newsResponse),

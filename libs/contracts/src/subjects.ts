@@ -35,6 +35,8 @@ export const Subjects = {
   cycleContext: 'cycle.context',
   /** Replay a recorded cycle (request/reply with the orchestrator). */
   cycleReplay: 'cycle.replay',
+  /** Start (or resume) a paper run of stored bars (request/reply with the orchestrator; it runs in the background). */
+  paperRunStart: 'paper.run.start',
   allCycles: 'cycle.>',
 
   /** Backtest jobs. */
