@@ -179,13 +179,32 @@ export async function startPrivatePostgres(dir: string): Promise<PrivatePostgres
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const up = await waitUntil(async () => (await probePostgres(url, 1_000)).ok, { timeoutMs: 15_000 });
   if (!up) throw new PostgresStartError(`Postgres did not answer on ${url}`, logFile);
-  const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pid = postmasterPid(dataDir) ?? 0;
   return { pid, port, url, binDir, dataDir, socketDir, logFile, osUser, startedAt: new Date().toISOString() };
 }
 
-/** `pg_ctl stop -m fast`: rolls back open transactions and waits until the cluster is down. */
+/** The postmaster's pid as the cluster records it (first line of postmaster.pid); undefined when it has none. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the cluster in `dataDir` runs, judged by its own postmaster.pid rather than the pid recorded at start:
+ * a `pg_ctl restart` gives the postmaster a new pid, and a stop keyed on the old one would leave it running.
+ */
+export function privateClusterRunning(dataDir: string): boolean {
+  const pid = postmasterPid(dataDir);
+  return pid !== undefined && isRunning(pid, 'postgres');
+}
+
+/** `pg_ctl stop -D <data dir> -m fast`: rolls back open transactions and waits until the cluster is down. */
 export async function stopPrivatePostgres(postgres: PrivatePostgres): Promise<void> {
-  if (isRunning(postgres.pid, 'postgres')) {
+  if (privateClusterRunning(postgres.dataDir)) {
     try {
       const args = ['-D', postgres.dataDir, '-m', 'fast', '-w', 'stop'];
       await runAs(postgres.osUser, join(postgres.binDir, 'pg_ctl'), args, '/');

@@ -1,5 +1,11 @@
 import { DEFAULT_NATS_URL, probeNats, startPrivateNats, stopPrivateNats } from './nats';
-import { DEFAULT_DATABASE_URL, probePostgres, startPrivatePostgres, stopPrivatePostgres } from './postgres';
+import {
+  DEFAULT_DATABASE_URL,
+  privateClusterRunning,
+  probePostgres,
+  startPrivatePostgres,
+  stopPrivatePostgres,
+} from './postgres';
 import {
   isAlive,
   isRunning,
@@ -53,7 +59,7 @@ const natsUsable = async (nats: PrivateNats | undefined): Promise<boolean> =>
   !!nats && isRunning(nats.pid, 'nats-server') && (await probeNats(nats.url)).ok;
 
 const postgresUsable = async (postgres: PrivatePostgres | undefined): Promise<boolean> =>
-  !!postgres && isRunning(postgres.pid, 'postgres') && (await probePostgres(postgres.url)).ok;
+  !!postgres && privateClusterRunning(postgres.dataDir) && (await probePostgres(postgres.url)).ok;
 
 /**
  * Makes NATS (JetStream) and Postgres available: the configured URLs when they answer, otherwise private
