@@ -48,7 +48,17 @@ export type IssuedApiKey = z.infer<typeof IssuedApiKeySchema>;
 
 export const ApiKeyListSchema = z.object({ keys: z.array(ApiKeySummarySchema) });
 
-export const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+/**
+ * Printable text only: Postgres refuses a NUL byte in text (an id carrying one would fail the query), and no id,
+ * run id or correlation id this system makes contains a control character.
+ */
+const printable = <T extends z.ZodString>(schema: T) =>
+  schema.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+/** A stored record's id (API key, run, backtest) in a path or query. */
+export const RecordIdSchema = printable(z.string().min(1).max(64));
+
+export const IdParamsSchema = z.object({ id: RecordIdSchema });
 
 /** Short-lived signed token for the places a browser cannot send headers (EventSource, report links). */
 export const AccessTokenSchema = z.object({ token: z.string(), expiresAt: UtcTimestampSchema });
@@ -97,7 +107,7 @@ export const RunSummarySchema = z.object({
 export const RunListSchema = z.object({ runs: z.array(RunSummarySchema) });
 
 /** Which run: the given one, or the latest live/paper run when omitted. */
-export const RunQuerySchema = z.object({ runId: z.string().min(1).max(64).optional() });
+export const RunQuerySchema = z.object({ runId: RecordIdSchema.optional() });
 
 export const HoldingSchema = z.object({
   symbol: SymbolSchema,
@@ -172,19 +182,29 @@ export const FillsResponseSchema = z.object({ runId: z.string(), fills: z.array(
 
 // ---- decisions -----------------------------------------------------------------------------------------------
 
+/** An instant the database can compare with: ISO-8601's four-digit years, less year 0 (which Postgres lacks). */
+const StoredInstantSchema = UtcTimestampSchema.refine((ts) => !ts.startsWith('0000-'), {
+  message: 'year 0000 is before any stored time; use 0001 or later',
+});
+
 export const DecisionsQuerySchema = z
   .object({
     symbol: SymbolSchema.optional(),
     agent: AgentNameSchema.optional(),
-    correlationId: z.string().min(1).max(128).optional(),
-    runId: z.string().min(1).max(64).optional(),
+    correlationId: printable(z.string().min(1).max(128)).optional(),
+    runId: RecordIdSchema.optional(),
     /** Inclusive lower bound on the decision time. */
-    from: UtcTimestampSchema.optional(),
+    from: StoredInstantSchema.optional(),
     /** Exclusive upper bound on the decision time. */
-    to: UtcTimestampSchema.optional(),
+    to: StoredInstantSchema.optional(),
     limit: limit(200, 50),
     /** Opaque; from the previous page's `nextCursor`. */
-    cursor: z.string().min(1).max(512).optional(),
+    cursor: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[\w-]+$/, 'not a cursor this API issued')
+      .optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     message: '`from` must be before `to`',
@@ -253,7 +273,7 @@ export type RunCycleResult = z.infer<typeof RunCycleResultSchema>;
 
 // ---- replay of a recorded cycle (HTTP and the `cycle.replay` bus exchange) ---------------------------------
 
-export const CycleReplayParamsSchema = z.object({ correlationId: z.string().min(8).max(200) });
+export const CycleReplayParamsSchema = z.object({ correlationId: printable(z.string().min(8).max(200)) });
 export const ReplayCycleRequestSchema = CycleReplayParamsSchema;
 
 const DecisionViewSchema = z.object({ signal: SignalSchema, confidence: z.number(), reasoning: z.string() });
