@@ -1,3 +1,5 @@
+import { RESEARCH_DEFINITIONS } from './research-definitions';
+
 /**
  * The metric glossary: one entry per metric with its formula and edge cases. docs/metrics.md and the tear sheet's
  * glossary are rendered from this list (a test keeps the doc file in sync), so the conventions live here once.
@@ -192,6 +194,10 @@ export function renderMetricsMarkdown(): string {
     '',
   ];
   for (const d of METRIC_DEFINITIONS) {
+    lines.push(`## ${d.name} (\`${d.key}\`)`, '', `- Formula: \`${d.formula}\``, `- ${d.notes}`, '');
+  }
+  lines.push('# Research statistics: agent calibration, adaptive weights, overfitting', '');
+  for (const d of RESEARCH_DEFINITIONS) {
     lines.push(`## ${d.name} (\`${d.key}\`)`, '', `- Formula: \`${d.formula}\``, `- ${d.notes}`, '');
   }
   return lines.join('\n');

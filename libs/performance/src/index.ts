@@ -11,12 +11,30 @@ export { METRIC_DEFINITIONS, type MetricDefinition, renderMetricsMarkdown } from
 export { analyseDrawdowns, calmarRatio, type DrawdownAnalysis, drawdownSeries } from './drawdown';
 export { PerformanceInputError } from './errors';
 export { type MonthlyReturnsRow, monthlyReturnsTable } from './monthly-returns';
+export { normalCdf, normalPdf, normalQuantile } from './normal';
+export {
+  type BacktestOverfitting,
+  cscvPartitions,
+  DEFAULT_CSCV_PARTITIONS,
+  type DeflatedSharpe,
+  deflatedSharpeOfTrials,
+  deflatedSharpeRatio,
+  EULER_MASCHERONI,
+  expectedMaxSharpe,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  type ReturnMoments,
+  returnMoments,
+  type SharpeEstimate,
+  type TrialsDeflatedSharpe,
+} from './overfitting';
 export {
   computePerformance,
   type PerformanceMetrics,
   type PerformanceReport,
   type ReturnMetrics,
 } from './performance';
+export { RESEARCH_DEFINITIONS } from './research-definitions';
 export { assertValidEquityCurve, compoundAnnualGrowthRate, dailyReturns, totalReturn } from './returns';
 export {
   annualVolatility,
