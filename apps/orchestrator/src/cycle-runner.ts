@@ -64,6 +64,11 @@ export interface CycleRunnerOptions {
   readonly evidence?: EvidencePort;
   /** Pre-trade and fill-time limits of the account (default: a cash account, as the backtest's default). */
   readonly limits?: TradingLimits;
+  /**
+   * Called once a cycle's orders are on JetStream and before they are known to be recorded: the instant a crash
+   * is most dangerous (the chaos check kills the process here).
+   */
+  readonly onOrdersPublished?: (orders: readonly Order[], day: TradingDay) => void;
 }
 
 export interface AgentView {
@@ -213,7 +218,13 @@ export class CycleRunner {
     // 3. The core decides on what is known at the close; the account is marked at each symbol's last close.
     const core = this.#core;
     const closes = new Map(symbols.map((s) => [s, core.close(s) as number]));
-    const state = await o.store.loadState(o.runId);
+    // A cycle re-run after a crash may find its own orders recorded already: they are this cycle's output, not
+    // pending orders it decides around (the uninterrupted run never saw them at this point).
+    const stored = await o.store.loadState(o.runId);
+    const state: TradingState = {
+      ...stored,
+      openOrders: stored.openOrders.filter((s) => Date.parse(s.order.submittedAt) < Date.parse(asOf)),
+    };
     const { state: marked } = markBook(state, asOf, (s) => core.close(s));
     const held = new Map(state.positions.map((p) => [p.symbol, p.quantity]));
     const portfolio: PortfolioState = {
@@ -230,7 +241,7 @@ export class CycleRunner {
       correlationId,
       team: this.#team(pattern),
       portfolio,
-      venue: this.#venue(state, portfolio.equity, orders),
+      venue: this.#venue(state, portfolio.equity, orders, day),
       decided: async (outcome) => {
         teamMs = performance.now() - teamStarted;
         await o.store.saveDecisions(o.runId, correlationId, [...outcome.decisions]);
@@ -286,7 +297,7 @@ export class CycleRunner {
    * The paper venue: the book as stored (holdings, open orders at their last close) and orders recorded by the
    * broker's intake before the next bar. In live mode (no broker) nothing is placed.
    */
-  #venue(state: TradingState, equity: number, placed: Order[]): Venue {
+  #venue(state: TradingState, equity: number, placed: Order[], day: TradingDay): Venue {
     const o = this.#o;
     const core = this.#core;
     const commission: CommissionModel = o.paper?.commission ?? noCommission;
@@ -323,12 +334,11 @@ export class CycleRunner {
         const paper = o.paper;
         if (!paper) return;
         placed.push(...cycleOrders(sized, { runId: o.runId, ...cycle }));
-        let lastSeq = 0;
-        for (const order of placed) {
-          const ack = await publishOrder(o.bus, paper.orders, order);
-          lastSeq = Math.max(lastSeq, ack.seq);
-        }
-        if (placed.length > 0) await paper.intake.waitFor(lastSeq, paper.intakeTimeoutMs);
+        for (const order of placed) await publishOrder(o.bus, paper.orders, order);
+        if (placed.length === 0) return;
+        o.onOrdersPublished?.(placed, day);
+        // These very orders, by id: a later sequence recorded proves nothing about a redelivered earlier one.
+        await paper.intake.waitFor(placed, paper.intakeTimeoutMs);
       },
     };
   }

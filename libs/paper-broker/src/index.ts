@@ -1,5 +1,6 @@
 export { ORDER_DEDUP_WINDOW_MS, type OrderChannels, orderChannels } from './channels';
 export {
+  DEFAULT_INTAKE_ACK_WAIT_MS,
   DEFAULT_INTAKE_MAX_DELIVER,
   fillEvents,
   type OrderIntake,

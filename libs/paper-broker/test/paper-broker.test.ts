@@ -6,6 +6,7 @@ import { testServices, uniqueName } from '@ats/tool-testing';
 import { bookFromFills, PrismaTradingStore, reconcileBooks } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_INTAKE_ACK_WAIT_MS,
   fillEvents,
   type OrderChannels,
   type OrderIntake,
@@ -186,7 +187,8 @@ describe('PaperBroker', () => {
       messageId: `${o.clientOrderId}#copy`,
     });
     expect(copy.duplicate).toBe(false);
-    await intake.waitFor(copy.seq, 5_000);
+    await intake.waitFor([o], 5_000);
+    await waitUntil(() => intake.processedSeq >= copy.seq, 30_000, 'the copy handled');
     const submitted = await bus.history(channels.orderSubmit(o.symbol), TradingMessages.order, {
       stream: channels.stream.name,
       from: new Date(0),
@@ -202,5 +204,79 @@ describe('PaperBroker', () => {
     expect(await filledEvents(broker.runId)).toHaveLength(1);
     const state = await store.loadState(broker.runId);
     expect(reconcileBooks(bookFromFills(100_000, fills), state)).toEqual([]);
+  });
+});
+
+async function waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('order intake after a crash', () => {
+  it("sets its ack wait on the durable consumer, so a dead process's orders come back in seconds", async () => {
+    // ensureConsumer compares ack_wait: 'unchanged' means the intake created the consumer with this ack wait.
+    const report = await bus.ensureTopology({
+      streams: [channels.stream],
+      consumers: [
+        {
+          stream: channels.stream.name,
+          durable: 'paper-broker',
+          filterSubject: channels.allSubmits,
+          ackWaitMs: DEFAULT_INTAKE_ACK_WAIT_MS,
+        },
+      ],
+    });
+    expect(report.consumers[`${channels.stream.name}/paper-broker`]).toBe('unchanged');
+  });
+
+  it('waits for the very order a dead process held, not for any later sequence', async () => {
+    const { natsUrl } = testServices();
+    const crashChannels = orderChannels(uniqueName('pbcrash'));
+    const dying = await connectBus({ url: natsUrl, name: 'paper-broker-dying' });
+    const broker = await newBroker();
+    const held = order(broker, 'held', { quantity: 3 });
+    const later = order(broker, 'later', { quantity: 4, symbol: 'MSFT' });
+    let fresh: OrderIntake | undefined;
+    try {
+      // The first process takes the delivery and dies before recording it (no ack, connection gone).
+      let delivered = false;
+      await dying.ensureTopology({
+        streams: [crashChannels.stream],
+        consumers: [
+          {
+            stream: crashChannels.stream.name,
+            durable: 'paper-broker',
+            filterSubject: crashChannels.allSubmits,
+            ackWaitMs: DEFAULT_INTAKE_ACK_WAIT_MS,
+          },
+        ],
+      });
+      await dying.consume(
+        crashChannels.stream.name,
+        'paper-broker',
+        TradingMessages.order,
+        () => {
+          delivered = true;
+          return new Promise<void>(() => {});
+        },
+        { maxDeliver: 3, backoffMs: [100] },
+      );
+      await publishOrder(bus, crashChannels, held);
+      await waitUntil(() => delivered, 30_000, 'the delivery to the dying process');
+      await dying.connection.close();
+      // The next process records a later order at once; the held one only comes back after the ack wait.
+      fresh = await startOrderIntake(bus, store, crashChannels, { durable: 'paper-broker' });
+      await publishOrder(bus, crashChannels, later);
+      await fresh.waitFor([later], 30_000);
+      await fresh.waitFor([held], 30_000);
+      const recorded = (await store.orders(broker.runId)).map((o) => o.order.clientOrderId).sort();
+      expect(recorded).toEqual([held.clientOrderId, later.clientOrderId].sort());
+    } finally {
+      await fresh?.close();
+      await bus.deleteStream(crashChannels.stream.name).catch(() => false);
+    }
   });
 });
