@@ -27,6 +27,7 @@ import type { DependencyProbe } from './dependencies';
 import { HttpProblem, httpError } from './errors';
 import { LiveEvents } from './live-events';
 import { ReadModel } from './read-model';
+import { childLoggerWithMaskedUrls } from './request-log';
 import { agentRoutes } from './routes/agents';
 import { analyzeRoutes } from './routes/analyze';
 import { backtestRoutes } from './routes/backtests';
@@ -92,6 +93,8 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       return typeof given === 'string' && /^[\w.-]{8,128}$/.test(given) ? given : `req-${randomUUID()}`;
     },
     requestIdHeader: false,
+    // The request log records the URL: a token or key in its query must not reach the log in clear.
+    childLoggerFactory: childLoggerWithMaskedUrls,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
