@@ -80,6 +80,7 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   ORCHESTRATOR__INTERVAL_MS: '91000',
   ORCHESTRATOR__AS_OF: '2023-06-30',
   ORCHESTRATOR__NAMESPACE: 'ns-under-test',
+  ORCHESTRATOR__MAX_DEGRADED_SHARE: '0.35',
   API__HOST: '0.0.0.0',
   API__PORT: '8181',
   API__CORS_ORIGINS: 'http://dash.example',

@@ -165,6 +165,7 @@ function toNested(flat: FlatConfig) {
       intervalMs: flat.ORCHESTRATOR__INTERVAL_MS,
       asOfDate: flat.ORCHESTRATOR__AS_OF,
       namespace: flat.ORCHESTRATOR__NAMESPACE,
+      maxDegradedShare: flat.ORCHESTRATOR__MAX_DEGRADED_SHARE,
     },
     api: {
       host: flat.API__HOST,

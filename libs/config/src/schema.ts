@@ -152,6 +152,8 @@ export const ENV_SCHEMA = {
   ORCHESTRATOR__AS_OF: z.iso.date().optional(),
   /** Subject prefix, to run several isolated stacks on one NATS server. */
   ORCHESTRATOR__NAMESPACE: z.string().min(1).optional(),
+  /** A replay fails (exit 1) when more than this share of its cycles ran without an agent (degraded). */
+  ORCHESTRATOR__MAX_DEGRADED_SHARE: number((n) => n.min(0).max(1)).default(0.1),
 
   API__HOST: z.string().min(1).default('127.0.0.1'),
   API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
