@@ -1,3 +1,4 @@
+import { provisionRolesAfter } from './migrations/ensure';
 import type {
   CreateMigrationOptions,
   DeployResult,
@@ -10,15 +11,40 @@ export { createPrismaClient } from './client';
 export * from './generated/prisma/client';
 // "Deploy if needed" (one query when up to date; the engine loads only for a pending migration): what every
 // command that needs the schema calls first.
-export { DatabaseUnreachableError, ensureMigrations, redactPassword } from './migrations/ensure';
+export {
+  DatabaseUnreachableError,
+  ensureMigrations,
+  provisionRolesAfter,
+  redactPassword,
+} from './migrations/ensure';
+export { ExamplePasswordError, MIN_PASSWORD_LENGTH, refuseExamplePassword } from './roles/example-passwords';
+export {
+  type ProvisionOptions,
+  type ProvisionResult,
+  provisionServiceRoles,
+  serviceDatabaseUrl,
+  servicePasswordsFromEnv,
+  UnknownServiceRoleError,
+} from './roles/provision';
+export {
+  SERVICE_GRANTS,
+  servicePasswordVariable,
+  serviceRoleName,
+  type TableGrants,
+  type TablePrivilege,
+} from './roles/service-grants';
 export type { CreateMigrationOptions, DeployResult, DriftReport, MigrationOptions, MigrationStatus };
 
 // Migrations load the wasm schema engine and patch pg; import them only when a migration function is called.
 const loadMigrations = () => import('./migrations/migrate');
 
-/** Apply pending migrations (same `_prisma_migrations` bookkeeping as `prisma migrate deploy`). */
+/**
+ * Apply pending migrations (same `_prisma_migrations` bookkeeping as `prisma migrate deploy`), then provision one
+ * login role per service with grants on its own tables (as the owner; see roles/service-grants.ts).
+ */
 export async function deployMigrations(options: MigrationOptions): Promise<DeployResult> {
-  return (await loadMigrations()).deployMigrations(options);
+  const { applied } = await (await loadMigrations()).deployMigrations(options);
+  return { applied, serviceRoles: await provisionRolesAfter(options) };
 }
 
 /** Write prisma/migrations/<UTC timestamp>_<name>/migration.sql for schema changes; null when unchanged. */

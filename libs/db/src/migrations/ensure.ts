@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { provisionServiceRoles } from '../roles/provision';
 import type { DeployResult, MigrationOptions } from './migrate';
 import { DEFAULT_MIGRATIONS_DIR } from './migration-list';
 
@@ -72,7 +73,20 @@ export async function ensureMigrations(options: MigrationOptions): Promise<Deplo
     migrationNamesOnDisk(migrationsDir),
     finishedMigrationNames(options.databaseUrl),
   ]);
-  if (onDisk.every((name) => finished.has(name))) return { applied: [] };
-  const { deployMigrations } = await import('./migrate');
-  return deployMigrations({ ...options, migrationsDir });
+  let applied: string[] = [];
+  if (!onDisk.every((name) => finished.has(name))) {
+    const { deployMigrations } = await import('./migrate');
+    applied = (await deployMigrations({ ...options, migrationsDir })).applied;
+  }
+  // As the owner, the service roles follow the schema (a database migrated before roles existed gets them);
+  // a service's own connection only reads, and changes nothing.
+  return { applied, serviceRoles: await provisionRolesAfter(options) };
+}
+
+/** Provisions the service roles on the database just migrated (skipped when the user may not create roles). */
+export function provisionRolesAfter(options: MigrationOptions) {
+  return provisionServiceRoles({
+    databaseUrl: options.databaseUrl,
+    ...(options.servicePasswords ? { passwords: options.servicePasswords } : {}),
+  });
 }

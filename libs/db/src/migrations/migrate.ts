@@ -3,10 +3,12 @@
  * engine over @prisma/adapter-pg (the Prisma CLI would need a native engine binary it cannot download here).
  * Loaded lazily from src/index.ts so that importing @ats/db never loads the wasm or patches pg.
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HistoryDiagnostic, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { ProvisionResult } from '../roles/provision';
 import {
   DEFAULT_MIGRATIONS_DIR,
   LOCKFILE,
@@ -32,6 +34,8 @@ export interface MigrationOptions {
   readonly migrationsDir?: string;
   /** Receives the engine's log lines (JSON); silent by default. */
   readonly log?: (line: string) => void;
+  /** Passwords to set on the service roles that deploying provisions (POSTGRES_PASSWORD_<SERVICE>). */
+  readonly servicePasswords?: ReadonlyMap<string, string>;
 }
 
 export class MigrationError extends Error {
@@ -86,6 +90,8 @@ async function withEngine<T>(
 export interface DeployResult {
   /** Migrations applied by this call, in order (empty when the database was up to date). */
   readonly applied: string[];
+  /** The per-service roles provisioned after the migrations (set by deployMigrations and ensureMigrations). */
+  readonly serviceRoles?: ProvisionResult;
 }
 
 /** Apply every pending migration, recording them in `_prisma_migrations` exactly as `prisma migrate deploy`. */

@@ -1,0 +1,130 @@
+/**
+ * One login role per service with grants on its own tables only (SERVICE_GRANTS); the owner that applies the
+ * migrations provisions them. Idempotent: roles are created when missing, their attributes reset, and each
+ * role's table privileges replaced by exactly those of the table, in one transaction.
+ */
+import pg from 'pg';
+import { refuseExamplePassword } from './example-passwords';
+import { scramVerifier } from './scram';
+import {
+  MIGRATIONS_TABLE,
+  SERVICE_GRANTS,
+  servicePasswordVariable,
+  serviceRoleName,
+  type TableGrants,
+} from './service-grants';
+
+/** Serialises provisioning per database (concurrent GRANTs on one table fail with "tuple concurrently updated"). */
+const PROVISION_LOCK_KEY = 7_310_018;
+
+export interface ProvisionOptions {
+  /** Owner (or superuser) connection: the one migrations run with. */
+  readonly databaseUrl: string;
+  /** Service -> password to set (SCRAM verifier); a service left out keeps its password (none when new). */
+  readonly passwords?: ReadonlyMap<string, string>;
+  /** Defaults to SERVICE_GRANTS. */
+  readonly grants?: Readonly<Record<string, TableGrants>>;
+}
+
+export type ProvisionResult =
+  | { readonly provisioned: true; readonly roles: string[] }
+  /** The connecting user may not create roles (a service's own connection): nothing was changed. */
+  | { readonly provisioned: false; readonly reason: string };
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** The statements that make `role` hold exactly `grants` on the tables of `schema` that exist. */
+function roleStatements(role: string, grants: TableGrants, schema: string, password?: string): string[] {
+  const r = quoteIdent(role);
+  const s = quoteIdent(schema);
+  // Two provisioners on other databases of the same cluster may create the role at once: the loser moves on.
+  const statements = [
+    `DO $$ BEGIN CREATE ROLE ${r} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+    `ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+    `DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), ${quoteLiteral(role)}); END $$`,
+    `GRANT USAGE ON SCHEMA ${s} TO ${r}`,
+    `REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${r}`,
+    `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${s} FROM ${r}`,
+  ];
+  if (password !== undefined)
+    statements.push(`ALTER ROLE ${r} PASSWORD ${quoteLiteral(scramVerifier(password))}`);
+  const tables: [string, readonly string[]][] = [...Object.entries(grants), [MIGRATIONS_TABLE, ['SELECT']]];
+  for (const [table, privileges] of tables) {
+    const qualified = `${s}.${quoteIdent(table)}`;
+    // A database migrated from another folder (tests) may lack a table: grant what exists.
+    statements.push(
+      `DO $$ BEGIN IF to_regclass(${quoteLiteral(`${s}.${quoteIdent(table)}`)}) IS NOT NULL THEN ` +
+        `GRANT ${privileges.join(', ')} ON ${qualified} TO ${r}; END IF; END $$`,
+    );
+  }
+  return statements;
+}
+
+/** The schema Prisma uses for this URL (`?schema=`, default public). */
+function schemaOf(databaseUrl: string): string {
+  return new URL(databaseUrl).searchParams.get('schema') ?? 'public';
+}
+
+/** Creates or updates every service role on the database of `databaseUrl`; skips when the user may not. */
+export async function provisionServiceRoles(options: ProvisionOptions): Promise<ProvisionResult> {
+  const grants = options.grants ?? SERVICE_GRANTS;
+  for (const [service, password] of options.passwords ?? [])
+    refuseExamplePassword(servicePasswordVariable(service), password);
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ may: boolean; user: string }>(
+      'SELECT (rolsuper OR rolcreaterole) AS may, current_user AS "user" FROM pg_roles WHERE rolname = current_user',
+    );
+    const me = rows[0];
+    if (!me?.may)
+      return {
+        provisioned: false,
+        reason: `${me?.user ?? 'this user'} may not create roles (not the owner)`,
+      };
+    const schema = schemaOf(options.databaseUrl);
+    const statements = Object.entries(grants).flatMap(([service, tables]) =>
+      roleStatements(serviceRoleName(service), tables, schema, options.passwords?.get(service)),
+    );
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PROVISION_LOCK_KEY]);
+      await client.query(statements.join(';\n'));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    return { provisioned: true, roles: Object.keys(grants).map(serviceRoleName) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Passwords for the service roles from POSTGRES_PASSWORD_<SERVICE> variables (only those that are set). */
+export function servicePasswordsFromEnv(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  const passwords = new Map<string, string>();
+  for (const service of Object.keys(SERVICE_GRANTS)) {
+    const value = env[servicePasswordVariable(service)];
+    if (value) passwords.set(service, value);
+  }
+  return passwords;
+}
+
+/** Thrown for a service with no Postgres role in SERVICE_GRANTS. */
+export class UnknownServiceRoleError extends RangeError {
+  override readonly name = 'UnknownServiceRoleError';
+  constructor(readonly service: string) {
+    super(`no Postgres role for ${service} in libs/db/src/roles/service-grants.ts`);
+  }
+}
+
+/** The owner's URL with the service's role (and its password, when it has one) in place of the owner. */
+export function serviceDatabaseUrl(ownerUrl: string, service: string, password?: string): string {
+  if (!(service in SERVICE_GRANTS)) throw new UnknownServiceRoleError(service);
+  const url = new URL(ownerUrl);
+  url.username = serviceRoleName(service);
+  url.password = password ? encodeURIComponent(password) : '';
+  return url.toString();
+}
