@@ -1,4 +1,5 @@
 import { type Bar, BarSchema, type Clock, type Timeframe } from '@ats/contracts';
+import { type RejectedRow, rowValueProblem } from './row-rejection';
 
 /** A bar as a provider sent it, before validation; `ts` is already the bar's open time in UTC. */
 export interface RawBar {
@@ -27,7 +28,15 @@ export interface NormaliseOptions {
 
 export interface NormalisedBars {
   readonly bars: Bar[];
+  /** Rows not served: the rejected ones and the later rows of a duplicated timestamp. */
   readonly droppedRows: number;
+  /** Each rejected row and why (absent when none), so a data-quality check can report it. */
+  readonly rejectedRows?: RejectedRow[];
+  /**
+   * Timestamps (`YYYY-MM-DD` for daily bars) that more than one valid row carried: the first row is kept, the later
+   * ones are dropped. Absent when none.
+   */
+  readonly duplicateDates?: string[];
   /**
    * Trading dates (`YYYY-MM-DD`) of kept bars that traded no shares (e.g. AMD 2015-01-02, O=H=L=C). Volume 0 is a
    * valid bar, kept as is; reports list these days because volume-based signals and fills see nothing there.
@@ -45,8 +54,9 @@ function roundTo(value: number, decimals: number): number {
 }
 
 /**
- * Turns provider rows into contract Bars: UTC, ascending, one bar per timestamp, invalid rows rejected
- * (non-finite or non-positive prices, high below low/open/close, negative volume, bars that open after "now").
+ * Turns provider rows into contract Bars: UTC, ascending, one bar per timestamp (the first valid row of a
+ * timestamp wins), invalid rows rejected with their reason (non-finite or non-positive prices, high below
+ * low/open/close, negative volume, bars that open after "now").
  * Adjusted series scale open/high/low/close by adjClose/close (the Yahoo/CRSP back-adjustment convention);
  * volume is left as sent.
  */
@@ -63,12 +73,24 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   const scaleToAdjusted =
     options.adjusted && inRange.length > 0 && inRange.every((row) => isPositive(row.adjClose));
 
+  const rejectedRows: RejectedRow[] = [];
+  const duplicates = new Set<string>();
   let droppedRows = 0;
   const byTs = new Map<string, Bar>();
   for (const row of inRange) {
     const ts = canonicalTs(row.ts);
-    if (ts === undefined || Date.parse(ts) > nowMs) {
+    if (ts === undefined) {
       droppedRows += 1;
+      rejectedRows.push({ ts: row.ts, reason: 'unreadable-date', detail: `date "${row.ts}" is not a date` });
+      continue;
+    }
+    const problem =
+      Date.parse(ts) > nowMs
+        ? { reason: 'future-date' as const, detail: `${ts} is after now` }
+        : rowValueProblem(row);
+    if (problem !== undefined) {
+      droppedRows += 1;
+      rejectedRows.push({ ts: row.ts, ...problem });
       continue;
     }
     const factor = scaleToAdjusted ? (row.adjClose as number) / row.close : 1;
@@ -89,15 +111,29 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
     const parsed = BarSchema.safeParse(candidate);
     if (!parsed.success || !Number.isFinite(factor)) {
       droppedRows += 1;
+      const detail = parsed.success
+        ? `adjusted close ${row.adjClose} gives no price factor`
+        : parsed.error.message;
+      rejectedRows.push({ ts: row.ts, reason: 'invalid', detail });
       continue;
     }
-    // A second row for the same timestamp replaces the first (later rows are corrections); the loser is dropped.
-    if (byTs.has(ts)) droppedRows += 1;
+    // A timestamp's first valid row is kept; later ones are dropped and reported (a file is not guessed right).
+    if (byTs.has(ts)) {
+      droppedRows += 1;
+      duplicates.add(options.timeframe === '1d' ? ts.slice(0, 10) : ts);
+      continue;
+    }
     byTs.set(ts, parsed.data);
   }
   const bars = [...byTs.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   const quietDays = zeroVolumeDays(bars);
-  return { bars, droppedRows, ...(quietDays.length > 0 ? { zeroVolumeDays: quietDays } : {}) };
+  return {
+    bars,
+    droppedRows,
+    ...(rejectedRows.length > 0 ? { rejectedRows } : {}),
+    ...(duplicates.size > 0 ? { duplicateDates: [...duplicates].sort() } : {}),
+    ...(quietDays.length > 0 ? { zeroVolumeDays: quietDays } : {}),
+  };
 }
 
 /** Trading dates (`YYYY-MM-DD`) of the bars that traded no shares, in order. */

@@ -1,4 +1,5 @@
 import type { Bar, NewsItem, Quote, Timeframe } from '@ats/contracts';
+import type { RejectedRow } from './row-rejection';
 
 /** Bars of one symbol between two trading dates, both inclusive (`YYYY-MM-DD`, UTC calendar dates). */
 export interface BarsQuery {
@@ -14,6 +15,9 @@ export interface BarsQuery {
 export interface BarBatch {
   readonly bars: Bar[];
   readonly droppedRows: number;
+  /** Why each dropped row was rejected, and the duplicated dates (see NormalisedBars); absent when none. */
+  readonly rejectedRows?: RejectedRow[];
+  readonly duplicateDates?: string[];
   /** Trading dates of bars with volume 0 (kept; see NormalisedBars); absent when there are none. */
   readonly zeroVolumeDays?: string[];
 }

@@ -1,0 +1,52 @@
+import type { RawBar } from './normalise';
+
+/** Why a provider row was not turned into a bar. */
+export type RowRejectionReason =
+  | 'unreadable-date'
+  | 'future-date'
+  | 'missing-value'
+  | 'non-positive-price'
+  | 'negative-volume'
+  | 'high-below-low'
+  | 'price-outside-high-low'
+  | 'invalid';
+
+/** A row the normaliser dropped, with the reason a reader can act on. */
+export interface RejectedRow {
+  /** The row's date or timestamp as the source wrote it (`YYYY-MM-DD` for the data folder's files). */
+  readonly ts: string;
+  readonly reason: RowRejectionReason;
+  /** The offending values, e.g. `high 90 below low 95`. */
+  readonly detail: string;
+}
+
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+
+/**
+ * The first thing wrong with a row's values, or undefined when they make a valid bar. Checked in the order a
+ * reader would look: missing cells, then signs, then the high/low envelope. (The date is checked by the caller.)
+ */
+export function rowValueProblem(row: RawBar): Omit<RejectedRow, 'ts'> | undefined {
+  const missing = [...PRICE_FIELDS, 'volume' as const].filter((field) => !Number.isFinite(row[field]));
+  if (missing.length > 0) {
+    return { reason: 'missing-value', detail: `${missing.join(', ')} empty or not a number` };
+  }
+  const nonPositive = PRICE_FIELDS.filter((field) => row[field] <= 0);
+  if (nonPositive.length > 0) {
+    return {
+      reason: 'non-positive-price',
+      detail: nonPositive.map((field) => `${field} ${row[field]}`).join(', '),
+    };
+  }
+  if (row.volume < 0) return { reason: 'negative-volume', detail: `volume ${row.volume}` };
+  if (row.high < row.low) {
+    return { reason: 'high-below-low', detail: `high ${row.high} below low ${row.low}` };
+  }
+  if (row.high < Math.max(row.open, row.close) || row.low > Math.min(row.open, row.close)) {
+    return {
+      reason: 'price-outside-high-low',
+      detail: `open ${row.open} / close ${row.close} outside low ${row.low} .. high ${row.high}`,
+    };
+  }
+  return undefined;
+}
