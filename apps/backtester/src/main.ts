@@ -32,6 +32,7 @@ import { remoteAgents } from './remote-agents';
 import { connectIfAvailable, storeBacktest } from './store';
 import { expandSweep } from './sweep';
 import { renderSweepTable, submitSweep, waitForRuns } from './sweep-queue';
+import { summariseSweep } from './sweep-statistics';
 import { type JobDepsFactory, startBacktestWorker } from './worker';
 
 const SERVICE = 'backtester';
@@ -223,7 +224,13 @@ async function runSweep(options: CliOptions, config: AppConfig): Promise<number>
       onPoll: (done) => process.stderr.isTTY && process.stderr.write(`\r${done}/${cases.length} done`),
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    process.stdout.write(renderSweepTable(cases, rows));
+    // Deflated Sharpe, PBO and the walk-forward IS/OOS table; all of it in <out>/<sweep id>.json too.
+    const summary = summariseSweep(sweep.sweepId, cases, rows, resolveOutDir(options.outDir));
+    process.stdout.write(
+      options.json
+        ? summary.json
+        : `${renderSweepTable(cases, rows)}${summary.text}json:   ${summary.jsonPath}\n`,
+    );
     return rows.every((r) => r.status === 'completed') ? 0 : 1;
   } finally {
     await bus.close();

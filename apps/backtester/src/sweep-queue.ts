@@ -57,6 +57,8 @@ export interface SweepRunRow {
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
   readonly metrics: Record<string, unknown> | null;
+  /** The stored equity curve ({ ts, equity, … } points), for the sweep's overfitting statistics. */
+  readonly equityCurve: { ts: string; equity: number }[] | null;
   readonly failure: string | null;
 }
 
@@ -94,7 +96,7 @@ export async function readRuns(prisma: PrismaClient, runIds: readonly string[]):
       startedAt: true,
       finishedAt: true,
       config: true,
-      backtestResult: { select: { metrics: true } },
+      backtestResult: { select: { metrics: true, equityCurve: true } },
     },
   });
   const byId = new Map(runs.map((r) => [r.id, r]));
@@ -108,6 +110,7 @@ export async function readRuns(prisma: PrismaClient, runIds: readonly string[]):
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
       metrics: (run.backtestResult?.metrics as Record<string, unknown> | undefined) ?? null,
+      equityCurve: (run.backtestResult?.equityCurve as { ts: string; equity: number }[] | undefined) ?? null,
       failure,
     };
   });
