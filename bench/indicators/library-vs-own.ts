@@ -8,6 +8,7 @@
 import {
   AverageTrueRange,
   BollingerBands,
+  ExponentialMovingAverage,
   Macd,
   type OhlcvBar,
   OnBalanceVolume,
@@ -48,6 +49,8 @@ interface Contender {
   readonly name: string;
   /** What the library offers for it (class and options), for the report. */
   readonly library: string;
+  /** False where the library computes another convention (other values), so it cannot replace ours at any cost. */
+  readonly sameValues?: false;
   readonly own: () => Step;
   readonly lib: () => Step;
 }
@@ -76,6 +79,19 @@ const CONTENDERS: readonly Contender[] = [
     },
     lib: () => {
       const i = new SMA(200);
+      return (b) => orZero(i.add(b.close));
+    },
+  },
+  {
+    name: 'ema12',
+    sameValues: false,
+    library: 'EMA(12) (seeds on the first value, not TA-Lib’s SMA of the first 12: other early values)',
+    own: () => {
+      const i = new ExponentialMovingAverage(12);
+      return (b) => orZero(i.update(b.close));
+    },
+    lib: () => {
+      const i = new EMA(12);
       return (b) => orZero(i.add(b.close));
     },
   },
@@ -182,6 +198,7 @@ const CONTENDERS: readonly Contender[] = [
   },
   {
     name: 'macd12_26_9',
+    sameValues: false,
     library: 'MACD(EMA 12, EMA 26, EMA 9) (its EMA seeds on the first price, not TA-Lib’s SMA: other values)',
     own: () => {
       const i = new Macd();
@@ -250,7 +267,7 @@ export interface LibraryVsOwnRow {
   readonly libraryCpuNsPerBar: number;
   /** library CPU ns / own CPU ns (medians). */
   readonly costRatio: number;
-  readonly verdict: 'library' | 'own';
+  readonly verdict: 'library' | 'own: costs more' | 'own: other convention';
 }
 
 /** Per indicator: median per-bar cost of own and library code over `barCount` bars, and the verdict of the rule. */
@@ -284,7 +301,12 @@ export function compareLibraryWithOwn(barCount: number = DEFAULT_BARS): Record<s
       ownCpuNsPerBar: round(ownCpu),
       libraryCpuNsPerBar: round(libCpu),
       costRatio,
-      verdict: costRatio > LIBRARY_COST_LIMIT ? 'own' : 'library',
+      verdict:
+        contender.sameValues === false
+          ? 'own: other convention'
+          : costRatio > LIBRARY_COST_LIMIT
+            ? 'own: costs more'
+            : 'library',
     };
   }
   if (Number.isNaN(guard)) throw new Error('a contender produced NaN');

@@ -25,6 +25,7 @@ import {
   IndicatorSet,
   type OhlcvBar,
 } from '@ats/indicators';
+import { compareLibraryWithOwn } from './library-vs-own';
 import { syntheticBars } from './synthetic-bars';
 
 const BAR_COUNT = Number(process.argv[2] ?? 1_000_000);
@@ -33,6 +34,8 @@ const WARM_UP_BARS = 10_000;
 const OBJECT_BATCH_BARS = Math.min(BAR_COUNT, 100_000);
 /** Snapshots are built on fewer bars: each one builds the volume profile and the level clusters. */
 const SNAPSHOT_BARS = Math.min(BAR_COUNT, 100_000);
+/** Bars per pass of the library-vs-own comparison (each indicator runs 7 passes of each). */
+const LIBRARY_VS_OWN_BARS = Math.min(BAR_COUNT, 100_000);
 
 /**
  * Wall-clock ns of `run`, and the process CPU ns it used: on a shared machine the CPU figure is the steadier one
@@ -133,6 +136,7 @@ const loadAtStart = loadavg()[0] ?? Number.NaN;
 const bars = syntheticBars(BAR_COUNT);
 const streaming = measureStreaming(bars);
 const batch = measureBatches(bars);
+const libraryVsOwn = compareLibraryWithOwn(LIBRARY_VS_OWN_BARS);
 console.log(
   JSON.stringify(
     {
@@ -149,6 +153,11 @@ console.log(
       batch: {
         ...batch,
         note: 'allTogether = 1 / sum of per-indicator ns per bar (each batch run once, sequentially)',
+      },
+      libraryVsOwn: {
+        bars: LIBRARY_VS_OWN_BARS,
+        perIndicator: libraryVsOwn,
+        note: 'ADR 0020: trading-signals is used unless costRatio (library / own CPU ns per bar, medians) > 1.5',
       },
     },
     null,
