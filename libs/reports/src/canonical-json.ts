@@ -57,5 +57,6 @@ export function renderJsonReport(input: BacktestReportInput): string {
     decisions: input.decisions ?? [],
     llmUsage: input.llmUsage ?? null,
     attribution: input.attribution ?? [],
+    dataQuality: input.dataQuality,
   });
 }

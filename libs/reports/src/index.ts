@@ -13,6 +13,12 @@ export {
 } from './console-summary';
 export { formatAmount, formatDate, formatPercent, formatRatio } from './format';
 export { type HeadlineRow, headlineRows } from './headline';
+export {
+  DATA_QUALITY_FINDINGS_SHOWN,
+  type ReportDataQuality,
+  type ReportDataQualityFinding,
+  renderDataQualitySection,
+} from './html/data-quality-section';
 export { escapeHtml } from './html/escape';
 export { type ChartSeries, type LineChartSpec, niceTicks, renderLineChart } from './html/svg-chart';
 export { DECISIONS_SHOWN, renderTearSheet } from './html/tear-sheet';

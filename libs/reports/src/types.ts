@@ -1,4 +1,5 @@
 import type { PerformanceMetrics, PerformanceReport } from '@ats/performance';
+import type { ReportDataQuality } from './html/data-quality-section';
 
 /**
  * Structural inputs: the backtester's result objects (EquityPoint, TradeRecord, Fill, decisions, LLM usage) fit
@@ -93,6 +94,8 @@ export interface BacktestReportInput {
   readonly benchmarkName?: string;
   /** Notes on the data the run used (repairs, zero-volume days, dividends credited), shown with the summary. */
   readonly dataNotes?: readonly string[];
+  /** The data check of the run (dropped rows, duplicates, gaps, spikes, uncovered dates); omitted → not shown. */
+  readonly dataQuality?: ReportDataQuality;
   /** When the report was produced (from the injected clock); omitted → not shown, keeping output reproducible. */
   readonly generatedAt?: string;
 }

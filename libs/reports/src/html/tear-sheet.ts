@@ -3,6 +3,7 @@ import { canonicalize } from '../canonical-json';
 import { formatAmount, formatDate, formatInteger, formatPercent, formatRatio, MISSING } from '../format';
 import { headlineRows } from '../headline';
 import type { AttributionRow, BacktestReportInput, DecisionRecord, LlmUsage, ReportTrade } from '../types';
+import { renderDataQualitySection } from './data-quality-section';
 import { escapeHtml } from './escape';
 import { TEAR_SHEET_CSS, TEAR_SHEET_SCRIPT } from './page-assets';
 import { renderLineChart } from './svg-chart';
@@ -253,6 +254,7 @@ export function renderTearSheet(input: BacktestReportInput): string {
     '</head>',
     '<body>',
     header(input),
+    renderDataQualitySection(input.dataQuality),
     charts(input),
     trades(input.trades),
     attribution(input.attribution),
