@@ -11,7 +11,9 @@ export {
   OFFLINE_REASONER,
   type Reasoner,
 } from './llm';
+export * from './portfolio/adaptive-weights';
 export * from './portfolio/portfolio-manager';
+export { rankCorrelation } from './portfolio/rank-correlation';
 export * from './risk/position-sizing';
 export * from './risk/risk-manager';
 export * from './risk/risk-measures';

@@ -6,6 +6,7 @@ import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { RiskReport } from '../risk/risk-manager';
 import { clamp } from '../stats';
 import type { AgentConfig, DecisionContext, DegradedAgent, TargetPosition } from '../types';
+import type { AdaptiveConsensusWeights } from './adaptive-weights';
 
 export interface ConsensusWeights {
   readonly technical: number;
@@ -110,6 +111,8 @@ export class PortfolioManagerAgent implements PortfolioAgent {
     weights: ConsensusWeights = DEFAULT_CONSENSUS_WEIGHTS,
     readonly config: AgentConfig = DEFAULT_AGENT_CONFIGS.portfolio,
     private readonly reasoner: Reasoner = OFFLINE_REASONER,
+    /** Point-in-time weights from the analysts' realised calibration; absent = the static `weights`. */
+    readonly adaptive?: AdaptiveConsensusWeights,
   ) {
     this.portfolioConfig = { ...DEFAULT_PORTFOLIO_CONFIG, ...portfolioConfig };
     this.weights = weights;
@@ -132,7 +135,8 @@ export class PortfolioManagerAgent implements PortfolioAgent {
     }
     const vetoes = new Map(risk.assessment.vetoes.map((v) => [v.symbol, v.reason]));
     const positions = new Map(ctx.portfolio.positions.map((p) => [p.symbol, p]));
-    const wSum = this.weights.technical + this.weights.sentiment;
+    const weights = this.adaptive ? this.adaptive.weightsFor(ctx, request.decisions) : this.weights;
+    const wSum = weights.technical + weights.sentiment;
     const degradedFactor = request.degraded.length > 0 ? cfg.degradedConfidenceFactor : 1;
 
     const lines: Line[] = ctx.snapshots.map((snapshot) => {
@@ -147,10 +151,9 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       const sc = s ? s.confidence : 0;
       const td = direction(t?.signal);
       const sd = direction(s?.signal);
-      let score = wSum > 0 ? (this.weights.technical * tc * td + this.weights.sentiment * sc * sd) / wSum : 0;
-      let confidence = wSum > 0 ? (this.weights.technical * tc + this.weights.sentiment * sc) / wSum : 0;
+      let score = wSum > 0 ? (weights.technical * tc * td + weights.sentiment * sc * sd) / wSum : 0;
+      let confidence = wSum > 0 ? (weights.technical * tc + weights.sentiment * sc) / wSum : 0;
       const consensus = score;
-      const weights = this.weights;
       const notes: (() => string)[] = [
         () =>
           `consensus ${signed(consensus)} = (technical ${t?.signal ?? 'none'} ${num(tc)}×${num(weights.technical)} + sentiment ${s?.signal ?? 'none'} ${num(sc)}×${num(weights.sentiment)}) / ${num(wSum)}`,
