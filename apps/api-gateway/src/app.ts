@@ -18,6 +18,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AccessTokens } from './auth/access-token';
+import {
+  AddressLimiter,
+  type AddressLimitSettings,
+  DEFAULT_ADDRESS_LIMIT,
+  installAddressLimit,
+} from './auth/address-limit';
 import { AuditLog } from './auth/audit';
 import { installGuard } from './auth/guard';
 import { ApiKeyStore } from './auth/key-store';
@@ -65,6 +71,8 @@ export interface ApiGatewayDeps {
   /** How long POST /v1/analyze waits for the orchestrator's cycle. */
   readonly cycleTimeoutMs?: number;
   readonly rateLimit?: RateLimitSettings;
+  /** Limits per client address, applied before the key check (default DEFAULT_ADDRESS_LIMIT). */
+  readonly addressLimit?: AddressLimitSettings;
   /** Origins allowed to call the API from a browser; empty = same origin only. */
   readonly corsOrigins?: readonly string[];
   /** HMAC key for signed access tokens; random per process when omitted (tokens then die with the process). */
@@ -210,6 +218,8 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
   const limits = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
 
   await app.register(async (v1) => {
+    // Before the guard: a flood of wrong keys from one address is refused without a key lookup each.
+    installAddressLimit(v1, new AddressLimiter(deps.addressLimit ?? DEFAULT_ADDRESS_LIMIT, clock));
     installGuard(v1, { keys, accessTokens, audit: new AuditLog(deps.db, clock) });
     // Runs after the guard's hooks, so the limit is counted per key id.
     await v1.register(rateLimit, {

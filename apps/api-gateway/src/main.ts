@@ -40,6 +40,7 @@ const app = await buildApiGateway({
   requiredServices: config.api.requiredServices,
   cycleTimeoutMs: config.api.cycleTimeoutMs,
   rateLimit: config.api.rateLimit,
+  addressLimit: config.api.addressLimit,
   corsOrigins: config.api.corsOrigins,
   metrics,
   ...(config.api.accessTokenSecret ? { accessTokenSecret: Buffer.from(config.api.accessTokenSecret) } : {}),

@@ -86,6 +86,8 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   API__CORS_ORIGINS: 'http://dash.example',
   API__RATE_LIMIT_MAX: '61',
   API__RATE_LIMIT_WINDOW_MS: '6100',
+  API__ADDRESS_RATE_LIMIT_MAX: '1201',
+  API__FAILED_AUTH_LIMIT_MAX: '31',
   API__REQUIRED_SERVICES: 'technical-agent,risk-manager',
   API__CYCLE_TIMEOUT_MS: '61000',
   API__ACCESS_TOKEN_SECRET: 'an-access-token-secret-of-forty-characters!',

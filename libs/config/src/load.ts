@@ -173,6 +173,11 @@ function toNested(flat: FlatConfig) {
       corsOrigins: flat.API__CORS_ORIGINS,
       accessTokenSecret: flat.API__ACCESS_TOKEN_SECRET,
       rateLimit: { max: flat.API__RATE_LIMIT_MAX, timeWindowMs: flat.API__RATE_LIMIT_WINDOW_MS },
+      addressLimit: {
+        max: flat.API__ADDRESS_RATE_LIMIT_MAX,
+        failedAuthMax: flat.API__FAILED_AUTH_LIMIT_MAX,
+        timeWindowMs: flat.API__RATE_LIMIT_WINDOW_MS,
+      },
       requiredServices: flat.API__REQUIRED_SERVICES,
       cycleTimeoutMs: flat.API__CYCLE_TIMEOUT_MS,
     },

@@ -161,6 +161,10 @@ export const ENV_SCHEMA = {
   /** Requests per API key per window on /v1 routes. */
   API__RATE_LIMIT_MAX: positiveInt.default(600),
   API__RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /** Requests per client address per window on /v1 routes, counted before the key is checked. */
+  API__ADDRESS_RATE_LIMIT_MAX: positiveInt.default(1_200),
+  /** Failed authentications per client address per window; past it the address gets 429 without a key lookup. */
+  API__FAILED_AUTH_LIMIT_MAX: positiveInt.default(30),
   /** Services whose heartbeats /ready requires (comma list), e.g. `orchestrator,data-gateway`. */
   API__REQUIRED_SERVICES: commaList,
   /** How long POST /v1/analyze waits for the orchestrator's cycle. */

@@ -74,6 +74,8 @@ beforeAll(async () => {
         API__HOST: '127.0.0.1',
         API__PORT: String(apiPort),
         API__RATE_LIMIT_MAX: String(FLOOD_RATE_LIMIT),
+        API__ADDRESS_RATE_LIMIT_MAX: String(FLOOD_RATE_LIMIT),
+        API__FAILED_AUTH_LIMIT_MAX: String(FLOOD_RATE_LIMIT),
       },
     },
     onLine: (_name, line) => gatewayLines.push(line),
