@@ -1,22 +1,36 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { provisionServiceRoles, serviceDatabaseUrl, servicePasswordsFromEnv } from '@ats/db';
 import { type AuthNats, ensureCredentials, freePort, startAuthNats } from '@ats/tool-nats-auth';
 import type { PlannedProcess } from './plan';
+import {
+  DEFAULT_RESTART_POLICY,
+  type ExitReason,
+  type RestartPolicy,
+  type SupervisedProcess,
+  supervise,
+} from './supervisor';
 
 /** Time an app gets to drain after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 10_000;
 
 export interface StackProcess {
   readonly planned: PlannedProcess;
+  /** The running child; after a restart, the new one. */
   readonly child: ChildProcess;
   /** Port of the process's /metrics and /health. */
   readonly metricsPort: number;
+  /** Times the stack restarted it after a crash. */
+  readonly restarts: number;
 }
 
 export interface StackOptions {
   readonly repoRoot: string;
   readonly processes: readonly PlannedProcess[];
-  /** Postgres every app uses (migrated by the caller). */
+  /**
+   * Postgres as its owner (migrated by the caller). Each app connects as its own role (ats_<app>, see
+   * libs/db/src/roles), with the password from POSTGRES_PASSWORD_<APP> in `env` when the server asks for one.
+   */
   readonly databaseUrl: string;
   /** Base environment of every app (default process.env); stack variables override it. */
   readonly env?: NodeJS.ProcessEnv;
@@ -26,6 +40,12 @@ export interface StackOptions {
   readonly onLine?: (name: string, line: string) => void;
   /** Called when a process exits. */
   readonly onExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Restarts of crashed apps (default DEFAULT_RESTART_POLICY); false leaves a crashed app down. */
+  readonly restart?: RestartPolicy | false;
+  /** A crashed app will be started again: restart number `attempt`, after `delayMs`. */
+  readonly onRestart?: (name: string, attempt: number, delayMs: number, exit: ExitReason) => void;
+  /** An app is down for good: it exited cleanly, or crashed past its restart budget (`gaveUp`). */
+  readonly onGone?: (name: string, exit: ExitReason, gaveUp: boolean) => void;
 }
 
 export interface RunningStack {
@@ -34,7 +54,7 @@ export interface RunningStack {
   readonly processes: readonly StackProcess[];
   /** What one more process of `app` needs: its own NATS user and password, Postgres, a metrics port. */
   envFor(app: string, metricsPort?: number): NodeJS.ProcessEnv;
-  /** Starts one more process (a CLI, a replacement) with `envFor(app)` plus `env`, logging through `onLine`. */
+  /** Starts one more process (a CLI, a replacement; not restarted) with `envFor(app)` plus `env`, logging through `onLine`. */
   spawnProcess(
     name: string,
     app: string,
@@ -53,9 +73,14 @@ export interface RunningStack {
  * heartbeat subject stays within the user's allow list; the log prefix tells them apart.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const base = options.env ?? process.env;
+  const databasePasswords = servicePasswordsFromEnv(base);
+  // The roles follow the grants in libs/db even on a database migrated before they existed (owner URL only).
+  await provisionServiceRoles({ databaseUrl: options.databaseUrl, passwords: databasePasswords });
   const nats = await startAuthNats({ passwords: ensureCredentials() });
   const processes: StackProcess[] = [];
-  const base = options.env ?? process.env;
+  const supervised: SupervisedProcess[] = [];
+  const policy = options.restart ?? DEFAULT_RESTART_POLICY;
 
   const envFor = (app: string, metricsPort?: number): NodeJS.ProcessEnv => {
     const password = nats.passwords.get(app);
@@ -67,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       NATS__URL: nats.url,
       NATS__USER: app,
       NATS__PASSWORD: password,
-      DATABASE__URL: options.databaseUrl,
+      DATABASE__URL: serviceDatabaseUrl(options.databaseUrl, app, databasePasswords.get(app)),
       ...(metricsPort === undefined ? {} : { SERVICE__METRICS_PORT: String(metricsPort) }),
     };
   };
@@ -85,14 +110,43 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     return child;
   };
 
-  try {
-    for (const planned of options.processes) {
-      const metricsPort = await freePort();
-      const child = launch(planned.name, planned.entry, [], envFor(planned.app, metricsPort));
-      processes.push({ planned, child, metricsPort });
+  const gone = (name: string) => (code: number | null, signal: NodeJS.Signals | null) =>
+    options.onGone?.(name, { code, signal }, false);
+  const startSupervised = (planned: PlannedProcess, metricsPort: number): StackProcess => {
+    const env = envFor(planned.app, metricsPort);
+    const start = () => launch(planned.name, planned.entry, [], env);
+    if (policy === false) {
+      const child = start();
+      child.once('exit', gone(planned.name));
+      return { planned, child, metricsPort, restarts: 0 };
     }
-  } catch (error) {
+    const supervisedProcess = supervise(start, policy, {
+      onRestartScheduled: (attempt, delayMs, exit) =>
+        options.onRestart?.(planned.name, attempt, delayMs, exit),
+      onGaveUp: (_restarts, exit) => options.onGone?.(planned.name, exit, true),
+      onCleanExit: (exit) => options.onGone?.(planned.name, exit, false),
+    });
+    supervised.push(supervisedProcess);
+    return {
+      planned,
+      metricsPort,
+      get child() {
+        return supervisedProcess.child;
+      },
+      get restarts() {
+        return supervisedProcess.restarts;
+      },
+    };
+  };
+  const stopAll = async () => {
+    for (const each of supervised) each.release();
     await stopProcesses(processes);
+  };
+
+  try {
+    for (const planned of options.processes) processes.push(startSupervised(planned, await freePort()));
+  } catch (error) {
+    await stopAll();
     await nats.stop();
     throw error;
   }
@@ -107,12 +161,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         planned: { app, name, entry },
         child,
         metricsPort: Number(env.SERVICE__METRICS_PORT ?? 0),
+        restarts: 0,
       };
       processes.push(extra);
       return extra;
     },
     async stop() {
-      await stopProcesses(processes);
+      await stopAll();
       await nats.stop();
     },
   };
