@@ -44,6 +44,7 @@ import { decisionRoutes } from './routes/decisions';
 import { healthRoutes } from './routes/health';
 import { indicatorRoutes } from './routes/indicators';
 import { keyRoutes } from './routes/keys';
+import { paperRunRoutes } from './routes/paper-runs';
 import { portfolioRoutes } from './routes/portfolio';
 import { streamRoutes } from './routes/stream';
 
@@ -249,6 +250,12 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       bus: deps.bus,
       channels,
       cycleTimeoutMs: deps.cycleTimeoutMs ?? DEFAULT_CYCLE_TIMEOUT_MS,
+    });
+    await v1.register(paperRunRoutes, {
+      bus: deps.bus,
+      db: deps.db,
+      channels,
+      requestTimeoutMs: deps.cycleTimeoutMs ?? DEFAULT_CYCLE_TIMEOUT_MS,
     });
     await v1.register(backtestRoutes, { bus: deps.bus, db: deps.db, channels, readModel, clock });
     await v1.register(streamRoutes, {

@@ -12,6 +12,8 @@ export interface GatewayChannels {
   readonly cycleRequest: string;
   /** Replay of a recorded cycle by the orchestrator. */
   readonly cycleReplay: string;
+  /** Start or resume a paper run in the orchestrator. */
+  readonly paperRunStart: string;
   readonly backtestJob: string;
   readonly backtestJobsStream: StreamSpec;
   /** `decision.>`: every agent's decisions, for the live stream. */
@@ -28,6 +30,7 @@ export function gatewayChannels(namespace?: string): GatewayChannels {
     historyRequest: Subjects.historyRequest,
     cycleRequest: p(Subjects.cycleRequest),
     cycleReplay: p(Subjects.cycleReplay),
+    paperRunStart: p(Subjects.paperRunStart),
     backtestJob: p(Subjects.backtestJob),
     backtestJobsStream: {
       name: namespace ? `${Streams.backtestJobs.name}_${namespace}` : Streams.backtestJobs.name,

@@ -10,6 +10,7 @@ import { type AgentPlacement, teamFactory } from './agents';
 import { cycleChannels } from './channels';
 import { CycleRunExchange } from './cycle-messages';
 import { type CycleReport, CycleRunner } from './cycle-runner';
+import { type PaperRuns, servePaperRuns } from './paper-runs';
 import { serveCycleReplay } from './replay-cycle';
 import { loadReplayDays } from './trading-days';
 
@@ -42,6 +43,8 @@ export interface RunningOrchestrator {
     pattern?: OrchestrationPattern,
     correlationId?: string,
   ): Promise<CycleReport>;
+  /** Paper runs started through `paper.run.start` (the API's `POST /v1/paper-runs`). */
+  readonly paperRuns: PaperRuns;
   stop(): Promise<void>;
 }
 
@@ -115,6 +118,18 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     ),
     await serveCycleReplay(o.bus, o.namespace),
   ];
+  const paperRuns = await servePaperRuns({
+    bus: o.bus,
+    store: o.store,
+    marketData: o.marketData,
+    logger: o.logger,
+    clock: o.clock,
+    agents: o.agents,
+    namespace: o.namespace,
+    initialCash: o.initialCash,
+    metrics: o.metrics,
+    pattern: o.pattern,
+  });
   let inFlight = false;
   const timer =
     o.intervalMs === undefined
@@ -135,9 +150,10 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
   o.logger.info({ subject: channels.cycleRequest, intervalMs: o.intervalMs }, 'orchestrator serving');
   return {
     runCycle,
+    paperRuns,
     async stop() {
       if (timer) clearInterval(timer);
-      await Promise.all(subscriptions.map((s) => s.close()));
+      await Promise.all([...subscriptions.map((s) => s.close()), paperRuns.stop()]);
     },
   };
 }
