@@ -25,8 +25,8 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
   }
 };
 
-describe('local stack under per-service NATS users', () => {
-  it('runs every app with its own least-privilege user: cycles complete, no permission violations', async () => {
+describe('local stack under per-service NATS users and Postgres roles', () => {
+  it('runs every app with its own least-privilege users: cycles complete, no permission violations', async () => {
     const plan = planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway']));
     stack = await startStack({
       repoRoot: REPO_ROOT,
@@ -62,6 +62,9 @@ describe('local stack under per-service NATS users', () => {
       );
     }
     expect(lines.filter((l) => /Permissions Violation|Authorization Violation/.test(l))).toEqual([]);
+    // Each app on its own Postgres role (libs/db/src/roles): what it does is within its grants.
+    expect(lines.filter((l) => /permission denied/i.test(l))).toEqual([]);
+    expect(stack.processes.every((p) => p.restarts === 0)).toBe(true);
     expect(stack.processes.every((p) => p.child.exitCode === null)).toBe(true);
     await stack.stop();
     expect(stack.processes.map((p) => [p.planned.name, p.child.exitCode])).toEqual(
