@@ -12,6 +12,7 @@ const ROUTES = [
   'get /v1/portfolio/equity',
   'get /v1/positions',
   'get /v1/orders',
+  'get /v1/paper-runs/{runId}',
   'get /v1/fills',
   'get /v1/decisions',
   'get /v1/agents',
@@ -27,6 +28,7 @@ const ROUTES = [
   'get /v1/keys',
   'post /v1/keys/{id}/revoke',
   'post /v1/keys/{id}/rotate',
+  'post /v1/paper-runs',
 ].sort();
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
