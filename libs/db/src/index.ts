@@ -17,6 +17,11 @@ export {
   provisionRolesAfter,
   redactPassword,
 } from './migrations/ensure';
+export {
+  ensurePostgresCredentials,
+  OWNER_PASSWORD_VARIABLE,
+  postgresPasswordVariables,
+} from './roles/credentials-file';
 export { ExamplePasswordError, MIN_PASSWORD_LENGTH, refuseExamplePassword } from './roles/example-passwords';
 export {
   type ProvisionOptions,

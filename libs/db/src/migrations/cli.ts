@@ -3,6 +3,7 @@
  * Reads DATABASE__URL (default: local Postgres). Exits 1 on failure, on drift (check) and when the
  * database is behind (status). ATS_DB_DEBUG=1 prints the schema engine's log.
  */
+import { ensurePostgresCredentials } from '../roles/credentials-file';
 import { refuseExamplePassword } from '../roles/example-passwords';
 import { provisionServiceRoles, servicePasswordsFromEnv } from '../roles/provision';
 import { checkMigrationDrift, createMigration, deployMigrations, migrationStatus } from './migrate';
@@ -11,13 +12,14 @@ const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const USAGE = `usage: tsx libs/db/src/migrations/cli.ts <command>   (npm run db:migrate | db:check | db:status)
   deploy           apply every pending migration to DATABASE__URL, then provision the service roles
   roles            only provision the service roles (one login role per service, grants on its tables)
+  credentials <f>  write the missing Postgres passwords (owner, each service) into env file <f> (compose)
   create <name>    write a migration for schema.prisma changes
   check            fail when schema.prisma has changes no migration covers
   status           the database's migration history (exit 1 when behind)
 Environment: DATABASE__URL (default ${DEFAULT_DATABASE_URL}), ATS_DB_DEBUG=1 for the engine's log,
   POSTGRES_PASSWORD_<SERVICE> (e.g. POSTGRES_PASSWORD_TECHNICAL_AGENT): passwords set on the service roles.
   Example or short passwords (owner or service) are refused.`;
-const COMMANDS = new Set(['deploy', 'roles', 'create', 'check', 'status']);
+const COMMANDS = new Set(['deploy', 'roles', 'credentials', 'create', 'check', 'status']);
 
 /** The owner's password as the connection will use it: in the URL, else PGPASSWORD (node-postgres reads it). */
 function ownerPassword(databaseUrl: string): string | undefined {
@@ -72,6 +74,15 @@ async function main(argv: string[]): Promise<number> {
       const result = await provisionServiceRoles({ databaseUrl, passwords: servicePasswords });
       console.log(rolesLine(result));
       return result.provisioned ? 0 : 1;
+    }
+    case 'credentials': {
+      if (!name) {
+        console.error(USAGE);
+        return 2;
+      }
+      const generated = ensurePostgresCredentials(name);
+      console.log(generated.length ? `${name}: generated ${generated.join(', ')}` : `${name}: complete`);
+      return 0;
     }
     case 'create': {
       if (!name) {
