@@ -11,4 +11,5 @@ export * from './strategies/agent-team';
 export * from './strategies/buy-and-hold';
 export * from './strategies/multi-agent';
 export * from './strategies/sma-crossover';
+export * from './strategies/without-risk-manager';
 export * from './strategy';

@@ -1,13 +1,18 @@
 import {
+  type AdaptiveConsensusWeights,
   type AgentTeamConfigInput,
   type AgentTeamDeps,
   createAgentTeam,
   DEFAULT_LOOKBACK_BARS,
+  OFFLINE_REASONER,
+  PortfolioManagerAgent,
   type Reasoner,
+  resolveTeamConfig,
   SymbolFeed,
 } from '@ats/agents';
 import type { Strategy } from '../strategy';
 import { type MultiAgentStrategyOptions, multiAgentStrategy } from './multi-agent';
+import { WithoutRiskManager } from './without-risk-manager';
 
 export interface AgentTeamStrategyOptions
   extends Omit<MultiAgentStrategyOptions, 'team' | 'createSnapshotSource' | 'teamDescription'> {
@@ -21,6 +26,13 @@ export interface AgentTeamStrategyOptions
    * runs is deployment, not strategy: it is left out of the result's config so both give the same result.
    */
   readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
+  /**
+   * Point-in-time adaptive consensus weights (the team's weights become their fallback); its `path` holds the
+   * weights of every decision time after the run. Absent: the static weights.
+   */
+  readonly adaptiveWeights?: AdaptiveConsensusWeights;
+  /** Ablation: run without the risk manager's vetoes and sizing (see WithoutRiskManager). */
+  readonly withoutRiskManager?: boolean;
 }
 
 /**
@@ -28,8 +40,32 @@ export interface AgentTeamStrategyOptions
  * indicators stream bar by bar through a SymbolFeed, and the team runs at every rebalance time.
  */
 export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strategy {
-  const { team: teamConfig, reasoner, agents = {}, lookback = DEFAULT_LOOKBACK_BARS, ...rest } = options;
-  const team = createAgentTeam(teamConfig, { ...agents, ...(reasoner ? { reasoner } : {}) });
+  const {
+    team: teamConfig,
+    reasoner,
+    agents = {},
+    lookback = DEFAULT_LOOKBACK_BARS,
+    adaptiveWeights,
+    withoutRiskManager = false,
+    ...rest
+  } = options;
+  const resolved = resolveTeamConfig(teamConfig);
+  const team = createAgentTeam(teamConfig, {
+    ...agents,
+    ...(reasoner ? { reasoner } : {}),
+    ...(adaptiveWeights
+      ? {
+          portfolio: new PortfolioManagerAgent(
+            resolved.portfolio,
+            resolved.weights,
+            resolved.agents.portfolio,
+            reasoner ?? OFFLINE_REASONER,
+            adaptiveWeights,
+          ),
+        }
+      : {}),
+    ...(withoutRiskManager ? { risk: new WithoutRiskManager(resolved.portfolio) } : {}),
+  });
   return multiAgentStrategy({
     ...rest,
     team,
@@ -41,6 +77,9 @@ export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strat
       portfolio: team.config.portfolio,
       reasoner: reasoner ? 'injected' : 'offline',
       lookback,
+      // Only when on: the default team's result stays byte-identical.
+      ...(adaptiveWeights ? { weighting: { kind: 'adaptive', rule: adaptiveWeights.rule } } : {}),
+      ...(withoutRiskManager ? { riskManager: 'off (ablation)' } : {}),
     },
   });
 }
