@@ -15,6 +15,8 @@ cd "$root"
 
 # NATS users' passwords: written only when the file or one of its users is missing; existing ones are kept.
 npx --no-install tsx -e "import('@ats/tool-nats-auth').then((m) => m.ensureCredentials())"
+# Postgres: the owner's and each service role's password (generated when missing, mode 600), for interpolation.
+npx --no-install tsx libs/db/src/migrations/cli.ts credentials docker/postgres/credentials.env >&2 && set -a && . docker/postgres/credentials.env && set +a
 
 if [[ ! -e .env ]]; then
   printf '# Your settings (git-ignored); every key is documented in .env.example.\n' >.env

@@ -156,7 +156,7 @@ sed 's/^/    /' <<<"$states"
 network="${ATS_COMPOSE_PROJECT}_default"
 log "API key (keys CLI in the migrate image, on network $network)"
 key_json="$("$DOCKER" run --rm --network "$network" \
-  -e DATABASE__URL="postgresql://postgres:${POSTGRES_PASSWORD:-postgres}@postgres:5432/trading" -e LOG_LEVEL=warn \
+  -e DATABASE__URL="postgresql://ats_api_gateway:$(sed -n 's/^POSTGRES_PASSWORD_API_GATEWAY=//p' docker/postgres/credentials.env)@postgres:5432/trading" -e LOG_LEVEL=warn \
   ats/migrate:latest npm run -s keys -w @ats/api-gateway -- create --name=docker-check --scopes=read,trade)" \
   || fail "keys create"
 api_key="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).key)' <<<"$key_json")"
