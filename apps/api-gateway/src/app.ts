@@ -29,6 +29,7 @@ import { installGuard } from './auth/guard';
 import { ApiKeyStore } from './auth/key-store';
 import { BarsCache } from './bars-cache';
 import { type GatewayChannels, gatewayChannels } from './channels';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-outage';
 import type { DependencyProbe } from './dependencies';
 import { HttpProblem, httpError } from './errors';
 import { LiveEvents } from './live-events';
@@ -41,7 +42,7 @@ import { barsRoutes } from './routes/bars';
 import { cycleRoutes } from './routes/cycles';
 import { dashboardRoutes } from './routes/dashboard';
 import { decisionRoutes } from './routes/decisions';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, readinessDetailRoutes, SystemHealth } from './routes/health';
 import { indicatorRoutes } from './routes/indicators';
 import { keyRoutes } from './routes/keys';
 import { paperRunRoutes } from './routes/paper-runs';
@@ -175,6 +176,15 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       countServerError(504, error);
       return reply.code(504).send(httpError(504, 'a backend service did not answer in time'));
     }
+    if (isDatabaseUnavailable(error)) {
+      // Logged without the request's secrets; the client learns only that it should retry.
+      request.log.warn({ err: error }, 'database unavailable');
+      countServerError(503, error);
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send(httpError(503, 'the database is unavailable; try again shortly'));
+    }
     if (error instanceof BusNoRespondersError) {
       countServerError(503, error);
       return reply.code(503).send(httpError(503, 'the backend service is not running'));
@@ -201,13 +211,15 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
     await Promise.all([heartbeatSubscription.close(), live.close()]);
   });
 
-  await app.register(healthRoutes, {
+  const health = new SystemHealth({
     service: deps.service ?? 'api-gateway',
     probes: deps.probes,
     startedAt: Date.now(),
     heartbeats,
     requiredServices: deps.requiredServices ?? [],
+    log: app.log,
   });
+  await app.register(healthRoutes, { health });
   await app.register(dashboardRoutes);
 
   const keys = new ApiKeyStore(deps.db, clock, (error) =>
@@ -264,6 +276,7 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       maxClients: deps.maxStreamClients ?? DEFAULT_MAX_STREAM_CLIENTS,
     });
     await v1.register(keyRoutes, { keys });
+    await v1.register(readinessDetailRoutes, { health });
   });
   return app;
 }

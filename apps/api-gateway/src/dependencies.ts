@@ -2,7 +2,10 @@ import type { DependencyHealthSchema } from '@ats/contracts';
 import type { z } from 'zod';
 
 export type DependencyHealth = z.infer<typeof DependencyHealthSchema>;
-/** Checks one dependency; must resolve (never reject) within its own timeout. */
+/**
+ * Checks one dependency; must resolve (never reject) within its own timeout. A `down` state's error is the raw
+ * reason (it may name a host and port): the health routes log it and show the public only that it is down.
+ */
 export type DependencyProbe = () => Promise<DependencyHealth>;
 
 const PROBE_TIMEOUT_MS = 2_000;

@@ -191,7 +191,14 @@ describe('agents and readiness from heartbeats', () => {
   it('is not ready until the required service beats, then lists it', async () => {
     const before = await gateway.app.inject({ url: '/ready' });
     expect(before.statusCode).toBe(503);
-    expect(before.json()).toMatchObject({ status: 'degraded', missingServices: ['technical-agent'] });
+    expect(before.json()).toMatchObject({ status: 'degraded' });
+    // Which services are missing is for an admin, not the public.
+    expect(before.json()).not.toHaveProperty('missingServices');
+    const detail = await gateway.app.inject({ url: '/v1/ready', headers: bearer(gateway.keys.admin) });
+    expect(detail.statusCode).toBe(503);
+    expect(detail.json()).toMatchObject({ status: 'degraded', missingServices: ['technical-agent'] });
+    const forReaders = await gateway.app.inject({ url: '/v1/ready', headers: bearer(gateway.keys.read) });
+    expect(forReaders.statusCode).toBe(403);
 
     await gateway.bus.publish(
       `${gateway.channels.namespace}.heartbeat.technical-agent`,
@@ -207,7 +214,7 @@ describe('agents and readiness from heartbeats', () => {
       },
     );
     const ready = await eventually(async () => {
-      const r = await gateway.app.inject({ url: '/ready' });
+      const r = await gateway.app.inject({ url: '/v1/ready', headers: bearer(gateway.keys.admin) });
       return r.statusCode === 200 ? (r.json() as { services: unknown[] }) : undefined;
     });
     expect(ready.services).toEqual([

@@ -28,6 +28,7 @@ const ROUTES = [
   'get /v1/keys',
   'post /v1/keys/{id}/revoke',
   'post /v1/keys/{id}/rotate',
+  'get /v1/ready',
   'post /v1/paper-runs',
 ].sort();
 
