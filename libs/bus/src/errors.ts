@@ -25,8 +25,9 @@ export class BusTopologyError extends Error {
   constructor(
     message: string,
     readonly stream?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -27,7 +27,7 @@ export {
 export { InProcessBroker } from './in-process/broker';
 export { InProcessBus, type InProcessBusOptions } from './in-process/in-process-bus';
 export type { BusLogger } from './logger';
-export { type ConnectBusOptions, connectBus, NatsBus } from './nats/nats-bus';
+export { type ConnectBusOptions, connectBus, inboxPrefixFor, NatsBus } from './nats/nats-bus';
 export type { RateLimit } from './rate-limiter';
 export type { BusStats } from './stats';
 export { subjectMatches } from './subject-match';

@@ -33,7 +33,11 @@ export interface BusTopology {
   readonly consumers?: readonly ConsumerSpec[];
 }
 
-export type EnsureOutcome = 'created' | 'updated' | 'unchanged';
+/**
+ * `drifted`: the stream differs from the declaration and this user may not change streams (only the operator's
+ * user may, docs/security.md); it is used as the operator left it.
+ */
+export type EnsureOutcome = 'created' | 'updated' | 'unchanged' | 'drifted';
 
 export interface TopologyReport {
   readonly streams: Readonly<Record<string, EnsureOutcome>>;

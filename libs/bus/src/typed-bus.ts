@@ -256,6 +256,12 @@ export class TypedBus implements Bus {
       consumers[`${consumer.stream}/${consumer.durable}`] = await this.transport.ensureConsumer(consumer);
     }
     this.logger.info({ streams, consumers }, 'JetStream topology ensured');
+    const drifted = Object.keys(streams).filter((name) => streams[name] === 'drifted');
+    if (drifted.length > 0)
+      this.logger.warn(
+        { streams: drifted },
+        'streams differ from the declaration; only the NATS operator may change them',
+      );
     return { streams, consumers };
   }
 

@@ -40,14 +40,38 @@ function isApiError(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
 }
 
+/** The server refused the JetStream API request for this user (nats.js rejects it, possibly wrapped, at once). */
+function isPermissionDenied(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.name === 'PermissionViolationError') return true;
+  }
+  return false;
+}
+
+/** Where a least-privileged service is told to go when a stream is missing (see docs/security.md). */
+const OPERATOR_STEP = 'an operator provisions streams: npm run provision -w @ats/tool-nats-auth';
+
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<EnsureOutcome> {
   const desired = desiredStream(spec);
   let current: StreamConfig;
   try {
     current = (await jsm.streams.info(spec.name)).config;
   } catch (error) {
+    if (isPermissionDenied(error))
+      throw new BusTopologyError(`this NATS user may not read stream ${spec.name}`, spec.name, {
+        cause: error,
+      });
     if (!isApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-    await jsm.streams.add({ name: spec.name, ...desired });
+    try {
+      await jsm.streams.add({ name: spec.name, ...desired });
+    } catch (addError) {
+      if (!isPermissionDenied(addError)) throw addError;
+      throw new BusTopologyError(
+        `stream ${spec.name} does not exist and this NATS user may not create streams (${OPERATOR_STEP})`,
+        spec.name,
+        { cause: addError },
+      );
+    }
     return 'created';
   }
   if (current.storage !== desired.storage) {
@@ -64,7 +88,13 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     current.duplicate_window === desired.duplicate_window;
   if (same) return 'unchanged';
   const { storage: _fixed, ...updatable } = desired;
-  await jsm.streams.update(spec.name, updatable);
+  try {
+    await jsm.streams.update(spec.name, updatable);
+  } catch (error) {
+    // A service user may only read stream info (tools/nats-auth): the operator's settings stand.
+    if (isPermissionDenied(error)) return 'drifted';
+    throw error;
+  }
   return 'updated';
 }
 
