@@ -1,6 +1,23 @@
 export { annualTurnover, meanExposure } from './activity';
 export { type AlphaBeta, alphaBeta } from './benchmark';
 export {
+  type AgentCalibration,
+  type AgentCall,
+  agentCalibration,
+  CALIBRATION_HORIZONS,
+  type CallOutcome,
+  CONFIDENCE_BUCKET_WIDTH,
+  type ConfidenceBucket,
+  callOutcomes,
+  directionOf,
+  type HorizonCalibration,
+  impliedUpProbability,
+  type PricePoint,
+  RELIABILITY_BIN_WIDTH,
+  type ReliabilityPoint,
+  spearmanCorrelation,
+} from './calibration';
+export {
   ROLLING_SHARPE_WINDOW,
   TRADING_DAYS_PER_YEAR,
   VAR_TAIL_95,

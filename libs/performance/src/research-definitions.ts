@@ -31,7 +31,7 @@ export const RESEARCH_DEFINITIONS: readonly MetricDefinition[] = [
     name: 'Hit rate by confidence bucket',
     formula:
       'share of BUY/SELL decisions with sign(f_h) = direction, per confidence bucket [0,0.2) … [0.8,1]',
-    notes: 'HOLD decisions are not calls and are left out; f_h = 0 is a miss.',
+    notes: 'HOLD decisions (and BUY/SELL at confidence 0) are not calls and are left out; f_h = 0 is a miss.',
   },
   {
     key: 'reliability',
