@@ -1,5 +1,12 @@
-export { CREDENTIALS_FILE, ensureCredentials, generatedFiles, OPS_NATS_DIR, topologyUsers } from './generate';
-export { INBOX, permissionsFor, TopologyError, type UserPermissions } from './permissions';
+export {
+  CREDENTIALS_FILE,
+  ensureCredentials,
+  generatedFiles,
+  KnownPasswordError,
+  OPS_NATS_DIR,
+  topologyUsers,
+} from './generate';
+export { inboxFor, permissionsFor, TopologyError, type UserPermissions } from './permissions';
 export {
   type AuthNats,
   type AuthNatsOptions,
@@ -7,7 +14,9 @@ export {
   natsServerBinary,
   startAuthNats,
 } from './private-nats';
-export { passwordVariable } from './server-config';
+export { provisionStreams } from './provision';
+export { isKnownPassword, MONITORING_HOST, passwordVariable } from './server-config';
+export { operatorStreams } from './streams';
 export {
   ADMIN_USER,
   MARKET_DATA_CACHE_BUCKET,

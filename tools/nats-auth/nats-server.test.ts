@@ -1,11 +1,20 @@
-import { type Bus, NatsBus } from '@ats/bus';
+import { type Bus, BusTopologyError, connectBus, inboxPrefixFor, type NatsBus } from '@ats/bus';
 import { defineMessage, Messages, QueueGroups, Streams, Subjects } from '@ats/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { gatewayChannels } from '../../apps/api-gateway/src/channels';
+// Each service's own declaration of what it checks at start-up (see streams.ts).
+import { backtestQueue, queueTopology } from '../../apps/backtester/src/queue';
+import { barChannels } from '../../apps/data-gateway/src/bar-channels';
+import { cycleChannels } from '../../apps/orchestrator/src/channels';
+import { agentRpcTopology } from '../../libs/agent-rpc/src/topology';
+import { orderChannels } from '../../libs/paper-broker/src/channels';
 import { type AuthNats, startAuthNats } from './private-nats';
+import { provisionStreams } from './provision';
+import { operatorStreams } from './streams';
 import { ADMIN_USER, MARKET_DATA_CACHE_BUCKET, type ServiceName } from './topology';
 
 const Note = defineMessage('test.note', 1, z.object({ text: z.string() }));
@@ -25,14 +34,22 @@ let nats: AuthNats;
 const connections: NatsConnection[] = [];
 const buses: Bus[] = [];
 
-async function connectAs(user: ServiceName | typeof ADMIN_USER): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url, user, pass: nats.passwords.get(user), name: user });
+/** A raw connection as `user`, replying on its own inboxes as the bus connects (`inboxPrefixFor(user)`). */
+async function connectAs(user: ServiceName | typeof ADMIN_USER, inboxPrefix = inboxPrefixFor(user)) {
+  const nc = await connect({
+    servers: nats.url,
+    user,
+    pass: nats.passwords.get(user),
+    name: user,
+    inboxPrefix,
+  });
   connections.push(nc);
   return nc;
 }
 
-async function busAs(user: ServiceName): Promise<Bus> {
-  const bus = new NatsBus(await connectAs(user), { name: user });
+/** The bus as a service connects it (connectBus with its NATS user). */
+async function busAs(user: ServiceName | typeof ADMIN_USER): Promise<NatsBus> {
+  const bus = await connectBus({ url: nats.url, user, password: nats.passwords.get(user), name: user });
   buses.push(bus);
   return bus;
 }
@@ -69,9 +86,9 @@ describe('generated NATS permissions on a real nats-server', () => {
   });
 
   it('lets a service publish its own subjects and refuses another service’s', async () => {
-    const orchestrator = await connectAs('orchestrator');
-    const heartbeats = orchestrator.subscribe(Subjects.allHeartbeats, { max: 1 });
-    await orchestrator.flush();
+    const api = await connectAs('api-gateway');
+    const heartbeats = api.subscribe(Subjects.allHeartbeats, { max: 1 });
+    await api.flush();
     const agent = await connectAs('technical-agent');
     agent.publish(Subjects.heartbeat('technical-agent'), 'alive');
     for await (const message of heartbeats) expect(message.subject).toBe('heartbeat.technical-agent');
@@ -99,7 +116,7 @@ describe('generated NATS permissions on a real nats-server', () => {
     });
   });
 
-  it('serves request/reply through _INBOX, and a server replies only to requests it received', async () => {
+  it('serves request/reply through the requester’s own inbox; a server replies only to requests it received', async () => {
     // The subject's own contract (the bus refuses other message types on md.history.get).
     const gateway = await busAs('data-gateway');
     await gateway.serve(
@@ -131,11 +148,30 @@ describe('generated NATS permissions on a real nats-server', () => {
     // allow_responses, not a blanket _INBOX.> publish: the gateway cannot write into anyone's inbox unasked.
     const raw = await connectAs('data-gateway');
     expect(await publishViolation(raw, '_INBOX.someone-else.1')).toMatch(/Permissions Violation for Publish/);
+    const again = await connectAs('data-gateway');
+    expect(await publishViolation(again, `${inboxPrefixFor('api-gateway')}.1`)).toMatch(
+      /Permissions Violation for Publish/,
+    );
   });
 
-  it('lets owners manage their streams, producers publish durably, consumers and readers read', async () => {
+  it('lets every service check its streams as provisioned by the operator, publish durably, consume and read', async () => {
+    // Each service's own start-up declaration finds the operator's stream as declared: nothing to create or change.
+    const declared: [ServiceName, Parameters<Bus['ensureTopology']>[0]][] = [
+      ['data-gateway', { streams: [barChannels().stream] }],
+      ['technical-agent', agentRpcTopology()],
+      ['sentiment-agent', agentRpcTopology()],
+      ['risk-manager', agentRpcTopology()],
+      ['portfolio-manager', agentRpcTopology()],
+      ['orchestrator', { streams: [cycleChannels().stream, orderChannels().stream] }],
+      ['api-gateway', { streams: [gatewayChannels().backtestJobsStream] }],
+      ['backtester', queueTopology(backtestQueue())],
+    ];
+    for (const [user, topology] of declared) {
+      const report = await (await busAs(user)).ensureTopology(topology);
+      for (const outcome of Object.values(report.streams)) expect(outcome, user).toBe('unchanged');
+    }
+
     const orchestrator = await busAs('orchestrator');
-    await orchestrator.ensureTopology({ streams: [Streams.cycles] });
     const from = new Date(Date.now() - 1_000);
     const stored = await orchestrator.publishDurable(
       Subjects.cycleEvent('started'),
@@ -144,9 +180,8 @@ describe('generated NATS permissions on a real nats-server', () => {
       { messageId: 'cycle-1-started' },
     );
     expect(stored.seq).toBe(1);
-
-    const api = await busAs('api-gateway');
-    const history = await api.history(Subjects.cycleEvent('started'), Note, {
+    // Its own CYCLES history, read through ephemeral consumers and its own inbox.
+    const history = await orchestrator.history(Subjects.cycleEvent('started'), Note, {
       stream: Streams.cycles.name,
       from,
       to: new Date(Date.now() + 60_000),
@@ -154,15 +189,12 @@ describe('generated NATS permissions on a real nats-server', () => {
     expect(history.map((m) => m.data.text)).toEqual(['cycle 1']);
 
     const backtester = await busAs('backtester');
-    await backtester.ensureTopology({
-      streams: [Streams.backtestJobs],
-      consumers: [{ stream: Streams.backtestJobs.name, durable: 'backtester' }],
-    });
+    const api = await busAs('api-gateway');
     await api.publishDurable(Subjects.backtestJob, Note, { text: 'job 7' }, { messageId: 'job-7' });
     const received = new Promise<string>((resolve) => {
       void backtester.consume(
         Streams.backtestJobs.name,
-        'backtester',
+        backtestQueue().durable,
         Note,
         (message) => resolve(message.data.text),
         { maxDeliver: 3, backoffMs: [100] },
@@ -171,18 +203,87 @@ describe('generated NATS permissions on a real nats-server', () => {
     expect(await received).toBe('job 7');
   });
 
-  it('keeps the JetStream API narrow: no stream deletion, no foreign streams or consumers', async () => {
-    const agent = await connectAs('technical-agent');
-    const jsm = await jetstreamManager(agent, { timeout: DENIED_WAIT_MS });
-    await expect(jsm.streams.delete(Streams.cycles.name)).rejects.toThrow();
-    await expect(
-      jsm.streams.add({ name: Streams.orders.name, subjects: [...Streams.orders.subjects] }),
-    ).rejects.toThrow();
-    await expect(jsm.consumers.info(Streams.backtestJobs.name, 'backtester')).rejects.toThrow();
-
-    // The operators' user can do all of it.
+  it('refuses every service user any change to any stream; the operator may', async () => {
     const admin = await jetstreamManager(await connectAs(ADMIN_USER), { timeout: WAIT_MS });
-    expect((await admin.streams.info(Streams.cycles.name)).state.messages).toBe(1);
+    const decisionsBefore = (await admin.streams.info(Streams.decisions.name)).config;
+    for (const user of ['technical-agent', 'sentiment-agent', 'risk-manager', 'portfolio-manager'] as const) {
+      const jsm = await jetstreamManager(await connectAs(user), { timeout: DENIED_WAIT_MS });
+      // The probe's attack: cut the shared DECISIONS stream to one message, or widen it onto md.history.get.
+      await expect(
+        jsm.streams.update(Streams.decisions.name, { ...decisionsBefore, max_msgs: 1 }),
+        user,
+      ).rejects.toThrow();
+      await expect(
+        jsm.streams.update(Streams.decisions.name, {
+          ...decisionsBefore,
+          subjects: [...(decisionsBefore.subjects ?? []), Subjects.historyRequest],
+        }),
+        user,
+      ).rejects.toThrow();
+      for (const stream of operatorStreams()) {
+        await expect(jsm.streams.delete(stream.name), `${user} deletes ${stream.name}`).rejects.toThrow();
+        await expect(jsm.streams.purge(stream.name), `${user} purges ${stream.name}`).rejects.toThrow();
+      }
+      await expect(jsm.streams.add({ name: 'ROGUE', subjects: ['rogue.>'] }), user).rejects.toThrow();
+      // Nor another service's durable consumer.
+      await expect(jsm.consumers.info(Streams.backtestJobs.name, 'backtester'), user).rejects.toThrow();
+    }
+    expect((await admin.streams.info(Streams.decisions.name)).config).toEqual(decisionsBefore);
+
+    // The operators' user can change and delete streams.
+    await admin.streams.update(Streams.deadLetters.name, { max_msgs: 1_000 });
+    expect((await admin.streams.info(Streams.deadLetters.name)).config.max_msgs).toBe(1_000);
+    await admin.streams.add({ name: 'SCRATCH', subjects: ['scratch.>'] });
+    expect(await admin.streams.delete('SCRATCH')).toBe(true);
+  });
+
+  it('leaves an operator’s change to a stream alone and tells the service', async () => {
+    const admin = await jetstreamManager(await connectAs(ADMIN_USER), { timeout: WAIT_MS });
+    const decisions = (await admin.streams.info(Streams.decisions.name)).config;
+    await admin.streams.update(Streams.decisions.name, { ...decisions, max_msgs: 5_000_000 });
+    const agent = await busAs('technical-agent');
+    expect((await agent.ensureTopology(agentRpcTopology())).streams).toEqual({ DECISIONS: 'drifted' });
+    expect((await admin.streams.info(Streams.decisions.name)).config.max_msgs).toBe(5_000_000);
+    await admin.streams.update(Streams.decisions.name, decisions);
+  });
+
+  it('tells a service to ask the operator when its stream is missing, or not its own', async () => {
+    const agent = await busAs('technical-agent');
+    const foreign = { name: 'ONLY_THE_OPERATOR', subjects: ['decision.scratch.>'] };
+    await expect(agent.ensureTopology({ streams: [foreign] })).rejects.toThrow(/may not read stream/);
+
+    const admin = await jetstreamManager(await connectAs(ADMIN_USER), { timeout: WAIT_MS });
+    expect(await admin.streams.delete(Streams.decisions.name)).toBe(true);
+    await expect(agent.ensureTopology(agentRpcTopology())).rejects.toThrow(BusTopologyError);
+    await expect(agent.ensureTopology(agentRpcTopology())).rejects.toThrow(/may not create streams/);
+    // The operator's step brings it back; the service then starts as usual.
+    expect(
+      (await provisionStreams(nats.url, nats.passwords.get(ADMIN_USER) as string)).streams,
+    ).toMatchObject({
+      DECISIONS: 'created',
+      CYCLES: 'unchanged',
+    });
+    expect((await agent.ensureTopology(agentRpcTopology())).streams).toEqual({ DECISIONS: 'unchanged' });
+  });
+
+  it('keeps each service’s replies on its own inboxes: another service cannot subscribe to them', async () => {
+    for (const [user, other] of [
+      ['technical-agent', 'orchestrator'],
+      ['orchestrator', 'api-gateway'],
+      ['api-gateway', 'data-gateway'],
+    ] as const) {
+      const nc = await connectAs(user);
+      for (const foreign of [`${inboxPrefixFor(other)}.>`, '_INBOX.>', '_INBOX_*.>']) {
+        const sneaky = nc.subscribe(foreign);
+        await nc.flush();
+        await expect(sneaky.closed, `${user} on ${foreign}`).resolves.toMatchObject({
+          message: expect.stringMatching(/Permissions Violation for Subscription/),
+        });
+      }
+    }
+    // A client that ignores its prefix cannot even receive its own replies.
+    const stray = await connectAs('technical-agent', '_INBOX');
+    await expect(stray.request(Subjects.historyRequest, '{}', { timeout: DENIED_WAIT_MS })).rejects.toThrow();
   });
 
   it('lets the data gateway keep its L2 cache in its KV bucket, and nobody else', async () => {

@@ -1,9 +1,15 @@
-import { subjectMatches } from '@ats/bus';
+import { inboxPrefixFor, subjectMatches } from '@ats/bus';
 import { Streams, Subjects } from '@ats/contracts';
 import type { ServiceGrants, StreamName } from './topology';
 
-/** Replies to requests this client sent, and JetStream publish acks and pull batches, arrive on inboxes. */
-export const INBOX = '_INBOX.>';
+/**
+ * Replies to requests this client sent, and JetStream publish acks and pull batches, arrive on its inboxes: each
+ * user gets its own prefix (the bus connects with `inboxPrefixFor(user)`), never `_INBOX.>`, so no service can
+ * subscribe to another's replies.
+ */
+export function inboxFor(service: string): string {
+  return `${inboxPrefixFor(service)}.>`;
+}
 /** The client's feature probe (`jetstreamManager()`): account limits only, nothing about streams' content. */
 const JS_ACCOUNT_INFO = '$JS.API.INFO';
 
@@ -30,8 +36,9 @@ function streamSubjects(name: StreamName): readonly string[] {
 }
 
 /**
- * Allow lists for one service. JetStream API subjects are opened per stream and per durable, never `$JS.API.>`:
- * a compromised agent can then neither delete a stream nor read one it has no business with.
+ * Allow lists for one service. JetStream API subjects are opened per stream and per durable, never `$JS.API.>`,
+ * and streams are read-only to services (`STREAM.INFO`): only the operator's user creates, changes or deletes
+ * them (provision.ts), so a compromised agent can neither cut a shared stream nor read one it has no business with.
  */
 export function permissionsFor(service: string, grants: ServiceGrants): UserPermissions {
   const publish = new Set<string>();
@@ -55,9 +62,10 @@ export function permissionsFor(service: string, grants: ServiceGrants): UserPerm
     subscribe.add(subject);
     received.push(subject);
   }
-  for (const name of grants.ownsStreams ?? []) {
+  for (const name of grants.checksStreams ?? []) {
     usesJetStream = true;
-    for (const verb of ['INFO', 'CREATE', 'UPDATE']) publish.add(`$JS.API.STREAM.${verb}.${name}`);
+    usesInbox = true;
+    publish.add(`$JS.API.STREAM.INFO.${name}`);
   }
   for (const { stream, durable } of grants.consumes ?? []) {
     usesJetStream = true;
@@ -87,7 +95,8 @@ export function permissionsFor(service: string, grants: ServiceGrants): UserPerm
     usesJetStream = true;
     usesInbox = true;
     // A bucket is the stream KV_<bucket>; keys are written on $KV.<bucket>.<key> and read by direct get (2.9+)
-    // or, on a bucket created without allow_direct, by the stream's message get.
+    // or, on a bucket created without allow_direct, by the stream's message get. The one stream a service may
+    // create: its private cache, whose TTL is the service's own setting and which no other user can read.
     const stream = `KV_${bucket}`;
     for (const verb of ['INFO', 'CREATE', 'UPDATE', 'MSG.GET'])
       publish.add(`$JS.API.STREAM.${verb}.${stream}`);
@@ -98,7 +107,7 @@ export function permissionsFor(service: string, grants: ServiceGrants): UserPerm
   // The bus dead-letters what it cannot handle under `dlq.<original subject>`; only for subjects it receives.
   for (const subject of received) publish.add(Subjects.deadLetter(subject));
   if (usesJetStream || (grants.publishesDurable?.length ?? 0) > 0) publish.add(JS_ACCOUNT_INFO);
-  if (usesInbox) subscribe.add(INBOX);
+  if (usesInbox) subscribe.add(inboxFor(service));
 
   return {
     publish: [...publish].sort(),

@@ -4,7 +4,9 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPS_NATS_DIR, topologyUsers } from './generate';
+import { provisionStreams } from './provision';
 import { newPassword, passwordVariable, renderServerConfig } from './server-config';
+import { ADMIN_USER } from './topology';
 
 // Generous: tests start private servers while the rest of the run keeps the cores busy.
 const START_TIMEOUT_MS = 30_000;
@@ -32,6 +34,11 @@ export interface AuthNatsOptions {
   readonly passwords?: ReadonlyMap<string, string>;
   /** Default a free loopback port. */
   readonly port?: number;
+  /**
+   * Create every stream as the operators' user once the server is up (provision.ts), as a deployment does before
+   * its services start; the services' own users may not. Default true.
+   */
+  readonly provisionStreams?: boolean;
 }
 
 export function natsServerBinary(): string {
@@ -74,7 +81,7 @@ function answers(port: number): Promise<boolean> {
 
 /**
  * A private nats-server on a free loopback port that includes the COMMITTED ops/nats/auth.conf byte for byte,
- * so tests exercise exactly the permissions a deployment gets.
+ * so tests exercise exactly the permissions a deployment gets; its streams are provisioned by the operators' user.
  */
 export async function startAuthNats(options: AuthNatsOptions = {}): Promise<AuthNats> {
   const dir = mkdtempSync(join(tmpdir(), 'ats-nats-auth-'));
@@ -122,8 +129,18 @@ export async function startAuthNats(options: AuthNatsOptions = {}): Promise<Auth
     }
   };
   let child = await launch();
+  const url = `nats://127.0.0.1:${port}`;
+  if (options.provisionStreams ?? true) {
+    try {
+      await provisionStreams(url, passwords.get(ADMIN_USER) as string);
+    } catch (error) {
+      await halt(child);
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url,
     port,
     passwords,
     restart: async (downMs = 0) => {

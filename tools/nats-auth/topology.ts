@@ -14,8 +14,11 @@ export interface ServiceGrants {
   readonly serves?: readonly string[];
   /** `bus.request` against another service's `serve`. */
   readonly requests?: readonly string[];
-  /** Streams this service creates or updates at start-up (`ensureTopology`). */
-  readonly ownsStreams?: readonly StreamName[];
+  /**
+   * Streams it checks at start-up (`ensureTopology`): `STREAM.INFO` only. The operator's user creates and changes
+   * them (provision.ts, run by the stack and the deployment before the services start).
+   */
+  readonly checksStreams?: readonly StreamName[];
   /** Durable pull consumers this service creates and reads (`ensureTopology` + `bus.consume`). */
   readonly consumes?: readonly { readonly stream: StreamName; readonly durable: string }[];
   /** Streams it reads back with `bus.history` (ephemeral ordered consumers). */
@@ -43,75 +46,68 @@ const MARKET_DATA_REQUESTS = [
 
 /**
  * THE declaration of who may say what on NATS. One entry per deployable in apps/ (the compose check enforces
- * that) plus `ops-admin` for operators. Change an app's bus usage here first; `npm run generate -w
- * @ats/tool-nats-auth` then rewrites ops/nats/nats-server.conf.
+ * that) plus `ops-admin` for operators. No grant wider than use: grant-audit.test.ts ties every subject and stream
+ * here to the code of the app that uses it, both ways. Change an app's bus usage here first; `npm run generate -w
+ * @ats/tool-nats-auth` then rewrites ops/nats/auth.conf.
  */
 export const SERVICE_TOPOLOGY = {
   'data-gateway': {
     serves: MARKET_DATA_REQUESTS,
     publishesDurable: [Subjects.allBars],
-    publishes: [Subjects.heartbeat('data-gateway')],
-    ownsStreams: [Streams.marketData.name],
+    checksStreams: [Streams.marketData.name],
     kvBuckets: [MARKET_DATA_CACHE_BUCKET],
   },
+  // The agents analyze the context the orchestrator sends: they ask the data gateway nothing, except the technical
+  // agent's `analyze` command, which reads one symbol's history through it.
   'technical-agent': {
     serves: [Subjects.analyze('technical')],
-    requests: [Subjects.historyRequest, Subjects.indicatorsRequest],
+    requests: [Subjects.historyRequest],
     publishesDurable: ['decision.technical.>'],
     publishes: [Subjects.heartbeat('technical-agent')],
-    ownsStreams: [Streams.decisions.name],
+    checksStreams: [Streams.decisions.name],
   },
   'sentiment-agent': {
     serves: [Subjects.analyze('sentiment')],
-    requests: [Subjects.historyRequest, Subjects.newsRequest, Subjects.evidenceRequest],
     publishesDurable: ['decision.sentiment.>'],
     publishes: [Subjects.heartbeat('sentiment-agent')],
-    ownsStreams: [Streams.decisions.name],
+    checksStreams: [Streams.decisions.name],
   },
   'risk-manager': {
     serves: [Subjects.analyze('risk')],
-    requests: [Subjects.historyRequest, Subjects.quoteRequest],
     publishesDurable: [Subjects.riskAssessment, 'decision.risk.>'],
     publishes: [Subjects.heartbeat('risk-manager')],
-    ownsStreams: [Streams.decisions.name],
+    checksStreams: [Streams.decisions.name],
   },
   'portfolio-manager': {
     serves: [Subjects.analyze('portfolio')],
-    requests: [Subjects.historyRequest, Subjects.quoteRequest],
     publishesDurable: ['decision.portfolio.>'],
     publishes: [Subjects.heartbeat('portfolio-manager')],
-    ownsStreams: [Streams.decisions.name],
+    checksStreams: [Streams.decisions.name],
   },
   orchestrator: {
     // Runs the cycles and, in-process, the paper broker: it submits and fills orders.
     serves: [Subjects.cycleRequest, Subjects.cycleReplay, Subjects.paperRunStart],
-    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.quoteRequest, Subjects.evidenceRequest],
+    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest, Subjects.evidenceRequest],
     publishesDurable: [...Streams.cycles.subjects, Subjects.orderSubmit('*'), Subjects.orderFilled('*')],
-    publishes: [Subjects.heartbeat('orchestrator')],
-    subscribes: [Subjects.allHeartbeats],
-    ownsStreams: [Streams.cycles.name, Streams.orders.name, Streams.deadLetters.name],
+    // Live mode follows new bars as they pass and catches up from MARKET_DATA (the gateway market-data port).
+    subscribes: [Subjects.allBars],
+    checksStreams: [Streams.cycles.name, Streams.orders.name],
     consumes: [{ stream: Streams.orders.name, durable: 'paper-broker' }],
     // Its own CYCLES history too: a replay reads a cycle's recorded context and completion.
-    readsHistory: [Streams.decisions.name, Streams.cycles.name],
+    readsHistory: [Streams.decisions.name, Streams.cycles.name, Streams.marketData.name],
   },
   'api-gateway': {
-    requests: [...MARKET_DATA_REQUESTS, Subjects.cycleRequest, Subjects.cycleReplay, Subjects.paperRunStart],
+    requests: [Subjects.historyRequest, Subjects.cycleRequest, Subjects.cycleReplay, Subjects.paperRunStart],
     publishesDurable: [Subjects.backtestJob],
-    // It ensures the jobs stream before queuing (as the backtester does), so a job is never published unstored.
-    ownsStreams: [Streams.backtestJobs.name],
+    // It checks the jobs stream before queuing (as the backtester does), so a job is never published unstored.
+    checksStreams: [Streams.backtestJobs.name],
     // Live decisions and fills feed /v1/stream (SSE); they are read as they pass, not from the streams.
-    subscribes: [Subjects.allHeartbeats, Subjects.backtestResult, Subjects.allDecisions, 'order.filled.>'],
-    readsHistory: [
-      Streams.decisions.name,
-      Streams.orders.name,
-      Streams.cycles.name,
-      Streams.deadLetters.name,
-    ],
+    subscribes: [Subjects.allHeartbeats, Subjects.allDecisions, 'order.filled.>'],
   },
   backtester: {
-    requests: [Subjects.historyRequest],
-    publishes: [Subjects.backtestResult, Subjects.heartbeat('backtester')],
-    ownsStreams: [Streams.backtestJobs.name],
+    // Its analysts and risk manager run as services by default (remote-agents.ts).
+    requests: [...ANALYZE_REQUESTS, Subjects.historyRequest],
+    checksStreams: [Streams.backtestJobs.name],
     consumes: [{ stream: Streams.backtestJobs.name, durable: 'backtester' }],
   },
 } as const satisfies Record<string, ServiceGrants>;
