@@ -5,15 +5,14 @@
  * The gateway and the data gateway run as their own processes (as in production) against a throw-away
  * database; autocannon runs here. Prints one JSON object.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '@ats/contracts';
+import { promisify } from 'node:util';
 import { createPrismaClient, deployMigrations } from '@ats/db';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { ApiKeyStore } from '../../apps/api-gateway/src/auth/key-store';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -25,6 +24,17 @@ const AGENTS = ['technical', 'sentiment', 'risk', 'portfolio'];
 
 const gatewayMain = fileURLToPath(new URL('../../apps/api-gateway/src/main.ts', import.meta.url));
 const dataGatewayMain = fileURLToPath(new URL('../../apps/data-gateway/src/main.ts', import.meta.url));
+const keysCli = fileURLToPath(new URL('../../apps/api-gateway/src/cli/keys.ts', import.meta.url));
+
+/** A read key, made as an operator makes one: the gateway's keys CLI against the bench database. */
+async function readKey(databaseUrl: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', keysCli, 'create', '--name=bench', '--scopes=read'],
+    { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
+  );
+  return (JSON.parse(stdout) as { key: string }).key;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -94,7 +104,7 @@ async function main(): Promise<void> {
   try {
     await deployMigrations({ databaseUrl });
     const db = createPrismaClient(databaseUrl);
-    const key = (await new ApiKeyStore(db, systemClock).create('bench', ['read'])).key;
+    const key = await readKey(databaseUrl);
     const base = Date.parse('2023-01-03T21:00:00Z');
     await db.decision.createMany({
       data: Array.from({ length: DECISIONS }, (_, i) => ({
