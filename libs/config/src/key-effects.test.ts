@@ -59,6 +59,7 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   DATA__CACHE_DIR: '/tmp/ats-cache-under-test',
   DATA__DOWNLOAD: 'off',
   DATA__MODE: 'distributed',
+  DATA__STRICT: 'true',
   DATA__YAHOO_BASE_URL: 'http://yahoo.example:1001',
   DATA__ALPHA_VANTAGE_BASE_URL: 'http://av.example:1002',
   DATA__TWELVE_DATA_BASE_URL: 'http://td.example:1003',

@@ -131,6 +131,7 @@ function toNested(flat: FlatConfig) {
       ...resolveDataLocation({ dir: flat.DATA__DIR, cacheDir: flat.DATA__CACHE_DIR }),
       download: flat.DATA__DOWNLOAD,
       mode: flat.DATA__MODE,
+      strict: flat.DATA__STRICT,
       yahooBaseUrl: flat.DATA__YAHOO_BASE_URL,
       alphaVantageBaseUrl: flat.DATA__ALPHA_VANTAGE_BASE_URL,
       twelveDataBaseUrl: flat.DATA__TWELVE_DATA_BASE_URL,

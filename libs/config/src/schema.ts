@@ -117,6 +117,8 @@ export const ENV_SCHEMA = {
   DATA__DOWNLOAD: z.enum(['auto', 'off']).default('auto'),
   /** embedded: trading paths read market data in-process; distributed: through the data gateway over NATS. */
   DATA__MODE: z.enum(['embedded', 'distributed']).default('embedded'),
+  /** true: a backtest whose data check finds anything (dropped rows, duplicates, gaps, bad ticks) is refused. */
+  DATA__STRICT: z.stringbool().default(false),
   /** Provider endpoints (proxies, tests); defaults are the providers' public URLs. */
   DATA__YAHOO_BASE_URL: url(/^https?$/).optional(),
   DATA__ALPHA_VANTAGE_BASE_URL: url(/^https?$/).optional(),
