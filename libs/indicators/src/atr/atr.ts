@@ -1,3 +1,4 @@
+import { getTrueRange } from 'trading-signals';
 import type { OhlcvBar } from '../bar';
 import { assertPeriod, runSeries, type StreamingIndicator } from '../streaming';
 import { WilderAverage } from '../wilder-average/wilder-average';
@@ -6,8 +7,9 @@ export const DEFAULT_ATR_PERIOD = 14;
 
 /**
  * Average true range (Wilder): TR = max(high−low, |high−prev close|, |low−prev close|), the first bar's TR being
- * high−low; smoothed with alpha 1/n and seeded with the SMA of the first n TRs (own code, bit-identical to trading-signals ATR). First value at
- * bar n−1 (TA-Lib skips the first bar's TR and starts one bar later).
+ * high−low; smoothed with alpha 1/n and seeded with the SMA of the first n TRs. First value at bar n−1 (TA-Lib skips
+ * the first bar's TR and starts one bar later). The true range is trading-signals' `getTrueRange`; the smoothing is our
+ * WilderAverage, because the library's ATR (over its WSMA) costs over 2× per bar (ADR 0020). Bit-identical to its ATR.
  */
 export class AverageTrueRange implements StreamingIndicator<OhlcvBar, number> {
   readonly #smoothing: WilderAverage;
@@ -20,12 +22,7 @@ export class AverageTrueRange implements StreamingIndicator<OhlcvBar, number> {
   }
 
   update(bar: OhlcvBar): number | undefined {
-    const previousClose = this.#previousClose;
-    const highLow = bar.high - bar.low;
-    const trueRange =
-      previousClose === undefined
-        ? highLow
-        : Math.max(highLow, Math.abs(bar.high - previousClose), Math.abs(bar.low - previousClose));
+    const trueRange = getTrueRange(bar, this.#previousClose);
     this.#previousClose = bar.close;
     this.#result = this.#smoothing.update(trueRange);
     return this.#result;
