@@ -58,5 +58,7 @@ export function renderJsonReport(input: BacktestReportInput): string {
     llmUsage: input.llmUsage ?? null,
     attribution: input.attribution ?? [],
     dataQuality: input.dataQuality,
+    calibration: input.calibration,
+    weightPaths: input.weightPaths,
   });
 }

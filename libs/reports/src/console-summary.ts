@@ -86,6 +86,26 @@ export function renderConsoleSummary(
       ]),
     );
   }
+  if (input.calibration && input.calibration.length > 0) {
+    lines.push(
+      '',
+      paint(ANSI.bold, 'Agent calibration (calls against realised forward returns)'),
+      ...alignTable([
+        ['Agent', 'Horizon', 'Outcomes', 'Calls', 'Hit rate', 'Brier', 'IC'],
+        ...input.calibration.flatMap((a) =>
+          a.horizons.map((h) => [
+            a.agent,
+            `${h.horizon}d`,
+            String(h.outcomes),
+            String(h.directionalCalls),
+            formatPercent(h.hitRate, 1),
+            formatRatio(h.brier, 4),
+            formatRatio(h.informationCoefficient, 3),
+          ]),
+        ),
+      ]),
+    );
+  }
   if (input.llmUsage) {
     const u = input.llmUsage;
     lines.push(

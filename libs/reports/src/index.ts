@@ -20,6 +20,12 @@ export {
   renderDataQualitySection,
 } from './html/data-quality-section';
 export { escapeHtml } from './html/escape';
+export {
+  RELIABILITY_HORIZON,
+  type ReportWeightPath,
+  type ReportWeightPoint,
+  renderResearchSection,
+} from './html/research-section';
 export { type ChartSeries, type LineChartSpec, niceTicks, renderLineChart } from './html/svg-chart';
 export { DECISIONS_SHOWN, renderTearSheet } from './html/tear-sheet';
 export type {

@@ -1,5 +1,6 @@
-import type { PerformanceMetrics, PerformanceReport } from '@ats/performance';
+import type { AgentCalibration, PerformanceMetrics, PerformanceReport } from '@ats/performance';
 import type { ReportDataQuality } from './html/data-quality-section';
+import type { ReportWeightPath } from './html/research-section';
 
 /**
  * Structural inputs: the backtester's result objects (EquityPoint, TradeRecord, Fill, decisions, LLM usage) fit
@@ -96,6 +97,10 @@ export interface BacktestReportInput {
   readonly dataNotes?: readonly string[];
   /** The data check of the run (dropped rows, duplicates, gaps, spikes, uncovered dates); omitted → not shown. */
   readonly dataQuality?: ReportDataQuality;
+  /** Per-agent calibration of the run's calls against realised forward returns; omitted → not shown. */
+  readonly calibration?: readonly AgentCalibration[];
+  /** The adaptive consensus weights of each run that used them; omitted → not shown. */
+  readonly weightPaths?: readonly ReportWeightPath[];
   /** When the report was produced (from the injected clock); omitted → not shown, keeping output reproducible. */
   readonly generatedAt?: string;
 }

@@ -6,6 +6,7 @@ import type { AttributionRow, BacktestReportInput, DecisionRecord, LlmUsage, Rep
 import { renderDataQualitySection } from './data-quality-section';
 import { escapeHtml } from './escape';
 import { TEAR_SHEET_CSS, TEAR_SHEET_SCRIPT } from './page-assets';
+import { renderResearchSection } from './research-section';
 import { renderLineChart } from './svg-chart';
 
 /** The decisions table shows the most recent decisions only; the JSON report keeps all of them. */
@@ -258,6 +259,7 @@ export function renderTearSheet(input: BacktestReportInput): string {
     charts(input),
     trades(input.trades),
     attribution(input.attribution),
+    renderResearchSection(input.calibration, input.weightPaths),
     llmUsage(input.llmUsage),
     decisions(input.decisions),
     glossary(),
