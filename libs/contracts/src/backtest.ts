@@ -50,6 +50,11 @@ export const BacktestRequestSchema = z
     llmProvider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']).default('offline'),
     /** Re-run with each agent removed and alone, for the per-agent attribution table. */
     attribution: z.boolean().default(true),
+    /**
+     * Consensus weighting: `static` (the `weights`, the default when omitted) or `adaptive` (point-in-time from each
+     * analyst's realised calibration, `weights` as the fallback). Optional so existing requests keep their hash.
+     */
+    weighting: z.enum(['static', 'adaptive']).optional(),
     /** SMA periods of the sma-crossover strategy (fast < slow); omitted = 20 and 50. */
     smaFast: z.number().int().positive().optional(),
     smaSlow: z.number().int().positive().optional(),
