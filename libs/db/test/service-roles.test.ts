@@ -43,6 +43,7 @@ describe('one Postgres role per service', () => {
     expect(serviceRoles).toEqual({
       provisioned: true,
       roles: Object.keys(SERVICE_GRANTS).map(serviceRoleName),
+      changed: true,
     });
     tables = (
       await adminQuery<{ name: string }>(
@@ -224,6 +225,23 @@ describe('one Postgres role per service', () => {
       { table: 'bars', privileges: 'INSERT,SELECT' },
       { table: 'provider_calls', privileges: 'INSERT,SELECT' },
     ]);
+  });
+
+  it('changes nothing when the grants are current, and takes back a planted one', async () => {
+    await expect(provisionServiceRoles({ databaseUrl: database.url })).resolves.toMatchObject({
+      changed: false,
+    });
+    await adminQuery(`GRANT INSERT ON api_keys TO ${serviceRoleName('technical-agent')}`, [], database.url);
+    const url = serviceDatabaseUrl(database.url, 'technical-agent');
+    expect(
+      await outcome(url, "INSERT INTO api_keys (id, name, prefix, hash) VALUES ('k', 'k', 'k', 'k')"),
+    ).toBe('ok');
+    await expect(provisionServiceRoles({ databaseUrl: database.url })).resolves.toMatchObject({
+      changed: true,
+    });
+    expect(
+      await outcome(url, "INSERT INTO api_keys (id, name, prefix, hash) VALUES ('k2', 'k2', 'k2', 'k2')"),
+    ).toBe(PERMISSION_DENIED);
   });
 
   it('sets a password as the SCRAM verifier Postgres itself computes', async () => {

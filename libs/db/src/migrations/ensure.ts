@@ -6,7 +6,12 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { provisionServiceRoles } from '../roles/provision';
+import {
+  type ProvisionOptions,
+  type ProvisionResult,
+  provisionServiceRoles,
+  provisionServiceRolesOn,
+} from '../roles/provision';
 import type { DeployResult, MigrationOptions } from './migrate';
 import { DEFAULT_MIGRATIONS_DIR } from './migration-list';
 
@@ -40,53 +45,63 @@ async function migrationNamesOnDisk(migrationsDir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
-/** Names of migrations the database records as finished (empty when it has no `_prisma_migrations`). */
-async function finishedMigrationNames(databaseUrl: string): Promise<Set<string>> {
+/** A connection to `databaseUrl`, or DatabaseUnreachableError naming the server. */
+async function connect(databaseUrl: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl });
   try {
     await client.connect();
+    return client;
   } catch (error) {
     await client.end().catch(() => {});
     throw new DatabaseUnreachableError(databaseUrl, error);
   }
+}
+
+/** Names of migrations the database records as finished (empty when it has no `_prisma_migrations`). */
+async function finishedMigrationNames(client: pg.Client): Promise<Set<string>> {
+  const table = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present",
+  );
+  if (!table.rows[0]?.present) return new Set();
+  const rows = await client.query<{ migration_name: string }>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  return new Set(rows.rows.map((row) => row.migration_name));
+}
+
+/**
+ * Apply pending migrations, if any, then bring the service roles in line (as the owner; a service's own
+ * connection only reads). Idempotent; concurrent callers are serialised by the engine's advisory lock. Throws
+ * DatabaseUnreachableError when Postgres does not answer, MigrationError when a migration fails.
+ */
+export async function ensureMigrations(options: MigrationOptions): Promise<DeployResult> {
+  const migrationsDir = resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const [onDisk, client] = await Promise.all([
+    migrationNamesOnDisk(migrationsDir),
+    connect(options.databaseUrl),
+  ]);
   try {
-    const table = await client.query<{ present: boolean }>(
-      "SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present",
-    );
-    if (!table.rows[0]?.present) return new Set();
-    const rows = await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    return new Set(rows.rows.map((row) => row.migration_name));
+    const finished = await finishedMigrationNames(client);
+    let applied: string[] = [];
+    if (!onDisk.every((name) => finished.has(name))) {
+      const { deployMigrations } = await import('./migrate');
+      applied = (await deployMigrations({ ...options, migrationsDir })).applied;
+    }
+    // A database migrated before the roles existed gets them here; when current, one catalogue query.
+    return { applied, serviceRoles: await provisionServiceRolesOn(client, provisionOptions(options)) };
   } finally {
     await client.end();
   }
 }
 
-/**
- * Apply pending migrations, if any. Idempotent; concurrent callers are serialised by the engine's advisory
- * lock. Throws DatabaseUnreachableError when Postgres does not answer, MigrationError when a migration fails.
- */
-export async function ensureMigrations(options: MigrationOptions): Promise<DeployResult> {
-  const migrationsDir = resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  const [onDisk, finished] = await Promise.all([
-    migrationNamesOnDisk(migrationsDir),
-    finishedMigrationNames(options.databaseUrl),
-  ]);
-  let applied: string[] = [];
-  if (!onDisk.every((name) => finished.has(name))) {
-    const { deployMigrations } = await import('./migrate');
-    applied = (await deployMigrations({ ...options, migrationsDir })).applied;
-  }
-  // As the owner, the service roles follow the schema (a database migrated before roles existed gets them);
-  // a service's own connection only reads, and changes nothing.
-  return { applied, serviceRoles: await provisionRolesAfter(options) };
+function provisionOptions(options: MigrationOptions): ProvisionOptions {
+  return {
+    databaseUrl: options.databaseUrl,
+    ...(options.servicePasswords ? { passwords: options.servicePasswords } : {}),
+  };
 }
 
 /** Provisions the service roles on the database just migrated (skipped when the user may not create roles). */
-export function provisionRolesAfter(options: MigrationOptions) {
-  return provisionServiceRoles({
-    databaseUrl: options.databaseUrl,
-    ...(options.servicePasswords ? { passwords: options.servicePasswords } : {}),
-  });
+export function provisionRolesAfter(options: MigrationOptions): Promise<ProvisionResult> {
+  return provisionServiceRoles(provisionOptions(options));
 }

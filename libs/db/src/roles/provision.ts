@@ -27,7 +27,8 @@ export interface ProvisionOptions {
 }
 
 export type ProvisionResult =
-  | { readonly provisioned: true; readonly roles: string[] }
+  /** `changed` false: the roles already held exactly their grants (one catalogue query, nothing written). */
+  | { readonly provisioned: true; readonly roles: string[]; readonly changed: boolean }
   /** The connecting user may not create roles (a service's own connection): nothing was changed. */
   | { readonly provisioned: false; readonly reason: string };
 
@@ -66,40 +67,92 @@ function schemaOf(databaseUrl: string): string {
   return new URL(databaseUrl).searchParams.get('schema') ?? 'public';
 }
 
+/** `role|table|PRIVILEGE` for every table privilege `grants` asks for on the tables that exist. */
+function wantedPrivileges(
+  grants: Readonly<Record<string, TableGrants>>,
+  tables: ReadonlySet<string>,
+): string[] {
+  return Object.entries(grants).flatMap(([service, tableGrants]) =>
+    [...Object.entries(tableGrants), [MIGRATIONS_TABLE, ['SELECT']] as const]
+      .filter(([table]) => tables.has(table))
+      .flatMap(([table, privileges]) => privileges.map((p) => `${serviceRoleName(service)}|${table}|${p}`)),
+  );
+}
+
+/**
+ * Whether every role exists as a plain login role that may connect and use the schema, and holds exactly the
+ * wanted privileges on the schema's tables and sequences: what "deploy if needed" checks on every start.
+ */
+async function grantsAreCurrent(
+  client: pg.Client,
+  grants: Readonly<Record<string, TableGrants>>,
+  schema: string,
+): Promise<boolean> {
+  const roles = Object.keys(grants).map(serviceRoleName);
+  const { rows } = await client.query<{ held: string[] | null; tables: string[] | null; sound: number }>(
+    `SELECT
+       (SELECT array_agg(r.rolname || '|' || c.relname || '|' || a.privilege_type)
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          CROSS JOIN LATERAL aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee
+         WHERE n.nspname = $1 AND r.rolname = ANY($2)) AS held,
+       (SELECT array_agg(c.relname::text) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')) AS tables,
+       (SELECT count(*)::int FROM pg_roles r
+         WHERE r.rolname = ANY($2) AND r.rolcanlogin AND NOT r.rolsuper AND NOT r.rolcreatedb
+           AND NOT r.rolcreaterole AND NOT r.rolreplication AND NOT r.rolbypassrls
+           AND has_database_privilege(r.rolname, current_database(), 'CONNECT')
+           AND has_schema_privilege(r.rolname, $1, 'USAGE')) AS sound`,
+    [schema, roles],
+  );
+  const row = rows[0];
+  if (!row || row.sound !== roles.length) return false;
+  const wanted = wantedPrivileges(grants, new Set(row.tables ?? [])).sort();
+  const held = [...(row.held ?? [])].sort();
+  return wanted.length === held.length && wanted.every((entry, i) => entry === held[i]);
+}
+
 /** Creates or updates every service role on the database of `databaseUrl`; skips when the user may not. */
 export async function provisionServiceRoles(options: ProvisionOptions): Promise<ProvisionResult> {
-  const grants = options.grants ?? SERVICE_GRANTS;
-  for (const [service, password] of options.passwords ?? [])
-    refuseExamplePassword(servicePasswordVariable(service), password);
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ may: boolean; user: string }>(
-      'SELECT (rolsuper OR rolcreaterole) AS may, current_user AS "user" FROM pg_roles WHERE rolname = current_user',
-    );
-    const me = rows[0];
-    if (!me?.may)
-      return {
-        provisioned: false,
-        reason: `${me?.user ?? 'this user'} may not create roles (not the owner)`,
-      };
-    const schema = schemaOf(options.databaseUrl);
-    const statements = Object.entries(grants).flatMap(([service, tables]) =>
-      roleStatements(serviceRoleName(service), tables, schema, options.passwords?.get(service)),
-    );
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [PROVISION_LOCK_KEY]);
-      await client.query(statements.join(';\n'));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
-    return { provisioned: true, roles: Object.keys(grants).map(serviceRoleName) };
+    return await provisionServiceRolesOn(client, options);
   } finally {
     await client.end();
   }
+}
+
+/** provisionServiceRoles on a connection the caller holds (and closes). */
+export async function provisionServiceRolesOn(
+  client: pg.Client,
+  options: ProvisionOptions,
+): Promise<ProvisionResult> {
+  const grants = options.grants ?? SERVICE_GRANTS;
+  for (const [service, password] of options.passwords ?? [])
+    refuseExamplePassword(servicePasswordVariable(service), password);
+  const { rows } = await client.query<{ may: boolean; user: string }>(
+    'SELECT (rolsuper OR rolcreaterole) AS may, current_user AS "user" FROM pg_roles WHERE rolname = current_user',
+  );
+  const me = rows[0];
+  if (!me?.may)
+    return { provisioned: false, reason: `${me?.user ?? 'this user'} may not create roles (not the owner)` };
+  const schema = schemaOf(options.databaseUrl);
+  const roles = Object.keys(grants).map(serviceRoleName);
+  if (!options.passwords?.size && (await grantsAreCurrent(client, grants, schema)))
+    return { provisioned: true, roles, changed: false };
+  const statements = Object.entries(grants).flatMap(([service, tables]) =>
+    roleStatements(serviceRoleName(service), tables, schema, options.passwords?.get(service)),
+  );
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [PROVISION_LOCK_KEY]);
+    await client.query(statements.join(';\n'));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  return { provisioned: true, roles, changed: true };
 }
 
 /** Passwords for the service roles from POSTGRES_PASSWORD_<SERVICE> variables (only those that are set). */
