@@ -8,6 +8,7 @@ export const USAGE = `usage: orchestrator run --symbols=AAPL,GOOGL,MSFT --replay
   [--mode=paper|live] [--pattern=sequential|parallel|hierarchical] [--agents=embedded|remote]
   [--speed=<trading days per second, 0 = no wait>] [--run-id=<id to create or resume>] [--json]
   [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]
+  [--max-degraded-share=<0..1: fail past this share of degraded cycles; default ORCHESTRATOR__MAX_DEGRADED_SHARE>]
        orchestrator run --mode=live --symbols=AAPL,MSFT   (no replay window: one cycle per new daily bar)
   [--bar-interval-ms=<a feed at a fixed pace: next bar due this long after the last; default the NYSE close>]
   [--late-after-ms=<warn when a bar is this late>] [--complete-within-ms=<wait for a session's other symbols>]
@@ -37,6 +38,8 @@ export interface CliArgs {
   readonly initialCash?: number;
   readonly agentTimeoutMs?: number;
   readonly namespace?: string;
+  /** Fail (exit 1) when more than this share of the run's cycles were degraded; default from config. */
+  readonly maxDegradedShare?: number;
 }
 
 /** Bad command-line arguments; the one-line message says which flag and why. */
@@ -54,6 +57,21 @@ function firstSentence(message: string): string {
   return message.split(/\.\s/)[0]?.trim() ?? message;
 }
 
+/**
+ * Largest starting cash accepted: equity sums of a few symbols stay exact far above it, while 1e308 overflows to
+ * Infinity at the first mark (printed as null).
+ */
+export const MAX_INITIAL_CASH = 1e12;
+
+/** Plain decimal numbers only: `0x10`, `1e3`, `Infinity` or ` 5` are typos here, not 16, 1000 or 5. */
+const decimal = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `${flag} must be a plain decimal number`)
+    .transform(Number);
+const integer = (flag: string) =>
+  z.string().regex(/^\d+$/, `${flag} must be a whole number`).transform(Number);
+
 const ArgsSchema = z.object({
   symbols: z
     .string()
@@ -64,22 +82,25 @@ const ArgsSchema = z.object({
   mode: ModeSchema.default('paper'),
   pattern: PatternSchema.default('sequential'),
   agents: z.enum(['embedded', 'remote']).default('embedded'),
-  speed: z.coerce.number().min(0).default(0),
+  speed: decimal('speed').pipe(z.number().min(0)).default(0),
   'run-id': z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
   json: z.boolean().default(false),
-  'initial-cash': z.coerce.number().positive().optional(),
-  'agent-timeout-ms': z.coerce.number().int().positive().optional(),
+  'initial-cash': decimal('initial cash')
+    .pipe(z.number().positive().max(MAX_INITIAL_CASH, `at most ${MAX_INITIAL_CASH}`))
+    .optional(),
+  'agent-timeout-ms': integer('agent timeout').pipe(z.number().positive()).optional(),
   namespace: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
-  'bar-interval-ms': z.coerce.number().int().positive().optional(),
-  'late-after-ms': z.coerce.number().int().nonnegative().optional(),
-  'complete-within-ms': z.coerce.number().int().nonnegative().optional(),
-  'max-cycles': z.coerce.number().int().positive().optional(),
+  'bar-interval-ms': integer('bar interval').pipe(z.number().positive()).optional(),
+  'late-after-ms': integer('late after').optional(),
+  'complete-within-ms': integer('complete within').optional(),
+  'max-cycles': integer('max cycles').pipe(z.number().positive()).optional(),
+  'max-degraded-share': decimal('max degraded share').pipe(z.number().max(1)).optional(),
 });
 
 const LIVE_FLAGS = ['bar-interval-ms', 'late-after-ms', 'complete-within-ms', 'max-cycles'] as const;
@@ -106,12 +127,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'late-after-ms': { type: 'string' },
         'complete-within-ms': { type: 'string' },
         'max-cycles': { type: 'string' },
+        'max-degraded-share': { type: 'string' },
       },
       allowPositionals: false,
     }));
   } catch (error) {
     throw new UsageError(firstSentence(error instanceof Error ? error.message : String(error)));
   }
+  const repeated = repeatedFlag(argv);
+  if (repeated) throw new UsageError(`--${repeated}: given more than once`);
   const parsed = ArgsSchema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -150,5 +174,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     initialCash: a['initial-cash'],
     agentTimeoutMs: a['agent-timeout-ms'],
     namespace: a.namespace,
+    maxDegradedShare: a['max-degraded-share'],
   };
+}
+
+/** parseArgs keeps the last of a repeated flag; two `--symbols` are a mistake to report, not to resolve. */
+function repeatedFlag(argv: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const arg of argv) {
+    if (!arg.startsWith('--') || arg === '--') continue;
+    const name = arg.slice(2).split('=')[0] as string;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }

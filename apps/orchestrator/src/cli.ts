@@ -28,11 +28,17 @@ import {
 } from '@ats/metrics';
 import { createLogger } from '@ats/observability';
 import { orderChannels } from '@ats/paper-broker';
-import { PrismaTradingStore } from '@ats/trading-state';
+import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
-import { runReplay } from './replay';
-import { cycleJson, formatCycleTable, latencySummary } from './report';
+import { EmptyReplayWindowError, runReplay } from './replay';
+import { cycleJson, degradedSummary, formatCycleTable, latencySummary } from './report';
+
+/**
+ * Chaos hook: the process kills itself (SIGKILL) right after publishing the orders of the cycle on this trading
+ * date, before the intake records them: the most dangerous instant to die (tools/chaos resumes the run after it).
+ */
+const KILL_AFTER_PUBLISH_ENV = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
 
 async function main(rawArgv: string[]): Promise<number> {
   const argv = rawArgv.filter((a) => a !== '--');
@@ -63,6 +69,12 @@ async function main(rawArgv: string[]): Promise<number> {
     logger,
   });
   const prisma = createPrismaClient(config.database.url);
+  // A Postgres restart (about a second) or a cut connection is waited out, with backoff, not a crash.
+  const store = outageTolerantStore(new PrismaTradingStore(prisma), {
+    onOutage: ({ operation, error }) => logger.warn({ operation, error }, 'Postgres unreachable: waiting'),
+    onRecovered: ({ operation, waitedMs }) =>
+      logger.warn({ operation, waitedMs: Math.round(waitedMs) }, 'Postgres reachable again'),
+  });
   // With SERVICE__METRICS_PORT the replay is scraped like the service (paper marks, bus, the intake's lag).
   const registry = createServiceRegistry({ service: config.service.name ?? 'orchestrator-cli' });
   const metrics = registerTradingMetrics(registry);
@@ -108,7 +120,7 @@ async function main(rawArgv: string[]): Promise<number> {
         namespace: args.namespace,
         initialCash: args.initialCash ?? config.trading.initialCapital,
         bus,
-        store: new PrismaTradingStore(prisma),
+        store,
         marketData: provider,
         logger,
         metrics,
@@ -136,19 +148,24 @@ async function main(rawArgv: string[]): Promise<number> {
       namespace: args.namespace,
       speed: args.speed,
       bus,
-      store: new PrismaTradingStore(prisma),
+      store,
       provider,
       // The sentiment agent sees the port's point-in-time evidence, as in a backtest of the same period.
       evidence: provider,
       logger,
       metrics,
       stopRequested: () => stop,
+      ...killAfterPublishHook(process.env[KILL_AFTER_PUBLISH_ENV]),
       onCycle: (report, index, total) => {
         process.stdout.write(
           `${args.json ? cycleJson(report) : formatCycleTable(report, index, total, { colour })}\n`,
         );
       },
     });
+    const degraded = degradedSummary(
+      outcome.reports,
+      args.maxDegradedShare ?? config.orchestrator.maxDegradedShare,
+    );
     const summary = {
       type: 'summary',
       runId: outcome.runId,
@@ -157,19 +174,27 @@ async function main(rawArgv: string[]): Promise<number> {
       ...outcome.settings,
       latency: outcome.reports.length > 0 ? latencySummary(outcome.reports) : null,
       equity: outcome.reports.at(-1)?.equity ?? null,
+      degraded,
       interrupted: stop,
     };
+    const byAgent = Object.entries(degraded.byAgent)
+      .map(([agent, n]) => `${agent} ${n}`)
+      .join(', ');
     process.stdout.write(
       args.json
         ? `${JSON.stringify(summary)}\n`
         : `run ${summary.runId}${summary.resumed ? ` (resumed, ${summary.skippedCycles} cycles already done)` : ''}: ` +
             `${outcome.reports.length} cycles, latency p50 ${summary.latency?.p50Ms ?? '-'} ms, ` +
-            `p99 ${summary.latency?.p99Ms ?? '-'} ms (team p50 ${summary.latency?.teamP50Ms ?? '-'} ms)\n`,
+            `p99 ${summary.latency?.p99Ms ?? '-'} ms (team p50 ${summary.latency?.teamP50Ms ?? '-'} ms), ` +
+            `${degraded.degradedCycles} degraded (${(degraded.share * 100).toFixed(1)}%${byAgent ? `: ${byAgent}` : ''})\n`,
     );
-    if (outcome.reports.length === 0 && outcome.skipped === 0 && !stop) {
+    if (degraded.failed) {
       process.stderr.write(
-        `warning: no cycle ran: no bars of ${args.symbols.join(',')} from ${from} to ${to}\n`,
+        `error: ${degraded.degradedCycles} of ${degraded.cycles} cycles ran degraded ` +
+          `(${(degraded.share * 100).toFixed(1)}% > ${(degraded.maxShare * 100).toFixed(1)}%, ` +
+          `--max-degraded-share / ORCHESTRATOR__MAX_DEGRADED_SHARE)\n`,
       );
+      return 1;
     }
     return 0;
   } finally {
@@ -178,6 +203,16 @@ async function main(rawArgv: string[]): Promise<number> {
     await bus.close();
     await prisma.$disconnect();
   }
+}
+
+/** The chaos kill point, when its variable names a trading date (YYYY-MM-DD); otherwise no hook. */
+function killAfterPublishHook(date: string | undefined) {
+  if (!date) return {};
+  return {
+    onOrdersPublished: (_orders: unknown, day: { ts: string }) => {
+      if (day.ts.slice(0, 10) === date) process.kill(process.pid, 'SIGKILL');
+    },
+  };
 }
 
 /** The same budget for each agent, or none. */
@@ -262,7 +297,12 @@ main(process.argv.slice(2)).then(
           ? error.message
           : error,
     );
-    // A usage error, or no bars in any store and no download possible (the message says the ways out): 2.
-    process.exitCode = error instanceof UsageError || error instanceof MissingMarketDataError ? 2 : 1;
+    // A usage error, or no bars to replay (none in any store, or none in the window; the message says which): 2.
+    process.exitCode =
+      error instanceof UsageError ||
+      error instanceof MissingMarketDataError ||
+      error instanceof EmptyReplayWindowError
+        ? 2
+        : 1;
   },
 );

@@ -8,12 +8,13 @@ import {
   slippageModelOf,
 } from '@ats/backtest';
 import type { Bus } from '@ats/bus';
-import type { AgentName, TickerSymbol } from '@ats/contracts';
+import type { AgentName, Order, TickerSymbol } from '@ats/contracts';
 import type { EvidencePort } from '@ats/cycle';
-import type { MarketDataProvider } from '@ats/market-data';
+import { type MarketDataProvider, MissingMarketDataError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import {
+  DEFAULT_INTAKE_ACK_WAIT_MS,
   fillEvents,
   type OrderIntake,
   orderChannels,
@@ -63,6 +64,20 @@ export interface ReplayOptions extends ReplaySettings {
   readonly stopRequested?: () => boolean;
   /** Called once the run row is open (the API answers a paper-run request then): resumed when the id existed. */
   readonly onOpened?: (resumed: boolean) => void;
+  /** A cycle's orders are on JetStream, not yet known to be recorded (the chaos check's kill point). */
+  readonly onOrdersPublished?: (orders: readonly Order[], day: TradingDay) => void;
+}
+
+/** The replay window holds no trading day of the run's symbols: nothing to replay, and the run is marked failed. */
+export class EmptyReplayWindowError extends Error {
+  constructor(
+    readonly symbols: readonly string[],
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`no bars of ${symbols.join(',')} from ${from} to ${to}: nothing to replay`);
+    this.name = 'EmptyReplayWindowError';
+  }
 }
 
 export interface ReplayOutcome {
@@ -75,8 +90,6 @@ export interface ReplayOutcome {
 }
 
 export const DEFAULT_INTAKE_TIMEOUT_MS = 30_000;
-/** The intake's consumer redelivers an unacked order after this (a crashed process's orders come back fast). */
-const INTAKE_ACK_WAIT_MS = 2_000;
 
 /**
  * Replays stored daily bars through the cycle runner. On a run id that exists, the run's stored settings win and
@@ -108,7 +121,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
     intake = await startOrderIntake(bus, store, orders, {
       durable: 'paper-broker',
       logger,
-      ackWaitMs: INTAKE_ACK_WAIT_MS,
+      // A crashed process's unacked orders come back within this, before the next bar would need them.
+      ackWaitMs: DEFAULT_INTAKE_ACK_WAIT_MS,
     });
     paper = {
       broker: new PaperBroker({ runId: options.runId, store, models, fills: sink }),
@@ -136,9 +150,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
       logger,
       paper,
       metrics: options.metrics,
+      ...(options.onOrdersPublished ? { onOrdersPublished: options.onOrdersPublished } : {}),
       ...(options.evidence ? { evidence: options.evidence } : {}),
     });
+    // The run row exists from here on: a window the data cannot serve ends it as failed, never 'running'.
     const days = await loadReplayDays(options.provider, settings.symbols, settings.from, settings.to);
+    if (days.replay.length === 0)
+      throw new EmptyReplayWindowError(settings.symbols, settings.from, settings.to);
     const state = await store.loadState(options.runId);
     const doneUpTo = state.lastSnapshot ? Date.parse(state.lastSnapshot.takenAt) : Number.NEGATIVE_INFINITY;
     // A day whose close is at or before the last snapshot was completed by an earlier process.
@@ -169,6 +187,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
     }
     if (reports.length === pending.length) await store.finishRun(options.runId, 'completed', new Date());
     return { runId: options.runId, resumed: opened.resumed, settings, skipped, reports };
+  } catch (error) {
+    // Nothing a rerun could resume (no data for the window or its symbols): the run is over, and says so.
+    if (error instanceof EmptyReplayWindowError || error instanceof MissingMarketDataError)
+      await store.finishRun(options.runId, 'failed', new Date());
+    throw error;
   } finally {
     await intake?.close();
   }

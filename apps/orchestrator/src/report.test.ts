@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from './report';
+import type { CycleReport } from './cycle-runner';
+import { degradedSummary, percentile } from './report';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -8,5 +9,24 @@ describe('percentile', () => {
     expect(percentile(sample, 99)).toBe(10);
     expect(percentile(sample, 10)).toBe(1);
     expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe('degradedSummary', () => {
+  const cycle = (...agents: string[]) =>
+    ({ degraded: agents.map((agent) => ({ agent, reason: 'timeout' })) }) as unknown as CycleReport;
+
+  it('counts cycles that ran without an agent and fails past the allowed share', () => {
+    const reports = [cycle(), cycle('portfolio'), cycle('portfolio', 'risk'), cycle(), cycle()];
+    expect(degradedSummary(reports, 0.5)).toEqual({
+      cycles: 5,
+      degradedCycles: 2,
+      share: 0.4,
+      byAgent: { portfolio: 2, risk: 1 },
+      maxShare: 0.5,
+      failed: false,
+    });
+    expect(degradedSummary(reports, 0.1).failed).toBe(true);
+    expect(degradedSummary([], 0).failed).toBe(false);
   });
 });

@@ -121,3 +121,37 @@ export function latencySummary(reports: readonly CycleReport[]): LatencySummary 
     teamP99Ms: round(percentile(team, 99)),
   };
 }
+
+export interface DegradedSummary {
+  /** Cycles this process ran, and how many of them ran without at least one agent. */
+  readonly cycles: number;
+  readonly degradedCycles: number;
+  /** degradedCycles / cycles (0 when no cycle ran). */
+  readonly share: number;
+  /** Cycles each missing agent was absent from. */
+  readonly byAgent: Readonly<Record<string, number>>;
+  /** The share a run may have; past it the run failed. */
+  readonly maxShare: number;
+  readonly failed: boolean;
+}
+
+/** How many cycles ran degraded (an agent timed out or failed), and whether that is past `maxShare`. */
+export function degradedSummary(reports: readonly CycleReport[], maxShare: number): DegradedSummary {
+  const byAgent: Record<string, number> = {};
+  let degradedCycles = 0;
+  for (const report of reports) {
+    if (report.degraded.length === 0) continue;
+    degradedCycles++;
+    for (const agent of new Set(report.degraded.map((d) => d.agent)))
+      byAgent[agent] = (byAgent[agent] ?? 0) + 1;
+  }
+  const share = reports.length > 0 ? degradedCycles / reports.length : 0;
+  return {
+    cycles: reports.length,
+    degradedCycles,
+    share: round(share),
+    byAgent,
+    maxShare,
+    failed: share > maxShare,
+  };
+}

@@ -41,4 +41,34 @@ describe('orchestrator run arguments', () => {
       /--bar-interval-ms/,
     );
   });
+
+  it('reads numbers as plain decimals only, bounds the starting cash, and refuses a flag given twice', () => {
+    const window = ['--replay-from=2023-01-03', '--replay-to=2023-01-31'];
+    expect(parseCliArgs(['--symbols=AAPL', ...window, '--initial-cash=250000.5'])).toMatchObject({
+      initialCash: 250_000.5,
+    });
+    expect(() => parseCliArgs(['--symbols=AAPL', ...window, '--initial-cash=0x10'])).toThrow(
+      /--initial-cash: initial cash must be a plain decimal number/,
+    );
+    expect(() => parseCliArgs(['--symbols=AAPL', ...window, '--initial-cash=1e308'])).toThrow(
+      /--initial-cash/,
+    );
+    expect(() => parseCliArgs(['--symbols=AAPL', ...window, '--initial-cash=2000000000000'])).toThrow(
+      /--initial-cash: .*at most 1000000000000/,
+    );
+    expect(() => parseCliArgs(['--symbols=AAPL', ...window, '--agent-timeout-ms=0x10'])).toThrow(
+      /--agent-timeout-ms/,
+    );
+    expect(() => parseCliArgs(['--symbols=AAPL', ...window, '--speed=Infinity'])).toThrow(/--speed/);
+    expect(() => parseCliArgs(['--symbols=AAPL', '--symbols=MSFT', ...window])).toThrow(
+      /--symbols: given more than once/,
+    );
+  });
+
+  it('takes the degraded share a replay may have before it fails, between 0 and 1', () => {
+    const base = ['--symbols=AAPL', '--replay-from=2023-01-03', '--replay-to=2023-01-31'];
+    expect(parseCliArgs([...base, '--max-degraded-share=0.25']).maxDegradedShare).toBe(0.25);
+    expect(parseCliArgs(base).maxDegradedShare).toBeUndefined();
+    expect(() => parseCliArgs([...base, '--max-degraded-share=1.5'])).toThrow(/--max-degraded-share/);
+  });
 });

@@ -61,4 +61,59 @@ describe('orchestrator run CLI', () => {
       await dropNamespace(natsUrl, namespace);
     }
   });
+
+  it('ends a run whose window holds no bars as failed, with a message and exit 2 (never completed with 0 cycles)', async () => {
+    const { databaseUrl, natsUrl } = testServices();
+    const namespace = uniqueName('orchempty');
+    const runId = uniqueName('empty').replace(/[^A-Za-z0-9_-]/g, '_');
+    const prisma = createPrismaClient(databaseUrl);
+    try {
+      const failure = (await cli(
+        [
+          '--symbols=AAPL',
+          '--replay-from=1980-01-02',
+          '--replay-to=1980-03-31',
+          '--mode=paper',
+          '--json',
+          `--run-id=${runId}`,
+          `--namespace=${namespace}`,
+        ],
+        { DATABASE__URL: databaseUrl, NATS__URL: natsUrl },
+      ).catch((e: unknown) => e)) as Failure;
+      expect(failure.code).toBe(2);
+      expect(failure.stderr).toMatch(/no bars of AAPL from 1980-01-02 to 1980-03-31: nothing to replay/);
+      const run = await prisma.run.findUnique({ where: { id: runId } });
+      expect(run?.status).toBe('failed');
+    } finally {
+      await prisma.$disconnect();
+      await dropNamespace(natsUrl, namespace);
+    }
+  });
+
+  it('refuses a symbol with no data with exit 2 and leaves no run marked running', async () => {
+    const { databaseUrl, natsUrl } = testServices();
+    const namespace = uniqueName('orchnosym');
+    const runId = uniqueName('nosym').replace(/[^A-Za-z0-9_-]/g, '_');
+    const prisma = createPrismaClient(databaseUrl);
+    try {
+      const failure = (await cli(
+        [
+          '--symbols=ZZZQX',
+          '--replay-from=2023-01-03',
+          '--replay-to=2023-01-31',
+          '--mode=paper',
+          `--run-id=${runId}`,
+          `--namespace=${namespace}`,
+        ],
+        { DATABASE__URL: databaseUrl, NATS__URL: natsUrl, DATA__DOWNLOAD: 'off' },
+      ).catch((e: unknown) => e)) as Failure;
+      expect(failure.code).toBe(2);
+      expect(failure.stderr).toMatch(/ZZZQX/);
+      const run = await prisma.run.findUnique({ where: { id: runId } });
+      expect(run === null || run.status === 'failed').toBe(true);
+    } finally {
+      await prisma.$disconnect();
+      await dropNamespace(natsUrl, namespace);
+    }
+  });
 });

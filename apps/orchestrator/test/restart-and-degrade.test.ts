@@ -6,7 +6,7 @@ import { type Bus, connectBus } from '@ats/bus';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
 import { eventually, testServices, uniqueName, within } from '@ats/tool-testing';
-import { PrismaTradingStore } from '@ats/trading-state';
+import { PrismaTradingStore, runTimeline, timelineDifferences } from '@ats/trading-state';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CycleMessages } from '../src/cycle-messages';
@@ -42,6 +42,7 @@ afterAll(async () => {
 function startCli(
   runId: string,
   speed = 0,
+  env: Readonly<Record<string, string>> = {},
 ): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
   const child = spawn(
     process.execPath,
@@ -59,7 +60,7 @@ function startCli(
       `--namespace=${namespace}`,
       `--speed=${speed}`,
     ],
-    { cwd: appDir, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines: string[] = [];
   let partial = '';
@@ -72,6 +73,13 @@ function startCli(
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, lines, exited };
 }
+
+/** The CLI's chaos hook: SIGKILL right after publishing the orders of the cycle on this date. */
+const KILL_AFTER_PUBLISH_ON = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
+/** Kills at the dangerous instant in the suite's replay (tools/chaos runs ten in one replay). */
+const DANGEROUS_KILLS = 3;
+/** Five CLI processes, each compiled by tsx on busy cores: a deadline, not a measurement. */
+const KILL_RUN_DEADLINE_MS = 400_000;
 
 describe('orchestrator restart', () => {
   it('resumes a run killed with SIGKILL mid-replay from Postgres: no order lost, none filled twice', async () => {
@@ -101,6 +109,53 @@ describe('orchestrator restart', () => {
     expect((await store.loadState(runId)).run.status).toBe('completed');
   });
 });
+
+describe('orchestrator killed after publishing orders, before recording them', () => {
+  it(
+    `resumed after ${DANGEROUS_KILLS} such kills, the book equals an uninterrupted run at every date`,
+    async () => {
+      const reference = uniqueName('uninterrupted');
+      const plain = startCli(reference);
+      expect(await plain.exited).toBe(0);
+      const expected = await runTimeline(store, reference);
+      // Kill points: evenly spread dates on which the uninterrupted run placed orders.
+      const orderDates = expected.filter((d) => d.orders.length > 0).map((d) => d.date);
+      expect(orderDates.length).toBeGreaterThanOrEqual(DANGEROUS_KILLS);
+      const step = orderDates.length / DANGEROUS_KILLS;
+      const killDates = Array.from(
+        { length: DANGEROUS_KILLS },
+        (_, i) => orderDates[Math.floor(i * step)] as string,
+      );
+
+      const runId = uniqueName('publishkill');
+      const unrecordedAtKill: number[] = [];
+      for (const date of killDates) {
+        const attempt = startCli(runId, 0, { [KILL_AFTER_PUBLISH_ON]: date });
+        expect(await attempt.exited).toBeNull();
+        const decided = (await store.orders(runId)).filter((o) =>
+          o.order.submittedAt.startsWith(nextDay(date)),
+        );
+        const placed = expected.find((d) => d.date === date)?.orders.length ?? 0;
+        unrecordedAtKill.push(placed - decided.length);
+      }
+      const last = startCli(runId);
+      expect(await last.exited).toBe(0);
+      expect((await store.loadState(runId)).run.status).toBe('completed');
+      const resumed = await runTimeline(store, runId);
+      expect(timelineDifferences(expected, resumed)).toEqual([]);
+      await expectRunReconciles(bus, store, namespace, runId);
+      console.log(
+        `publish-kill | kills at ${killDates.join(', ')}; orders not yet recorded at each kill: ${unrecordedAtKill.join(', ')}`,
+      );
+    },
+    KILL_RUN_DEADLINE_MS,
+  );
+});
+
+/** The calendar day after `date` (a daily cycle decides at its bar's close, midnight UTC of the next day). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(date) + 86_400_000).toISOString().slice(0, 10);
+}
 
 describe('remote agents', () => {
   const served: ServedAgent[] = [];
