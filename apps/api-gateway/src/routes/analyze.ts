@@ -6,8 +6,8 @@ import {
   RunCycleResultSchema,
 } from '@ats/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { askService } from '../bus-exchange';
 import type { GatewayChannels } from '../channels';
-import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
 
 export interface AnalyzeRoutesOptions {
   readonly bus: Bus;
@@ -41,16 +41,15 @@ export const analyzeRoutes: FastifyPluginAsyncZod<AnalyzeRoutesOptions> = async 
     },
     async (request) => {
       request.auditDetails = { request: request.body };
-      const answer = await options.bus.request(
+      const result = await askService(
+        options.bus,
         options.channels.cycleRequest,
-        RequestReplyContracts.cycleRun.request,
-        RequestReplyContracts.cycleRun.reply,
+        RequestReplyContracts.cycleRun,
         request.body,
         { timeoutMs: options.cycleTimeoutMs, correlationId: request.id },
       );
-      if (!answer.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[answer.error.code], answer.error.message);
-      request.auditSubject = answer.data.correlationId;
-      return answer.data;
+      request.auditSubject = result.correlationId;
+      return result;
     },
   );
 };

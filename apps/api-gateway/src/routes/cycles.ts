@@ -6,8 +6,8 @@ import {
   RequestReplyContracts,
 } from '@ats/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { askService } from '../bus-exchange';
 import type { GatewayChannels } from '../channels';
-import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
 
 export interface CycleRoutesOptions {
   readonly bus: Bus;
@@ -42,19 +42,14 @@ export const cycleRoutes: FastifyPluginAsyncZod<CycleRoutesOptions> = async (app
     },
     async (request) => {
       request.auditSubject = request.params.correlationId;
-      const exchange = RequestReplyContracts.cycleReplay;
-      const answer = await options.bus.request(
+      // An unknown cycle is a missing resource here, not a bad parameter.
+      return askService(
+        options.bus,
         options.channels.cycleReplay,
-        exchange.request,
-        exchange.reply,
+        RequestReplyContracts.cycleReplay,
         { correlationId: request.params.correlationId },
-        { timeoutMs: options.cycleTimeoutMs, correlationId: request.id },
+        { timeoutMs: options.cycleTimeoutMs, correlationId: request.id, statusOf: { not_found: 404 } },
       );
-      if (!answer.ok) {
-        const status = answer.error.code === 'not_found' ? 404 : STATUS_BY_REPLY_CODE[answer.error.code];
-        throw new HttpProblem(status, answer.error.message);
-      }
-      return answer.data;
     },
   );
 };

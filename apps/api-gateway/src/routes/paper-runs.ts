@@ -9,8 +9,8 @@ import {
 } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { askService } from '../bus-exchange';
 import type { GatewayChannels } from '../channels';
-import { HttpProblem, STATUS_BY_REPLY_CODE } from '../errors';
 import { paperRunStatus } from '../paper-run-status';
 
 export interface PaperRunRoutesOptions {
@@ -48,16 +48,15 @@ export const paperRunRoutes: FastifyPluginAsyncZod<PaperRunRoutesOptions> = asyn
     },
     async (request, reply) => {
       request.auditDetails = { request: request.body };
-      const answer = await options.bus.request(
+      const accepted = await askService(
+        options.bus,
         options.channels.paperRunStart,
-        RequestReplyContracts.paperRunStart.request,
-        RequestReplyContracts.paperRunStart.reply,
+        RequestReplyContracts.paperRunStart,
         request.body,
         { timeoutMs: options.requestTimeoutMs, correlationId: request.id },
       );
-      if (!answer.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[answer.error.code], answer.error.message);
-      request.auditSubject = answer.data.runId;
-      return reply.code(202).send(answer.data);
+      request.auditSubject = accepted.runId;
+      return reply.code(202).send(accepted);
     },
   );
 
