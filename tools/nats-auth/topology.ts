@@ -46,9 +46,9 @@ const MARKET_DATA_REQUESTS = [
 
 /**
  * THE declaration of who may say what on NATS. One entry per deployable in apps/ (the compose check enforces
- * that) plus `ops-admin` for operators. No grant wider than use: grant-audit.test.ts ties every subject and stream
- * here to the code of the app that uses it, both ways. Change an app's bus usage here first; `npm run generate -w
- * @ats/tool-nats-auth` then rewrites ops/nats/auth.conf.
+ * that) plus `ops-admin` for operators. No grant wider than use: grant-audit.ts (run by permissions.test.ts) ties
+ * every subject and stream here to the code of the app that uses it, both ways. Change an app's bus usage here
+ * first; `npm run generate -w @ats/tool-nats-auth` then rewrites ops/nats/auth.conf.
  */
 export const SERVICE_TOPOLOGY = {
   'data-gateway': {
