@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AgentTeamDeps, Reasoner, RiskConfig } from '@ats/agents';
+import type { AdaptiveConsensusWeights, AgentTeamDeps, Reasoner, RiskConfig } from '@ats/agents';
 import {
   agentTeamStrategy,
   type BacktestConfig,
@@ -22,8 +22,10 @@ import {
   type BacktestReportInput,
   canonicalize,
   type DecisionRecord,
+  type ReportWeightPath,
 } from '@ats/reports';
 import { usageSince } from './llm-reasoner';
+import { ablationVariants, calibrationOf, type TeamVariant, weightingFor, weightPath } from './research';
 
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
 export interface BarSource {
@@ -69,12 +71,6 @@ export class BacktestDataError extends Error {
   override readonly name = 'BacktestDataError';
 }
 
-/** Agent ablations for the attribution table: the team with each analyst alone (= the other removed). */
-const ATTRIBUTION_VARIANTS = [
-  { variant: 'technical only (without sentiment)', weights: { technical: 1, sentiment: 0 } },
-  { variant: 'sentiment only (without technical)', weights: { technical: 0, sentiment: 1 } },
-] as const;
-
 /**
  * Runs one backtest request end to end: point-in-time feed with a warm-up period, the chosen strategy on the
  * event-driven engine, performance metrics, agent attribution, and the report input.
@@ -101,8 +97,24 @@ export async function runBacktestJob(
       if (d.note?.startsWith('degraded')) degradedDecisions.push({ variant, ts: d.ts, note: d.note });
   };
   const correlationPrefix = requestRunPrefix(request);
-  const result = await run(strategyFor(request, request.weights, deps, correlationPrefix), 'all');
-  noteDegraded('all', result.decisions);
+  const weightPaths: ReportWeightPath[] = [];
+  /** One run of the team as `team` says (weights, weighting, risk manager on or off). */
+  const runTeam = async (team: TeamVariant, correlationRunId: string) => {
+    const weighting = weightingFor(team);
+    const output = await run(strategyFor(request, team, deps, correlationRunId, weighting), team.variant);
+    noteDegraded(team.variant, output.decisions);
+    if (weighting) weightPaths.push(weightPath(team.variant, weighting));
+    return output;
+  };
+  const result = await runTeam(
+    {
+      variant: 'all',
+      weights: request.weights,
+      weighting: request.weighting ?? 'static',
+      withoutRiskManager: false,
+    },
+    correlationPrefix,
+  );
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
     { riskFreeRate: request.riskFreeRate },
@@ -111,13 +123,10 @@ export async function runBacktestJob(
   const attribution: AttributionRow[] = [];
   if (request.attribution && request.strategy === 'multi-agent') {
     attribution.push({ variant: 'all', metrics: performance.metrics });
-    for (const { variant, weights } of ATTRIBUTION_VARIANTS) {
+    for (const team of ablationVariants(request)) {
+      const { variant } = team;
       // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
-      const ablated = await run(
-        strategyFor(request, weights, deps, `${correlationPrefix}-${variantTag(variant)}`),
-        variant,
-      );
-      noteDegraded(variant, ablated.decisions);
+      const ablated = await runTeam(team, `${correlationPrefix}-${variantTag(variant)}`);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
         { riskFreeRate: request.riskFreeRate },
@@ -136,6 +145,9 @@ export async function runBacktestJob(
     decisions: flattenDecisions(result.decisions),
     llmUsage: result.llmUsage,
     attribution,
+    // Every agent's calls against the forward returns they preceded, and the adaptive weights' paths.
+    ...(request.strategy === 'multi-agent' ? { calibration: calibrationOf(result.decisions, bars) } : {}),
+    ...(weightPaths.length > 0 ? { weightPaths } : {}),
     benchmarkName:
       request.benchmark === 'equal-weight'
         ? 'Equal-weight B&H'
@@ -259,11 +271,14 @@ function engineConfig(request: BacktestRequest, benchmark: BenchmarkConfig): Par
 
 function strategyFor(
   request: BacktestRequest,
-  weights: BacktestRequest['weights'],
+  team: Pick<TeamVariant, 'weights' | 'withoutRiskManager'>,
   deps: BacktestJobDeps,
   /** The team's correlation id prefix (see requestRunPrefix). */
   correlationRunId: string,
+  /** Point-in-time adaptive weights (absent: the static `team.weights`). */
+  adaptive?: AdaptiveConsensusWeights,
 ): Strategy {
+  const { weights } = team;
   switch (request.strategy) {
     case 'buy-and-hold':
       return buyAndHold();
@@ -275,6 +290,8 @@ function strategyFor(
         team: { weights, pattern: request.pattern, ...(deps.risk ? { risk: deps.risk } : {}) },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
+        ...(adaptive ? { adaptiveWeights: adaptive } : {}),
+        ...(team.withoutRiskManager ? { withoutRiskManager: true } : {}),
         ...(deps.bars.evidenceAt ? { evidence: { evidenceAt: (r) => sourceEvidence(deps.bars, r) } } : {}),
         // Created just before its run: the run's usage is what the shared client counted since.
         ...(deps.llmUsage ? { usage: usageSince(deps.llmUsage) } : {}),
@@ -288,7 +305,7 @@ function sourceEvidence(source: BarSource, request: EvidenceRequest): Promise<Ev
 
 function strategyTitle(request: BacktestRequest): string {
   return request.strategy === 'multi-agent'
-    ? `Multi-agent (${request.pattern}, technical ${request.weights.technical} / sentiment ${request.weights.sentiment})`
+    ? `Multi-agent (${request.pattern}, ${request.weighting === 'adaptive' ? 'adaptive weights from ' : ''}technical ${request.weights.technical} / sentiment ${request.weights.sentiment})`
     : request.strategy === 'sma-crossover'
       ? 'SMA crossover baseline'
       : 'Buy and hold baseline';

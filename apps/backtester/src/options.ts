@@ -47,6 +47,8 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --strategy=NAME         multi-agent | sma-crossover | buy-and-hold (default multi-agent)
   --sma-fast, --sma-slow  periods of the sma-crossover SMAs, fast < slow (default 20 and 50)
   --weights=t=0.6,s=0.4   consensus weights of the technical and sentiment agents
+  --weights=MODE          static (default) | adaptive: point-in-time weights from each analyst's realised
+                          calibration (docs/metrics.md), the t=,s= weights as fallback (adaptive,t=0.7,s=0.3)
   --pattern=NAME          sequential | parallel | hierarchical (default sequential)
   --rebalance=FREQ        daily | weekly | monthly (default weekly)
   --commission-bps=N      commission in basis points (default: per-share IBKR fixed tier)
@@ -122,7 +124,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     end: values.end,
     capital: number(values.capital),
     strategy: values.strategy,
-    weights: values.weights === undefined ? undefined : parseWeights(values.weights),
+    ...(values.weights === undefined ? {} : parseWeights(values.weights)),
     pattern: values.pattern,
     rebalance: values.rebalance,
     commissionBps: number(values['commission-bps']),
@@ -179,13 +181,21 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   };
 }
 
-/** `t=0.6,s=0.4` or `technical=0.6,sentiment=0.4`. */
-function parseWeights(text: string): Record<string, number> {
+/** `t=0.6,s=0.4`, `technical=0.6,sentiment=0.4`, `adaptive`, `static`, or a mode with weights (`adaptive,t=0.7,s=0.3`). */
+function parseWeights(text: string): { weights?: Record<string, number>; weighting?: string } {
   const weights: Record<string, number> = {};
+  let weighting: string | undefined;
   for (const part of text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
+    if (value === undefined && (key === 'static' || key === 'adaptive')) {
+      weighting = key;
+      continue;
+    }
     const name = key === 't' ? 'technical' : key === 's' ? 'sentiment' : (key ?? '');
     weights[name] = Number(value);
   }
-  return weights;
+  return {
+    ...(Object.keys(weights).length > 0 ? { weights } : {}),
+    ...(weighting === undefined ? {} : { weighting }),
+  };
 }

@@ -36,6 +36,7 @@ const SWEEPABLE = new Set([
   'warmupBars',
   'benchmark',
   'llmProvider',
+  'weighting',
 ]);
 
 /** `weights.technical=0.4,0.6,0.8` → an axis; numbers stay numbers, `true`/`false` booleans. */

@@ -41,6 +41,8 @@ describe('the README main job: 2023, nine symbols, SPY benchmark, offline reason
       'all',
       'technical only (without sentiment)',
       'sentiment only (without technical)',
+      'adaptive weights (instead of static)',
+      'without risk manager (no vetoes, equal slots)',
     ]);
     const html = renderTearSheet(first.report);
     expect(html).not.toMatch(/(src|href)=["']https?:/);
