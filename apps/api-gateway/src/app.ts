@@ -47,7 +47,7 @@ import { indicatorRoutes } from './routes/indicators';
 import { keyRoutes } from './routes/keys';
 import { paperRunRoutes } from './routes/paper-runs';
 import { portfolioRoutes } from './routes/portfolio';
-import { streamRoutes } from './routes/stream';
+import { DEFAULT_MAX_STREAMS_PER_KEY, DEFAULT_STREAM_BUFFER_BYTES, streamRoutes } from './routes/stream';
 
 export interface RateLimitSettings {
   /** Requests per key (or per client address before a key is known) in each window. */
@@ -80,6 +80,10 @@ export interface ApiGatewayDeps {
   /** HMAC key for signed access tokens; random per process when omitted (tokens then die with the process). */
   readonly accessTokenSecret?: Buffer;
   readonly maxStreamClients?: number;
+  /** Open streams per API key (default DEFAULT_MAX_STREAMS_PER_KEY). */
+  readonly maxStreamsPerKey?: number;
+  /** Unsent bytes per stream client before it is disconnected as too slow (default DEFAULT_STREAM_BUFFER_BYTES). */
+  readonly streamBufferBytes?: number;
   /** Server errors and the bars cache are counted here when given (main.ts passes the process registry's). */
   readonly metrics?: TradingMetrics;
 }
@@ -274,6 +278,8 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
       live,
       accessTokens,
       maxClients: deps.maxStreamClients ?? DEFAULT_MAX_STREAM_CLIENTS,
+      maxPerKey: deps.maxStreamsPerKey ?? DEFAULT_MAX_STREAMS_PER_KEY,
+      maxBufferedBytes: deps.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
     });
     await v1.register(keyRoutes, { keys });
     await v1.register(readinessDetailRoutes, { health });
