@@ -20,6 +20,13 @@ const T0 = new Date('2026-03-02T14:30:00.000Z');
 /** SQLSTATE insufficient_privilege. */
 const PERMISSION_DENIED = '42501';
 
+/** `databaseUrl` as `role` (the local cluster trusts loopback). */
+function asRole(databaseUrl: string, role: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  return url.toString();
+}
+
 /** The SQLSTATE a statement fails with under `databaseUrl`, or 'ok'. */
 async function outcome(databaseUrl: string, sql: string): Promise<string> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -225,6 +232,27 @@ describe('one Postgres role per service', () => {
       { table: 'bars', privileges: 'INSERT,SELECT' },
       { table: 'provider_calls', privileges: 'INSERT,SELECT' },
     ]);
+  });
+
+  it('creates a new role from several databases of the cluster at once', async () => {
+    const service = `race-${randomBytes(4).toString('hex')}`;
+    const role = serviceRoleName(service);
+    const grants = { [service]: { decisions: ['SELECT'] as const } };
+    const others = await Promise.all([1, 2].map(() => createTestDatabase('roles_race')));
+    const databases = [database, ...others];
+    try {
+      for (const db of others) await deployMigrations({ databaseUrl: db.url });
+      const results = await Promise.all(
+        databases.map((db) => provisionServiceRoles({ databaseUrl: db.url, grants })),
+      );
+      expect(results.map((r) => r.provisioned)).toEqual([true, true, true]);
+      for (const db of databases)
+        expect(await outcome(asRole(db.url, role), 'SELECT 1 FROM decisions')).toBe('ok');
+    } finally {
+      for (const db of databases) await adminQuery(`DROP OWNED BY ${role}`, [], db.url);
+      await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+      for (const db of others) await db.drop();
+    }
   });
 
   it('changes nothing when the grants are current, and takes back a planted one', async () => {

@@ -42,7 +42,11 @@ function roleStatements(role: string, grants: TableGrants, schema: string, passw
   // Two provisioners on other databases of the same cluster may create the role at once: the loser moves on.
   const statements = [
     `DO $$ BEGIN CREATE ROLE ${r} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
-    `ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+    // Roles are shared by every database of the cluster: alter one only when it drifted, so provisioners of
+    // other databases rarely update the same catalogue row.
+    `DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(role)} AND (NOT rolcanlogin ` +
+      'OR rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)) THEN ' +
+      `ALTER ROLE ${r} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS; END IF; END $$`,
     `DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), ${quoteLiteral(role)}); END $$`,
     `GRANT USAGE ON SCHEMA ${s} TO ${r}`,
     `REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${r}`,
@@ -143,16 +147,25 @@ export async function provisionServiceRolesOn(
   const statements = Object.entries(grants).flatMap(([service, tables]) =>
     roleStatements(serviceRoleName(service), tables, schema, options.passwords?.get(service)),
   );
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [PROVISION_LOCK_KEY]);
-    await client.query(statements.join(';\n'));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PROVISION_LOCK_KEY]);
+      await client.query(statements.join(';\n'));
+      await client.query('COMMIT');
+      return { provisioned: true, roles, changed: true };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (attempt >= MAX_ATTEMPTS || !isConcurrentCatalogUpdate(error)) throw error;
+    }
   }
-  return { provisioned: true, roles, changed: true };
+}
+
+/** Provisioners of two databases of one cluster (the lock is per database) may update a shared role row at once. */
+const MAX_ATTEMPTS = 3;
+function isConcurrentCatalogUpdate(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === '40001' || code === '40P01' || (code === 'XX000' && /concurrently/.test(message ?? ''));
 }
 
 /** Passwords for the service roles from POSTGRES_PASSWORD_<SERVICE> variables (only those that are set). */
