@@ -2,7 +2,7 @@ import type { MarketMoodReading, MarketSnapshot } from '@ats/contracts';
 import { num, pct, signed } from '../format';
 import { type MarketMood, marketMood } from './market-mood';
 import { availableMs } from './point-in-time';
-import { type SentimentComponent, scoreAgreement } from './sentiment-component';
+import { type ComponentItem, type SentimentComponent, scoreAgreement } from './sentiment-component';
 import { MOOD_MAX_READING_AGE_DAYS } from './sentiment-weights';
 
 const DAY_MS = 86_400_000;
@@ -48,23 +48,11 @@ export function moodComponent(
     const label = `Fear & Greed ${num(reading.value, 1)} (${reading.rating}) on ${reading.date}`;
     return {
       proxy: undefined,
-      component: {
-        kind: 'mood',
+      component: oneReading(
         score,
-        strength: 1,
-        items: [
-          {
-            kind: 'mood',
-            source: reading.source,
-            id: `fear-greed:${reading.date}`,
-            label,
-            availableAt: reading.availableAt,
-            share: score,
-          },
-        ],
-        agreement: (signal) => scoreAgreement(score, signal),
-        describe: () => `market mood ${signed(score)}: ${label}, source ${reading.source}`,
-      },
+        { source: reading.source, id: `fear-greed:${reading.date}`, label, availableAt: reading.availableAt },
+        () => `market mood ${signed(score)}: ${label}, source ${reading.source}`,
+      ),
     };
   }
   const proxy = marketMood(snapshots);
@@ -72,23 +60,32 @@ export function moodComponent(
   const score = proxy.mood;
   return {
     proxy,
-    component: {
-      kind: 'mood',
+    component: oneReading(
       score,
-      strength: 1,
-      items: [
-        {
-          kind: 'mood',
-          source: 'price-proxy',
-          id: 'price-proxy',
-          label: `price proxy (${proxy.label})`,
-          availableAt: snapshots[0]?.asOf ?? new Date(asOfMs).toISOString(),
-          share: score,
-        },
-      ],
-      agreement: (signal) => scoreAgreement(score, signal),
-      describe: () =>
+      {
+        source: 'price-proxy',
+        id: 'price-proxy',
+        label: `price proxy (${proxy.label})`,
+        availableAt: snapshots[0]?.asOf ?? new Date(asOfMs).toISOString(),
+      },
+      () =>
         `market mood ${signed(score)} from the price proxy (${problem}): ${proxy.label}, breadth ${pct(proxy.breadthAbove50dma, 0)} above 50-day MA, 20-day vol ${pct(proxy.realisedVol20)} vs 1y median ${pct(proxy.realisedVolMedian1y)}, 20-day equal-weight return ${pct(proxy.momentum20)}`,
-    },
+    ),
+  };
+}
+
+/** A mood component of one reading (the index, or the proxy standing in): full strength, the reading its only item. */
+function oneReading(
+  score: number,
+  cited: Omit<ComponentItem, 'kind' | 'share' | 'detail'>,
+  describe: () => string,
+): SentimentComponent {
+  return {
+    kind: 'mood',
+    score,
+    strength: 1,
+    items: [{ kind: 'mood', ...cited, share: score }],
+    agreement: (signal) => scoreAgreement(score, signal),
+    describe,
   };
 }

@@ -2,7 +2,7 @@ import type { DatedNewsItem, MarketSnapshot, NewsItem } from '@ats/contracts';
 import { num, signed } from '../format';
 import type { DecisionContext } from '../types';
 import { availableMs, evidenceOf } from './point-in-time';
-import type { ComponentItem, SentimentComponent } from './sentiment-component';
+import type { SentimentComponent } from './sentiment-component';
 import {
   NEWS_HALF_LIFE_HOURS,
   NEWS_MAX_AGE_DAYS,
@@ -10,6 +10,7 @@ import {
   SENTIMENT_FULL_EVIDENCE_ITEMS,
 } from './sentiment-weights';
 import { blendWithSource, readText, type TextReading } from './text-reading';
+import { weightedTexts } from './weighted-texts';
 
 const HOUR_MS = 3_600_000;
 
@@ -77,36 +78,30 @@ export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): Scor
 /** The news component: decay-weighted mean item score; full evidence at SENTIMENT_FULL_EVIDENCE_ITEMS decayed items. */
 export function newsComponent(news: readonly ScoredNews[]): SentimentComponent | undefined {
   if (news.length === 0) return undefined;
-  let wSum = 0;
-  let ws = 0;
-  const p = { positive: 0, negative: 0, neutral: 0 };
-  for (const n of news) {
-    wSum += n.weight;
-    ws += n.weight * n.score;
-    p.positive += n.weight * n.probabilities.positive;
-    p.negative += n.weight * n.probabilities.negative;
-    p.neutral += n.weight * n.probabilities.neutral;
-  }
-  const score = ws / wSum;
-  const items: ComponentItem[] = news.map((n) => ({
-    kind: 'news',
-    source: n.source,
-    id: n.id,
-    label: n.title,
-    availableAt: n.availableAt,
-    share: (n.weight * n.score) / wSum,
-    detail: () => describeNewsItem(n),
-  }));
+  const { score, weightSum, items, agreement } = weightedTexts(
+    'news',
+    news.map((n) => ({
+      weight: n.weight,
+      score: n.score,
+      probabilities: n.probabilities,
+      item: {
+        source: n.source,
+        id: n.id,
+        label: n.title,
+        availableAt: n.availableAt,
+        detail: () => describeNewsItem(n),
+      },
+    })),
+  );
   return {
     kind: 'news',
     score,
-    strength: Math.min(1, wSum / SENTIMENT_FULL_EVIDENCE_ITEMS),
+    strength: Math.min(1, weightSum / SENTIMENT_FULL_EVIDENCE_ITEMS),
     items,
     // The model's decay-weighted mean probability of the class the signal stands for.
-    agreement: (signal) =>
-      (signal === 'BUY' ? p.positive : signal === 'SELL' ? p.negative : p.neutral) / wSum,
+    agreement,
     describe: () =>
-      `news ${signed(score)} from ${news.length} item(s) in ${NEWS_MAX_AGE_DAYS} days (decayed weight ${num(wSum)}, half-life ${NEWS_HALF_LIFE_HOURS}h)`,
+      `news ${signed(score)} from ${news.length} item(s) in ${NEWS_MAX_AGE_DAYS} days (decayed weight ${num(weightSum)}, half-life ${NEWS_HALF_LIFE_HOURS}h)`,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { SocialPost } from '@ats/contracts';
 import { num, signed } from '../format';
 import { availableMs } from './point-in-time';
-import type { ComponentItem, SentimentComponent } from './sentiment-component';
+import type { SentimentComponent } from './sentiment-component';
 import {
   PROVIDER_SENTIMENT_WEIGHT,
   SOCIAL_FULL_EVIDENCE_WEIGHT,
@@ -11,6 +11,7 @@ import {
   SOCIAL_REPOST_WEIGHT,
 } from './sentiment-weights';
 import { blendWithSource, readText } from './text-reading';
+import { type WeightedText, weightedTexts } from './weighted-texts';
 
 const HOUR_MS = 3_600_000;
 
@@ -29,10 +30,7 @@ export function socialComponent(
   asOfMs: number,
 ): SentimentComponent | undefined {
   const oldest = asOfMs - SOCIAL_MAX_AGE_DAYS * 24 * HOUR_MS;
-  const scored: { post: SocialPost; weight: number; score: number; ageHours: number }[] = [];
-  let wSum = 0;
-  let ws = 0;
-  const p = { positive: 0, negative: 0, neutral: 0 };
+  const scored: (WeightedText & { post: SocialPost })[] = [];
   for (const post of posts) {
     const available = availableMs(post);
     if (!(available <= asOfMs) || available < oldest) continue;
@@ -43,33 +41,31 @@ export function socialComponent(
       0.5 ** (ageHours / SOCIAL_HALF_LIFE_HOURS) *
       followerWeight(post.authorFollowers) *
       (post.isRepost ? SOCIAL_REPOST_WEIGHT : 1);
-    scored.push({ post, weight, score, ageHours });
-    wSum += weight;
-    ws += weight * score;
-    p.positive += weight * own.probabilities.positive;
-    p.negative += weight * own.probabilities.negative;
-    p.neutral += weight * own.probabilities.neutral;
+    scored.push({
+      post,
+      weight,
+      score,
+      probabilities: own.probabilities,
+      item: {
+        source: post.source,
+        id: post.id,
+        label: post.text,
+        availableAt: post.availableAt,
+        detail: () =>
+          `post ${signed(score)}${post.authorSentiment === undefined ? '' : ` (author label ${signed(post.authorSentiment)})`}, ${num(ageHours, 0)}h old, ${post.authorFollowers ?? 'unknown'} followers${post.isRepost ? ', repost' : ''}`,
+      },
+    });
   }
-  if (scored.length === 0 || !(wSum > 0)) return undefined;
-  const score = ws / wSum;
-  const items: ComponentItem[] = scored.map(({ post, weight, score: s, ageHours }) => ({
-    kind: 'social',
-    source: post.source,
-    id: post.id,
-    label: post.text,
-    availableAt: post.availableAt,
-    share: (weight * s) / wSum,
-    detail: () =>
-      `post ${signed(s)}${post.authorSentiment === undefined ? '' : ` (author label ${signed(post.authorSentiment)})`}, ${num(ageHours, 0)}h old, ${post.authorFollowers ?? 'unknown'} followers${post.isRepost ? ', repost' : ''}`,
-  }));
+  if (scored.length === 0) return undefined;
+  const { score, weightSum: wSum, items, agreement } = weightedTexts('social', scored);
+  if (!(wSum > 0)) return undefined;
   const reposts = scored.filter((s) => s.post.isRepost).length;
   return {
     kind: 'social',
     score,
     strength: Math.min(1, wSum / SOCIAL_FULL_EVIDENCE_WEIGHT),
     items,
-    agreement: (signal) =>
-      (signal === 'BUY' ? p.positive : signal === 'SELL' ? p.negative : p.neutral) / wSum,
+    agreement,
     describe: () =>
       `social ${signed(score)} from ${scored.length} post(s) in ${SOCIAL_MAX_AGE_DAYS} days (${reposts} repost(s) ×${SOCIAL_REPOST_WEIGHT}; weight ${num(wSum)} = decay, half-life ${SOCIAL_HALF_LIFE_HOURS}h × reach)`,
   };
