@@ -15,13 +15,21 @@ import {
   smaCrossover,
 } from '@ats/backtest';
 import type { BacktestRequest, Bar, EvidenceRequest, EvidenceSnapshot } from '@ats/contracts';
-import { zeroVolumeDays } from '@ats/market-data';
+import {
+  type BarBatch,
+  type BarsQuery,
+  DataQualityError,
+  type DataQualityFinding,
+  inspectDataQuality,
+  zeroVolumeDays,
+} from '@ats/market-data';
 import { computePerformance, type PerformanceReport } from '@ats/performance';
 import {
   type AttributionRow,
   type BacktestReportInput,
   canonicalize,
   type DecisionRecord,
+  type ReportDataQuality,
   type ReportWeightPath,
 } from '@ats/reports';
 import { usageSince } from './llm-reasoner';
@@ -30,6 +38,11 @@ import { ablationVariants, calibrationOf, type TeamVariant, weightingFor, weight
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
 export interface BarSource {
   loadBars(symbol: string, options: { to: string }): Promise<Bar[]>;
+  /**
+   * The same bars with the notes of the rows that were dropped (the market-data port has it), so the data check
+   * can say which rows and why; a source without it is checked on its bars alone.
+   */
+  fetchBars?(query: BarsQuery): Promise<BarBatch>;
   /**
    * Point-in-time evidence of the five sentiment sources (the market-data port has it): the sentiment agent sees
    * it at each decision time. A source without it leaves the agents with prices only.
@@ -50,6 +63,8 @@ export interface BacktestJobDeps {
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
   /** The run's unique id (default: newBacktestRunId), returned with the output to name the run. */
   readonly runId?: string;
+  /** Strict data mode: any data-quality finding refuses the run (DataQualityError) instead of being reported. */
+  readonly strictData?: boolean;
 }
 
 export interface BacktestJobOutput {
@@ -59,6 +74,8 @@ export interface BacktestJobOutput {
   readonly performance: PerformanceReport;
   readonly attribution: AttributionRow[];
   readonly report: BacktestReportInput;
+  /** What the data check found in the bars of the run (traded symbols and benchmark ticker), also in the report. */
+  readonly dataQuality: ReportDataQuality & { readonly findings: readonly DataQualityFinding[] };
   /** Decision times (all runs) where an agent failed and the team fell back (HOLD, fail-safe limits, rules). */
   readonly degradedDecisions: readonly {
     readonly variant: string;
@@ -79,7 +96,17 @@ export async function runBacktestJob(
   request: BacktestRequest,
   deps: BacktestJobDeps,
 ): Promise<BacktestJobOutput> {
-  const { bars, feed, benchmark } = await loadBars(request, deps.bars);
+  const { bars, feed, benchmark, dataQuality: findings } = await loadBars(request, deps.bars);
+  // Refused before any simulated day: a strict run never produces figures from repaired data.
+  if (deps.strictData && findings.length > 0) throw new DataQualityError(findings);
+  const dataQuality = {
+    symbols: [
+      ...bars.keys(),
+      ...(benchmark.kind === 'series' && !bars.has(benchmark.symbol) ? [benchmark.symbol] : []),
+    ],
+    strict: deps.strictData ?? false,
+    findings,
+  };
   const runId = deps.runId ?? newBacktestRunId(request);
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
@@ -153,8 +180,9 @@ export async function runBacktestJob(
         ? 'Equal-weight B&H'
         : `${request.benchmark} (${request.dividends ? 'total return' : 'price only'})`,
     dataNotes: dataNotes(request, bars, result),
+    dataQuality,
   };
-  return { runId, result, performance, attribution, report, degradedDecisions };
+  return { runId, result, performance, attribution, report, dataQuality, degradedDecisions };
 }
 
 /** The bars of a run: the traded universe and, when the benchmark is a ticker outside it, that ticker's series. */
@@ -163,6 +191,8 @@ interface LoadedBars {
   readonly bars: ReadonlyMap<string, readonly Bar[]>;
   readonly feed: BarFeed;
   readonly benchmark: BenchmarkConfig;
+  /** Findings of the data check, symbol by symbol (the benchmark ticker last). */
+  readonly dataQuality: DataQualityFinding[];
 }
 
 /**
@@ -173,16 +203,22 @@ interface LoadedBars {
  */
 async function loadBars(request: BacktestRequest, source: BarSource): Promise<LoadedBars> {
   const bySymbol = new Map<string, Bar[]>();
+  const dataQuality: DataQualityFinding[] = [];
   for (const symbol of request.symbols) {
-    bySymbol.set(symbol, withWarmup(request, symbol, await source.loadBars(symbol, { to: request.end })));
+    const checked = await checkedBars(request, symbol, source);
+    bySymbol.set(symbol, checked.bars);
+    dataQuality.push(...checked.findings);
   }
   const feed = BarFeed.fromBars(bySymbol);
   if (request.benchmark === 'equal-weight') {
-    return { bars: bySymbol, feed, benchmark: { kind: 'equal-weight' } };
+    return { bars: bySymbol, feed, benchmark: { kind: 'equal-weight' }, dataQuality };
   }
-  const bars =
-    bySymbol.get(request.benchmark) ??
-    withWarmup(request, request.benchmark, await source.loadBars(request.benchmark, { to: request.end }));
+  let bars = bySymbol.get(request.benchmark);
+  if (!bars) {
+    const checked = await checkedBars(request, request.benchmark, source);
+    bars = checked.bars;
+    dataQuality.push(...checked.findings);
+  }
   const totalReturn = request.dividends && bars.every((bar) => bar.adjClose !== undefined && !bar.adjusted);
   return {
     bars: bySymbol,
@@ -193,7 +229,30 @@ async function loadBars(request: BacktestRequest, source: BarSource): Promise<Lo
       ts: bars.map((bar) => bar.ts),
       value: bars.map((bar) => (totalReturn ? (bar.adjClose as number) : bar.close)),
     },
+    dataQuality,
   };
+}
+
+/**
+ * One symbol's bars of the run (warm-up included) and what the data check finds in them: from the first warm-up
+ * bar to `end`, and whether the data reaches from `start` to `end`.
+ */
+async function checkedBars(
+  request: BacktestRequest,
+  symbol: string,
+  source: BarSource,
+): Promise<{ bars: Bar[]; findings: DataQualityFinding[] }> {
+  const batch: Pick<BarBatch, 'bars' | 'droppedRows' | 'rejectedRows' | 'duplicateDates'> = source.fetchBars
+    ? await source.fetchBars({ symbol, timeframe: '1d', from: '', to: request.end })
+    : { bars: await source.loadBars(symbol, { to: request.end }), droppedRows: 0 };
+  const bars = withWarmup(request, symbol, batch.bars);
+  const findings = inspectDataQuality({
+    symbol,
+    batch,
+    inspectFrom: (bars[0] as Bar).ts.slice(0, 10),
+    requested: { from: request.start, to: request.end },
+  });
+  return { bars, findings };
 }
 
 function withWarmup(request: BacktestRequest, symbol: string, bars: readonly Bar[]): Bar[] {

@@ -4,6 +4,7 @@ import { ContractValidationError } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import {
+  DataQualityError,
   type MarketDataPort,
   MissingMarketDataError,
   openMarketDataPort,
@@ -22,6 +23,7 @@ import {
 import { createLogger, type Logger } from '@ats/observability';
 import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
 import { withConfigDefaults } from './config-defaults';
+import { renderDataQualityConsole } from './data-quality-console';
 import { type BacktestJobDeps, runBacktestJob } from './job';
 import { buildReasoner } from './llm-reasoner';
 import { type CliOptions, parseCliOptions, USAGE } from './options';
@@ -48,7 +50,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig();
   // Flags win over TRADING__* settings the user made, which win over the request's defaults.
-  const options = parseCliOptions(withConfigDefaults(argv, config.trading, configuredKeys()));
+  const parsed = parseCliOptions(withConfigDefaults(argv, config.trading, configuredKeys()));
+  // --strict-data / --no-strict-data win over DATA__STRICT.
+  const options = { ...parsed, strictData: parsed.strictData ?? config.data.strict };
   if (options.worker) return runWorker(options, config);
   if (options.sweep.length > 0 || options.walkForward) return runSweep(options, config);
   return runOne(options, config);
@@ -97,6 +101,7 @@ function jobDepsFactory(
       ...(metrics ? { metrics } : {}),
     });
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
+      strictData: options.strictData ?? false,
       reasoner: llm.reasoner,
       llmUsage: llm.usage,
       risk: config.trading.risk,
@@ -146,6 +151,7 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
       ...(onProgress ? { onProgress } : {}),
     });
     const finishedAt = new Date();
+    process.stderr.write(renderDataQualityConsole(output.dataQuality));
     const degraded = output.degradedDecisions;
     if (degraded.length > 0) {
       // A backtest with agents that failed measures the fallbacks, not the strategy: say so loudly.
@@ -312,15 +318,32 @@ function firstSentence(error: Error): string {
   return error.message.split(/\.\s/)[0] ?? error.message;
 }
 
-/** Exits once stdout has been flushed, so `--json | other-program` gets every byte of a large report. */
+/**
+ * Ends the process with `code` once stdout and stderr have handed every queued byte to the OS: a pipe takes 64 KiB
+ * at a time, and a bare process.exit would cut `--json | other-program` there. process.exit is still needed (not
+ * just exitCode) because a client library may keep a handle open.
+ */
 function exitAfterFlush(code: number): void {
-  process.stdout.write('', () => process.exit(code));
+  process.exitCode = code;
+  let open = 2;
+  const flushed = () => {
+    open -= 1;
+    if (open === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 main(process.argv.slice(2).filter((arg) => arg !== '--')).then(exitAfterFlush, (error: unknown) => {
   if (isUsageError(error)) {
     // A bad or unknown flag: one line and the way to the usage, exit 2 like every CLI here.
     process.stderr.write(`backtest: ${firstSentence(error)} (--help for usage)\n`);
+    exitAfterFlush(2);
+    return;
+  }
+  if (error instanceof DataQualityError) {
+    // Strict data mode: the findings instead of a run on repaired data.
+    process.stderr.write(`backtest refused: ${error.message}\n`);
     exitAfterFlush(2);
     return;
   }

@@ -32,6 +32,8 @@ export interface CliOptions {
   readonly worker: boolean;
   /** Prefix of the job queue's and the agents' subjects (side-by-side deployments, tests); none by default. */
   readonly namespace: string | undefined;
+  /** `--strict-data` / `--no-strict-data`; undefined when neither is given (the DATA__STRICT setting decides). */
+  readonly strictData: boolean | undefined;
 }
 
 const DEFAULT_WAIT_TIMEOUT_S = 3600;
@@ -61,6 +63,9 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --no-attribution        skip the per-agent attribution runs
   --out=DIR               report folder (default: reports/ at the workspace root)
   --json                  print the canonical JSON report instead of the summary table
+  --strict-data           refuse to run (exit 2) when the data check finds anything (rows dropped, duplicated
+                          dates, gaps, bad ticks, dates the data does not reach) instead of reporting it
+                          (default: DATA__STRICT, false)
   --no-progress           no progress bar
   --store=MODE            auto (default: store in Postgres when it answers) | always | never
   --bus=MODE              none (default: every agent in this process) | nats (agents as services over NATS)
@@ -112,6 +117,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       'wait-timeout': { type: 'string' },
       worker: { type: 'boolean', default: false },
       namespace: { type: 'string' },
+      'strict-data': { type: 'boolean' },
     },
   });
   const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
@@ -178,6 +184,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     waitTimeoutMs: waitTimeoutS * 1000,
     worker: values.worker,
     namespace: values.namespace,
+    strictData: values['strict-data'],
   };
 }
 
