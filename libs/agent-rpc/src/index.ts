@@ -9,6 +9,12 @@ export * from './heartbeat-monitor';
 export * from './metered-llm-client';
 export * from './prisma-decision-sink';
 export * from './remote-agents';
+export {
+  type FailoverOutcome,
+  HEDGE_LATENCY_FACTOR,
+  MIN_HEDGE_MS,
+  ReplicaFailover,
+} from './replica-failover';
 export * from './serve-agent';
 export * from './subjects';
 export * from './topology';

@@ -11,10 +11,11 @@ import {
   type SignalBatch,
   type SignalRequest,
 } from '@ats/agents';
-import type { Bus } from '@ats/bus';
-import type { AgentName, Reply } from '@ats/contracts';
+import type { Bus, PayloadOf } from '@ats/bus';
+import type { AgentName, MessageOf, MessageType, Reply } from '@ats/contracts';
 import { AGENT_RPC, type SignalAgentName, toWire } from './agent-kinds';
 import { RemoteAgentError } from './errors';
+import { ReplicaFailover } from './replica-failover';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
 
 export interface RemoteAgentOptions {
@@ -25,10 +26,15 @@ export interface RemoteAgentOptions {
   readonly subjects?: AgentRpcSubjects;
 }
 
-/** Common part of the proxies: one request per call, correlation id of the cycle, error replies thrown typed. */
+/**
+ * Common part of the proxies: one request per call (sent again to another replica when a reply is overdue, see
+ * ReplicaFailover), correlation id of the cycle, error replies thrown typed.
+ */
 abstract class RemoteAgent {
   readonly config: AgentConfig;
   readonly subject: string;
+  /** Sends an overdue request again, to another replica. */
+  readonly failover: ReplicaFailover;
 
   constructor(
     protected readonly bus: Bus,
@@ -38,6 +44,20 @@ abstract class RemoteAgent {
     const base = options.config ?? DEFAULT_AGENT_CONFIGS[agent];
     this.config = options.timeoutMs === undefined ? base : { ...base, timeoutMs: options.timeoutMs };
     this.subject = (options.subjects ?? DEFAULT_AGENT_RPC_SUBJECTS).analyze(agent);
+    this.failover = new ReplicaFailover(this.config.timeoutMs);
+  }
+
+  /** One analysis within the agent's timeout, from whichever replica answers first. */
+  protected async ask<Req extends MessageType, Res extends MessageType>(
+    requestType: Req,
+    replyType: Res,
+    payload: PayloadOf<Req>,
+    correlationId: string,
+  ): Promise<MessageOf<Res>> {
+    const { reply } = await this.failover.request((timeoutMs) =>
+      this.bus.request(this.subject, requestType, replyType, payload, { timeoutMs, correlationId }),
+    );
+    return this.unwrap(reply);
   }
 
   protected unwrap<T>(reply: Reply<T>): T {
@@ -57,11 +77,7 @@ export class RemoteSignalAgent extends RemoteAgent implements SignalAgent {
 
   async analyze(request: SignalRequest): Promise<SignalBatch> {
     const rpc = AGENT_RPC.technical;
-    const reply = await this.bus.request(this.subject, rpc.request, rpc.reply, toWire(request), {
-      timeoutMs: this.config.timeoutMs,
-      correlationId: request.ctx.correlationId,
-    });
-    return this.unwrap(reply);
+    return this.ask(rpc.request, rpc.reply, toWire(request), request.ctx.correlationId);
   }
 }
 
@@ -72,14 +88,7 @@ export class RemoteRiskAgent extends RemoteAgent implements RiskAgent {
   }
 
   async analyze(request: RiskRequest): Promise<RiskReport> {
-    const reply = await this.bus.request(
-      this.subject,
-      AGENT_RPC.risk.request,
-      AGENT_RPC.risk.reply,
-      toWire(request),
-      { timeoutMs: this.config.timeoutMs, correlationId: request.ctx.correlationId },
-    );
-    return this.unwrap(reply);
+    return this.ask(AGENT_RPC.risk.request, AGENT_RPC.risk.reply, toWire(request), request.ctx.correlationId);
   }
 }
 
@@ -90,14 +99,12 @@ export class RemotePortfolioAgent extends RemoteAgent implements PortfolioAgent 
   }
 
   async analyze(request: PortfolioRequest): Promise<PortfolioPlan> {
-    const reply = await this.bus.request(
-      this.subject,
+    return this.ask(
       AGENT_RPC.portfolio.request,
       AGENT_RPC.portfolio.reply,
       toWire(request),
-      { timeoutMs: this.config.timeoutMs, correlationId: request.ctx.correlationId },
+      request.ctx.correlationId,
     );
-    return this.unwrap(reply);
   }
 }
 
