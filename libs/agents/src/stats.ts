@@ -1,7 +1,5 @@
 /** Small statistics used by the risk manager and the sentiment agent's market mood. */
 
-export const TRADING_DAYS_PER_YEAR = 252;
-
 export function mean(xs: ArrayLike<number>): number {
   if (xs.length === 0) return 0;
   let s = 0;

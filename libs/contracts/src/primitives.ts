@@ -17,6 +17,9 @@ export const UtcTimestampSchema = z.iso.datetime({
 });
 export type UtcTimestamp = z.infer<typeof UtcTimestampSchema>;
 
+/** Trading days in a year: the annualisation factor of daily figures (US equity convention, docs/metrics.md). */
+export const TRADING_DAYS_PER_YEAR = 252;
+
 /** Calendar date `YYYY-MM-DD` (trading days, query ranges). */
 export const IsoDateSchema = z.iso.date({ message: 'must be a date in YYYY-MM-DD form' });
 

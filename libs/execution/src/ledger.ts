@@ -1,4 +1,4 @@
-import type { Fill, PortfolioState, Position } from '@ats/contracts';
+import { type Fill, type PortfolioState, type Position, TRADING_DAYS_PER_YEAR } from '@ats/contracts';
 import { InvalidFillError } from './errors';
 
 /** One closed round trip, matched first-in first-out against the opening lots. */
@@ -31,7 +31,6 @@ export interface LedgerOptions {
 /** Price of a symbol for marking; undefined when the symbol has no price yet. */
 export type PriceOf = (symbol: string) => number | undefined;
 
-export const TRADING_DAYS_PER_YEAR = 252;
 /** Quantities below this are float dust left by fractional fills and count as zero. */
 const QUANTITY_EPSILON = 1e-9;
 

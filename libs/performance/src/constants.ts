@@ -1,5 +1,5 @@
-/** Trading days in a year: the annualisation factor for daily returns (US equity convention). */
-export const TRADING_DAYS_PER_YEAR = 252;
+// The annualisation factor is the system's word (libs/contracts); performance uses and re-exports it.
+export { TRADING_DAYS_PER_YEAR } from '@ats/contracts';
 
 /** Rolling Sharpe window in daily returns: one quarter of trading days. */
 export const ROLLING_SHARPE_WINDOW = 63;

@@ -1,4 +1,5 @@
-import { mean, sampleStdev, TRADING_DAYS_PER_YEAR } from '../stats';
+import { TRADING_DAYS_PER_YEAR } from '@ats/contracts';
+import { mean, sampleStdev } from '../stats';
 
 /** Annualised realised volatility of daily returns (sample stdev × √252). */
 export function annualisedVolatility(dailyReturns: ArrayLike<number>): number {

@@ -1,6 +1,7 @@
 import type { MarketSnapshot } from '@ats/contracts';
+import { TRADING_DAYS_PER_YEAR } from '@ats/contracts';
 import { round } from '../format';
-import { clamp, median, TRADING_DAYS_PER_YEAR } from '../stats';
+import { clamp, median } from '../stats';
 import { alignedReturns, equalWeightReturns } from '../universe';
 
 /** Realised-volatility window and momentum window (about a trading month). */
