@@ -116,6 +116,11 @@ export interface CycleReport {
   /** Wall time of the whole cycle (fills, team, orders, snapshot) and of the team alone, in ms. */
   readonly latencyMs: number;
   readonly teamMs: number;
+  /**
+   * Time the cycle waited for the intake to record its orders (ms). After a crash between publish and record, the
+   * re-run cycle's wait is the resume's stall: the dead process's orders come back after the intake's ack wait.
+   */
+  readonly orderWaitMs: number;
 }
 
 export interface AdvanceOptions {
@@ -235,13 +240,14 @@ export class CycleRunner {
     if (o.metrics) this.#recordMark(o.metrics, portfolio);
     let teamMs = 0;
     const orders: Order[] = [];
+    const waited = { orderWaitMs: 0 };
     const teamStarted = performance.now();
     const result = await core.run({
       asOf,
       correlationId,
       team: this.#team(pattern),
       portfolio,
-      venue: this.#venue(state, portfolio.equity, orders, day),
+      venue: this.#venue(state, portfolio.equity, orders, day, waited),
       decided: async (outcome) => {
         teamMs = performance.now() - teamStarted;
         await o.store.saveDecisions(o.runId, correlationId, [...outcome.decisions]);
@@ -290,6 +296,7 @@ export class CycleRunner {
       equity: portfolio.equity,
       latencyMs,
       teamMs,
+      orderWaitMs: waited.orderWaitMs,
     };
   }
 
@@ -297,7 +304,13 @@ export class CycleRunner {
    * The paper venue: the book as stored (holdings, open orders at their last close) and orders recorded by the
    * broker's intake before the next bar. In live mode (no broker) nothing is placed.
    */
-  #venue(state: TradingState, equity: number, placed: Order[], day: TradingDay): Venue {
+  #venue(
+    state: TradingState,
+    equity: number,
+    placed: Order[],
+    day: TradingDay,
+    waited: { orderWaitMs: number },
+  ): Venue {
     const o = this.#o;
     const core = this.#core;
     const commission: CommissionModel = o.paper?.commission ?? noCommission;
@@ -338,7 +351,9 @@ export class CycleRunner {
         if (placed.length === 0) return;
         o.onOrdersPublished?.(placed, day);
         // These very orders, by id: a later sequence recorded proves nothing about a redelivered earlier one.
+        const waitStarted = performance.now();
         await paper.intake.waitFor(placed, paper.intakeTimeoutMs);
+        waited.orderWaitMs = performance.now() - waitStarted;
       },
     };
   }

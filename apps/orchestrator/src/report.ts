@@ -67,6 +67,7 @@ export function cycleJson(report: CycleReport): string {
     pattern: report.pattern,
     latencyMs: round(report.latencyMs),
     teamMs: round(report.teamMs),
+    orderWaitMs: round(report.orderWaitMs),
     cash: round(report.cash),
     equity: round(report.equity),
     degraded: report.degraded,

@@ -116,4 +116,35 @@ describe('orchestrator run CLI', () => {
       await dropNamespace(natsUrl, namespace);
     }
   });
+
+  it('counts degraded cycles in the summary and exits 1 past the allowed share', async () => {
+    const { databaseUrl, natsUrl } = testServices();
+    // Remote agents in a namespace nobody serves: every cycle runs without them.
+    const namespace = uniqueName('orchdegraded');
+    try {
+      const failure = (await cli(
+        [
+          '--symbols=AAPL',
+          '--replay-from=2023-01-03',
+          '--replay-to=2023-01-05',
+          '--mode=paper',
+          '--agents=remote',
+          '--agent-timeout-ms=500',
+          '--max-degraded-share=0.5',
+          '--json',
+          `--namespace=${namespace}`,
+        ],
+        { DATABASE__URL: databaseUrl, NATS__URL: natsUrl },
+      ).catch((e: unknown) => e)) as Failure;
+      expect(failure.code).toBe(1);
+      const summary = JSON.parse(failure.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(summary).toMatchObject({
+        type: 'summary',
+        degraded: { cycles: 3, degradedCycles: 3, share: 1, maxShare: 0.5, failed: true },
+      });
+      expect(failure.stderr).toMatch(/3 of 3 cycles ran degraded \(100\.0% > 50\.0%/);
+    } finally {
+      await dropNamespace(natsUrl, namespace);
+    }
+  });
 });
