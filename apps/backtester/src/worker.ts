@@ -12,6 +12,7 @@ import {
 } from '@ats/contracts';
 import { Prisma, type PrismaClient } from '@ats/db';
 import { LlmConfigError } from '@ats/llm';
+import { DataQualityError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
@@ -69,6 +70,7 @@ const UNIQUE_VIOLATION = 'P2002';
 function isPermanent(error: unknown): boolean {
   return (
     error instanceof BacktestDataError ||
+    error instanceof DataQualityError ||
     error instanceof ContractValidationError ||
     error instanceof RemoteAgentsConfigError ||
     error instanceof LlmConfigError
