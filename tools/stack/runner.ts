@@ -3,13 +3,7 @@ import { createInterface } from 'node:readline';
 import { provisionServiceRoles, serviceDatabaseUrl, servicePasswordsFromEnv } from '@ats/db';
 import { type AuthNats, ensureCredentials, freePort, startAuthNats } from '@ats/tool-nats-auth';
 import type { PlannedProcess } from './plan';
-import {
-  DEFAULT_RESTART_POLICY,
-  type ExitReason,
-  type RestartPolicy,
-  type SupervisedProcess,
-  supervise,
-} from './supervisor';
+import { type ExitReason, type RestartPolicy, type SupervisedProcess, supervise } from './supervisor';
 
 /** Time an app gets to drain after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 10_000;
@@ -40,8 +34,11 @@ export interface StackOptions {
   readonly onLine?: (name: string, line: string) => void;
   /** Called when a process exits. */
   readonly onExit?: (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
-  /** Restarts of crashed apps (default DEFAULT_RESTART_POLICY); false leaves a crashed app down. */
-  readonly restart?: RestartPolicy | false;
+  /**
+   * Restart crashed apps under this policy (`npm run stack` passes DEFAULT_RESTART_POLICY). Default: none, so a
+   * test sees a crash as an exited child rather than a quietly replaced one.
+   */
+  readonly restart?: RestartPolicy;
   /** A crashed app will be started again: restart number `attempt`, after `delayMs`. */
   readonly onRestart?: (name: string, attempt: number, delayMs: number, exit: ExitReason) => void;
   /** An app is down for good: it exited cleanly, or crashed past its restart budget (`gaveUp`). */
@@ -80,7 +77,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const nats = await startAuthNats({ passwords: ensureCredentials() });
   const processes: StackProcess[] = [];
   const supervised: SupervisedProcess[] = [];
-  const policy = options.restart ?? DEFAULT_RESTART_POLICY;
+  const policy = options.restart;
 
   const envFor = (app: string, metricsPort?: number): NodeJS.ProcessEnv => {
     const password = nats.passwords.get(app);
@@ -115,7 +112,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const startSupervised = (planned: PlannedProcess, metricsPort: number): StackProcess => {
     const env = envFor(planned.app, metricsPort);
     const start = () => launch(planned.name, planned.entry, [], env);
-    if (policy === false) {
+    if (policy === undefined) {
       const child = start();
       child.once('exit', gone(planned.name));
       return { planned, child, metricsPort, restarts: 0 };
