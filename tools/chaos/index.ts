@@ -20,12 +20,17 @@ export {
   SERVED_SUBJECTS,
 } from './malformed';
 export {
+  bookDifferences,
   checkRunLedger,
+  KILL_AFTER_PUBLISH_ENV,
   ORCHESTRATOR_CLI,
   type PaperAttempt,
   type PaperRunSpec,
+  type PublishKillRun,
+  publishKillDates,
   type RunLedgerCounts,
   runPaperAttempt,
   runPaperToCompletion,
+  runPaperWithPublishKills,
 } from './paper-run';
 export { type ChaosPostgres, startChaosPostgres } from './private-postgres';

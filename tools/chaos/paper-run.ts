@@ -1,7 +1,14 @@
 import type { Bus } from '@ats/bus';
 import { type Fill, type Order, Streams, Subjects, TradingMessages } from '@ats/contracts';
 import type { RunningStack } from '@ats/tool-stack';
-import { bookFromFills, reconcileBooks, type TradingStore } from '@ats/trading-state';
+import {
+  type BookDay,
+  bookFromFills,
+  reconcileBooks,
+  runTimeline,
+  type TradingStore,
+  timelineDifferences,
+} from '@ats/trading-state';
 
 export const ORCHESTRATOR_CLI = 'apps/orchestrator/src/cli.ts';
 
@@ -12,7 +19,12 @@ export interface PaperRunSpec {
   readonly to: string;
   /** Trading days per second. */
   readonly speed: number;
+  /** Where the team runs (default remote: the stack's agent services); embedded decides the same every time. */
+  readonly agents?: 'embedded' | 'remote';
 }
+
+/** The orchestrator CLI's chaos hook: it SIGKILLs itself right after publishing the orders of this date's cycle. */
+export const KILL_AFTER_PUBLISH_ENV = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
 
 /** An attempt that prints no cycle for this long is killed (SIGKILL) and counted as crashed; the next resumes. */
 export const STALL_KILL_MS = 15_000;
@@ -24,11 +36,17 @@ export const START_GRACE_MS = 60_000;
 
 export interface PaperAttempt {
   readonly exitCode: number | null;
+  /** The signal that ended it (SIGKILL: the chaos hook or the stall watchdog). */
+  readonly signal: NodeJS.Signals | null;
   /** Killed by the stall watchdog. */
   readonly stalled: boolean;
   /** Wall time of the attempt, ms. */
   readonly ms: number;
   readonly cycles: number;
+  /** Each printed cycle's wall time (its `latencyMs`), in order: the first of a resumed attempt is the re-run. */
+  readonly cycleLatencyMs: readonly number[];
+  /** Each printed cycle's wait for the intake to record its orders (`orderWaitMs`). */
+  readonly orderWaitMs: readonly number[];
 }
 
 /**
@@ -40,21 +58,24 @@ export function runPaperAttempt(
   spec: PaperRunSpec,
   name: string,
   onCycle?: (index: number) => void,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<PaperAttempt> {
   const started = performance.now();
   let cycles = 0;
+  const cycleLatencyMs: number[] = [];
+  const orderWaitMs: number[] = [];
   const args = [
     `--symbols=${spec.symbols.join(',')}`,
     `--replay-from=${spec.from}`,
     `--replay-to=${spec.to}`,
     '--mode=paper',
-    '--agents=remote',
+    `--agents=${spec.agents ?? 'remote'}`,
     '--agent-timeout-ms=2000',
     `--speed=${spec.speed}`,
     `--run-id=${spec.runId}`,
     '--json',
   ];
-  const cli = stack.spawnProcess(name, 'orchestrator', ORCHESTRATOR_CLI, args);
+  const cli = stack.spawnProcess(name, 'orchestrator', ORCHESTRATOR_CLI, args, env);
   let stalled = false;
   let lastProgress = performance.now() + START_GRACE_MS;
   const watchdog = setInterval(() => {
@@ -62,17 +83,31 @@ export function runPaperAttempt(
     stalled = true;
     cli.child.kill('SIGKILL');
   }, 500);
+  let partial = '';
   cli.child.stdout?.on('data', (chunk: Buffer) => {
-    for (const line of String(chunk).split('\n'))
+    const lines = (partial + String(chunk)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines)
       if (line.startsWith('{') && !line.includes('"summary"')) {
         lastProgress = performance.now();
+        const cycle = JSON.parse(line) as { latencyMs?: unknown; orderWaitMs?: unknown };
+        if (typeof cycle.latencyMs === 'number') cycleLatencyMs.push(cycle.latencyMs);
+        if (typeof cycle.orderWaitMs === 'number') orderWaitMs.push(cycle.orderWaitMs);
         onCycle?.(++cycles);
       }
   });
   return new Promise((resolve) =>
-    cli.child.once('exit', (code) => {
+    cli.child.once('exit', (code, signal) => {
       clearInterval(watchdog);
-      resolve({ exitCode: code, stalled, ms: performance.now() - started, cycles });
+      resolve({
+        exitCode: code,
+        signal,
+        stalled,
+        ms: performance.now() - started,
+        cycles,
+        cycleLatencyMs,
+        orderWaitMs,
+      });
     }),
   );
 }
@@ -168,4 +203,72 @@ export async function checkRunLedger(
     streamSubmits: submits.length,
     streamFills: filled.length,
   };
+}
+
+/** `count` dates spread evenly over those on which `timeline` placed orders: the kill points of a replay. */
+export function publishKillDates(timeline: readonly BookDay[], count: number): string[] {
+  const dates = timeline.filter((d) => d.orders.length > 0).map((d) => d.date);
+  if (dates.length < count)
+    throw new RangeError(`only ${dates.length} dates with orders, ${count} kills asked`);
+  const step = dates.length / count;
+  return Array.from({ length: count }, (_, i) => dates[Math.floor(i * step)] as string);
+}
+
+export interface PublishKillRun {
+  readonly attempts: readonly PaperAttempt[];
+  /**
+   * The stall of each resume: how long its first cycle (the killed one, re-run) waited for the orders the dead
+   * process had published but not recorded.
+   */
+  readonly resumeStallMs: readonly number[];
+  /** Wall time of that re-run cycle in all (a fresh process's first cycle also warms up its code and pools). */
+  readonly rerunCycleMs: readonly number[];
+}
+
+/**
+ * The replay killed at the most dangerous instant, once per date in `killDates` (oldest first): right after the
+ * orders of that date's cycle are on JetStream and before the intake records them; each kill is followed by a
+ * resume with the same run id, and the last attempt runs to completion. Throws if a kill point never came.
+ */
+export async function runPaperWithPublishKills(
+  stack: RunningStack,
+  spec: PaperRunSpec,
+  killDates: readonly string[],
+): Promise<PublishKillRun> {
+  const attempts: PaperAttempt[] = [];
+  for (const [i, date] of killDates.entries()) {
+    const attempt = await runPaperAttempt(stack, spec, `paper-${spec.runId}-kill-${i + 1}`, undefined, {
+      [KILL_AFTER_PUBLISH_ENV]: date,
+    });
+    attempts.push(attempt);
+    if (attempt.signal !== 'SIGKILL' || attempt.stalled)
+      throw new Error(
+        `attempt ${i + 1} was to die after publishing the ${date} orders: ${JSON.stringify(attempt)}`,
+      );
+  }
+  const last = await runPaperAttempt(stack, spec, `paper-${spec.runId}-resumed`);
+  attempts.push(last);
+  if (last.exitCode !== 0) throw new Error(`the resumed run did not complete: ${JSON.stringify(last)}`);
+  const resumed = attempts.slice(1);
+  return {
+    attempts,
+    resumeStallMs: resumed.map((a) => a.orderWaitMs[0] ?? Number.NaN),
+    rerunCycleMs: resumed.map((a) => a.cycleLatencyMs[0] ?? Number.NaN),
+  };
+}
+
+/**
+ * Recovery judged by the book: the differences, date by date (orders, fills, positions, cash and equity), between
+ * a run that was interrupted and resumed and an uninterrupted run of the same replay. Empty when they are equal.
+ */
+export async function bookDifferences(
+  store: TradingStore,
+  uninterruptedRunId: string,
+  resumedRunId: string,
+): Promise<string[]> {
+  const [expected, actual] = await Promise.all([
+    runTimeline(store, uninterruptedRunId),
+    runTimeline(store, resumedRunId),
+  ]);
+  return timelineDifferences(expected, actual);
 }
