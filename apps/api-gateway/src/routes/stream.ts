@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessTokens } from '../auth/access-token';
 import { HttpProblem } from '../errors';
-import type { LiveEvents } from '../live-events';
+import type { LiveEvent, LiveEvents } from '../live-events';
 
 export interface StreamLimits {
   /** Open streams at most, gateway-wide (each is a socket and a listener). */
@@ -28,6 +28,20 @@ export const DEFAULT_MAX_STREAMS_PER_KEY = 10;
  * behind is disconnected rather than sent a stream with holes: EventSource reconnects and starts afresh.
  */
 export const DEFAULT_STREAM_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * One event's SSE frame, built once and shared by every stream: the same string sits in each slow client's buffer
+ * instead of a copy per client.
+ */
+const frames = new WeakMap<LiveEvent, string>();
+function frameOf(event: LiveEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
 
 /**
  * `POST /v1/access-tokens`: a short-lived signed read token for EventSource and links;
@@ -134,9 +148,7 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
         close();
         socket.end();
       };
-      const stop = options.live.listen((event) => {
-        send(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
-      });
+      const stop = options.live.listen((event) => send(frameOf(event)));
       const keepalive = setInterval(() => send(': keepalive\n\n'), STREAM_KEEPALIVE_MS);
       send(': connected\n\n');
       open.add(end);
