@@ -43,9 +43,12 @@ async function main(argv: readonly string[]): Promise<number> {
       // Everything that uses the database finds its tables: a fresh server gets the schema here.
       const databaseUrl = services.env.DATABASE__URL;
       if (databaseUrl) {
-        const { applied } = await ensureMigrations({ databaseUrl });
+        const { applied, serviceRoles } = await ensureMigrations({ databaseUrl });
+        const roles = serviceRoles?.provisioned
+          ? `, one role per service (${serviceRoles.changed ? 'provisioned' : 'current'})`
+          : '';
         process.stderr.write(
-          `[services] postgres: ${applied.length ? `applied ${applied.length} migration(s)` : 'schema up to date'}\n`,
+          `[services] postgres: ${applied.length ? `applied ${applied.length} migration(s)` : 'schema up to date'}${roles}\n`,
         );
       }
       const prefix = command === 'env' ? 'export ' : '';
