@@ -26,7 +26,10 @@ process.stdin.on('data', (chunk) => {
 process.stdin.on('end', () => process.stdout.write(String(bytes)));
 `;
 
-describe('backtest --json piped into another program', () => {
+/** One backtest process through a pipe: generous on a loaded machine. */
+const LONG = 240_000;
+
+describe('backtest --json piped into another program', { timeout: LONG }, () => {
   it('delivers every byte of a report far larger than the pipe buffer', () => {
     const out = mkdtempSync(join(tmpdir(), 'ats-backtest-pipe-'));
     const flags = [
