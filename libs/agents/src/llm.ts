@@ -2,32 +2,43 @@ import { type AgentDecision, SignalSchema } from '@ats/contracts';
 import { z } from 'zod';
 import type { AgentConfig } from './types';
 
+/**
+ * The agents' LLM port, owned here and implemented by libs/llm (OpenAI, Anthropic, OpenAI-compatible, with the
+ * answer cache), which uses these types rather than copies.
+ */
+
+/** Tokens and money one completion consumed (zero when served from the cache: nothing was spent). */
 export interface LlmUsage {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly costUsd: number;
+  /** The model has no entry in the price table: costUsd is 0 because it is unknown, not free. */
+  readonly unpriced?: boolean;
 }
 
+/** One structured completion: the answer must validate against `schema` (structured output). */
 export interface LlmRequest<T> {
   readonly system: string;
   readonly user: string;
-  /** The answer must validate against this schema (structured output). */
   readonly schema: z.ZodType<T>;
+  /** Name of the answer shape (OpenAI json_schema name, Anthropic tool name): [A-Za-z0-9_-], at most 64 chars. */
   readonly schemaName: string;
   readonly temperature: number;
   readonly maxTokens: number;
   /** The agent's configured model; the client may map or override it. */
   readonly model?: string;
+  /** Aborts the call (and any retry wait); the caller's own deadline. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LlmResponse<T> {
   readonly value: T;
   readonly usage: LlmUsage;
-  /** Served from the prompt cache (no provider call). */
+  /** Served from the response cache (no provider call). */
   readonly cached: boolean;
 }
 
-/** The minimal surface the agents need from an LLM provider (implemented in libs/llm: OpenAI/Anthropic + cache). */
+/** The minimal surface the agents need from an LLM provider. */
 export interface LlmClient {
   complete<T>(request: LlmRequest<T>): Promise<LlmResponse<T>>;
 }
