@@ -19,6 +19,7 @@ const cursorOf = (ts: string, id: string) => Buffer.from(JSON.stringify([ts, id]
 const ROUTES_WITH_IDS: readonly [method: 'GET' | 'POST', url: string, key: 'read' | 'trade' | 'admin'][] = [
   ['GET', `/v1/backtests/bt${NUL}1`, 'read'],
   ['GET', `/v1/backtests/bt${NUL}1/report`, 'read'],
+  ['GET', `/v1/paper-runs/run${NUL}1`, 'read'],
   ['POST', `/v1/keys/k${NUL}1/revoke`, 'admin'],
   ['POST', `/v1/keys/k${NUL}1/rotate`, 'admin'],
   ['POST', `/v1/cycles/corr${NUL}-12345678/replay`, 'trade'],
