@@ -1,19 +1,17 @@
-import type { Bar, IndicatorValues, MarketSnapshot, NewsItem, TickerSymbol, Timeframe } from '@ats/contracts';
+import {
+  type Bar,
+  type IndicatorValues,
+  type MarketSnapshot,
+  type NewsItem,
+  TIMEFRAME_MS,
+  type TickerSymbol,
+} from '@ats/contracts';
 import { IndicatorSet } from '@ats/indicators';
 
 /** Bars of history a snapshot carries (a year of daily bars plus a margin for 252-day statistics). */
 export const DEFAULT_LOOKBACK_BARS = 260;
 /** OBV change is measured over this many bars (accumulation vs distribution over about a month). */
 export const OBV_TREND_BARS = 20;
-
-const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
 
 /**
  * The indicator keys of MarketSnapshot.indicators (null while warming up). Periods are the IndicatorSet defaults:

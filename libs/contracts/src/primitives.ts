@@ -9,6 +9,16 @@ export type TickerSymbol = z.infer<typeof SymbolSchema>;
 /** Bar sizes the system understands; `1d` is the default daily bar. */
 export const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '1d'] as const;
 export const TimeframeSchema = z.enum(TIMEFRAMES);
+/** Length of one bar. A bar's `ts` is its open time, so it is complete at ts + length. */
+export const TIMEFRAME_MS: Readonly<Record<(typeof TIMEFRAMES)[number], number>> = {
+  '1m': 60_000,
+  '5m': 5 * 60_000,
+  '15m': 15 * 60_000,
+  '30m': 30 * 60_000,
+  '1h': 60 * 60_000,
+  // Daily bars open at 00:00 UTC of the trading date; 24 h later is after the 16:00 New York close all year.
+  '1d': 24 * 60 * 60_000,
+};
 export type Timeframe = z.infer<typeof TimeframeSchema>;
 
 /** ISO-8601 instant in UTC (`2023-01-03T00:00:00.000Z`); every timestamp on the wire is UTC. */
