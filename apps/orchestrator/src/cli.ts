@@ -205,6 +205,15 @@ async function main(rawArgv: string[]): Promise<number> {
   }
 }
 
+/**
+ * One line for the operator: Prisma's messages open with the invocation and an excerpt of our source (paths and
+ * line numbers); what happened is their last line.
+ */
+function failureText(error: Error): string {
+  if (!error.name.startsWith('PrismaClient')) return error.message;
+  return `database error: ${error.message.trim().split('\n').at(-1)?.trim() ?? error.name}`;
+}
+
 /** The chaos kill point, when its variable names a trading date (YYYY-MM-DD); otherwise no hook. */
 function killAfterPublishHook(date: string | undefined) {
   if (!date) return {};
@@ -294,7 +303,7 @@ main(process.argv.slice(2)).then(
       error instanceof UsageError
         ? `orchestrator run: ${error.message} (--help for usage)`
         : error instanceof Error
-          ? error.message
+          ? failureText(error)
           : error,
     );
     // A usage error, or no bars to replay (none in any store, or none in the window; the message says which): 2.
