@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@ats/bus';
 import { createPrismaClient } from '@ats/db';
@@ -62,6 +65,7 @@ describe('nx run backtester:start (--worker) and a queued walk-forward sweep', (
       .poll(() => worker.stderr(), { timeout: within(120_000), interval: 100 })
       .toContain('backtest worker ready');
 
+    const out = mkdtempSync(join(tmpdir(), 'sweep-cli-'));
     const sweep = start([
       '--symbols=AAPL,MSFT',
       '--start=2023-01-01',
@@ -70,18 +74,29 @@ describe('nx run backtester:start (--worker) and a queued walk-forward sweep', (
       '--sweep=rebalance=weekly,monthly',
       '--no-attribution',
       '--wait-timeout=60',
+      `--out=${out}`,
     ]);
     const result = await sweep.done;
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^case\s+window\s+status\s+return/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/).slice(0, 3))).toEqual([
+    expect(lines.slice(1, 5).map((l) => l.split(/\s{2,}/).slice(0, 3))).toEqual([
       ['rebalance=weekly', '2023-01-01..2023-03-31', 'completed'],
       ['rebalance=monthly', '2023-01-01..2023-03-31', 'completed'],
       ['rebalance=weekly', '2023-04-01..2023-06-30', 'completed'],
       ['rebalance=monthly', '2023-04-01..2023-06-30', 'completed'],
     ]);
+    // Under the table: the overfitting statistics of the 2 cases and the walk-forward IS/OOS row of window 2.
+    expect(result.stdout).toContain('Overfitting statistics (2 trial(s)');
+    expect(result.stdout).toMatch(/deflated Sharpe ratio {2}\d\.\d{4}/);
+    expect(result.stdout).toMatch(/probability of backtest overfitting \(CSCV\) {2}\d\.\d{4}/);
+    expect(result.stdout).toMatch(
+      /2023-04-01\.\.2023-06-30\s+rebalance=(weekly|monthly)\s+[-\d.]+\s+[-\d.]+\s+[12]\/2/,
+    );
     const sweepId = /queued 4 backtests as (sweep-[0-9a-f-]+)/.exec(result.stderr)?.[1];
+    const jsonPath = join(out, `${sweepId}.json`);
+    expect(existsSync(jsonPath)).toBe(true);
+    expect(JSON.parse(readFileSync(jsonPath, 'utf8')).statistics.walkForward).toHaveLength(1);
     const prisma = createPrismaClient(testServices().databaseUrl);
     try {
       const runs = await prisma.run.findMany({
