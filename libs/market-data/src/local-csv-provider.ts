@@ -33,6 +33,8 @@ export interface LoadBarsOptions {
  * file's `adj_close` kept as `adjClose`; `adjusted: true` scales them by adj_close / close.
  * A missing path (no data folder configured) is not an error until a symbol is asked for: the provider then
  * serves nothing, which lets it sit at the end of a failover chain on any machine.
+ * Rows that make no valid bar are left out and listed in the batch with their reason (`rejectedRows`); a date
+ * written twice keeps its first row (`duplicateDates`): inspectDataQuality turns both into findings.
  */
 export class LocalCsvProvider implements MarketDataProvider {
   readonly name: string;
@@ -134,8 +136,9 @@ const COLUMN_ALIASES: Record<string, keyof RawBar | 'date'> = {
 };
 
 /**
- * Parses an OHLCV CSV into raw rows. Unparseable numbers become NaN so the normaliser counts the row as
- * dropped instead of the whole file failing; a file without the required columns is malformed.
+ * Parses an OHLCV CSV into raw rows. Empty or unparseable numbers become NaN, so the normaliser drops that row
+ * and reports it (`missing-value`) instead of the whole file failing; a file without the required columns is
+ * malformed.
  */
 export function parseOhlcvCsv(text: string, provider = 'local-csv', source = 'csv'): RawBar[] {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
