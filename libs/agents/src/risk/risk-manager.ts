@@ -283,8 +283,9 @@ export class RiskManagerAgent implements RiskAgent {
       try {
         const answer = await client.complete({
           system: RISK_SYSTEM_PROMPT,
+          // The cycle's correlation id stays out of the prompt: the same figures must hit the same cached answer.
           user: JSON.stringify({
-            assessment: report.assessment,
+            assessment: { ...report.assessment, correlationId: undefined },
             sizes: report.sizes,
             clusters: report.correlation.clusters,
             decisions: request.priorDecisions.map((d) => ({
