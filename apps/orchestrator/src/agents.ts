@@ -3,7 +3,14 @@ import { type AgentTeam, createAgentTeam, type OrchestrationPattern, type RiskCo
 import type { Bus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
-import { buildTeamReasonersInMemory, createReasoningTeam, type LlmSettings } from '@ats/llm';
+import type { PrismaClient } from '@ats/db';
+import {
+  buildTeamReasoners,
+  buildTeamReasonersInMemory,
+  createReasoningTeam,
+  type LlmSettings,
+  type TeamReasoners,
+} from '@ats/llm';
 import { cycleChannels } from './channels';
 import { recordingTeam } from './replay-cycle';
 
@@ -25,6 +32,23 @@ export interface TeamFactoryOptions {
   readonly llm?: LlmSettings;
   /** The embedded risk manager's limits: default TRADING__MAX_POSITION_WEIGHT / TRADING__VAR_LIMIT_99. */
   readonly risk?: Partial<RiskConfig>;
+  /**
+   * The embedded agents' reasoners, built once by the process (embeddedReasoners: answers cached in Postgres, as
+   * the backtester caches them); without them an LLM team caches in memory.
+   */
+  readonly reasoners?: TeamReasoners;
+}
+
+/**
+ * The embedded team's LLM reasoners with their answer cache in Postgres (a re-run paper replay costs nothing, as
+ * a re-run backtest does); undefined for the offline reasoner. Per agent LLM__<AGENT>__* over LLM__*.
+ */
+export async function embeddedReasoners(
+  llm: LlmSettings,
+  prisma: PrismaClient,
+): Promise<TeamReasoners | undefined> {
+  if (llm.provider === 'offline') return undefined;
+  return buildTeamReasoners(llm.provider, llm, { prisma });
 }
 
 /**
@@ -46,7 +70,7 @@ function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern
     const risk = options.risk ?? (config as NonNullable<typeof config>).trading.risk;
     if (llm.provider === 'offline') return (pattern) => createAgentTeam({ pattern, risk });
     // One set of clients for every pattern's team: one answer cache, one usage count.
-    const reasoners = buildTeamReasonersInMemory(llm.provider, llm);
+    const reasoners = options.reasoners ?? buildTeamReasonersInMemory(llm.provider, llm);
     return (pattern) => createReasoningTeam({ pattern, risk }, reasoners);
   }
   return (pattern) => {

@@ -29,6 +29,7 @@ import {
 import { createLogger } from '@ats/observability';
 import { orderChannels } from '@ats/paper-broker';
 import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
+import { embeddedReasoners } from './agents';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
 import { EmptyReplayWindowError, runReplay } from './replay';
@@ -69,6 +70,8 @@ async function main(rawArgv: string[]): Promise<number> {
     logger,
   });
   const prisma = createPrismaClient(config.database.url);
+  // Embedded LLM agents cache their answers in Postgres, as the backtester's do: a re-run replay costs nothing.
+  const reasoners = args.agents === 'embedded' ? await embeddedReasoners(config.llm, prisma) : undefined;
   // A Postgres restart (about a second) or a cut connection is waited out, with backoff, not a crash.
   const store = outageTolerantStore(new PrismaTradingStore(prisma), {
     onOutage: ({ operation, error }) => logger.warn({ operation, error }, 'Postgres unreachable: waiting'),
@@ -117,6 +120,8 @@ async function main(rawArgv: string[]): Promise<number> {
         pattern: args.pattern,
         agents: args.agents,
         agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
+        ...(reasoners ? { reasoners } : {}),
+        ...(reasoners ? { reasoners } : {}),
         namespace: args.namespace,
         initialCash: args.initialCash ?? config.trading.initialCapital,
         bus,

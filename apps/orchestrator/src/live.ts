@@ -1,6 +1,7 @@
 import type { OrchestrationPattern } from '@ats/agents';
 import type { Bus } from '@ats/bus';
 import type { AgentName, Bar, Clock, TickerSymbol } from '@ats/contracts';
+import type { TeamReasoners } from '@ats/llm';
 import {
   addDays,
   type BarSchedule,
@@ -23,6 +24,8 @@ export interface LiveOptions {
   readonly pattern: OrchestrationPattern;
   readonly agents: AgentPlacement;
   readonly agentTimeoutMs?: Partial<Record<AgentName, number>>;
+  /** Embedded agents' LLM reasoners built by the process (embeddedReasoners); default per teamFactory. */
+  readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
   readonly initialCash: number;
   readonly bus: Bus;
@@ -92,6 +95,7 @@ export async function runLive(o: LiveOptions): Promise<LiveOutcome> {
       bus: o.bus,
       namespace: o.namespace,
       timeoutMs: o.agentTimeoutMs,
+      ...(o.reasoners ? { reasoners: o.reasoners } : {}),
     }),
     store: o.store,
     bus: o.bus,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
 import { type Clock, type PaperRunRequest, QueueGroups, RequestReplyContracts } from '@ats/contracts';
+import type { TeamReasoners } from '@ats/llm';
 import { type MarketDataPort, MissingMarketDataError, UnknownSymbolError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
@@ -21,6 +22,7 @@ export interface PaperRunServiceOptions {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly agents: AgentPlacement;
+  readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
   readonly initialCash: number;
   readonly metrics?: TradingMetrics;
@@ -87,6 +89,7 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       to: request.to,
       initialCash: request.initialCash ?? o.initialCash,
       agents: o.agents,
+      ...(o.reasoners ? { reasoners: o.reasoners } : {}),
       namespace: o.namespace,
       speed: request.speed ?? 0,
       bus: o.bus,

@@ -10,6 +10,7 @@ import {
 import type { Bus } from '@ats/bus';
 import type { AgentName, Order, TickerSymbol } from '@ats/contracts';
 import type { EvidencePort } from '@ats/cycle';
+import type { TeamReasoners } from '@ats/llm';
 import { type MarketDataProvider, MissingMarketDataError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
@@ -46,6 +47,8 @@ export interface ReplayOptions extends ReplaySettings {
   readonly runId: string;
   readonly agents: AgentPlacement;
   readonly agentTimeoutMs?: Partial<Record<AgentName, number>>;
+  /** Embedded agents' LLM reasoners built by the process (embeddedReasoners); default per teamFactory. */
+  readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
   /** Replayed trading days per second; 0 = as fast as the cycles run. */
   readonly speed: number;
@@ -143,6 +146,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
         bus,
         namespace: options.namespace,
         timeoutMs: options.agentTimeoutMs,
+        ...(options.reasoners ? { reasoners: options.reasoners } : {}),
       }),
       store,
       bus,

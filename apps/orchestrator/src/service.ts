@@ -2,6 +2,7 @@ import type { OrchestrationPattern } from '@ats/agents';
 import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
 import { type Clock, QueueGroups, type RunCycleResult, type TickerSymbol } from '@ats/contracts';
+import type { TeamReasoners } from '@ats/llm';
 import type { MarketDataPort } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
@@ -26,6 +27,8 @@ export interface OrchestratorServiceOptions {
   readonly symbols: readonly TickerSymbol[];
   readonly pattern: OrchestrationPattern;
   readonly agents: AgentPlacement;
+  /** Embedded agents' LLM reasoners built by the process (embeddedReasoners: answers cached in Postgres). */
+  readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
   /** Run a cycle of `symbols` every this many ms (none when absent). */
   readonly intervalMs?: number;
@@ -66,7 +69,12 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     config: { symbols: [...o.symbols], mode: 'live', pattern: o.pattern },
     startedAt: o.clock.now(),
   });
-  const teamFor = teamFactory({ placement: o.agents, bus: o.bus, namespace: o.namespace });
+  const teamFor = teamFactory({
+    placement: o.agents,
+    bus: o.bus,
+    namespace: o.namespace,
+    ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+  });
 
   const runCycle = (
     symbols: readonly TickerSymbol[] = o.symbols,
@@ -125,6 +133,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     logger: o.logger,
     clock: o.clock,
     agents: o.agents,
+    ...(o.reasoners ? { reasoners: o.reasoners } : {}),
     namespace: o.namespace,
     initialCash: o.initialCash,
     metrics: o.metrics,

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@ats/config';
-import { contextAt, testRequestTimeoutMs } from '@ats/tool-testing';
+import { createPrismaClient } from '@ats/db';
+import { contextAt, testRequestTimeoutMs, testServices } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { teamFactory } from '../src/agents';
+import { embeddedReasoners, teamFactory } from '../src/agents';
 
 /**
  * A loopback OpenAI Chat Completions endpoint answering in OpenAI's documented response shape: decision batches
@@ -95,5 +96,44 @@ describe('the embedded team honours the LLM settings', () => {
     const outcome = await team.runCycle(await contextAt('2023-06-30', 'orch-llm-0002', ['AAPL']));
     expect(outcome.decisions.some((d) => d.reasoning.startsWith('loopback model'))).toBe(false);
     expect(seen.length).toBe(before);
+  });
+
+  it('caches answers in Postgres (embeddedReasoners): the same cycle again, from a new team, asks nothing', async () => {
+    const base = loadConfig().llm;
+    const llm = {
+      ...base,
+      provider: 'openai' as const,
+      // A model name of this run only, so earlier runs' cache entries never answer for it.
+      model: `gpt-4o-mini-cache-${process.pid}-${Date.now()}`,
+      baseUrl,
+      openaiApiKey: 'sk-test-not-a-key',
+      cacheMode: 'read-write' as const,
+      retryAttempts: 0,
+      timeoutMs: testRequestTimeoutMs(),
+    };
+    const prisma = createPrismaClient(testServices().databaseUrl);
+    try {
+      const cycle = async (correlationId: string) => {
+        // Each team is built as a new process builds it: its own clients, the cache shared only through Postgres.
+        const reasoners = await embeddedReasoners(llm, prisma);
+        expect(reasoners?.cache).toBe('postgres');
+        const team = teamFactory({ placement: 'embedded', llm, ...(reasoners ? { reasoners } : {}) })(
+          'sequential',
+        );
+        return team.runCycle(await contextAt('2023-06-30', correlationId, ['AAPL']));
+      };
+      const before = seen.length;
+      const first = await cycle('orch-llm-cache-1');
+      const asked = seen.length - before;
+      expect(asked).toBe(4);
+      const second = await cycle('orch-llm-cache-2');
+      expect(seen.slice(before + asked), 'the second cycle was answered from the Postgres cache').toEqual([]);
+      const view = (o: typeof first) =>
+        o.decisions.map((d) => `${d.agent}|${d.symbol}|${d.signal}|${d.reasoning}`);
+      expect(view(second)).toEqual(view(first));
+      expect(await embeddedReasoners({ ...llm, provider: 'offline' }, prisma)).toBeUndefined();
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });
