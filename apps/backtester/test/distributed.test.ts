@@ -81,11 +81,13 @@ describe('distributed mode: agents as services over NATS give the embedded decis
     });
     const after = handled();
 
-    // 9 weekly decision times × 3 runs (all, technical only, sentiment only) reached each remote agent.
+    // 9 weekly decision times × 5 runs (all, technical only, sentiment only, adaptive weights, without the risk
+    // manager) reached each remote analyst; the risk manager sits out the run without it.
     const decisionTimes = embedded.result.decisions.length;
     expect(decisionTimes).toBe(9);
-    for (const agent of ['technical', 'sentiment', 'risk'] as const)
-      expect(after[agent] - before[agent]).toBe(3 * decisionTimes);
+    for (const agent of ['technical', 'sentiment'] as const)
+      expect(after[agent] - before[agent]).toBe(5 * decisionTimes);
+    expect(after.risk - before.risk).toBe(4 * decisionTimes);
     expect(after.portfolio - before.portfolio).toBe(0);
 
     expect(distributed.degradedDecisions).toEqual([]);
