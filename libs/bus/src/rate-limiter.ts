@@ -1,3 +1,5 @@
+import { TokenBucket } from 'limiter';
+
 /** Publisher-side throughput cap: a steady rate plus a burst allowance. */
 export interface RateLimit {
   readonly messagesPerSecond: number;
@@ -5,59 +7,26 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-export interface RateLimiterTimer {
-  /** Monotonic milliseconds. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const realTimer: RateLimiterTimer = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/** The bucket a rate-limited bus takes one token from per published message (`removeTokens(1)`). */
+export type PublishRateLimiter = TokenBucket;
 
 /**
- * Token bucket: refills at `messagesPerSecond`, holds at most `burst` tokens, one token per message. Callers
- * wait in arrival order (each reservation pushes the next caller's start later), so nobody starves.
+ * Token bucket from the `limiter` package: refills at `messagesPerSecond`, holds at most `burst` tokens, one token
+ * per message; waiters are served in arrival order, so nobody starves.
  */
-export class TokenBucket {
-  readonly #ratePerMs: number;
-  readonly #capacity: number;
-  #tokens: number;
-  #lastRefill: number;
-
-  constructor(
-    limit: RateLimit,
-    private readonly timer: RateLimiterTimer = realTimer,
-  ) {
-    if (!(limit.messagesPerSecond > 0) || !Number.isFinite(limit.messagesPerSecond)) {
-      throw new RangeError(`messagesPerSecond must be a positive number, got ${limit.messagesPerSecond}`);
-    }
-    if (!(limit.burst >= 1) || !Number.isFinite(limit.burst)) {
-      throw new RangeError(`burst must be at least 1, got ${limit.burst}`);
-    }
-    this.#ratePerMs = limit.messagesPerSecond / 1000;
-    this.#capacity = limit.burst;
-    this.#tokens = limit.burst;
-    this.#lastRefill = timer.now();
+export function publishRateLimiter(limit: RateLimit): PublishRateLimiter {
+  if (!(limit.messagesPerSecond > 0) || !Number.isFinite(limit.messagesPerSecond)) {
+    throw new RangeError(`messagesPerSecond must be a positive number, got ${limit.messagesPerSecond}`);
   }
-
-  /** Takes a token, waiting as long as the bucket needs to refill one. */
-  async acquire(): Promise<void> {
-    const waitMs = this.reserve();
-    if (waitMs > 0) await this.timer.sleep(waitMs);
+  if (!(limit.burst >= 1) || !Number.isFinite(limit.burst)) {
+    throw new RangeError(`burst must be at least 1, got ${limit.burst}`);
   }
-
-  /** Books a token now (tokens may go negative: a queue of waiters) and says how long to wait for it. */
-  reserve(): number {
-    this.#refill();
-    this.#tokens -= 1;
-    return this.#tokens >= 0 ? 0 : -this.#tokens / this.#ratePerMs;
-  }
-
-  #refill(): void {
-    const now = this.timer.now();
-    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#lastRefill) * this.#ratePerMs);
-    this.#lastRefill = now;
-  }
+  const bucket = new TokenBucket({
+    bucketSize: limit.burst,
+    tokensPerInterval: limit.messagesPerSecond,
+    interval: 'second',
+  });
+  // The package's bucket starts empty; ours starts full: a fresh publisher may send its burst at once.
+  bucket.content = limit.burst;
+  return bucket;
 }

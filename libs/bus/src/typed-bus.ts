@@ -43,7 +43,7 @@ import {
 } from './codec';
 import { BusClosedError } from './errors';
 import { type BusLogger, silentLogger } from './logger';
-import { type RateLimit, TokenBucket } from './rate-limiter';
+import { type PublishRateLimiter, publishRateLimiter, type RateLimit } from './rate-limiter';
 import { type BusStats, StatsCounter } from './stats';
 import type { BusTopology, EnsureOutcome, TopologyReport } from './topology';
 import type { RawMessage, RawSubscription, Transport } from './transport';
@@ -77,7 +77,7 @@ export class TypedBus implements Bus {
   readonly name: string;
   protected readonly logger: BusLogger;
   readonly #clock: Clock;
-  readonly #limiter: TokenBucket | undefined;
+  readonly #limiter: PublishRateLimiter | undefined;
   readonly #stats = new StatsCounter();
   readonly #subscriptions = new Set<RawSubscription>();
   readonly #replySchemas = new WeakMap<MessageType, MessageType>();
@@ -90,7 +90,7 @@ export class TypedBus implements Bus {
     this.name = options.name;
     this.logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? systemClock;
-    this.#limiter = options.rateLimit ? new TokenBucket(options.rateLimit) : undefined;
+    this.#limiter = options.rateLimit ? publishRateLimiter(options.rateLimit) : undefined;
   }
 
   async publish<M extends MessageType>(
@@ -101,7 +101,7 @@ export class TypedBus implements Bus {
   ): Promise<void> {
     this.#assertOpen();
     const encoded = this.#encode(subject, type, payload, options.correlationId, options.messageId);
-    if (this.#limiter) await this.#limiter.acquire();
+    if (this.#limiter) await this.#limiter.removeTokens(1);
     await this.transport.publish(subject, encoded.data, encoded.headers);
     this.#stats.published++;
   }
@@ -142,7 +142,7 @@ export class TypedBus implements Bus {
     // A requester whose types differ from its responder's would only ever get an invalid reply (or none).
     assertRequestReplyContract(subject, requestType, responseType);
     const encoded = this.#encode(subject, requestType, payload, options.correlationId);
-    if (this.#limiter) await this.#limiter.acquire();
+    if (this.#limiter) await this.#limiter.removeTokens(1);
     this.#stats.published++;
     const raw = await this.transport.request(subject, encoded.data, encoded.headers, options.timeoutMs);
     const decoded = decodeIncoming(this.#replyType(responseType), raw.data, raw.headers);
@@ -278,7 +278,7 @@ export class TypedBus implements Bus {
   ): Promise<{ seq: number; duplicate: boolean }> {
     this.#assertOpen();
     const encoded = this.#encode(subject, type, payload, options.correlationId, options.messageId);
-    if (this.#limiter) await this.#limiter.acquire();
+    if (this.#limiter) await this.#limiter.removeTokens(1);
     const ack = await this.transport.publishDurable(
       subject,
       encoded.data,

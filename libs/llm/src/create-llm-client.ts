@@ -5,12 +5,12 @@ import type { LlmCacheStore } from './cache/cache-store';
 import { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
 import { PrismaLlmCacheStore } from './cache/prisma-cache-store';
 import { LlmConfigError } from './errors';
-import type { Sleep } from './limits';
 import type { ModelPrice } from './prices';
 import type { ChatProvider } from './provider';
 import { AnthropicMessagesProvider } from './providers/anthropic-messages-provider';
 import { OpenAiChatProvider, type StructuredOutputMode } from './providers/openai-chat-provider';
 import type { RetryPolicy } from './retry-policy';
+import type { Sleep } from './sleep';
 import { StructuredLlmClient } from './structured-llm-client';
 import type { LlmProviderKind } from './types';
 

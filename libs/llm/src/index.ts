@@ -16,7 +16,6 @@ export {
   LlmSchemaError,
   LlmTimeoutError,
 } from './errors';
-export { realSleep, Semaphore, type Sleep, TokenBucket } from './limits';
 export { costOf, MODEL_PRICES, type ModelPrice, PRICE_TABLE_DATE, type PricedUsage, priceOf } from './prices';
 export type { AnswerJsonSchema, ChatProvider, ProviderAnswer, ProviderRequest } from './provider';
 export {
@@ -35,6 +34,7 @@ export {
   retryAfterMs,
   retryDelayMs,
 } from './retry-policy';
+export { realSleep, type Sleep } from './sleep';
 export {
   DEFAULT_BURST,
   DEFAULT_MAX_CONCURRENCY,

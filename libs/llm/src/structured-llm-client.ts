@@ -3,10 +3,18 @@ import { answerJsonSchema, checkAnswer } from './answer-schema';
 import type { LlmCacheStore } from './cache/cache-store';
 import { cacheKey } from './canonical-json';
 import { LlmAbortedError, LlmCacheMissError, LlmSchemaError, LlmTimeoutError } from './errors';
-import { realSleep, Semaphore, type Sleep, TokenBucket } from './limits';
+import {
+  inSlot,
+  type RequestBudget,
+  type RequestSlots,
+  requestBudget,
+  requestSlots,
+  takeToken,
+} from './limits';
 import { costOf, MODEL_PRICES, type ModelPrice } from './prices';
 import type { AnswerJsonSchema, ChatProvider, ProviderAnswer, ProviderRequest } from './provider';
 import { DEFAULT_RETRY_POLICY, isTransient, type RetryPolicy, retryDelayMs } from './retry-policy';
+import { realSleep, type Sleep } from './sleep';
 import type { LlmCacheMode, LlmClient, LlmRequest, LlmResponse, LlmUsage, LlmUsageTotals } from './types';
 
 export interface StructuredLlmClientOptions {
@@ -60,8 +68,8 @@ type MutableTotals = { -readonly [K in keyof LlmUsageTotals]: LlmUsageTotals[K] 
 export class StructuredLlmClient implements LlmClient {
   private readonly provider: ChatProvider;
   private readonly retry: RetryPolicy;
-  private readonly semaphore: Semaphore;
-  private readonly bucket: TokenBucket;
+  private readonly slots: RequestSlots;
+  private readonly budget: RequestBudget;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly random: () => number;
@@ -75,12 +83,10 @@ export class StructuredLlmClient implements LlmClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.prices = options.prices ?? MODEL_PRICES;
-    this.semaphore = new Semaphore(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-    this.bucket = new TokenBucket(
+    this.slots = requestSlots(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+    this.budget = requestBudget(
       options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
       options.burst ?? DEFAULT_BURST,
-      this.clock,
-      this.sleep,
     );
   }
 
@@ -227,16 +233,19 @@ export class StructuredLlmClient implements LlmClient {
     callerSignal: AbortSignal | undefined,
   ): Promise<ProviderAnswer> {
     try {
-      await this.bucket.take(callerSignal);
-    } catch {
-      throw new LlmAbortedError(this.provider.id, request.model);
+      await takeToken(this.budget, callerSignal);
+      return await inSlot(this.slots, () => this.send(request, callerSignal), callerSignal);
+    } catch (error) {
+      if (callerSignal?.aborted) throw new LlmAbortedError(this.provider.id, request.model);
+      throw error;
     }
-    let release: () => void;
-    try {
-      release = await this.semaphore.acquire(callerSignal);
-    } catch {
-      throw new LlmAbortedError(this.provider.id, request.model);
-    }
+  }
+
+  /** The request raced against the timeout; the caller's abort is passed on to the provider. */
+  private async send(
+    request: Omit<ProviderRequest, 'signal'>,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<ProviderAnswer> {
     const controller = new AbortController();
     const onCallerAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -252,13 +261,9 @@ export class StructuredLlmClient implements LlmClient {
     try {
       this.totals.requests += 1;
       return await Promise.race([this.provider.send({ ...request, signal: controller.signal }), timeout]);
-    } catch (error) {
-      if (callerSignal?.aborted) throw new LlmAbortedError(this.provider.id, request.model);
-      throw error;
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
-      release();
     }
   }
 
