@@ -1,89 +1,23 @@
-import type { AgentDecision, MarketSnapshot, RiskAssessment, TickerSymbol, Veto } from '@ats/contracts';
+import type { AgentDecision, RiskAssessment, TickerSymbol } from '@ats/contracts';
 import { z } from 'zod';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
-import { num, pct, round } from '../format';
 import { withLazyText } from '../lazy-text';
 import { OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, DecisionContext } from '../types';
-import { alignedReturns, returnCount } from '../universe';
-import {
-  annualisedVolatility,
-  atrWeight,
-  fractionalKellyWeight,
-  volatilityTargetWeight,
-} from './position-sizing';
+import { alignedReturns, returnCount, type UniverseReturns } from '../universe';
+import { type PortfolioTailRisk, portfolioTailRisk, positionWeights } from './portfolio-tail-risk';
+import { buyBlocks, type PositionLimits, type PositionSize, positionLimits } from './position-limits';
+import { DEFAULT_RISK_CONFIG, type RiskConfig } from './risk-config';
 import {
   correlatedClusters,
   correlationMatrix,
   currentDrawdown,
   currentDrawdownAfter,
-  historicalTailRisks,
-  parametricTailRisks,
-  type TailRisk,
 } from './risk-measures';
+import { type DrawdownReading, explainRisk } from './risk-reasoning';
 
-export type SizingMethod = 'volatility' | 'atr' | 'kelly';
-
-/** VaR/CVaR confidence levels reported (one-day). */
-const TAIL_LEVELS: readonly number[] = [0.95, 0.99];
-
-/** Risk limits and sizing parameters (all weights are fractions of equity; vols annualised). */
-export interface RiskConfig {
-  /** Drawdown from the equity peak at which new buys are vetoed. */
-  readonly drawdownLimit: number;
-  /** Largest weight of one symbol. */
-  readonly maxPositionWeight: number;
-  readonly sizing: SizingMethod;
-  /** Volatility targeting: each position's standalone annualised vol. */
-  readonly targetVolPerPosition: number;
-  /** Daily returns behind realised vol and Kelly. */
-  readonly volWindow: number;
-  /** ATR sizing: equity risked per trade and stop distance in ATRs. */
-  readonly riskPerTrade: number;
-  readonly stopAtrMultiple: number;
-  readonly kellyFraction: number;
-  readonly correlationWindow: number;
-  /** |ρ| above this links two symbols into a cluster... */
-  readonly correlationThreshold: number;
-  /** ...whose combined weight may not exceed this. */
-  readonly maxClusterWeight: number;
-  /** Daily returns behind VaR/CVaR. */
-  readonly varLookback: number;
-  /** Historical one-day VaR99 above this vetoes new buys. */
-  readonly varLimit99: number;
-  /** Fewer daily returns than this: no position allowed. */
-  readonly minHistory: number;
-}
-
-export const DEFAULT_RISK_CONFIG: RiskConfig = {
-  drawdownLimit: 0.2,
-  maxPositionWeight: 0.25,
-  sizing: 'volatility',
-  targetVolPerPosition: 0.08,
-  volWindow: 60,
-  riskPerTrade: 0.01,
-  stopAtrMultiple: 2,
-  kellyFraction: 0.25,
-  correlationWindow: 60,
-  correlationThreshold: 0.8,
-  maxClusterWeight: 0.4,
-  varLookback: 250,
-  varLimit99: 0.05,
-  minHistory: 20,
-};
-
-export interface PositionSize {
-  readonly symbol: TickerSymbol;
-  readonly currentWeight: number;
-  /** Largest weight allowed after sizing, the per-symbol cap and the cluster cap. */
-  readonly maxWeight: number;
-  readonly method: SizingMethod;
-  readonly realisedVol: number | null;
-  readonly volatilityTarget: number;
-  readonly atrBased: number;
-  readonly kelly: number;
-  readonly clusterScale: number;
-}
+export type { PositionSize } from './position-limits';
+export { DEFAULT_RISK_CONFIG, type RiskConfig, type SizingMethod } from './risk-config';
 
 export interface RiskReport {
   readonly assessment: RiskAssessment;
@@ -148,129 +82,53 @@ export class RiskManagerAgent implements RiskAgent {
     const cfg = this.riskConfig;
     const snapshots = ctx.snapshots;
     const universe = alignedReturns(snapshots);
-    const equity = ctx.portfolio.equity;
-    const priceOf = new Map(snapshots.map((s) => [s.symbol, s.price]));
-    const weightOf = new Map<string, number>();
-    for (const p of ctx.portfolio.positions) {
-      const price = p.marketPrice ?? priceOf.get(p.symbol) ?? p.averagePrice;
-      weightOf.set(p.symbol, equity > 0 ? (p.quantity * price) / equity : 0);
-    }
-    const weights = snapshots.map((s) => weightOf.get(s.symbol) ?? 0);
-
-    // Portfolio returns of today's weights over the look-back (positions outside the universe are not modelled).
-    const m = returnCount(universe);
-    const len = Math.min(m, cfg.varLookback);
-    const portfolioReturns = new Float64Array(len);
-    for (let i = 0; i < weights.length; i++) {
-      const w = weights[i] as number;
-      if (w === 0) continue;
-      const r = universe.returns[i] as Float64Array;
-      for (let t = 0; t < len; t++)
-        portfolioReturns[t] = (portfolioReturns[t] as number) + w * (r[m - len + t] as number);
-    }
-    const [h95, h99] = historicalTailRisks(portfolioReturns, TAIL_LEVELS) as [TailRisk, TailRisk];
-    const [p95, p99] = parametricTailRisks(portfolioReturns, TAIL_LEVELS) as [TailRisk, TailRisk];
-
-    let drawdown: number;
-    let drawdownSource: string;
-    if (ctx.equityHistory && ctx.equityHistory.length > 0) {
-      drawdown = currentDrawdownAfter(ctx.equityHistory, equity);
-      drawdownSource = 'equity history';
-    } else {
-      this.#highWaterMark = Math.max(this.#highWaterMark, equity);
-      drawdown = currentDrawdown([this.#highWaterMark, equity]);
-      drawdownSource = 'high-water mark seen by the risk manager';
-    }
-
-    const matrix = correlationMatrix(universe.returns, cfg.correlationWindow);
-    const clusters = m >= cfg.minHistory ? correlatedClusters(matrix, cfg.correlationThreshold) : [];
-
-    // Sizing per symbol.
-    const raw = snapshots.map((s, i) => sizeOne(s, universe.returns[i] as Float64Array, cfg));
-    const clusterScale = new Array<number>(snapshots.length).fill(1);
-    for (const cluster of clusters) {
-      const total = cluster.reduce((sum, i) => sum + (raw[i]?.chosen ?? 0), 0);
-      if (total > cfg.maxClusterWeight)
-        for (const i of cluster) clusterScale[i] = cfg.maxClusterWeight / total;
-    }
-
-    const reasons = new Map<string, string[]>();
-    const veto = (symbol: string, reason: string) => {
-      const list = reasons.get(symbol);
-      if (list) list.push(reason);
-      else reasons.set(symbol, [reason]);
-    };
-    const buysBlocked: string[] = [];
-    if (drawdown >= cfg.drawdownLimit)
-      buysBlocked.push(`drawdown ${pct(drawdown)} >= limit ${pct(cfg.drawdownLimit)}: no new buys`);
-    if (h99.valueAtRisk > cfg.varLimit99)
-      buysBlocked.push(
-        `one-day VaR99 ${pct(h99.valueAtRisk, 2)} > limit ${pct(cfg.varLimit99, 2)}: no new buys`,
-      );
-    if (!(equity > 0)) buysBlocked.push(`equity ${num(equity)} not positive: no new buys`);
-
-    const maxWeightBySymbol: Record<string, number> = {};
-    const sizes: PositionSize[] = snapshots.map((s, i) => {
-      const r = raw[i] as SizeFigures;
-      const maxWeight = Math.min(cfg.maxPositionWeight, r.chosen * (clusterScale[i] as number));
-      maxWeightBySymbol[s.symbol] = round(maxWeight, 6) as number;
-      const current = weights[i] as number;
-      if (r.note) veto(s.symbol, r.note);
-      for (const b of buysBlocked) veto(s.symbol, b);
-      if (current > maxWeight + 1e-9)
-        veto(s.symbol, `position ${pct(current)} above max ${pct(maxWeight)}: no adds, trim to max`);
-      return {
-        symbol: s.symbol,
-        currentWeight: current,
-        maxWeight,
-        method: cfg.sizing,
-        realisedVol: r.vol,
-        volatilityTarget: r.volTarget,
-        atrBased: r.atr,
-        kelly: r.kelly,
-        clusterScale: clusterScale[i] as number,
-      };
-    });
-    const vetoes: Veto[] = [...reasons.entries()].map(([symbol, list]) => ({
-      symbol,
-      reason: list.join('; '),
-    }));
-    const clusterSymbols = clusters.map((c) => c.map((i) => snapshots[i]?.symbol as string));
-
-    // Built only when read: a backtest that does not record the text never pays for formatting it.
-    const reasoning = () =>
-      `Portfolio one-day VaR95 ${pct(h95.valueAtRisk, 2)} / VaR99 ${pct(h99.valueAtRisk, 2)}, CVaR95 ${pct(h95.conditionalValueAtRisk, 2)} / CVaR99 ${pct(h99.conditionalValueAtRisk, 2)} ` +
-      `(historical, ${len} days; normal: VaR95 ${pct(p95.valueAtRisk, 2)}, VaR99 ${pct(p99.valueAtRisk, 2)}). ` +
-      `Drawdown ${pct(drawdown)} vs limit ${pct(cfg.drawdownLimit)} (${drawdownSource}). ` +
-      `Sizing by ${cfg.sizing}, cap ${pct(cfg.maxPositionWeight, 0)} per symbol; ` +
-      `${clusters.length === 0 ? 'no correlated clusters' : `clusters |ρ|>${num(cfg.correlationThreshold)} over ${cfg.correlationWindow}d capped at ${pct(cfg.maxClusterWeight, 0)}: ${clusterSymbols.map((c) => c.join('+')).join(', ')}`}. ` +
-      `${vetoes.length === 0 ? 'No vetoes.' : `${vetoes.length} veto(es).`}`;
-
+    const weights = positionWeights(ctx.portfolio, snapshots);
+    const tail = portfolioTailRisk(universe, weights, cfg.varLookback);
+    const drawdown = this.#drawdown(ctx);
+    const correlation = correlationClusters(universe, cfg);
+    const buysBlocked = buyBlocks(
+      drawdown.drawdown,
+      tail.historical99.valueAtRisk,
+      ctx.portfolio.equity,
+      cfg,
+    );
+    const limits = positionLimits(
+      snapshots,
+      universe.returns,
+      weights,
+      correlation.clusters,
+      buysBlocked,
+      cfg,
+    );
+    const clusterSymbols = correlation.clusters.map((c) => c.map((i) => snapshots[i]?.symbol as string));
     return {
-      assessment: withLazyText(
-        {
-          asOf: ctx.asOf,
-          valueAtRisk95: h95.valueAtRisk,
-          valueAtRisk99: h99.valueAtRisk,
-          conditionalValueAtRisk95: h95.conditionalValueAtRisk,
-          conditionalValueAtRisk99: h99.conditionalValueAtRisk,
-          currentDrawdown: drawdown,
-          drawdownLimit: cfg.drawdownLimit,
-          maxWeightBySymbol,
-          vetoes,
-        },
-        'reasoning',
-        reasoning,
-        { correlationId: ctx.correlationId },
+      assessment: riskAssessment(ctx, tail, drawdown, limits, cfg, () =>
+        explainRisk(tail, drawdown, clusterSymbols, limits.vetoes.length, cfg),
       ),
-      sizes,
-      correlation: { symbols: snapshots.map((s) => s.symbol), matrix, clusters: clusterSymbols },
-      parametric: {
-        valueAtRisk95: p95.valueAtRisk,
-        valueAtRisk99: p99.valueAtRisk,
-        cvar95: p95.conditionalValueAtRisk,
-        cvar99: p99.conditionalValueAtRisk,
+      sizes: limits.sizes,
+      correlation: {
+        symbols: snapshots.map((s) => s.symbol),
+        matrix: correlation.matrix,
+        clusters: clusterSymbols,
       },
+      parametric: {
+        valueAtRisk95: tail.parametric95.valueAtRisk,
+        valueAtRisk99: tail.parametric99.valueAtRisk,
+        cvar95: tail.parametric95.conditionalValueAtRisk,
+        cvar99: tail.parametric99.conditionalValueAtRisk,
+      },
+    };
+  }
+
+  /** Drawdown from ctx.equityHistory's peak when given, else from the high-water mark this instance has seen. */
+  #drawdown(ctx: DecisionContext): DrawdownReading {
+    const equity = ctx.portfolio.equity;
+    if (ctx.equityHistory && ctx.equityHistory.length > 0)
+      return { drawdown: currentDrawdownAfter(ctx.equityHistory, equity), source: 'equity history' };
+    this.#highWaterMark = Math.max(this.#highWaterMark, equity);
+    return {
+      drawdown: currentDrawdown([this.#highWaterMark, equity]),
+      source: 'high-water mark seen by the risk manager',
     };
   }
 
@@ -322,36 +180,40 @@ export class RiskManagerAgent implements RiskAgent {
   }
 }
 
-interface SizeFigures {
-  readonly vol: number | null;
-  readonly volTarget: number;
-  readonly atr: number;
-  readonly kelly: number;
-  readonly chosen: number;
-  readonly note?: string;
+/** The correlation matrix over the window and the clusters of symbols it links (none with too little history). */
+function correlationClusters(
+  universe: UniverseReturns,
+  cfg: RiskConfig,
+): { readonly matrix: number[][]; readonly clusters: number[][] } {
+  const matrix = correlationMatrix(universe.returns, cfg.correlationWindow);
+  const clusters =
+    returnCount(universe) >= cfg.minHistory ? correlatedClusters(matrix, cfg.correlationThreshold) : [];
+  return { matrix, clusters };
 }
 
-function sizeOne(snapshot: MarketSnapshot, returns: Float64Array, cfg: RiskConfig): SizeFigures {
-  if (returns.length < cfg.minHistory) {
-    return {
-      vol: null,
-      volTarget: 0,
-      atr: 0,
-      kelly: 0,
-      chosen: 0,
-      note: `only ${returns.length} daily returns (< ${cfg.minHistory}): no position`,
-    };
-  }
-  const window = returns.subarray(Math.max(0, returns.length - cfg.volWindow));
-  const vol = annualisedVolatility(window);
-  const cap = cfg.maxPositionWeight;
-  const volTarget = volatilityTargetWeight(cfg.targetVolPerPosition, vol, cap);
-  const atrValue = snapshot.indicators.atr14;
-  const atr =
-    atrValue === null || atrValue === undefined
-      ? 0
-      : atrWeight(cfg.riskPerTrade, atrValue, snapshot.price, cfg.stopAtrMultiple, cap);
-  const kelly = fractionalKellyWeight(window, cfg.kellyFraction, cap);
-  const chosen = cfg.sizing === 'volatility' ? volTarget : cfg.sizing === 'atr' ? atr : kelly;
-  return { vol, volTarget, atr, kelly, chosen };
+/** The contract's RiskAssessment; its reasoning is formatted only when read (a backtest may never read it). */
+function riskAssessment(
+  ctx: DecisionContext,
+  tail: PortfolioTailRisk,
+  drawdown: DrawdownReading,
+  limits: PositionLimits,
+  cfg: RiskConfig,
+  reasoning: () => string,
+): RiskAssessment {
+  return withLazyText(
+    {
+      asOf: ctx.asOf,
+      valueAtRisk95: tail.historical95.valueAtRisk,
+      valueAtRisk99: tail.historical99.valueAtRisk,
+      conditionalValueAtRisk95: tail.historical95.conditionalValueAtRisk,
+      conditionalValueAtRisk99: tail.historical99.conditionalValueAtRisk,
+      currentDrawdown: drawdown.drawdown,
+      drawdownLimit: cfg.drawdownLimit,
+      maxWeightBySymbol: limits.maxWeightBySymbol,
+      vetoes: limits.vetoes,
+    },
+    'reasoning',
+    reasoning,
+    { correlationId: ctx.correlationId },
+  );
 }
