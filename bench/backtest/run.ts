@@ -30,11 +30,11 @@ import {
   type Strategy,
   smaCrossover,
 } from '@ats/backtest';
+// The job the backtester's CLI runs: the bench times exactly what the README command runs.
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema, type MarketSnapshot } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
-// The backtester app's job function (not a library): the bench times exactly what the README command runs.
-import { runBacktestJob } from '../../apps/backtester/src/job';
 
 const QUICK = process.argv.includes('--quick');
 const SYNTHETIC = { symbols: QUICK ? 100 : 500, days: 2520, seed: 42 };

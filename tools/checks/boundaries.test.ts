@@ -46,6 +46,31 @@ describe('module boundaries', () => {
     ]);
   });
 
+  it('flags a lib importing a lib of a higher tier, a lib with no tier, and bench importing an app', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ats-tiers-'));
+    project(root, 'libs/contracts', '@ats/contracts', {}, 'export const x = 1;\n');
+    project(root, 'libs/bus', '@ats/bus', { '@ats/contracts': '*' }, "import { x } from '@ats/contracts';\n");
+    // A domain lib reaching up into an adapter: the planted inversion.
+    project(root, 'libs/agents', '@ats/agents', { '@ats/bus': '*' }, "import { b } from '@ats/bus';\n");
+    project(root, 'libs/mystery', '@ats/mystery', {}, 'export const m = 1;\n');
+    // Tests may use adapters (real data in integration tests).
+    writeFileSync(join(root, 'libs/agents/src/team.test.ts'), "import { b } from '@ats/bus';\n");
+    project(root, 'apps/backtester', '@ats/backtester', {}, 'export const job = 1;\n');
+    mkdirSync(join(root, 'bench/backtest'), { recursive: true });
+    writeFileSync(
+      join(root, 'bench/backtest/run.ts'),
+      "import { job } from '../../apps/backtester/src/main';\nimport { x } from '@ats/contracts';\n",
+    );
+    const rules = checkBoundaries(root)
+      .map((v) => `${v.rule} ${v.file}`)
+      .sort();
+    expect(rules).toEqual([
+      'bench-imports-app bench/backtest/run.ts',
+      'tier-inversion libs/agents/src/main.ts',
+      'tier-inversion libs/mystery',
+    ]);
+  });
+
   it('holds for this repository', () => {
     expect(checkBoundaries(join(import.meta.dirname, '../..'))).toEqual([]);
   });

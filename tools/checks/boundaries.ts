@@ -7,13 +7,55 @@ import ts from 'typescript';
  * Module boundaries of the monorepo (what @nx/enforce-module-boundaries would check):
  * - apps never import apps, libs never import apps;
  * - a project imports another only through its `@ats/<name>` package entry, never by relative path;
- * - every `@ats/*` import is declared in the importer's package.json, so the Nx graph is complete.
+ * - every `@ats/*` import is declared in the importer's package.json, so the Nx graph is complete;
+ * - libs are layered in tiers (LIB_TIERS): a lib's source imports libs of its own tier or below, never above;
+ *   tests may use any lib (integration tests read real data through adapters);
+ * - `bench/` uses libs only: it runs apps as processes, it never imports their internals.
  */
 export interface BoundaryViolation {
   readonly file: string;
   readonly specifier: string;
-  readonly rule: 'app-imports-app' | 'lib-imports-app' | 'relative-escape' | 'undeclared-dependency';
+  readonly rule:
+    | 'app-imports-app'
+    | 'lib-imports-app'
+    | 'relative-escape'
+    | 'undeclared-dependency'
+    | 'tier-inversion'
+    | 'bench-imports-app';
 }
+
+/**
+ * The tiers, lowest first: vocabulary (words every part shares) → domain (pure finance: indicators, agents,
+ * execution, performance, sentiment) → engine (the backtest and the trading cycle that drive the domain) →
+ * adapters (I/O: NATS, Postgres, market data, LLMs, the ledger, evidence, reports, logs) → runtime (what services
+ * and jobs are made of: agent RPC, metrics, the service shell, backtest jobs) → apps. docs/architecture.md draws it.
+ */
+export const LIB_TIERS: Readonly<Record<string, readonly string[]>> = {
+  vocabulary: ['@ats/contracts', '@ats/config'],
+  domain: ['@ats/indicators', '@ats/agents', '@ats/execution', '@ats/performance', '@ats/sentiment'],
+  engine: ['@ats/backtest', '@ats/cycle'],
+  adapters: [
+    '@ats/bus',
+    '@ats/db',
+    '@ats/market-data',
+    '@ats/llm',
+    '@ats/trading-state',
+    '@ats/paper-broker',
+    '@ats/evidence',
+    '@ats/reports',
+    '@ats/observability',
+  ],
+  runtime: ['@ats/agent-rpc', '@ats/metrics', '@ats/service', '@ats/backtest-jobs'],
+};
+const TIER_ORDER = Object.keys(LIB_TIERS);
+
+/** The tier index of a lib, or undefined for a lib no tier names (itself a violation: every lib has a tier). */
+function tierOf(name: string, tiers: Readonly<Record<string, readonly string[]>>): number | undefined {
+  const tier = Object.entries(tiers).find(([, libs]) => libs.includes(name))?.[0];
+  return tier === undefined ? undefined : TIER_ORDER.indexOf(tier);
+}
+
+const isTestFile = (file: string) => /\.(test|spec)\.tsx?$/.test(file) || file.split(sep).includes('test');
 
 interface Project {
   readonly name: string;
@@ -62,11 +104,21 @@ function sourceFiles(dir: string): string[] {
   return files;
 }
 
-export function checkBoundaries(workspaceRoot: string): BoundaryViolation[] {
+export function checkBoundaries(
+  workspaceRoot: string,
+  tiers: Readonly<Record<string, readonly string[]>> = LIB_TIERS,
+): BoundaryViolation[] {
   const projects = findProjects(workspaceRoot);
   const byName = new Map(projects.map((p) => [p.name, p]));
   const violations: BoundaryViolation[] = [];
   for (const project of projects) {
+    const ownTier = project.kind === 'lib' ? tierOf(project.name, tiers) : undefined;
+    if (project.kind === 'lib' && ownTier === undefined)
+      violations.push({
+        file: relative(workspaceRoot, project.root),
+        specifier: project.name,
+        rule: 'tier-inversion',
+      });
     for (const file of sourceFiles(project.root)) {
       const text = readFileSync(file, 'utf8');
       // The compiler's own pre-parser: finds static and dynamic imports, ignores look-alikes in strings.
@@ -93,8 +145,33 @@ export function checkBoundaries(workspaceRoot: string): BoundaryViolation[] {
           });
         } else if (!project.declared.has(packageName)) {
           violations.push({ file: where, specifier, rule: 'undeclared-dependency' });
+        } else if (ownTier !== undefined && target.kind === 'lib' && !isTestFile(file)) {
+          const targetTier = tierOf(packageName, tiers);
+          if (targetTier === undefined || targetTier > ownTier)
+            violations.push({ file: where, specifier, rule: 'tier-inversion' });
         }
       }
+    }
+  }
+  violations.push(...checkBench(workspaceRoot, projects));
+  return violations;
+}
+
+/** `bench/` imports libs by package name; a relative path into `apps/` (or an app package) is refused. */
+function checkBench(workspaceRoot: string, projects: readonly Project[]): BoundaryViolation[] {
+  const bench = join(workspaceRoot, 'bench');
+  if (!existsSync(bench)) return [];
+  const apps = new Set(projects.filter((p) => p.kind === 'app').map((p) => p.name));
+  const appsDir = join(workspaceRoot, 'apps') + sep;
+  const violations: BoundaryViolation[] = [];
+  for (const file of sourceFiles(bench)) {
+    for (const imported of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      const specifier = imported.fileName;
+      const intoApp = specifier.startsWith('.')
+        ? resolve(dirname(file), specifier).startsWith(appsDir)
+        : apps.has(specifier.split('/').slice(0, 2).join('/'));
+      if (intoApp)
+        violations.push({ file: relative(workspaceRoot, file), specifier, rule: 'bench-imports-app' });
     }
   }
   return violations;

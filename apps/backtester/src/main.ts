@@ -1,3 +1,4 @@
+import { type BacktestJobDeps, buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { type AppConfig, configuredKeys, loadConfig } from '@ats/config';
 import { ContractValidationError } from '@ats/contracts';
@@ -24,8 +25,6 @@ import { createLogger, type Logger } from '@ats/observability';
 import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
 import { withConfigDefaults } from './config-defaults';
 import { renderDataQualityConsole } from './data-quality-console';
-import { type BacktestJobDeps, runBacktestJob } from './job';
-import { buildReasoner } from './llm-reasoner';
 import { type CliOptions, parseCliOptions, USAGE } from './options';
 import { reportBaseName, resolveOutDir } from './paths';
 import { progressPrinter } from './progress';

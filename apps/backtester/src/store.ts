@@ -1,7 +1,7 @@
+import type { BacktestJobOutput } from '@ats/backtest-jobs';
 import type { BacktestRequest } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
-import type { BacktestJobOutput } from './job';
 
 const PROBE_TIMEOUT_MS = 1_500;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BacktestDataError, type BacktestJobDeps, type BarSource, runBacktestJob } from '@ats/backtest-jobs';
 import type { NatsBus } from '@ats/bus';
 import {
   ApiMessages,
@@ -17,7 +18,6 @@ import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import { type JsMsg, jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { BacktestDataError, type BacktestJobDeps, type BarSource, runBacktestJob } from './job';
 import { type BacktestQueue, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_DELIVERIES, queueTopology } from './queue';
 import { RemoteAgentsConfigError } from './remote-agents';
 import { backtestResultRow } from './store';

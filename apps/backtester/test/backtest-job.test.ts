@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { BacktestRequestSchema, ContractValidationError } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
 import { dataFolderPath } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 import { parseCliOptions } from '../src/options';
 
 const bars = new LocalCsvProvider();

@@ -6,6 +6,7 @@ import {
 } from '@ats/agent-rpc';
 import { PortfolioManagerAgent, RiskManagerAgent, SentimentAgent, TechnicalAgent } from '@ats/agents';
 import { canonicalResultJson } from '@ats/backtest';
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { type AgentName, BacktestRequestSchema } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
@@ -13,7 +14,6 @@ import { createLogger } from '@ats/observability';
 import { renderJsonReport } from '@ats/reports';
 import { testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 import { RemoteAgentsConfigError, remoteAgents } from '../src/remote-agents';
 
 const logger = createLogger({ service: 'backtester-test', level: 'warn' });

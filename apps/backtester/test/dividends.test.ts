@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { type BacktestRequestInput, BacktestRequestSchema } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { dataFolderPath } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 
 const bars = new LocalCsvProvider({ path: dataFolderPath('ohlcv') });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
@@ -11,8 +12,6 @@ import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
 import { testServices } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
-import { buildReasoner } from '../src/llm-reasoner';
 import {
   FAKE_COMPLETION_TOKENS,
   FAKE_PROMPT_TOKENS,

@@ -1,8 +1,8 @@
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
 import { describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 import { parseCliOptions } from '../src/options';
 import { expandSweep, parseSweepAxis } from '../src/sweep';
 

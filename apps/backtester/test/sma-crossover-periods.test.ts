@@ -1,7 +1,7 @@
 import { weekdayTimestamps } from '@ats/backtest';
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { BacktestRequestSchema, type Bar, ContractValidationError } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 import { parseCliOptions, USAGE } from '../src/options';
 
 /** A synthetic daily series (a slow sine around 100) so the job runs without the data folder. */

@@ -1,3 +1,4 @@
+import { runBacktestJob } from '@ats/backtest-jobs';
 import { connectBus, type NatsBus } from '@ats/bus';
 import { ApiMessages, BacktestRequestSchema, Headers } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
@@ -5,7 +6,6 @@ import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBacktestJob } from '../src/job';
 import { backtestQueue } from '../src/queue';
 import { expandSweep, parseSweepAxis } from '../src/sweep';
 import { readRuns, renderSweepTable, submitSweep, waitForRuns } from '../src/sweep-queue';

@@ -1,0 +1,19 @@
+/**
+ * A backtest job from request to report: loads the bars and evidence through the caller's sources, runs the
+ * strategy and its attribution variants on the engine, computes the metrics, calibration and the report. Used by
+ * the backtester's CLI and its job worker, and by the benchmarks (which time exactly what the CLI runs).
+ */
+export {
+  BacktestDataError,
+  type BacktestJobDeps,
+  type BacktestJobOutput,
+  type BarSource,
+  newBacktestRunId,
+  runBacktestJob,
+} from './job';
+export {
+  type BacktestReasoner,
+  buildReasoner,
+  type LlmProviderChoice,
+  usageSince,
+} from './llm-reasoner';
