@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 
-/** JSON with object keys sorted at every level and no whitespace: equal data gives equal text. */
+/**
+ * RFC 8785 canonical JSON (the `canonicalize` package): object keys sorted at every level, no whitespace,
+ * ECMAScript number text; equal data gives equal text. NaN, Infinity and lone surrogates are refused (they have no
+ * canonical form).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined) sorted[key] = sortKeys(item);
-  }
-  return sorted;
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError(`no JSON form for a ${typeof value}`);
+  return text;
 }
 
 /** What identifies one completion: the same inputs must give the same answer from the cache. */

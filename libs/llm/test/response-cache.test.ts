@@ -147,4 +147,36 @@ describe('response cache', () => {
     expect(cacheKey({ ...base, schemaName: 'other' })).not.toBe(cacheKey(base));
     expect(cacheKey({ ...base, provider: 'anthropic' })).not.toBe(cacheKey(base));
   });
+
+  it('keeps the keys of existing cache entries: RFC 8785 text equals the sorted-keys JSON the keys were made with', () => {
+    const request = {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      system: 'Du bist ein Händler — “quotes”, \\ and \n newlines, emoji 📈',
+      user: 'AAPL close 187.44, volume 1e21, ratio 0.1',
+      schema: {
+        type: 'object',
+        required: ['decisions'],
+        properties: {
+          decisions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                confidence: { type: 'number', minimum: 0, maximum: 1 },
+                signal: { enum: ['buy', 'sell', 'hold'] },
+              },
+            },
+          },
+          Zeta: { type: 'string' },
+          alpha: { type: 'string', description: undefined },
+        },
+        additionalProperties: false,
+      },
+      schemaName: 'technical_decisions',
+    };
+    // sha256 of JSON.stringify with keys sorted (the key before the switch to RFC 8785).
+    expect(cacheKey(request)).toBe('5b779e1ec8a7b57be79fa4df8d30dfb82ead68dc1789f96e32e296aa404ef7a2');
+  });
 });
