@@ -1,10 +1,13 @@
-import { runAgentProcess } from '@ats/agent-rpc';
+import { startAgentProcess } from '@ats/agent-rpc';
 import { PortfolioManagerAgent } from '@ats/agents';
+import { runService } from '@ats/service';
 import packageJson from '../package.json' with { type: 'json' };
 
-await runAgentProcess({
+await runService({
   service: 'portfolio-manager',
-  agent: 'portfolio',
-  version: packageJson.version,
-  createAgent: (reasoner, settings) => new PortfolioManagerAgent({}, undefined, settings, reasoner),
+  start: startAgentProcess({
+    agent: 'portfolio',
+    version: packageJson.version,
+    createAgent: (reasoner, settings) => new PortfolioManagerAgent({}, undefined, settings, reasoner),
+  }),
 });

@@ -1,10 +1,13 @@
-import { runAgentProcess } from '@ats/agent-rpc';
+import { startAgentProcess } from '@ats/agent-rpc';
 import { SentimentAgent } from '@ats/agents';
+import { runService } from '@ats/service';
 import packageJson from '../package.json' with { type: 'json' };
 
-await runAgentProcess({
+await runService({
   service: 'sentiment-agent',
-  agent: 'sentiment',
-  version: packageJson.version,
-  createAgent: (reasoner, settings) => new SentimentAgent(settings, reasoner),
+  start: startAgentProcess({
+    agent: 'sentiment',
+    version: packageJson.version,
+    createAgent: (reasoner, settings) => new SentimentAgent(settings, reasoner),
+  }),
 });

@@ -1,10 +1,13 @@
-import { runAgentProcess } from '@ats/agent-rpc';
+import { startAgentProcess } from '@ats/agent-rpc';
 import { TechnicalAgent } from '@ats/agents';
+import { runService } from '@ats/service';
 import packageJson from '../package.json' with { type: 'json' };
 
-await runAgentProcess({
+await runService({
   service: 'technical-agent',
-  agent: 'technical',
-  version: packageJson.version,
-  createAgent: (reasoner, settings) => new TechnicalAgent(settings, reasoner),
+  start: startAgentProcess({
+    agent: 'technical',
+    version: packageJson.version,
+    createAgent: (reasoner, settings) => new TechnicalAgent(settings, reasoner),
+  }),
 });

@@ -1,5 +1,5 @@
 export { AGENT_RPC, type LocalAgentOf, type LocalAgents, type SignalAgentName } from './agent-kinds';
-export { type AgentProcessOptions, runAgentProcess } from './agent-process';
+export { type AgentProcessOptions, startAgentProcess } from './agent-process';
 export * from './agent-service';
 export * from './decision-sink';
 export * from './errors';
