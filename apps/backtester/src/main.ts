@@ -101,7 +101,8 @@ function jobDepsFactory(
     });
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       strictData: options.strictData ?? false,
-      reasoner: llm.reasoner,
+      reasoners: llm.reasoners,
+      agentConfigs: llm.agents,
       llmUsage: llm.usage,
       risk: config.trading.risk,
       ...(bus

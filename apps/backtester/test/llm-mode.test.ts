@@ -90,7 +90,8 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
     });
     const output = await runBacktestJob(request, {
       bars: marketData,
-      reasoner: llm.reasoner,
+      reasoners: llm.reasoners,
+      agentConfigs: llm.agents,
       llmUsage: llm.usage,
     });
     firstReport = renderJsonReport(output.report);
@@ -133,5 +134,30 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
     const json = readFileSync(reportFile(out, 'backtest-multi-agent-2023-01-01-2023-01-31', 'json'), 'utf8');
     expect(withoutUsage(json)).toBe(withoutUsage(firstReport));
     expect(JSON.parse(json).llmUsage).toMatchObject({ calls, cachedCalls: calls, costUsd: 0 });
+  });
+
+  it('gives each agent its own model (LLM__RISK__MODEL over LLM__MODEL), as the orchestrator does', async () => {
+    const settings = loadConfig({ env: { ...env, LLM__RISK__MODEL: 'gpt-4o' }, envFile: null }).llm;
+    const llm = await buildReasoner('openai', settings, {
+      client: { requestsPerMinute: 60_000, burst: 1_000 },
+    });
+    expect(llm.agents.risk.model).toBe('gpt-4o');
+    const marketData = await openMarketDataPort(loadConfig({ env, envFile: null }), {
+      evidence: evidenceSourceFromConfig,
+    });
+    const before = fake.requests.length;
+    const output = await runBacktestJob(
+      { ...request, end: '2023-01-06' },
+      { bars: marketData, reasoners: llm.reasoners, agentConfigs: llm.agents, llmUsage: llm.usage },
+    );
+    await marketData.close();
+    expect(output.degradedDecisions).toEqual([]);
+    const asked = fake.requests.slice(before).map((r) => `${r.schemaName}=${r.model}`);
+    expect([...new Set(asked)].sort()).toEqual([
+      'portfolio_decisions=gpt-4o-mini',
+      'risk_vetoes=gpt-4o',
+      'sentiment_decisions=gpt-4o-mini',
+      'technical_decisions=gpt-4o-mini',
+    ]);
   });
 });

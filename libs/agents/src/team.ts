@@ -1,4 +1,4 @@
-import type { AgentDecision, RiskAssessment, TickerSymbol } from '@ats/contracts';
+import type { AgentDecision, AgentName, RiskAssessment, TickerSymbol } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from './config';
 import { pct } from './format';
 import { OFFLINE_REASONER, type Reasoner } from './llm';
@@ -61,6 +61,8 @@ export interface AgentTeamConfigInput {
 export interface AgentTeamDeps {
   /** Default: the offline (rule-based) reasoner. */
   readonly reasoner?: Reasoner;
+  /** Each agent's own reasoner (its own model and client, LLM__<AGENT>__*), over `reasoner`. */
+  readonly reasoners?: Partial<Readonly<Record<AgentName, Reasoner>>>;
   /** Stand-ins for any agent (e.g. NATS proxies to remote agent processes). */
   readonly technical?: SignalAgent;
   readonly sentiment?: SignalAgent;
@@ -233,13 +235,18 @@ export function resolveTeamConfig(input: AgentTeamConfigInput = {}): AgentTeamCo
  */
 export function createAgentTeam(config: AgentTeamConfigInput = {}, deps: AgentTeamDeps = {}): AgentTeam {
   const resolved = resolveTeamConfig(config);
-  const reasoner = deps.reasoner ?? OFFLINE_REASONER;
-  const technical = deps.technical ?? new TechnicalAgent(resolved.agents.technical, reasoner);
-  const sentiment = deps.sentiment ?? new SentimentAgent(resolved.agents.sentiment, reasoner);
-  const risk = deps.risk ?? new RiskManagerAgent(resolved.risk, resolved.agents.risk, reasoner);
+  const reasonerOf = (agent: AgentName) => deps.reasoners?.[agent] ?? deps.reasoner ?? OFFLINE_REASONER;
+  const technical = deps.technical ?? new TechnicalAgent(resolved.agents.technical, reasonerOf('technical'));
+  const sentiment = deps.sentiment ?? new SentimentAgent(resolved.agents.sentiment, reasonerOf('sentiment'));
+  const risk = deps.risk ?? new RiskManagerAgent(resolved.risk, resolved.agents.risk, reasonerOf('risk'));
   const portfolio =
     deps.portfolio ??
-    new PortfolioManagerAgent(resolved.portfolio, resolved.weights, resolved.agents.portfolio, reasoner);
+    new PortfolioManagerAgent(
+      resolved.portfolio,
+      resolved.weights,
+      resolved.agents.portfolio,
+      reasonerOf('portfolio'),
+    );
 
   const runSignal = async (
     agent: SignalAgent,

@@ -12,7 +12,7 @@ export {
   runBacktestJob,
 } from './job';
 export {
-  type BacktestReasoner,
+  type BacktestReasoners,
   buildReasoner,
   type LlmProviderChoice,
   usageSince,

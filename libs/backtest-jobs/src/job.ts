@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AdaptiveConsensusWeights, AgentTeamDeps, Reasoner, RiskConfig } from '@ats/agents';
+import type {
+  AdaptiveConsensusWeights,
+  AgentTeamConfigInput,
+  AgentTeamDeps,
+  Reasoner,
+  RiskConfig,
+} from '@ats/agents';
 import {
   agentTeamStrategy,
   type BacktestConfig,
@@ -54,10 +60,14 @@ export interface BacktestJobDeps {
   readonly bars: BarSource;
   /** Default: the offline, rule-based reasoner. */
   readonly reasoner?: Reasoner;
-  /** Cumulative LLM usage of the reasoner's client; each run reports its own share. */
+  /** Each agent's own reasoner (buildReasoner: per-agent LLM settings), over `reasoner`. */
+  readonly reasoners?: AgentTeamDeps['reasoners'];
+  /** What each agent asks its model for (model, temperature, tokens, timeout, retries); default the agents' own. */
+  readonly agentConfigs?: AgentTeamConfigInput['agents'];
+  /** Cumulative LLM usage of the reasoners' clients; each run reports its own share. */
   readonly llmUsage?: () => LlmUsage;
   /** Agents that run elsewhere (e.g. agent services over NATS); the rest run in this process. */
-  readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
+  readonly agents?: Omit<AgentTeamDeps, 'reasoner' | 'reasoners'>;
   /** The risk manager's limits (TRADING__MAX_POSITION_WEIGHT / TRADING__VAR_LIMIT_99); default its own. */
   readonly risk?: Partial<RiskConfig>;
   readonly onProgress?: (progress: BacktestProgress & { variant: string }) => void;
@@ -346,8 +356,14 @@ function strategyFor(
     case 'multi-agent':
       return agentTeamStrategy({
         runId: correlationRunId,
-        team: { weights, pattern: request.pattern, ...(deps.risk ? { risk: deps.risk } : {}) },
+        team: {
+          weights,
+          pattern: request.pattern,
+          ...(deps.risk ? { risk: deps.risk } : {}),
+          ...(deps.agentConfigs ? { agents: deps.agentConfigs } : {}),
+        },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
+        ...(deps.reasoners ? { reasoners: deps.reasoners } : {}),
         ...(deps.agents ? { agents: deps.agents } : {}),
         ...(adaptive ? { adaptiveWeights: adaptive } : {}),
         ...(team.withoutRiskManager ? { withoutRiskManager: true } : {}),

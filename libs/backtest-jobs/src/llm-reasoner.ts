@@ -1,31 +1,36 @@
 import { meteredLlmClient } from '@ats/agent-rpc';
-import type { Reasoner } from '@ats/agents';
 import type { LlmUsage } from '@ats/backtest';
 import type { PrismaClient } from '@ats/db';
 import {
-  buildSharedReasoner,
+  buildTeamReasoners,
   type LlmClientDeps,
   type LlmProviderChoice,
   type LlmSettings,
   type LlmUsageTotals,
+  type TeamReasoners,
 } from '@ats/llm';
 import type { TradingMetrics } from '@ats/metrics';
 
 export type { LlmProviderChoice };
 
-export interface BacktestReasoner {
-  readonly reasoner: Reasoner;
-  /** Cumulative usage of the reasoner's client (zero for the offline reasoner). */
+/** The team's reasoners for a backtest: one per agent, with what each asks its model for. */
+export interface BacktestReasoners {
+  /** Each agent's reasoner (all offline for the rules). */
+  readonly reasoners: TeamReasoners['reasoners'];
+  /** Each agent's model, temperature, token limit, timeout and retries (LLM__<AGENT>__* over LLM__*). */
+  readonly agents: TeamReasoners['agents'];
+  /** Cumulative usage of the agents' clients together (zero for the offline reasoner). */
   readonly usage: () => LlmUsage;
   /** Where answers are cached: `postgres`, `memory` or `none` (offline). */
-  readonly cache: 'postgres' | 'memory' | 'none';
+  readonly cache: TeamReasoners['cache'];
 }
 
 /**
- * The agents' reasoner for a backtest: the rules alone (`offline`), or the configured LLM provider with its
- * response cache in Postgres when a migrated database is at hand (reruns then cost nothing), in memory otherwise.
- * `provider` (the --llm flag) overrides LLM__PROVIDER; model, keys, base URL and cache mode come from LLM__*.
- * Built by @ats/llm's buildSharedReasoner, the code the orchestrator's embedded team uses too.
+ * The agents' reasoners for a backtest: the rules alone (`offline`), or the configured LLM provider with one client
+ * per agent (LLM__<AGENT>__MODEL, temperature, tokens, timeout, retries over LLM__*), all sharing one response
+ * cache, in Postgres when a migrated database is at hand (reruns then cost nothing), in memory otherwise.
+ * `provider` (the --llm flag) overrides LLM__PROVIDER. Built by @ats/llm's buildTeamReasoners, as the
+ * orchestrator's embedded team is.
  */
 export async function buildReasoner(
   provider: LlmProviderChoice,
@@ -36,13 +41,18 @@ export async function buildReasoner(
     /** Each completion counted (calls, tokens, cost, failures) when given: the worker's registry. */
     readonly metrics?: TradingMetrics;
   } = {},
-): Promise<BacktestReasoner> {
+): Promise<BacktestReasoners> {
   const { metrics } = deps;
-  const built = await buildSharedReasoner(provider, settings, {
+  const built = await buildTeamReasoners(provider, settings, {
     ...deps,
     ...(metrics ? { wrap: (client, labels) => meteredLlmClient(client, metrics, labels) } : {}),
   });
-  return { reasoner: built.reasoner, usage: () => toBacktestUsage(built.usage()), cache: built.cache };
+  return {
+    reasoners: built.reasoners,
+    agents: built.agents,
+    usage: () => toBacktestUsage(built.usage()),
+    cache: built.cache,
+  };
 }
 
 function toBacktestUsage(totals: LlmUsageTotals): LlmUsage {

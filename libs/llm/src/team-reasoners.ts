@@ -4,12 +4,8 @@ import {
   type AgentTeamConfigInput,
   createAgentTeam,
   DEFAULT_AGENT_CONFIGS,
-  PortfolioManagerAgent,
   type Reasoner,
-  RiskManagerAgent,
   resolveTeamConfig,
-  SentimentAgent,
-  TechnicalAgent,
 } from '@ats/agents';
 import type { AgentName } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
@@ -181,18 +177,7 @@ export function createReasoningTeam(
   team: Pick<TeamReasoners, 'reasoners' | 'agents'>,
 ): AgentTeam {
   const resolved = resolveTeamConfig({ ...config, agents: { ...team.agents, ...config.agents } });
-  const { reasoners } = team;
-  return createAgentTeam(resolved, {
-    technical: new TechnicalAgent(resolved.agents.technical, reasoners.technical),
-    sentiment: new SentimentAgent(resolved.agents.sentiment, reasoners.sentiment),
-    risk: new RiskManagerAgent(resolved.risk, resolved.agents.risk, reasoners.risk),
-    portfolio: new PortfolioManagerAgent(
-      resolved.portfolio,
-      resolved.weights,
-      resolved.agents.portfolio,
-      reasoners.portfolio,
-    ),
-  });
+  return createAgentTeam(resolved, { reasoners: team.reasoners });
 }
 
 function addTotals(a: LlmUsageTotals, b: LlmUsageTotals): LlmUsageTotals {

@@ -19,13 +19,15 @@ export interface AgentTeamStrategyOptions
   readonly team?: AgentTeamConfigInput;
   /** Default: the offline, rule-based reasoner (deterministic, no LLM calls). */
   readonly reasoner?: Reasoner;
+  /** Each agent's own reasoner (per-agent LLM settings), over `reasoner`. */
+  readonly reasoners?: AgentTeamDeps['reasoners'];
   /** Bars of history in each snapshot (default 260). */
   readonly lookback?: number;
   /**
    * Stand-ins for any agent, e.g. @ats/agent-rpc proxies to agent services (distributed backtests). Where an agent
    * runs is deployment, not strategy: it is left out of the result's config so both give the same result.
    */
-  readonly agents?: Omit<AgentTeamDeps, 'reasoner'>;
+  readonly agents?: Omit<AgentTeamDeps, 'reasoner' | 'reasoners'>;
   /**
    * Point-in-time adaptive consensus weights (the team's weights become their fallback); its `path` holds the
    * weights of every decision time after the run. Absent: the static weights.
@@ -43,6 +45,7 @@ export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strat
   const {
     team: teamConfig,
     reasoner,
+    reasoners,
     agents = {},
     lookback = DEFAULT_LOOKBACK_BARS,
     adaptiveWeights,
@@ -53,13 +56,14 @@ export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strat
   const team = createAgentTeam(teamConfig, {
     ...agents,
     ...(reasoner ? { reasoner } : {}),
+    ...(reasoners ? { reasoners } : {}),
     ...(adaptiveWeights
       ? {
           portfolio: new PortfolioManagerAgent(
             resolved.portfolio,
             resolved.weights,
             resolved.agents.portfolio,
-            reasoner ?? OFFLINE_REASONER,
+            reasoners?.portfolio ?? reasoner ?? OFFLINE_REASONER,
             adaptiveWeights,
           ),
         }
@@ -75,7 +79,7 @@ export function agentTeamStrategy(options: AgentTeamStrategyOptions = {}): Strat
       pattern: team.config.pattern,
       risk: team.config.risk,
       portfolio: team.config.portfolio,
-      reasoner: reasoner ? 'injected' : 'offline',
+      reasoner: reasoner || reasoners ? 'injected' : 'offline',
       lookback,
       // Only when on: the default team's result stays byte-identical.
       ...(adaptiveWeights ? { weighting: { kind: 'adaptive', rule: adaptiveWeights.rule } } : {}),
