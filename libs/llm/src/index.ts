@@ -44,12 +44,10 @@ export {
 } from './structured-llm-client';
 export {
   agentConfigFromLlm,
-  buildSharedReasoner,
   buildTeamReasoners,
   buildTeamReasonersInMemory,
   createReasoningTeam,
   type LlmProviderChoice,
-  type SingleReasoner,
   type TeamReasonerDeps,
   type TeamReasoners,
 } from './team-reasoners';

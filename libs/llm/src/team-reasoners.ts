@@ -121,34 +121,6 @@ function teamReasonersWith(
   };
 }
 
-export interface SingleReasoner {
-  readonly reasoner: Reasoner;
-  usage(): LlmUsageTotals;
-  readonly cache: TeamReasoners['cache'];
-}
-
-/**
- * One reasoner for every agent from the global LLM__* settings (what a backtest's attribution runs share);
- * `buildTeamReasoners` is the per-agent form.
- */
-export async function buildSharedReasoner(
-  provider: LlmProviderChoice,
-  settings: LlmSettings,
-  deps: TeamReasonerDeps = {},
-): Promise<SingleReasoner> {
-  if (provider === 'offline')
-    return { reasoner: { kind: 'offline' }, usage: () => ZERO_USAGE_TOTALS, cache: 'none' };
-  const prisma = deps.prisma && (await hasCacheTable(deps.prisma)) ? deps.prisma : undefined;
-  const { client, reasoner } = llmReasoner(
-    { ...settings, provider } as LlmSettings,
-    provider,
-    cacheStoreFor(prisma),
-    deps,
-    undefined,
-  );
-  return { reasoner, usage: () => client.usage(), cache: cacheKind(settings, prisma) };
-}
-
 function llmReasoner(
   own: LlmSettings,
   provider: LlmSettings['provider'],
