@@ -91,6 +91,8 @@ function toNested(flat: FlatConfig) {
       timeoutMs: flat.LLM__TIMEOUT_MS,
       retryAttempts: flat.LLM__RETRY_ATTEMPTS,
       cacheMode: flat.LLM__CACHE_MODE,
+      budgetUsdPerRun: flat.LLM__BUDGET_USD_PER_RUN,
+      budgetUsdPerDay: flat.LLM__BUDGET_USD_PER_DAY,
       /** Per-agent overrides (LLM__<AGENT>__*); undefined fields fall back to the values above. */
       agents: {
         technical: {

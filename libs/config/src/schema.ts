@@ -45,6 +45,7 @@ const llmTemperature = number((n) => n.min(0).max(2));
 const llmMaxTokens = number((n) => n.int().positive());
 const llmTimeoutMs = number((n) => n.int().positive());
 const llmRetryAttempts = number((n) => n.int().min(0).max(10));
+const llmBudgetUsd = number((n) => n.positive());
 const url = (protocols: RegExp) => z.url({ protocol: protocols, message: 'must be a URL' });
 
 /**
@@ -79,6 +80,9 @@ export const ENV_SCHEMA = {
   LLM__TIMEOUT_MS: llmTimeoutMs.default(30_000),
   LLM__RETRY_ATTEMPTS: llmRetryAttempts.default(3),
   LLM__CACHE_MODE: z.enum(['read-write', 'replay', 'off']).default('read-write'),
+  /** Hard LLM spend limits in USD (unset: no limit); once reached, agents decide by their rules alone. */
+  LLM__BUDGET_USD_PER_RUN: llmBudgetUsd.optional(),
+  LLM__BUDGET_USD_PER_DAY: llmBudgetUsd.optional(),
   /** Per-agent overrides of the LLM__* values above (unset: the global value), one group per agent. */
   LLM__TECHNICAL__MODEL: z.string().min(1).optional(),
   LLM__TECHNICAL__TEMPERATURE: llmTemperature.optional(),
