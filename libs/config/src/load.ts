@@ -91,8 +91,13 @@ function toNested(flat: FlatConfig) {
       timeoutMs: flat.LLM__TIMEOUT_MS,
       retryAttempts: flat.LLM__RETRY_ATTEMPTS,
       cacheMode: flat.LLM__CACHE_MODE,
-      budgetUsdPerRun: flat.LLM__BUDGET_USD_PER_RUN,
-      budgetUsdPerDay: flat.LLM__BUDGET_USD_PER_DAY,
+      // Optional fields (absent = no limit), so settings built by hand need not name them.
+      ...(flat.LLM__BUDGET_USD_PER_RUN === undefined
+        ? {}
+        : { budgetUsdPerRun: flat.LLM__BUDGET_USD_PER_RUN }),
+      ...(flat.LLM__BUDGET_USD_PER_DAY === undefined
+        ? {}
+        : { budgetUsdPerDay: flat.LLM__BUDGET_USD_PER_DAY }),
       /** Per-agent overrides (LLM__<AGENT>__*); undefined fields fall back to the values above. */
       agents: {
         technical: {
