@@ -1,5 +1,23 @@
 export { type LlmAgentName, llmSettingsForAgent } from './agent-llm-settings';
 export { AnswerSchemaShapeError, answerJsonSchema, checkAnswer, isStrictCompatible } from './answer-schema';
+export { BudgetedLlmClient } from './budget/budgeted-llm-client';
+export { dailyLlmSpendUsd } from './budget/daily-llm-spend';
+export { LlmBudgetExceededError, type LlmBudgetKind } from './budget/llm-budget-exceeded-error';
+export {
+  describeLlmCostEstimate,
+  ESTIMATED_PROMPT_TOKENS_PER_CALL,
+  ESTIMATED_PROMPT_TOKENS_PER_SYMBOL,
+  type EstimatedAgent,
+  estimateLlmCost,
+  type LlmCostEstimate,
+  type LlmCostEstimateInput,
+} from './budget/llm-cost-estimate';
+export {
+  type LlmBudget,
+  type LlmBudgetStop,
+  LlmSpendLedger,
+  type LlmSpendLedgerOptions,
+} from './budget/llm-spend-ledger';
 export type { CachedAnswer, LlmCacheStore } from './cache/cache-store';
 export { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
 export { PrismaLlmCacheStore } from './cache/prisma-cache-store';
