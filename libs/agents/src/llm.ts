@@ -105,6 +105,7 @@ export async function decideWithLlm(
   });
   let usage: LlmUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
   let lastError = 'no attempt made';
+  let budgetStop: string | undefined;
   for (let attempt = 0; attempt <= config.retryAttempts; attempt++) {
     try {
       const answer = await client.complete({
@@ -141,9 +142,17 @@ export async function decideWithLlm(
       return { decisions, usage };
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
+      // A spent budget (libs/llm LlmBudgetExceededError) refuses every retry too: the rules decide, no retry.
+      if (error instanceof Error && error.name === 'LlmBudgetExceededError') {
+        budgetStop = lastError;
+        break;
+      }
     }
   }
-  const degraded = `LLM unavailable after ${config.retryAttempts + 1} attempt(s) (${lastError}); rule-based decisions used`;
+  const degraded =
+    budgetStop !== undefined
+      ? `${budgetStop}; rule-based decisions used`
+      : `LLM unavailable after ${config.retryAttempts + 1} attempt(s) (${lastError}); rule-based decisions used`;
   return {
     decisions: ruleDecisions.map((d) => ({
       ...d,
