@@ -2,7 +2,8 @@ import { systemClock } from '@ats/contracts';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { runService } from '@ats/service';
-import { PrismaTradingStore } from '@ats/trading-state';
+import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
+import { embeddedReasoners } from './agents';
 import { startOrchestratorService } from './service';
 
 await runService({
@@ -17,9 +18,18 @@ await runService({
       evidence: evidenceSourceFromConfig,
     });
     logger.info({ marketData: marketData.name }, 'market data port ready');
+    // Embedded LLM agents cache their answers in Postgres, as the backtester's and the run CLI's do.
+    const reasoners =
+      settings.agents === 'embedded' ? await embeddedReasoners(config.llm, prisma()) : undefined;
+    // A Postgres restart or a cut connection is waited out with backoff (as the run CLI does), not a crash.
+    const store = outageTolerantStore(new PrismaTradingStore(prisma()), {
+      onOutage: ({ operation, error }) => logger.warn({ operation, error }, 'Postgres unreachable: waiting'),
+      onRecovered: ({ operation, waitedMs }) =>
+        logger.warn({ operation, waitedMs: Math.round(waitedMs) }, 'Postgres reachable again'),
+    });
     const service = await startOrchestratorService({
       bus,
-      store: new PrismaTradingStore(prisma()),
+      store,
       marketData,
       logger,
       clock: systemClock,
@@ -27,6 +37,7 @@ await runService({
       symbols: config.trading.symbols,
       pattern: settings.pattern,
       agents: settings.agents,
+      ...(reasoners ? { reasoners } : {}),
       namespace: settings.namespace,
       intervalMs: settings.intervalMs,
       asOfDate: settings.asOfDate,
