@@ -12,6 +12,13 @@ export {
   runBacktestJob,
 } from './job';
 export {
+  backtestLlmEstimate,
+  budgetStopTime,
+  decisionTimeCount,
+  type LlmBudgetStopTime,
+} from './llm-cost';
+export {
+  type BacktestLlmBudget,
   type BacktestReasoners,
   buildReasoner,
   type LlmProviderChoice,

@@ -21,6 +21,7 @@ import {
   smaCrossover,
 } from '@ats/backtest';
 import type { BacktestRequest, Bar, EvidenceRequest, EvidenceSnapshot } from '@ats/contracts';
+import type { LlmCostEstimate } from '@ats/llm';
 import {
   type BarBatch,
   type BarsQuery,
@@ -38,6 +39,7 @@ import {
   type ReportDataQuality,
   type ReportWeightPath,
 } from '@ats/reports';
+import { backtestLlmEstimate, budgetStopTime, type LlmBudgetStopTime } from './llm-cost';
 import { usageSince } from './llm-reasoner';
 import { ablationVariants, calibrationOf, type TeamVariant, weightingFor, weightPath } from './research';
 
@@ -75,6 +77,8 @@ export interface BacktestJobDeps {
   readonly runId?: string;
   /** Strict data mode: any data-quality finding refuses the run (DataQualityError) instead of being reported. */
   readonly strictData?: boolean;
+  /** Told the upper-bound LLM estimate (calls, tokens, dollars) once the bars are loaded, before any decision. */
+  readonly onLlmEstimate?: (estimate: LlmCostEstimate) => void;
 }
 
 export interface BacktestJobOutput {
@@ -92,6 +96,8 @@ export interface BacktestJobOutput {
     readonly ts: string;
     readonly note: string;
   }[];
+  /** The decision time from which the LLM budget left the decisions to the rules; absent when it never did. */
+  readonly llmBudgetStop?: LlmBudgetStopTime;
 }
 
 export class BacktestDataError extends Error {
@@ -118,6 +124,8 @@ export async function runBacktestJob(
     findings,
   };
   const runId = deps.runId ?? newBacktestRunId(request);
+  const estimate = deps.onLlmEstimate ? backtestLlmEstimate(request, feed.timestamps, deps) : undefined;
+  if (estimate) deps.onLlmEstimate?.(estimate);
   const run = (strategy: Strategy, variant: string) =>
     runBacktest({
       feed,
@@ -172,6 +180,7 @@ export async function runBacktestJob(
     }
   }
 
+  const llmBudgetStop = budgetStopTime(degradedDecisions);
   const report: BacktestReportInput = {
     title: `${strategyTitle(request)} — ${request.symbols.join(', ')} — ${request.start} to ${request.end}`,
     config: { request, engine: result.config },
@@ -180,7 +189,12 @@ export async function runBacktestJob(
     trades: result.trades,
     fills: result.fills,
     decisions: flattenDecisions(result.decisions),
-    llmUsage: result.llmUsage,
+    llmUsage: {
+      ...result.llmUsage,
+      ...(llmBudgetStop
+        ? { budgetExhaustedAt: llmBudgetStop.ts, budgetExhaustedInVariant: llmBudgetStop.variant }
+        : {}),
+    },
     attribution,
     // Every agent's calls against the forward returns they preceded, and the adaptive weights' paths.
     ...(request.strategy === 'multi-agent' ? { calibration: calibrationOf(result.decisions, bars) } : {}),
@@ -192,7 +206,16 @@ export async function runBacktestJob(
     dataNotes: dataNotes(request, bars, result),
     dataQuality,
   };
-  return { runId, result, performance, attribution, report, dataQuality, degradedDecisions };
+  return {
+    runId,
+    result,
+    performance,
+    attribution,
+    report,
+    dataQuality,
+    degradedDecisions,
+    ...(llmBudgetStop ? { llmBudgetStop } : {}),
+  };
 }
 
 /** The bars of a run: the traded universe and, when the benchmark is a ticker outside it, that ticker's series. */

@@ -1,11 +1,17 @@
 import { meteredLlmClient } from '@ats/agent-rpc';
 import type { LlmUsage } from '@ats/backtest';
+import { type Clock, systemClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import {
+  BudgetedLlmClient,
   buildTeamReasoners,
+  dailyLlmSpendUsd,
+  type LlmBudget,
+  type LlmBudgetStop,
   type LlmClientDeps,
   type LlmProviderChoice,
   type LlmSettings,
+  LlmSpendLedger,
   type LlmUsageTotals,
   type TeamReasoners,
 } from '@ats/llm';
@@ -23,6 +29,19 @@ export interface BacktestReasoners {
   readonly usage: () => LlmUsage;
   /** Where answers are cached: `postgres`, `memory` or `none` (offline). */
   readonly cache: TeamReasoners['cache'];
+  /** The run's LLM spend limits and whether they stopped LLM use. */
+  readonly budget: BacktestLlmBudget;
+}
+
+export interface BacktestLlmBudget {
+  readonly limits: LlmBudget;
+  /**
+   * Where the day's spend before this run comes from: `postgres` (the answer cache's costs since 00:00 UTC, every
+   * process sharing the database) or `process` (no database: this run's spend only).
+   */
+  readonly dayCounter: 'postgres' | 'process';
+  /** The first refused call, once a limit is reached. */
+  stop(): LlmBudgetStop | undefined;
 }
 
 /**
@@ -40,19 +59,43 @@ export async function buildReasoner(
     readonly client?: Omit<LlmClientDeps, 'prisma' | 'cacheStore'>;
     /** Each completion counted (calls, tokens, cost, failures) when given: the worker's registry. */
     readonly metrics?: TradingMetrics;
+    /** Hard spend limits (--llm-budget-usd, LLM__BUDGET_USD_PER_*); none when absent. */
+    readonly budget?: LlmBudget;
+    readonly clock?: Clock;
   } = {},
 ): Promise<BacktestReasoners> {
-  const { metrics } = deps;
+  const { metrics, budget = {}, clock = systemClock } = deps;
+  const spentTodayBeforeUsd =
+    budget.perDayUsd !== undefined && deps.prisma ? await spentTodayOrUnknown(deps.prisma, clock) : undefined;
+  // One ledger for the team: every agent's client books into it and is refused by it.
+  const ledger = new LlmSpendLedger({
+    budget,
+    clock,
+    ...(spentTodayBeforeUsd === undefined ? {} : { spentTodayBeforeUsd }),
+  });
   const built = await buildTeamReasoners(provider, settings, {
-    ...deps,
-    ...(metrics ? { wrap: (client, labels) => meteredLlmClient(client, metrics, labels) } : {}),
+    ...(deps.prisma ? { prisma: deps.prisma } : {}),
+    ...(deps.client ? { client: deps.client } : {}),
+    // The budget outermost: a refused call never reaches the provider nor counts as its failure.
+    wrap: (client, labels) =>
+      new BudgetedLlmClient(metrics ? meteredLlmClient(client, metrics, labels) : client, ledger, labels),
   });
   return {
     reasoners: built.reasoners,
     agents: built.agents,
     usage: () => toBacktestUsage(built.usage()),
     cache: built.cache,
+    budget: {
+      limits: budget,
+      dayCounter: spentTodayBeforeUsd === undefined ? 'process' : 'postgres',
+      stop: () => ledger.stop,
+    },
   };
+}
+
+/** The day's spend from the answer cache; undefined when the database has no cache table (not migrated). */
+function spentTodayOrUnknown(prisma: PrismaClient, clock: Clock): Promise<number | undefined> {
+  return dailyLlmSpendUsd(prisma, clock).catch(() => undefined);
 }
 
 function toBacktestUsage(totals: LlmUsageTotals): LlmUsage {

@@ -114,6 +114,10 @@ export function renderConsoleSummary(
         `${formatInteger(u.promptTokens)} prompt + ${formatInteger(u.completionTokens)} completion tokens, ` +
         `$${formatAmount(u.costUsd, 4)}`,
     );
+    if (u.budgetExhaustedAt)
+      lines.push(
+        `LLM budget reached: rule-based decisions from ${u.budgetExhaustedAt} (${u.budgetExhaustedInVariant ?? 'all'})`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -65,6 +65,10 @@ export interface LlmUsage {
   readonly completionTokens: number;
   readonly costUsd: number;
   readonly cachedCalls: number;
+  /** The decision time from which the LLM budget left the decisions to the rules (absent: it never did). */
+  readonly budgetExhaustedAt?: string;
+  /** The run (full team or attribution variant) in which the budget ran out. */
+  readonly budgetExhaustedInVariant?: string;
 }
 
 /** Headline figures the attribution table compares; a full PerformanceMetrics object fits. */
