@@ -1,5 +1,5 @@
 import type { StreamSpec } from '@ats/bus';
-import { Streams, Subjects } from '@ats/contracts';
+import { namespacedStream, namespacedSubject, Streams, Subjects } from '@ats/contracts';
 
 /**
  * Subjects the gateway talks on. A namespace prefixes them (and suffixes the jobs stream) so tests and
@@ -24,7 +24,7 @@ export interface GatewayChannels {
 }
 
 export function gatewayChannels(namespace?: string): GatewayChannels {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     namespace,
     historyRequest: Subjects.historyRequest,
@@ -33,7 +33,7 @@ export function gatewayChannels(namespace?: string): GatewayChannels {
     paperRunStart: p(Subjects.paperRunStart),
     backtestJob: p(Subjects.backtestJob),
     backtestJobsStream: {
-      name: namespace ? `${Streams.backtestJobs.name}_${namespace}` : Streams.backtestJobs.name,
+      name: namespacedStream(namespace, Streams.backtestJobs.name),
       subjects: Streams.backtestJobs.subjects.map(p),
       storage: 'file',
     },

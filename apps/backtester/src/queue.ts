@@ -1,5 +1,5 @@
 import type { BusTopology, StreamSpec } from '@ats/bus';
-import { QueueGroups, Streams, Subjects } from '@ats/contracts';
+import { namespacedStream, namespacedSubject, QueueGroups, Streams, Subjects } from '@ats/contracts';
 
 /** Every worker shares one durable consumer: each job goes to one worker at a time. */
 export const WORKER_DURABLE = QueueGroups.backtester;
@@ -23,11 +23,11 @@ export interface BacktestQueue {
 }
 
 export function backtestQueue(namespace?: string): BacktestQueue {
-  const subject = namespace ? `${namespace}.${Subjects.backtestJob}` : Subjects.backtestJob;
+  const subject = namespacedSubject(namespace, Subjects.backtestJob);
   return {
     subject,
     stream: {
-      name: namespace ? `${Streams.backtestJobs.name}_${namespace}` : Streams.backtestJobs.name,
+      name: namespacedStream(namespace, Streams.backtestJobs.name),
       subjects: [subject],
       storage: 'file',
     },

@@ -1,5 +1,12 @@
 import type { StreamSpec } from '@ats/bus';
-import { type Bar, Streams, Subjects, type Timeframe } from '@ats/contracts';
+import {
+  type Bar,
+  namespacedStream,
+  namespacedSubject,
+  Streams,
+  Subjects,
+  type Timeframe,
+} from '@ats/contracts';
 
 /** Published bars and the MARKET_DATA stream; a namespace prefixes subjects and suffixes the stream (tests). */
 export interface BarChannels {
@@ -15,11 +22,11 @@ export interface BarChannels {
 export const BAR_DEDUP_WINDOW_MS = 60 * 60 * 1000;
 
 export function barChannels(namespace?: string): BarChannels {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     namespace,
     stream: {
-      name: namespace ? `${Streams.marketData.name}_${namespace}` : Streams.marketData.name,
+      name: namespacedStream(namespace, Streams.marketData.name),
       subjects: Streams.marketData.subjects.map(p),
       duplicateWindowMs: BAR_DEDUP_WINDOW_MS,
     },

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@ats/bus';
-import { Subjects } from '@ats/contracts';
+import { namespacedSubject, Subjects } from '@ats/contracts';
 import type { CachedMarketData, EvidenceSource } from '@ats/market-data';
 import type { Logger } from '@ats/observability';
 import { serveEvidence } from './evidence-service';
@@ -24,7 +24,7 @@ export interface GatewaySubjects {
 }
 
 export function gatewaySubjects(namespace?: string): GatewaySubjects {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     history: p(Subjects.historyRequest),
     quote: p(Subjects.quoteRequest),

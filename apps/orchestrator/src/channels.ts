@@ -1,5 +1,5 @@
 import type { StreamSpec } from '@ats/bus';
-import { Streams, Subjects } from '@ats/contracts';
+import { namespacedStream, namespacedSubject, Streams, Subjects } from '@ats/contracts';
 
 export type CycleEventKind = 'started' | 'completed' | 'degraded';
 
@@ -17,14 +17,14 @@ export interface CycleChannels {
 export const CYCLE_DEDUP_WINDOW_MS = 60 * 60 * 1000;
 
 export function cycleChannels(namespace?: string): CycleChannels {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     namespace,
     cycleRequest: p(Subjects.cycleRequest),
     cycleEvent: (kind) => p(Subjects.cycleEvent(kind)),
     cycleContext: p(Subjects.cycleContext),
     stream: {
-      name: namespace ? `${Streams.cycles.name}_${namespace}` : Streams.cycles.name,
+      name: namespacedStream(namespace, Streams.cycles.name),
       subjects: Streams.cycles.subjects.map(p),
       duplicateWindowMs: CYCLE_DEDUP_WINDOW_MS,
     },

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus, Subscription } from '@ats/bus';
 import { BusReplyError } from '@ats/bus';
-import { type Clock, type PaperRunRequest, QueueGroups, RequestReplyContracts } from '@ats/contracts';
+import {
+  type Clock,
+  namespacedSubject,
+  type PaperRunRequest,
+  QueueGroups,
+  RequestReplyContracts,
+} from '@ats/contracts';
 import type { TeamReasoners } from '@ats/llm';
 import { type MarketDataPort, MissingMarketDataError, UnknownSymbolError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
@@ -48,7 +54,7 @@ export interface PaperRuns {
 export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRuns> {
   let active: { runId: string; done: Promise<void> } | undefined;
   let stopping = false;
-  const subject = o.namespace ? `${o.namespace}.${PaperRunExchange.subject}` : PaperRunExchange.subject;
+  const subject = namespacedSubject(o.namespace, PaperRunExchange.subject);
 
   const start = async (request: PaperRunRequest, correlationId: string) => {
     if (stopping) throw new BusReplyError('unavailable', 'the orchestrator is shutting down');

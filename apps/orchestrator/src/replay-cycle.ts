@@ -9,6 +9,7 @@ import { type Bus, BusReplyError, type Subscription } from '@ats/bus';
 import {
   type AgentDecision,
   type CycleReplayResult,
+  namespacedSubject,
   QueueGroups,
   RequestReplyContracts,
 } from '@ats/contracts';
@@ -131,7 +132,7 @@ export async function replayRecordedCycle(
  */
 export function serveCycleReplay(bus: Bus, namespace?: string): Promise<Subscription> {
   const exchange = RequestReplyContracts.cycleReplay;
-  const subject = namespace ? `${namespace}.${exchange.subject}` : exchange.subject;
+  const subject = namespacedSubject(namespace, exchange.subject);
   return bus.serve(
     subject,
     exchange.request,

@@ -1,5 +1,12 @@
 import type { StreamSpec } from '@ats/bus';
-import { type AgentName, Streams, Subjects, type TickerSymbol } from '@ats/contracts';
+import {
+  type AgentName,
+  namespacedStream,
+  namespacedSubject,
+  Streams,
+  Subjects,
+  type TickerSymbol,
+} from '@ats/contracts';
 
 /**
  * Subjects and the decisions stream of the agent RPC. Production uses the contract's names as they are; a
@@ -17,7 +24,7 @@ export interface AgentRpcSubjects {
 }
 
 export function agentRpcSubjects(namespace?: string): AgentRpcSubjects {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     namespace,
     analyze: (agent) => p(Subjects.analyze(agent)),
@@ -26,7 +33,7 @@ export function agentRpcSubjects(namespace?: string): AgentRpcSubjects {
     heartbeat: (service) => p(Subjects.heartbeat(service)),
     allHeartbeats: p(Subjects.allHeartbeats),
     decisionsStream: {
-      name: namespace ? `${Streams.decisions.name}_${namespace}` : Streams.decisions.name,
+      name: namespacedStream(namespace, Streams.decisions.name),
       subjects: Streams.decisions.subjects.map(p),
     },
   };

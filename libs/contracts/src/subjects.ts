@@ -69,3 +69,16 @@ export const Streams = {
   backtestJobs: { name: 'BACKTEST_JOBS', subjects: ['backtest.job'] },
   deadLetters: { name: 'DEAD_LETTERS', subjects: ['dlq.>'] },
 } as const;
+
+/**
+ * A subject under a namespace, `<namespace>.<subject>` (the subject itself without one): tests and side-by-side
+ * deployments on one NATS server never see each other's traffic.
+ */
+export function namespacedSubject(namespace: string | undefined, subject: string): string {
+  return namespace ? `${namespace}.${subject}` : subject;
+}
+
+/** A stream's name under a namespace, `<NAME>_<namespace>` (the name itself without one). */
+export function namespacedStream(namespace: string | undefined, name: string): string {
+  return namespace ? `${name}_${namespace}` : name;
+}

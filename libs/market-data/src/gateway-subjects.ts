@@ -1,4 +1,4 @@
-import { Streams, Subjects, type Timeframe } from '@ats/contracts';
+import { namespacedStream, namespacedSubject, Streams, Subjects, type Timeframe } from '@ats/contracts';
 
 /** The data gateway's subjects a client uses; a namespace prefixes them and suffixes the stream (tests, stacks). */
 export interface DataGatewaySubjects {
@@ -11,11 +11,11 @@ export interface DataGatewaySubjects {
 }
 
 export function dataGatewaySubjects(namespace?: string): DataGatewaySubjects {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     history: p(Subjects.historyRequest),
     evidence: p(Subjects.evidenceRequest),
     bar: (timeframe, symbol) => p(Subjects.bar(timeframe, symbol)),
-    barStream: namespace ? `${Streams.marketData.name}_${namespace}` : Streams.marketData.name,
+    barStream: namespacedStream(namespace, Streams.marketData.name),
   };
 }

@@ -1,5 +1,5 @@
 import type { StreamSpec } from '@ats/bus';
-import { Streams, Subjects, type TickerSymbol } from '@ats/contracts';
+import { namespacedStream, namespacedSubject, Streams, Subjects, type TickerSymbol } from '@ats/contracts';
 
 /**
  * Order subjects and the ORDERS stream. Production uses the contract's names; a namespace prefixes every subject
@@ -21,7 +21,7 @@ export interface OrderChannels {
 export const ORDER_DEDUP_WINDOW_MS = 60 * 60 * 1000;
 
 export function orderChannels(namespace?: string): OrderChannels {
-  const p = (subject: string) => (namespace ? `${namespace}.${subject}` : subject);
+  const p = (subject: string) => namespacedSubject(namespace, subject);
   return {
     namespace,
     orderSubmit: (symbol) => p(Subjects.orderSubmit(symbol)),
@@ -29,7 +29,7 @@ export function orderChannels(namespace?: string): OrderChannels {
     allSubmits: p('order.submit.>'),
     allFills: p('order.filled.>'),
     stream: {
-      name: namespace ? `${Streams.orders.name}_${namespace}` : Streams.orders.name,
+      name: namespacedStream(namespace, Streams.orders.name),
       subjects: Streams.orders.subjects.map(p),
       duplicateWindowMs: ORDER_DEDUP_WINDOW_MS,
     },
