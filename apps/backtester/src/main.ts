@@ -4,6 +4,7 @@ import { type AppConfig, configuredKeys, loadConfig } from '@ats/config';
 import { ContractValidationError } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
+import { describeLlmCostEstimate } from '@ats/llm';
 import {
   DataQualityError,
   type MarketDataPort,
@@ -98,6 +99,10 @@ function jobDepsFactory(
     const llm = await buildReasoner(request.llmProvider, config.llm, {
       ...(prisma ? { prisma } : {}),
       ...(metrics ? { metrics } : {}),
+      budget: {
+        ...optional('perRunUsd', options.llmBudgetUsd ?? config.llm.budgetUsdPerRun),
+        ...optional('perDayUsd', config.llm.budgetUsdPerDay),
+      },
     });
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       strictData: options.strictData ?? false,
@@ -117,6 +122,10 @@ function jobDepsFactory(
     return deps;
   };
 }
+
+/** `{ key: value }`, or nothing for an unset value (exactOptionalPropertyTypes). */
+const optional = <K extends string>(key: K, value: number | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
 
 async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
   const request = options.request;
@@ -149,9 +158,16 @@ async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
       ...deps,
       bars: barStore,
       ...(onProgress ? { onProgress } : {}),
+      // Before the first decision: what the run may cost at most (stderr, so --json stays pipeable).
+      onLlmEstimate: (estimate) => process.stderr.write(`${describeLlmCostEstimate(estimate)}\n`),
     });
     const finishedAt = new Date();
     process.stderr.write(renderDataQualityConsole(output.dataQuality));
+    if (output.llmBudgetStop) {
+      process.stderr.write(
+        `LLM budget reached: decisions from ${output.llmBudgetStop.ts} (${output.llmBudgetStop.variant}) on are rule-based\n`,
+      );
+    }
     const degraded = output.degradedDecisions;
     if (degraded.length > 0) {
       // A backtest with agents that failed measures the fallbacks, not the strategy: say so loudly.

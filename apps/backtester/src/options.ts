@@ -34,6 +34,8 @@ export interface CliOptions {
   readonly namespace: string | undefined;
   /** `--strict-data` / `--no-strict-data`; undefined when neither is given (the DATA__STRICT setting decides). */
   readonly strictData: boolean | undefined;
+  /** `--llm-budget-usd`: hard LLM spend limit of this run in USD, over LLM__BUDGET_USD_PER_RUN; undefined: the setting. */
+  readonly llmBudgetUsd: number | undefined;
 }
 
 const DEFAULT_WAIT_TIMEOUT_S = 3600;
@@ -60,6 +62,8 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --benchmark=X           a ticker, traded or not (default SPY), or equal-weight (the universe bought and held)
   --price-only            no cash dividends: price returns for the strategy and the benchmark (default: total return)
   --llm=PROVIDER          offline (default) | openai | anthropic | openai-compatible (uses LLM__* settings)
+  --llm-budget-usd=N      hard LLM spend limit of this run in USD (default LLM__BUDGET_USD_PER_RUN, unset: none);
+                          once reached, the remaining decisions are rule-based (LLM__BUDGET_USD_PER_DAY also applies)
   --no-attribution        skip the per-agent attribution runs
   --out=DIR               report folder (default: reports/ at the workspace root)
   --json                  print the canonical JSON report instead of the summary table
@@ -103,6 +107,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       'sma-slow': { type: 'string' },
       'price-only': { type: 'boolean', default: false },
       llm: { type: 'string' },
+      'llm-budget-usd': { type: 'string' },
       attribution: { type: 'boolean', default: true },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -166,6 +171,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       : values['remote-agents']
           .split(',')
           .map((name) => parseContract(AgentNameSchema, name.trim(), 'remote-agents'));
+  const llmBudgetUsd = number(values['llm-budget-usd']);
+  if (llmBudgetUsd !== undefined && !(llmBudgetUsd > 0))
+    throw new Error('invalid backtest options: llm-budget-usd: must be a positive number of dollars');
   const waitTimeoutS = Number(values['wait-timeout'] ?? DEFAULT_WAIT_TIMEOUT_S);
   if (!(waitTimeoutS > 0))
     throw new Error('invalid backtest options: wait-timeout: must be a positive number');
@@ -185,6 +193,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     worker: values.worker,
     namespace: values.namespace,
     strictData: values['strict-data'],
+    llmBudgetUsd,
   };
 }
 
