@@ -27,6 +27,8 @@ const CODE_OF: Readonly<Record<string, readonly string[]>> = {
     'apps/backtester/src',
     'libs/llm/src/cache/prisma-cache-store.ts',
     'libs/llm/src/team-reasoners.ts',
+    // The per-day LLM budget sums the day's answer costs from the cache table.
+    'libs/llm/src/budget/daily-llm-spend.ts',
   ],
 };
 
