@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
+import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { ESTIMATED_PROMPT_TOKENS_PER_CALL, ESTIMATED_PROMPT_TOKENS_PER_SYMBOL } from '@ats/llm';
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
+import { testServices, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAKE_COMPLETION_TOKENS,
@@ -41,9 +44,13 @@ const request = BacktestRequestSchema.parse({
 
 let fake: FakeOpenAiServer;
 let env: Record<string, string>;
+let prisma: PrismaClient;
+/** Cache rows this file planted (dated far ahead, so no one else's day counts them once removed). */
+const plantedKeys: string[] = [];
 
 beforeAll(async () => {
   fake = await FakeOpenAiServer.start();
+  prisma = createPrismaClient(testServices().databaseUrl);
   env = {
     LLM__MODEL: 'gpt-4o-mini',
     LLM__BASE_URL: fake.baseUrl,
@@ -57,8 +64,29 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await prisma?.llmCacheEntry.deleteMany({ where: { key: { in: plantedKeys } } });
+  await prisma?.$disconnect();
   await fake?.close();
 });
+
+/** An answer the provider gave at `createdAt` for `costUsd`, as the Postgres answer cache stores it. */
+async function plantSpend(createdAt: Date, costUsd: number): Promise<void> {
+  const key = uniqueName('llm-budget-spend');
+  plantedKeys.push(key);
+  await prisma.llmCacheEntry.create({
+    data: {
+      key,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      request: {},
+      response: {},
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd,
+      createdAt,
+    },
+  });
+}
 
 /** The CLI as a child process, waited for without blocking: the fake provider answers from this process. */
 function runCli(
@@ -160,5 +188,32 @@ describe('LLM budget against a loopback OpenAI endpoint', () => {
       calls: 2 * LLM_AGENTS,
       budgetExhaustedAt: expect.stringMatching(/^2023-01-17/),
     });
+  });
+
+  it("counts the UTC day's earlier spend from the Postgres answer cache toward the day budget", async () => {
+    // A day of its own, far ahead: only the rows planted here fall on it.
+    const day = new Date(Date.UTC(2090 + randomInt(0, 9), randomInt(0, 12), randomInt(1, 29), 12));
+    const earlier = 0.5;
+    await plantSpend(new Date(day.getTime() - 6 * 3_600_000), earlier);
+    await plantSpend(new Date(day.getTime() - 24 * 3_600_000), 100); // the day before: not counted
+    const config = loadConfig({ env, envFile: null });
+    const llm = await buildReasoner('openai', config.llm, {
+      prisma,
+      clock: { now: () => day },
+      client: { requestsPerMinute: 60_000, burst: 1_000 },
+      // Room for two calls after the day's earlier spend.
+      budget: { perDayUsd: earlier + 1.5 * COST_PER_CALL },
+    });
+    expect(llm.budget.dayCounter).toBe('postgres');
+    const marketData = await openMarketDataPort(config, { evidence: evidenceSourceFromConfig });
+    const before = fake.requests.length;
+    const output = await runBacktestJob(
+      { ...request, end: '2023-01-13' },
+      { bars: marketData, reasoners: llm.reasoners, agentConfigs: llm.agents, llmUsage: llm.usage },
+    ).finally(() => marketData.close());
+    expect(fake.requests.length - before).toBe(2);
+    expect(llm.budget.stop()).toMatchObject({ budget: 'day', limitUsd: earlier + 1.5 * COST_PER_CALL });
+    expect(output.llmBudgetStop?.ts).toMatch(/^2023-01-03/);
+    expect(output.result.decisions[0]?.note).toContain('LLM budget per day reached');
   });
 });
