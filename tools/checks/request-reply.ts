@@ -37,6 +37,29 @@ const BUS_DECLARATION_FILES = [
   `libs${sep}bus${sep}src${sep}typed-bus.ts`,
 ];
 
+/**
+ * Request helpers that take a RequestReplyContracts row instead of two message types:
+ * `askService(bus, subject, contract, payload, options)` (the API gateway's routes). Their bus.request call is
+ * generic, so each caller is read as the request, with the row's types.
+ */
+const ROW_REQUEST_HELPERS = [
+  { name: 'askService', file: `apps${sep}api-gateway${sep}src${sep}bus-exchange.ts` },
+];
+
+/** The message name of a row's `request` or `reply` property, from its type. */
+function rowMessageName(
+  checker: ts.TypeChecker,
+  row: ts.Expression,
+  side: 'request' | 'reply',
+): string | undefined {
+  const property = checker.getTypeAtLocation(row).getProperty(side);
+  if (!property) return undefined;
+  const name = checker.getTypeOfSymbolAtLocation(property, row).getProperty('name');
+  if (!name) return undefined;
+  const nameType = checker.getTypeOfSymbolAtLocation(name, row);
+  return nameType.isStringLiteral() ? nameType.value : undefined;
+}
+
 function literalName(checker: ts.TypeChecker, node: ts.Expression): string | undefined {
   const type = checker.getTypeAtLocation(node);
   const name = type.getProperty('name');
@@ -79,6 +102,26 @@ export function collectExchangeCalls(program: ts.Program, root: string): Exchang
             subject: literalString(checker, subject),
             request: literalName(checker, request),
             reply: literalName(checker, reply),
+          });
+        }
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.arguments.length >= 4) {
+        const helper = ROW_REQUEST_HELPERS.find((h) => h.name === (node.expression as ts.Identifier).text);
+        const declaredIn = checker
+          .getResolvedSignature(node)
+          ?.getDeclaration()
+          ?.getSourceFile()
+          .fileName.split('/')
+          .join(sep);
+        if (helper && declaredIn?.endsWith(helper.file)) {
+          const [, subject, row] = node.arguments as unknown as [ts.Expression, ts.Expression, ts.Expression];
+          calls.push({
+            file: relative(root, source.fileName),
+            line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
+            role: 'request',
+            subject: literalString(checker, subject),
+            request: rowMessageName(checker, row, 'request'),
+            reply: rowMessageName(checker, row, 'reply'),
           });
         }
       }
