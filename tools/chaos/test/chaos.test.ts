@@ -1,23 +1,16 @@
-/**
- * Chaos and reliability on the local stack: its own nats-server with per-service users (tools/stack) and a
- * private Postgres cluster (tools/services), never the machine's servers. Figures go to stdout as `chaos |` lines.
- */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { connectBus, type NatsBus } from '@ats/bus';
+import type { NatsBus } from '@ats/bus';
 import { Streams } from '@ats/contracts';
-import { createPrismaClient, deployMigrations, type PrismaClient } from '@ats/db';
+import type { PrismaClient } from '@ats/db';
 import { parseExposition, sampleSum } from '@ats/metrics';
-import { ADMIN_USER } from '@ats/tool-nats-auth';
-import { parseStackArgs, planStack, type RunningStack, type StackProcess, startStack } from '@ats/tool-stack';
+import { parseStackArgs, planStack, type RunningStack, type StackProcess } from '@ats/tool-stack';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floodServices, MALFORMED_COUNT } from '../flood';
 import { checkRunLedger, type PaperRunSpec, runPaperToCompletion } from '../paper-run';
-import { type ChaosPostgres, startChaosPostgres } from '../private-postgres';
+import type { ChaosPostgres } from '../private-postgres';
+import { type ChaosWorld, REPO_ROOT, startChaosWorld } from './chaos-world';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The reliability target: every service talks to NATS again within this after the server is back. */
 const RECONNECT_BUDGET_MS = 5_000;
 /**
@@ -35,6 +28,7 @@ const REPLAY_CYCLES = 62;
 const lines: string[] = [];
 const report = (text: string) => console.log(`chaos | ${text}`);
 
+let world: ChaosWorld;
 let postgres: ChaosPostgres;
 let stack: RunningStack;
 let admin: NatsBus;
@@ -42,38 +36,21 @@ let prisma: PrismaClient;
 let services: StackProcess[];
 
 beforeAll(async () => {
-  postgres = await startChaosPostgres();
-  await deployMigrations({ databaseUrl: postgres.url });
-  const plan = planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway,orchestrator']));
-  stack = await startStack({
-    repoRoot: REPO_ROOT,
-    processes: plan.processes,
-    databaseUrl: postgres.url,
-    env: { ...process.env, LOG_LEVEL: 'error', LLM__PROVIDER: 'offline' },
+  world = await startChaosWorld({
+    processes: planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway,orchestrator'])).processes,
+    logLevel: 'error',
     onLine: (name, line) => {
       lines.push(`${name} | ${line}`);
       if (name.startsWith('paper-') && !line.startsWith('{')) report(`${name}: ${line.slice(0, 300)}`);
     },
   });
+  ({ postgres, stack, admin, prisma } = world);
   services = [...stack.processes];
-  admin = await connectBus({
-    url: stack.nats.url,
-    user: ADMIN_USER,
-    password: stack.nats.passwords.get(ADMIN_USER),
-    name: 'chaos-admin',
-  });
-  // The orchestrator owns the dead-letter stream; it is not running here, so the operators' user creates it.
-  const jsm = await jetstreamManager(admin.connection);
-  await jsm.streams.add({ name: Streams.deadLetters.name, subjects: [...Streams.deadLetters.subjects] });
-  prisma = createPrismaClient(postgres.url);
   await Promise.all(services.map((s) => waitHealthy(s, HEALTH_DEADLINE_MS)));
 });
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await admin?.close();
-  await stack?.stop();
-  await postgres?.stop();
+  await world?.stop();
 });
 
 async function health(service: StackProcess): Promise<Record<string, unknown> | undefined> {

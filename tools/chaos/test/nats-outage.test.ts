@@ -3,20 +3,15 @@
  * per-service users, never the machine's NATS on 4222; a private Postgres cluster): the orchestrator process rides through it — it never
  * exits, the run completes in one attempt — and no order or fill is lost or doubled.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { connectBus, type NatsBus } from '@ats/bus';
-import { Streams } from '@ats/contracts';
-import { createPrismaClient, deployMigrations, type PrismaClient } from '@ats/db';
-import { ADMIN_USER } from '@ats/tool-nats-auth';
-import { parseStackArgs, planStack, type RunningStack, startStack } from '@ats/tool-stack';
+import { resolve } from 'node:path';
+import type { NatsBus } from '@ats/bus';
+import type { PrismaClient } from '@ats/db';
+import { parseStackArgs, planStack, type RunningStack } from '@ats/tool-stack';
 import { PrismaTradingStore } from '@ats/trading-state';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRunLedger, ORCHESTRATOR_CLI } from '../paper-run';
-import { type ChaosPostgres, startChaosPostgres } from '../private-postgres';
+import { type ChaosWorld, REPO_ROOT, startChaosWorld } from './chaos-world';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUTAGE_MS = 10_000;
 const INITIAL_CASH = 100_000;
 /** Trading days from 2023-01-03 to 2023-02-28 on the NYSE calendar: one cycle and one snapshot each. */
@@ -28,39 +23,22 @@ const report = (text: string) => console.log(`chaos | ${text}`);
 const SETUP_DEADLINE_MS = 300_000;
 const RUN_DEADLINE_MS = 600_000;
 
-let postgres: ChaosPostgres;
+let world: ChaosWorld;
 let stack: RunningStack;
 let admin: NatsBus;
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  postgres = await startChaosPostgres();
-  await deployMigrations({ databaseUrl: postgres.url });
-  const plan = planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway,orchestrator']));
-  stack = await startStack({
-    repoRoot: REPO_ROOT,
-    processes: plan.processes,
-    databaseUrl: postgres.url,
-    env: { ...process.env, LOG_LEVEL: 'warn', LLM__PROVIDER: 'offline' },
+  world = await startChaosWorld({
+    processes: planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway,orchestrator'])).processes,
+    logLevel: 'warn',
     onLine: (name, line) => lines.push(`${name} | ${line}`),
   });
-  admin = await connectBus({
-    url: stack.nats.url,
-    user: ADMIN_USER,
-    password: stack.nats.passwords.get(ADMIN_USER),
-    name: 'chaos-admin',
-  });
-  // The orchestrator service owns the dead-letter stream; it is not running here, so the operators' user adds it.
-  const jsm = await jetstreamManager(admin.connection);
-  await jsm.streams.add({ name: Streams.deadLetters.name, subjects: [...Streams.deadLetters.subjects] });
-  prisma = createPrismaClient(postgres.url);
+  ({ stack, admin, prisma } = world);
 }, SETUP_DEADLINE_MS);
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await admin?.close();
-  await stack?.stop();
-  await postgres?.stop();
+  await world?.stop();
 });
 
 describe('NATS outage during a paper run', () => {

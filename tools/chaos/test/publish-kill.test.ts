@@ -1,19 +1,7 @@
-/**
- * Recovery judged by the book: the orchestrator killed right after publishing a cycle's orders and before the
- * intake records them (its chaos hook), resumed each time, must end with the book of an uninterrupted run of the
- * same replay at every date. Own nats-server with per-service users and a private Postgres cluster; the team runs
- * embedded (offline), so both runs decide alike and any difference is the recovery's.
- * CHAOS_PUBLISH_KILLS sets the number of kills (3 in the suite, 10 in `npm run test:chaos`).
- */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { connectBus, type NatsBus } from '@ats/bus';
-import { Streams } from '@ats/contracts';
-import { createPrismaClient, deployMigrations, type PrismaClient } from '@ats/db';
-import { ADMIN_USER } from '@ats/tool-nats-auth';
-import { type RunningStack, startStack } from '@ats/tool-stack';
+import type { NatsBus } from '@ats/bus';
+import type { PrismaClient } from '@ats/db';
+import type { RunningStack } from '@ats/tool-stack';
 import { PrismaTradingStore, runTimeline } from '@ats/trading-state';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookDifferences,
@@ -23,9 +11,8 @@ import {
   runPaperToCompletion,
   runPaperWithPublishKills,
 } from '../paper-run';
-import { type ChaosPostgres, startChaosPostgres } from '../private-postgres';
+import { type ChaosWorld, startChaosWorld } from './chaos-world';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const KILLS = Number(process.env.CHAOS_PUBLISH_KILLS ?? 3);
 /** The acceptance bound on a resume: the re-run cycle waits for the dead process's orders no longer than this. */
 const RESUME_STALL_BUDGET_MS = 5_000;
@@ -40,41 +27,24 @@ const SETUP_DEADLINE_MS = 300_000;
 const RUN_DEADLINE_MS = 240_000 + KILLS * 90_000;
 const report = (text: string) => console.log(`chaos | ${text}`);
 
-let postgres: ChaosPostgres;
+let world: ChaosWorld;
 let stack: RunningStack;
 let admin: NatsBus;
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  postgres = await startChaosPostgres();
-  await deployMigrations({ databaseUrl: postgres.url });
-  // Only the stack's nats-server: the orchestrator CLI runs its team embedded.
-  stack = await startStack({
-    repoRoot: REPO_ROOT,
+  world = await startChaosWorld({
     processes: [],
-    databaseUrl: postgres.url,
-    env: { ...process.env, LOG_LEVEL: 'error', LLM__PROVIDER: 'offline' },
+    logLevel: 'error',
     onLine: (name, line) => {
       if (!line.startsWith('{')) report(`${name}: ${line.slice(0, 300)}`);
     },
   });
-  admin = await connectBus({
-    url: stack.nats.url,
-    user: ADMIN_USER,
-    password: stack.nats.passwords.get(ADMIN_USER),
-    name: 'chaos-admin',
-  });
-  // The orchestrator service owns the dead-letter stream; it is not running here, so the operators' user adds it.
-  const jsm = await jetstreamManager(admin.connection);
-  await jsm.streams.add({ name: Streams.deadLetters.name, subjects: [...Streams.deadLetters.subjects] });
-  prisma = createPrismaClient(postgres.url);
+  ({ stack, admin, prisma } = world);
 }, SETUP_DEADLINE_MS);
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await admin?.close();
-  await stack?.stop();
-  await postgres?.stop();
+  await world?.stop();
 });
 
 function spec(name: string): PaperRunSpec {
