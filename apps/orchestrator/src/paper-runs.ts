@@ -38,8 +38,6 @@ export interface PaperRunServiceOptions {
 export interface PaperRuns {
   /** The run this process is replaying, if any. */
   readonly active: string | undefined;
-  /** Resolves when the active run (if any) has ended. */
-  settled(): Promise<void>;
   /** Stops serving, asks the active run to stop after its current cycle and waits for it. */
   stop(): Promise<void>;
 }
@@ -53,16 +51,27 @@ export interface PaperRuns {
  */
 export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRuns> {
   let active: { runId: string; done: Promise<void> } | undefined;
+  // Taken before the first await, so two requests at once cannot both pass the one-run check.
+  let admitting = false;
   let stopping = false;
   const subject = namespacedSubject(o.namespace, PaperRunExchange.subject);
 
   const start = async (request: PaperRunRequest, correlationId: string) => {
     if (stopping) throw new BusReplyError('unavailable', 'the orchestrator is shutting down');
-    if (active)
+    if (active || admitting)
       throw new BusReplyError(
         'unavailable',
-        `paper run ${active.runId} is still running in this orchestrator`,
+        `paper run ${active?.runId ?? 'being started'} is still running in this orchestrator`,
       );
+    admitting = true;
+    try {
+      return await admit(request, correlationId);
+    } finally {
+      admitting = false;
+    }
+  };
+
+  const admit = async (request: PaperRunRequest, correlationId: string) => {
     const runId =
       request.runId ?? `paper-${o.clock.now().toISOString().slice(0, 10)}-${randomBytes(4).toString('hex')}`;
     // Refused up front (400 / 503 at the API), not as a run that fails in the background.
@@ -137,9 +146,6 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
   return {
     get active() {
       return active?.runId;
-    },
-    settled: async () => {
-      await active?.done;
     },
     async stop() {
       stopping = true;

@@ -239,6 +239,11 @@ describe('the real system through the API', () => {
       const accepted = JSON.parse(startedText) as { runId: string; status: string };
       expect(accepted.status).toBe('started');
       const { runId } = accepted;
+      // One paper run per orchestrator process (one order intake): a second one meanwhile is refused, not queued.
+      const second = await post(request);
+      const secondText = await second.text();
+      expect(second.status, secondText).toBe(503);
+      expect(secondText).toContain('still running');
       const status = async () => {
         const answer = await fetch(`${api}/v1/paper-runs/${runId}`, { headers: { authorization } });
         return (await answer.json()) as { status: string; cycles: number; orders: number; fills: number };
