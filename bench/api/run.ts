@@ -6,11 +6,11 @@
  * database; autocannon runs here. Prints one JSON object.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPrismaClient, deployMigrations } from '@ats/db';
+import { freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
@@ -34,17 +34,6 @@ async function readKey(databaseUrl: string): Promise<string> {
     { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
   );
   return (JSON.parse(stdout) as { key: string }).key;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function admin(sql: string): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { connectBus } from '@ats/bus';
 import { systemClock, TradingMessages } from '@ats/contracts';
 import { createPrismaClient, deployMigrations } from '@ats/db';
 import { createLogger } from '@ats/observability';
+import { freePort } from '@ats/tool-testing';
 import pg from 'pg';
 import { ApiKeyStore } from '../src/auth/key-store';
 import { DEFAULT_MAX_STREAMS_PER_KEY } from '../src/routes/stream';
@@ -31,17 +32,6 @@ const MiB = 2 ** 20;
 
 const gatewayMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function onServer(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: SERVER_URL });
