@@ -1,30 +1,52 @@
 /**
- * API gateway load benchmark on loopback: requests/s and latency percentiles for /health, a cached bars query
- * and a page of decisions from Postgres, each for a bounded time.
+ * API gateway load benchmark on loopback: requests/s and latency percentiles for /health, the cached bars route
+ * (one month and one year of AAPL) and a page of decisions from Postgres, beside a floor: a bare Fastify server
+ * (bench/api/floor-server.ts) answering the bars URLs with the very bytes the gateway answered, in the same run.
+ * Rounds alternate floor and gateway, so a busy moment on the shared cores hits both; each figure is the median of
+ * the rounds, with the load average read before and after each measurement.
  * Run: npm run bench:api (NATS and Postgres at NATS__URL / DATABASE__URL when they answer, else private ones).
  * The gateway and the data gateway run as their own processes (as in production) against a throw-away
- * database; autocannon runs here. Prints one JSON object.
+ * database; autocannon runs here. Prints one JSON object; exits 1 when any request failed or was not 2xx.
+ * BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS change the load; BENCH_PROFILE_DIR=<dir> starts the gateway
+ * under `node --cpu-prof` and leaves its .cpuprofile there.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPrismaClient, deployMigrations } from '@ats/db';
-import { freePort } from '@ats/tool-testing';
+import { eventually, freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const NATS_URL = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
 const SERVER_URL = process.env.DATABASE__URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DECISIONS = 5_000;
 const SYMBOLS = ['AAPL', 'GOOGL', 'MSFT', 'NVDA', 'TSLA'];
 const AGENTS = ['technical', 'sentiment', 'risk', 'portfolio'];
+/** Issue 13 goal 5: the cached bars route on loopback. */
+const GOAL = { requestsPerSecond: 10_000, p99Ms: 10 };
 
 const gatewayMain = fileURLToPath(new URL('../../apps/api-gateway/src/main.ts', import.meta.url));
 const dataGatewayMain = fileURLToPath(new URL('../../apps/data-gateway/src/main.ts', import.meta.url));
 const keysCli = fileURLToPath(new URL('../../apps/api-gateway/src/cli/keys.ts', import.meta.url));
+const floorServer = fileURLToPath(new URL('./floor-server.ts', import.meta.url));
+
+/** The 1-, 5- and 15-minute load averages: the machine's 2 cores are shared, so every figure carries them. */
+const loadAverage = (): number[] => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/** CPU time (user + system) a process has used, in ms, from the kernel's count (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at the state, field 3; utime and stime are 14, 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 /** A read key, made as an operator makes one: the gateway's keys CLI against the bench database. */
 async function readKey(databaseUrl: string): Promise<string> {
@@ -46,32 +68,44 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-function start(main: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', main], {
+function start(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [...args], {
     env: { ...process.env, ENVIRONMENT: 'production', LOG_LEVEL: 'warn', NATS__URL: NATS_URL, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
 
-async function waitFor(url: string, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url, { headers }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+const waitFor = (url: string, headers: Record<string, string> = {}) =>
+  eventually(async () => ((await fetch(url, { headers })).ok ? true : undefined), { what: `${url} 200` });
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  /** The server process, whose CPU time per request is counted (a figure the other work on the cores moves less). */
+  readonly server: ChildProcess;
+  readonly headers?: Record<string, string>;
 }
 
-async function load(name: string, url: string, headers: Record<string, string> = {}) {
+interface Measurement {
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { p50: number; p90: number; p99: number; max: number };
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly serverCpuMicrosecondsPerRequest: number;
+  readonly loadAverage: { before: number[]; after: number[] };
+}
+
+async function measure(target: Target, warmUp: boolean): Promise<Measurement> {
+  const options = { url: target.url, connections: CONNECTIONS, headers: target.headers ?? {} };
   // Warm-up: JIT, connection pools, the bars cache.
-  await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+  if (warmUp) await autocannon({ ...options, duration: 1 });
+  const before = loadAverage();
+  const pid = target.server.pid as number;
+  const cpuBefore = cpuMs(pid);
+  const result = await autocannon({ ...options, duration: DURATION_S });
+  const cpuSpentMs = cpuMs(pid) - cpuBefore;
   return {
-    name,
     requestsPerSecond: Math.round(result.requests.average),
     latencyMs: {
       p50: result.latency.p50,
@@ -82,12 +116,36 @@ async function load(name: string, url: string, headers: Record<string, string> =
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    serverCpuMicrosecondsPerRequest: Math.round((cpuSpentMs * 1000) / Math.max(1, result.requests.total)),
+    loadAverage: { before, after: loadAverage() },
+  };
+}
+
+/** The round with the median requests/s (its latencies with it), and every round's figures. */
+function median(name: string, rounds: readonly Measurement[]) {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)] as Measurement;
+  return {
+    name,
+    requestsPerSecond: middle.requestsPerSecond,
+    latencyMs: middle.latencyMs,
+    serverCpuMicrosecondsPerRequest: middle.serverCpuMicrosecondsPerRequest,
+    loadAverage: middle.loadAverage,
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    rounds: rounds.map((r) => ({
+      requestsPerSecond: r.requestsPerSecond,
+      p99Ms: r.latencyMs.p99,
+      serverCpuMicrosecondsPerRequest: r.serverCpuMicrosecondsPerRequest,
+      loadAverage1m: r.loadAverage.before[0],
+    })),
   };
 }
 
 async function main(): Promise<void> {
   const database = `ats_bench_api_${process.pid}`;
   const databaseUrl = Object.assign(new URL(SERVER_URL), { pathname: `/${database}` }).toString();
+  const scratch = mkdtempSync(join(tmpdir(), 'ats-bench-api-'));
   await admin(`CREATE DATABASE "${database}"`);
   const children: ChildProcess[] = [];
   try {
@@ -111,36 +169,103 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     // Each service serves /metrics on a port of its own (both default to 9464).
-    children.push(start(dataGatewayMain, { SERVICE__METRICS_PORT: String(await freePort()) }));
     children.push(
-      start(gatewayMain, {
-        SERVICE__METRICS_PORT: String(await freePort()),
-        DATABASE__URL: databaseUrl,
-        API__HOST: '127.0.0.1',
-        API__PORT: String(port),
-        // The benchmark measures the server, not the limiter's refusals.
-        API__RATE_LIMIT_MAX: '100000000',
-      }),
+      start(['--import', 'tsx', dataGatewayMain], { SERVICE__METRICS_PORT: String(await freePort()) }),
     );
+    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    const gateway = start([...profile, '--import', 'tsx', gatewayMain], {
+      SERVICE__METRICS_PORT: String(await freePort()),
+      DATABASE__URL: databaseUrl,
+      API__HOST: '127.0.0.1',
+      API__PORT: String(port),
+      // The benchmark measures the server, not the limiters' refusals (per key, and per client address).
+      API__RATE_LIMIT_MAX: '100000000',
+      API__ADDRESS_RATE_LIMIT_MAX: '100000000',
+    });
+    children.push(gateway);
     const origin = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${key}` };
-    const barsUrl = `${origin}/v1/bars/AAPL?from=2023-01-01&to=2023-12-31`;
+    const barsPaths = {
+      month: '/v1/bars/AAPL?from=2023-03-01&to=2023-03-31',
+      year: '/v1/bars/AAPL?from=2023-01-01&to=2023-12-31',
+    };
     await waitFor(`${origin}/health`);
-    await waitFor(barsUrl, auth);
+    // The first answers fill the bars cache (a miss asks the data gateway); their bytes are the floor's payloads.
+    const payloads: Record<string, { contentType: string; body: string }> = {};
+    for (const path of Object.values(barsPaths)) {
+      await waitFor(`${origin}${path}`, auth);
+      const response = await fetch(`${origin}${path}`, { headers: auth, server: gateway });
+      const body = Buffer.from(await response.arrayBuffer());
+      payloads[path] = {
+        contentType: response.headers.get('content-type') ?? 'application/json',
+        body: body.toString('base64'),
+      };
+    }
+    const payloadFile = join(scratch, 'payloads.json');
+    writeFileSync(payloadFile, JSON.stringify(payloads));
+    const floorPort = await freePort();
+    const floor = start(['--import', 'tsx', floorServer, String(floorPort), payloadFile]);
+    children.push(floor);
+    const floorOrigin = `http://127.0.0.1:${floorPort}`;
+    for (const [path, payload] of Object.entries(payloads)) {
+      await waitFor(`${floorOrigin}${path}`);
+      const floorBody = Buffer.from(await (await fetch(`${floorOrigin}${path}`)).arrayBuffer());
+      if (!floorBody.equals(Buffer.from(payload.body, 'base64')))
+        throw new Error(`the floor does not answer ${path} with the gateway's bytes`);
+    }
 
-    const results = [];
-    results.push(await load('GET /health', `${origin}/health`));
-    const monthUrl = `${origin}/v1/bars/AAPL?from=2023-03-01&to=2023-03-31`;
-    await waitFor(monthUrl, auth);
-    results.push(await load('GET /v1/bars/AAPL one month (cached, 23 bars)', monthUrl, auth));
-    results.push(await load('GET /v1/bars/AAPL one year (cached, 250 bars)', barsUrl, auth));
-    results.push(
-      await load(
-        'GET /v1/decisions?symbol=AAPL&limit=50',
-        `${origin}/v1/decisions?symbol=AAPL&limit=50`,
-        auth,
-      ),
-    );
+    const targets: Target[] = [
+      { name: 'GET /health', url: `${origin}/health`, server: gateway },
+      {
+        name: 'floor: bare Fastify, bars one month bytes',
+        url: `${floorOrigin}${barsPaths.month}`,
+        server: floor,
+      },
+      {
+        name: 'GET /v1/bars/AAPL one month (cached, 23 bars)',
+        url: `${origin}${barsPaths.month}`,
+        headers: auth,
+        server: gateway,
+      },
+      {
+        name: 'floor: bare Fastify, bars one year bytes',
+        url: `${floorOrigin}${barsPaths.year}`,
+        server: floor,
+      },
+      {
+        name: 'GET /v1/bars/AAPL one year (cached, 250 bars)',
+        url: `${origin}${barsPaths.year}`,
+        headers: auth,
+        server: gateway,
+      },
+      {
+        name: 'GET /v1/decisions?symbol=AAPL&limit=50',
+        url: `${origin}/v1/decisions?symbol=AAPL&limit=50`,
+        headers: auth,
+        server: gateway,
+      },
+    ];
+    const rounds = new Map<string, Measurement[]>(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) rounds.get(target.name)?.push(await measure(target, round === 0));
+    }
+    const results = targets.map((t) => median(t.name, rounds.get(t.name) ?? []));
+    const byName = (name: string) => results.find((r) => r.name === name) as (typeof results)[number];
+    const versus = (gatewayName: string, floorName: string) => {
+      const gateway = byName(gatewayName);
+      const floor = byName(floorName);
+      return {
+        gatewayRequestsPerSecond: gateway.requestsPerSecond,
+        gatewayP99Ms: gateway.latencyMs.p99,
+        floorRequestsPerSecond: floor.requestsPerSecond,
+        floorP99Ms: floor.latencyMs.p99,
+        gatewayCpuMicrosecondsPerRequest: gateway.serverCpuMicrosecondsPerRequest,
+        floorCpuMicrosecondsPerRequest: floor.serverCpuMicrosecondsPerRequest,
+        ratioToFloor: Math.round((gateway.requestsPerSecond / floor.requestsPerSecond) * 100) / 100,
+        goalMet: gateway.requestsPerSecond >= GOAL.requestsPerSecond && gateway.latencyMs.p99 < GOAL.p99Ms,
+      };
+    };
+    const failed = results.filter((r) => r.errors > 0 || r.non2xx > 0);
     process.stdout.write(
       `${JSON.stringify(
         {
@@ -149,19 +274,28 @@ async function main(): Promise<void> {
           cpus: cpus().length,
           durationSeconds: DURATION_S,
           connections: CONNECTIONS,
+          rounds: ROUNDS,
           decisionsInTable: DECISIONS,
+          goal: {
+            cachedBars: `>= ${GOAL.requestsPerSecond} req/s with p99 < ${GOAL.p99Ms} ms`,
+            oneMonth: versus(targets[2]?.name ?? '', targets[1]?.name ?? ''),
+            oneYear: versus(targets[4]?.name ?? '', targets[3]?.name ?? ''),
+          },
           results,
         },
         null,
         2,
       )}\n`,
     );
+    if (failed.length > 0)
+      throw new Error(`failed or non-2xx answers in: ${failed.map((r) => r.name).join(', ')}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     );
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
