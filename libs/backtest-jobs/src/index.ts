@@ -4,6 +4,8 @@
  * the backtester's CLI and its job worker, and by the benchmarks (which time exactly what the CLI runs).
  */
 export {
+  ANONYMISED_VARIANT,
+  BacktestConfigError,
   BacktestDataError,
   type BacktestJobDeps,
   type BacktestJobOutput,
@@ -18,9 +20,12 @@ export {
   type LlmBudgetStopTime,
 } from './llm-cost';
 export {
+  type AnonymisedReasoners,
+  anonymisedReasoners,
   type BacktestLlmBudget,
   type BacktestReasoners,
   buildReasoner,
   type LlmProviderChoice,
   usageSince,
 } from './llm-reasoner';
+export { memorisationProbe, type ProbeAnonymisation } from './memorisation-probe';

@@ -36,11 +36,13 @@ import {
   type BacktestReportInput,
   canonicalize,
   type DecisionRecord,
+  type MemorisationProbeReport,
   type ReportDataQuality,
   type ReportWeightPath,
 } from '@ats/reports';
 import { backtestLlmEstimate, budgetStopTime, type LlmBudgetStopTime } from './llm-cost';
 import { usageSince } from './llm-reasoner';
+import { memorisationProbe, type ProbeAnonymisation } from './memorisation-probe';
 import { ablationVariants, calibrationOf, type TeamVariant, weightingFor, weightPath } from './research';
 
 /** Loads one symbol's daily bars up to a date (the bundled CSVs, Postgres or a provider chain). */
@@ -79,6 +81,11 @@ export interface BacktestJobDeps {
   readonly strictData?: boolean;
   /** Told the upper-bound LLM estimate (calls, tokens, dollars) once the bars are loaded, before any decision. */
   readonly onLlmEstimate?: (estimate: LlmCostEstimate) => void;
+  /**
+   * The memorisation probe's team (`request.anonymise`): the same reasoners behind an anonymising client
+   * (buildReasoner's `anonymised`), and what they replace.
+   */
+  readonly anonymised?: ProbeAnonymisation & { readonly reasoners: NonNullable<AgentTeamDeps['reasoners']> };
 }
 
 export interface BacktestJobOutput {
@@ -104,6 +111,14 @@ export class BacktestDataError extends Error {
   override readonly name = 'BacktestDataError';
 }
 
+/** The request asks for something the job was not given the means for (e.g. a probe without its reasoners). */
+export class BacktestConfigError extends Error {
+  override readonly name = 'BacktestConfigError';
+}
+
+/** The memorisation probe's run (neutral ids, shifted dates): its variant name and correlation id suffix. */
+export const ANONYMISED_VARIANT = 'anonymised';
+
 /**
  * Runs one backtest request end to end: point-in-time feed with a warm-up period, the chosen strategy on the
  * event-driven engine, performance metrics, agent attribution, and the report input.
@@ -124,6 +139,8 @@ export async function runBacktestJob(
     findings,
   };
   const runId = deps.runId ?? newBacktestRunId(request);
+  // Every run of the job (full team, attribution variants, the probe's anonymised run) spends: the report says all.
+  const jobUsage = deps.llmUsage ? usageSince(deps.llmUsage) : undefined;
   const estimate = deps.onLlmEstimate ? backtestLlmEstimate(request, feed.timestamps, deps) : undefined;
   if (estimate) deps.onLlmEstimate?.(estimate);
   const run = (strategy: Strategy, variant: string) =>
@@ -144,26 +161,44 @@ export async function runBacktestJob(
   const correlationPrefix = requestRunPrefix(request);
   const weightPaths: ReportWeightPath[] = [];
   /** One run of the team as `team` says (weights, weighting, risk manager on or off). */
-  const runTeam = async (team: TeamVariant, correlationRunId: string) => {
+  const runTeam = async (team: TeamVariant, correlationRunId: string, teamDeps: BacktestJobDeps = deps) => {
     const weighting = weightingFor(team);
-    const output = await run(strategyFor(request, team, deps, correlationRunId, weighting), team.variant);
+    const output = await run(strategyFor(request, team, teamDeps, correlationRunId, weighting), team.variant);
     noteDegraded(team.variant, output.decisions);
     if (weighting) weightPaths.push(weightPath(team.variant, weighting));
     return output;
   };
-  const result = await runTeam(
-    {
-      variant: 'all',
-      weights: request.weights,
-      weighting: request.weighting ?? 'static',
-      withoutRiskManager: false,
-    },
-    correlationPrefix,
-  );
+  const fullTeam: TeamVariant = {
+    variant: 'all',
+    weights: request.weights,
+    weighting: request.weighting ?? 'static',
+    withoutRiskManager: false,
+  };
+  const result = await runTeam(fullTeam, correlationPrefix);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
     { riskFreeRate: request.riskFreeRate },
   );
+
+  let probe: MemorisationProbeReport | undefined;
+  if (request.anonymise) {
+    const { anonymised } = deps;
+    if (!anonymised) throw new BacktestConfigError('anonymise: the job was given no anonymised reasoners');
+    const blind = await runTeam(
+      { ...fullTeam, variant: ANONYMISED_VARIANT },
+      `${correlationPrefix}-${ANONYMISED_VARIANT}`,
+      { ...deps, reasoners: anonymised.reasoners },
+    );
+    const blindMetrics = computePerformance(
+      { equityCurve: blind.equityCurve, trades: blind.trades, fills: blind.fills },
+      { riskFreeRate: request.riskFreeRate },
+    ).metrics;
+    probe = memorisationProbe(
+      anonymised,
+      { metrics: performance.metrics, decisions: result.decisions },
+      { metrics: blindMetrics, decisions: blind.decisions },
+    );
+  }
 
   const attribution: AttributionRow[] = [];
   if (request.attribution && request.strategy === 'multi-agent') {
@@ -190,7 +225,7 @@ export async function runBacktestJob(
     fills: result.fills,
     decisions: flattenDecisions(result.decisions),
     llmUsage: {
-      ...result.llmUsage,
+      ...(jobUsage?.() ?? result.llmUsage),
       ...(llmBudgetStop
         ? { budgetExhaustedAt: llmBudgetStop.ts, budgetExhaustedInVariant: llmBudgetStop.variant }
         : {}),
@@ -199,6 +234,7 @@ export async function runBacktestJob(
     // Every agent's calls against the forward returns they preceded, and the adaptive weights' paths.
     ...(request.strategy === 'multi-agent' ? { calibration: calibrationOf(result.decisions, bars) } : {}),
     ...(weightPaths.length > 0 ? { weightPaths } : {}),
+    ...(probe ? { memorisationProbe: probe } : {}),
     benchmarkName:
       request.benchmark === 'equal-weight'
         ? 'Equal-weight B&H'

@@ -15,8 +15,8 @@ export interface LlmBudgetStopTime {
 
 /**
  * The pre-run estimate of a backtest's LLM use: the agents with an LLM reasoner, each at its own model, asked once
- * per decision time (rebalance times from `start` on the run's bar times) in the full run and each attribution
- * variant. Undefined when no agent asks a model.
+ * per decision time (rebalance times from `start` on the run's bar times) in the full run, each attribution
+ * variant and the anonymised run of the memorisation probe. Undefined when no agent asks a model.
  */
 export function backtestLlmEstimate(
   request: BacktestRequest,
@@ -37,7 +37,8 @@ export function backtestLlmEstimate(
   return estimateLlmCost({
     agents,
     decisionTimes: decisionTimeCount(request, barTimes),
-    runs: 1 + (request.attribution ? ablationVariants(request).length : 0),
+    // The full team, each attribution variant, and the memorisation probe's anonymised run.
+    runs: 1 + (request.attribution ? ablationVariants(request).length : 0) + (request.anonymise ? 1 : 0),
     symbols: request.symbols.length,
   });
 }

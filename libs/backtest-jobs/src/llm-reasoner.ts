@@ -1,10 +1,14 @@
 import { meteredLlmClient } from '@ats/agent-rpc';
+import type { Reasoner } from '@ats/agents';
 import type { LlmUsage } from '@ats/backtest';
 import { type Clock, systemClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import {
+  type AnonymisedAlias,
+  AnonymisingLlmClient,
   BudgetedLlmClient,
   buildTeamReasoners,
+  COMPANY_NAMES,
   dailyLlmSpendUsd,
   type LlmBudget,
   type LlmBudgetStop,
@@ -13,6 +17,7 @@ import {
   type LlmSettings,
   LlmSpendLedger,
   type LlmUsageTotals,
+  PromptAnonymiser,
   type TeamReasoners,
 } from '@ats/llm';
 import type { TradingMetrics } from '@ats/metrics';
@@ -31,6 +36,18 @@ export interface BacktestReasoners {
   readonly cache: TeamReasoners['cache'];
   /** The run's LLM spend limits and whether they stopped LLM use. */
   readonly budget: BacktestLlmBudget;
+  /**
+   * The same reasoners for the memorisation probe: every LLM agent's prompt anonymised (the run's symbols and the
+   * data set's known tickers → neutral ids, company names removed, dates shifted), answers mapped back. Same
+   * clients, so the same cache, budget and usage counters; offline agents stay offline.
+   */
+  anonymised(symbols: readonly string[]): AnonymisedReasoners;
+}
+
+export interface AnonymisedReasoners {
+  readonly reasoners: TeamReasoners['reasoners'];
+  readonly dateShiftDays: number;
+  readonly aliases: readonly AnonymisedAlias[];
 }
 
 export interface BacktestLlmBudget {
@@ -90,6 +107,32 @@ export async function buildReasoner(
       dayCounter: spentTodayBeforeUsd === undefined ? 'process' : 'postgres',
       stop: () => ledger.stop,
     },
+    anonymised: (symbols) => anonymisedReasoners(built.reasoners, symbols),
+  };
+}
+
+/**
+ * The team's reasoners behind one anonymiser: the run's symbols and every ticker the data set knows become neutral
+ * ids (a headline about a competitor must not name it either).
+ */
+export function anonymisedReasoners(
+  reasoners: TeamReasoners['reasoners'],
+  symbols: readonly string[],
+): AnonymisedReasoners {
+  const anonymiser = new PromptAnonymiser({ symbols: [...symbols, ...Object.keys(COMPANY_NAMES)] });
+  const blind = (reasoner: Reasoner): Reasoner =>
+    reasoner.kind === 'llm'
+      ? { kind: 'llm', client: new AnonymisingLlmClient(reasoner.client, anonymiser) }
+      : reasoner;
+  return {
+    reasoners: {
+      technical: blind(reasoners.technical),
+      sentiment: blind(reasoners.sentiment),
+      risk: blind(reasoners.risk),
+      portfolio: blind(reasoners.portfolio),
+    },
+    dateShiftDays: anonymiser.dateShiftDays,
+    aliases: anonymiser.aliases,
   };
 }
 

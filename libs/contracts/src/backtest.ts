@@ -55,11 +55,22 @@ export const BacktestRequestSchema = z
      * analyst's realised calibration, `weights` as the fallback). Optional so existing requests keep their hash.
      */
     weighting: z.enum(['static', 'adaptive']).optional(),
+    /**
+     * Memorisation probe: run the LLM team a second time with tickers and company names replaced by neutral ids and
+     * dates shifted, and report both runs side by side. Needs an LLM provider. Optional so other requests keep their
+     * hash.
+     */
+    anonymise: z.boolean().optional(),
     /** SMA periods of the sma-crossover strategy (fast < slow); omitted = 20 and 50. */
     smaFast: z.number().int().positive().optional(),
     smaSlow: z.number().int().positive().optional(),
   })
   .refine((r) => r.start <= r.end, { message: '`start` must not be after `end`', path: ['start'] })
+  .refine((r) => !r.anonymise || (r.strategy === 'multi-agent' && r.llmProvider !== 'offline'), {
+    message:
+      '`anonymise` probes what an LLM remembers: it needs the multi-agent strategy and an LLM provider (not offline)',
+    path: ['anonymise'],
+  })
   .refine((r) => (r.smaFast ?? DEFAULT_SMA_CROSSOVER_FAST) < (r.smaSlow ?? DEFAULT_SMA_CROSSOVER_SLOW), {
     message: `\`smaFast\` must be shorter than \`smaSlow\` (defaults ${DEFAULT_SMA_CROSSOVER_FAST} and ${DEFAULT_SMA_CROSSOVER_SLOW})`,
     path: ['smaFast'],

@@ -1,4 +1,12 @@
 export { type LlmAgentName, llmSettingsForAgent } from './agent-llm-settings';
+export { AnonymisingLlmClient } from './anonymise/anonymising-llm-client';
+export { COMPANY_NAMES } from './anonymise/company-names';
+export {
+  type AnonymisedAlias,
+  DEFAULT_DATE_SHIFT_DAYS,
+  PromptAnonymiser,
+  type PromptAnonymiserOptions,
+} from './anonymise/prompt-anonymiser';
 export { AnswerSchemaShapeError, answerJsonSchema, checkAnswer, isStrictCompatible } from './answer-schema';
 export { BudgetedLlmClient } from './budget/budgeted-llm-client';
 export { dailyLlmSpendUsd } from './budget/daily-llm-spend';

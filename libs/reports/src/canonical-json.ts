@@ -60,5 +60,6 @@ export function renderJsonReport(input: BacktestReportInput): string {
     dataQuality: input.dataQuality,
     calibration: input.calibration,
     weightPaths: input.weightPaths,
+    memorisationProbe: input.memorisationProbe,
   });
 }

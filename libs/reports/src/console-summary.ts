@@ -106,6 +106,36 @@ export function renderConsoleSummary(
       ]),
     );
   }
+  if (input.memorisationProbe) {
+    const probe = input.memorisationProbe;
+    const row = (label: string, m: typeof probe.named) => [
+      label,
+      formatPercent(m.totalReturn),
+      formatRatio(m.sharpe),
+      formatPercent(m.maxDrawdown),
+      String(m.tradeCount),
+    ];
+    const signed = (text: string, value: number | null) => (value !== null && value >= 0 ? `+${text}` : text);
+    lines.push(
+      '',
+      paint(ANSI.bold, `Memorisation probe (neutral ids, dates shifted ${probe.dateShiftDays} days)`),
+      ...alignTable([
+        ['Run', 'Return', 'Sharpe', 'Max DD', 'Trades'],
+        row('named', probe.named),
+        row('anonymised', probe.anonymised),
+        [
+          'gap',
+          signed(formatPercent(probe.gap.totalReturn), probe.gap.totalReturn),
+          signed(formatRatio(probe.gap.sharpe), probe.gap.sharpe),
+          signed(formatPercent(probe.gap.maxDrawdown), probe.gap.maxDrawdown),
+          String(probe.gap.tradeCount),
+        ],
+      ]),
+      `Same call in both runs: ${probe.agreement
+        .map((a) => `${a.agent} ${formatPercent(a.agreement, 1)} of ${formatInteger(a.compared)}`)
+        .join(', ')}`,
+    );
+  }
   if (input.llmUsage) {
     const u = input.llmUsage;
     lines.push(

@@ -20,6 +20,7 @@ export {
   renderDataQualitySection,
 } from './html/data-quality-section';
 export { escapeHtml } from './html/escape';
+export { PROBE_DIFFERENCES_SHOWN, renderMemorisationSection } from './html/memorisation-section';
 export {
   RELIABILITY_HORIZON,
   type ReportWeightPath,
@@ -35,6 +36,9 @@ export type {
   BacktestReportInput,
   DecisionRecord,
   LlmUsage,
+  MemorisationProbeReport,
+  ProbeAgentAgreement,
+  ProbeDecisionRow,
   ReportEquityPoint,
   ReportFill,
   ReportTrade,

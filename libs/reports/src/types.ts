@@ -83,6 +83,51 @@ export interface AttributionRow {
   readonly metrics: AttributionMetrics;
 }
 
+/** One agent's calls in the named and the anonymised run, side by side. */
+export interface ProbeDecisionRow {
+  readonly ts: string;
+  readonly symbol: string;
+  readonly agent: string;
+  readonly named: { readonly signal: string; readonly confidence: number };
+  readonly anonymised: { readonly signal: string; readonly confidence: number };
+}
+
+/** How often an agent said the same thing with and without knowing which company and which dates it saw. */
+export interface ProbeAgentAgreement {
+  readonly agent: string;
+  /** Calls present in both runs (same decision time, symbol and agent). */
+  readonly compared: number;
+  readonly sameSignal: number;
+  /** sameSignal / compared (null without calls). */
+  readonly agreement: number | null;
+  /** Mean |confidence named − confidence anonymised| over the compared calls. */
+  readonly meanAbsConfidenceGap: number | null;
+}
+
+/**
+ * The memorisation probe: the same LLM backtest with tickers and company names replaced by neutral ids and dates
+ * shifted by a constant, beside the named run. A model that trades on what it remembers about the real names and
+ * dates loses that edge in the anonymised run; the gap is the measure.
+ */
+export interface MemorisationProbeReport {
+  /** Days every date in the anonymised prompts was moved by (whole weeks: weekdays kept). */
+  readonly dateShiftDays: number;
+  /** Which neutral id stood for which ticker (company names were replaced by the same ids). */
+  readonly aliases: readonly { readonly symbol: string; readonly neutralId: string }[];
+  readonly named: AttributionMetrics;
+  readonly anonymised: AttributionMetrics;
+  /** named − anonymised, per headline figure (null where either is undefined). */
+  readonly gap: {
+    readonly totalReturn: number | null;
+    readonly sharpe: number | null;
+    readonly maxDrawdown: number | null;
+    readonly tradeCount: number;
+  };
+  readonly agreement: readonly ProbeAgentAgreement[];
+  /** Every agent call of both runs, side by side (the tear sheet shows the ones that differ). */
+  readonly decisions: readonly ProbeDecisionRow[];
+}
+
 export interface BacktestReportInput {
   readonly title: string;
   /** The run's configuration as the user gave it (symbols, dates, capital, costs, agent weights, …). */
@@ -105,6 +150,8 @@ export interface BacktestReportInput {
   readonly calibration?: readonly AgentCalibration[];
   /** The adaptive consensus weights of each run that used them; omitted → not shown. */
   readonly weightPaths?: readonly ReportWeightPath[];
+  /** The memorisation probe (--anonymise): the named and the anonymised run side by side; omitted → not shown. */
+  readonly memorisationProbe?: MemorisationProbeReport;
   /** When the report was produced (from the injected clock); omitted → not shown, keeping output reproducible. */
   readonly generatedAt?: string;
 }

@@ -10,6 +10,17 @@ export const FAKE_REASONING_MARK = 'fake model';
 export interface SeenRequest {
   readonly schemaName: string;
   readonly model: string;
+  /** The system and user messages as the model received them. */
+  readonly system: string;
+  readonly user: string;
+}
+
+/** One decision of a batch answer, as the fake gives it back. */
+export interface FakeDecision {
+  readonly symbol: string;
+  readonly signal: string;
+  readonly confidence: number;
+  readonly reasoning: string;
 }
 
 const completionShape = JSON.parse(
@@ -27,7 +38,13 @@ export class FakeOpenAiServer {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<FakeOpenAiServer> {
+  /**
+   * `decide` rewrites each decision of a batch answer (default: the echo described above), e.g. a model that
+   * "remembers" the named companies.
+   */
+  static async start(
+    decide: (echo: FakeDecision) => FakeDecision = (echo) => echo,
+  ): Promise<FakeOpenAiServer> {
     let fake: FakeOpenAiServer | undefined;
     const server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
@@ -38,20 +55,24 @@ export class FakeOpenAiServer {
         response_format?: { json_schema?: { name?: string } };
       };
       const schemaName = body.response_format?.json_schema?.name ?? '';
-      fake?.requests.push({ schemaName, model: body.model });
-      const user = JSON.parse(body.messages.find((m) => m.role === 'user')?.content ?? '{}');
+      const userText = body.messages.find((m) => m.role === 'user')?.content ?? '{}';
+      const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
+      fake?.requests.push({ schemaName, model: body.model, system, user: userText });
+      const user = JSON.parse(userText);
       const answer =
         schemaName === 'risk_vetoes'
           ? { vetoes: [] }
           : {
               decisions: (
                 user.ruleBasedDecisions as { symbol: string; signal: string; confidence: number }[]
-              ).map((d) => ({
-                symbol: d.symbol,
-                signal: d.signal,
-                confidence: Math.round(d.confidence * 90) / 100,
-                reasoning: `${FAKE_REASONING_MARK}: ${d.signal} as the rules say, with a little less confidence`,
-              })),
+              ).map((d) =>
+                decide({
+                  symbol: d.symbol,
+                  signal: d.signal,
+                  confidence: Math.round(d.confidence * 90) / 100,
+                  reasoning: `${FAKE_REASONING_MARK}: ${d.signal} as the rules say, with a little less confidence`,
+                }),
+              ),
             };
       const reply = structuredClone(completionShape);
       reply.choices[0].message.content = JSON.stringify(answer);

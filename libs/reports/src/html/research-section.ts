@@ -2,6 +2,7 @@ import type { AgentCalibration } from '@ats/performance';
 import { formatPercent, formatRatio } from '../format';
 import { escapeHtml } from './escape';
 import { renderLineChart } from './svg-chart';
+import { table } from './table';
 
 /** The consensus weights one decision time used (@ats/agents' WeightPoint fits). */
 export interface ReportWeightPoint {
@@ -170,6 +171,5 @@ function weightsSection(paths: readonly ReportWeightPath[]): string {
 }
 
 function tableOf(headers: readonly string[], rows: readonly string[]): string {
-  const head = headers.map((h, i) => `<th${i === 0 ? ' class="text"' : ''}>${escapeHtml(h)}</th>`).join('');
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<div class="scroll">${table(headers, rows)}</div>`;
 }

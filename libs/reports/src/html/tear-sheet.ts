@@ -5,9 +5,11 @@ import { headlineRows } from '../headline';
 import type { AttributionRow, BacktestReportInput, DecisionRecord, LlmUsage, ReportTrade } from '../types';
 import { renderDataQualitySection } from './data-quality-section';
 import { escapeHtml } from './escape';
+import { renderMemorisationSection } from './memorisation-section';
 import { TEAR_SHEET_CSS, TEAR_SHEET_SCRIPT } from './page-assets';
 import { renderResearchSection } from './research-section';
 import { renderLineChart } from './svg-chart';
+import { cell, table } from './table';
 
 /** The decisions table shows the most recent decisions only; the JSON report keeps all of them. */
 export const DECISIONS_SHOWN = 200;
@@ -20,14 +22,6 @@ const CONTENT_SECURITY_POLICY =
 
 const toneClass = (value: number | null | undefined) =>
   value === null || value === undefined || value === 0 ? '' : value > 0 ? 'up' : 'down';
-
-const cell = (text: string, className = '') =>
-  `<td${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</td>`;
-
-function table(headers: readonly string[], rows: readonly string[], className = ''): string {
-  const head = headers.map((h, i) => `<th${i === 0 ? ' class="text"' : ''}>${escapeHtml(h)}</th>`).join('');
-  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
 
 function configValue(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -260,6 +254,7 @@ export function renderTearSheet(input: BacktestReportInput): string {
     trades(input.trades),
     attribution(input.attribution),
     renderResearchSection(input.calibration, input.weightPaths),
+    renderMemorisationSection(input.memorisationProbe),
     llmUsage(input.llmUsage),
     decisions(input.decisions),
     glossary(),
