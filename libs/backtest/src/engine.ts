@@ -4,6 +4,7 @@ import {
   EXACT_SIZING_POLICY,
   type ExecutionModels,
   limitFillToAccount,
+  type MarketStatistics,
   matchOrder,
   ordersForTargetWeights,
   PortfolioLedger,
@@ -15,10 +16,10 @@ import { BenchmarkTracker, describeBenchmark } from './benchmark';
 import { type BacktestConfig, commissionModelOf, resolveConfig, slippageModelOf } from './config';
 import { InvalidBacktestConfigError } from './errors';
 import { type BarFeed, OHLCV_FIELDS, type SymbolColumns } from './feed';
-import { MarketView, type MarketViewWriter } from './market-view';
+import { type FeedViewWriter, MarketView } from './market-view';
 import { OrderEntry } from './order-entry';
 import { type PendingOrder, PendingOrders } from './pending-orders';
-import { RebalanceSchedule } from './rebalance';
+import { periodKeys } from './rebalance';
 import {
   type BacktestResult,
   type DecisionRecord,
@@ -49,6 +50,8 @@ export interface RunBacktestOptions {
 }
 
 const DEFAULT_PROGRESS_EVERY = 250;
+/** Market statistics of a fill when the slippage model needs none (one shared object, not one per fill). */
+const NO_STATISTICS: MarketStatistics = Object.freeze({});
 
 /** Runs one strategy over one feed and returns the full, reproducible result. */
 export async function runBacktest(options: RunBacktestOptions): Promise<BacktestResult> {
@@ -79,7 +82,7 @@ class BacktestRun {
   readonly #limits: TradingLimits;
   readonly #ledger: PortfolioLedger;
   readonly #view: MarketView;
-  readonly #writer: MarketViewWriter;
+  readonly #writer: FeedViewWriter;
   readonly #lastClose: Float64Array;
   /** Mirror of the ledger's quantities by symbol index, so marking the book needs no map lookups. */
   readonly #held: Float64Array;
@@ -120,11 +123,7 @@ class BacktestRun {
       borrowRateAnnual: this.#config.borrowRateAnnual,
     });
     const n = this.#feed.symbols.length;
-    const { view, writer } = MarketView.create(
-      this.#feed.symbols,
-      this.#feed.series.map((s) => s.ts.length),
-      this.#feed.metadata,
-    );
+    const { view, writer } = MarketView.ofFeed(this.#feed);
     this.#view = view;
     this.#writer = writer;
     const indexBySymbol = new Map(this.#feed.symbols.map((s, i) => [s, i]));
@@ -164,7 +163,8 @@ class BacktestRun {
     const started = this.#timer();
     const feed = this.#feed;
     const steps = feed.timestamps.length;
-    const schedule = new RebalanceSchedule(this.#config.rebalance);
+    const periodKey = periodKeys(feed.timestamps, this.#config.rebalance);
+    let lastPeriodKey = Number.NaN;
     const context = this.#buildContext();
     this.#strategy.start?.(this.#view);
     let symbolDays = 0;
@@ -187,7 +187,7 @@ class BacktestRun {
       if (eventDividend) this.#bookDividends(eventDividend, first, last);
       if (this.#pending.size > 0) this.#matchPending(step, first, last);
       this.#asOf = ts;
-      this.#writer.revealStep(step, ts, feed.eventSymbol, feed.eventOhlcv, first, last);
+      this.#writer.revealStep(step);
       this.#afterReveal(first, last, true);
       // Intraday feeds count a symbol once per calendar day; daily bars are one symbol-day each.
       if (feed.metadata.timeframe === '1d') symbolDays += last - first;
@@ -212,7 +212,10 @@ class BacktestRun {
       }
       this.#equity = this.#ledger.cash + value;
       this.#strategy.onStep?.(this.#view);
-      if (schedule.isRebalanceTime(ts)) {
+      // A rebalance time opens a new period (RebalanceSchedule's rule; NaN keys never equal, so always decide).
+      const key = periodKey[step] as number;
+      if (key !== lastPeriodKey) {
+        lastPeriodKey = key;
         this.#decision = undefined;
         this.#pending.atDecision(step, this.#equity);
         const outcome = this.#strategy.decide(context);
@@ -273,7 +276,7 @@ class BacktestRun {
     const first = feed.eventStart[step] as number;
     const last = feed.eventStart[step + 1] as number;
     this.#asOf = feed.timestamps[step] as string;
-    this.#writer.revealStep(step, this.#asOf, feed.eventSymbol, feed.eventOhlcv, first, last);
+    this.#writer.revealStep(step);
     this.#afterReveal(first, last, false);
     this.#strategy.onStep?.(this.#view);
   }
@@ -363,7 +366,7 @@ class BacktestRun {
     bar.low = s.low[barIndex] as number;
     bar.close = s.close[barIndex] as number;
     bar.volume = s.volume[barIndex] as number;
-    const statistics = this.#statistics?.of(symbolIndex) ?? {};
+    const statistics = this.#statistics?.of(symbolIndex) ?? NO_STATISTICS;
     const matched = matchOrder(order, bar, this.#models, statistics);
     if (matched === undefined) {
       if (order.type === 'MARKET' || order.timeInForce === 'GTC') return false;

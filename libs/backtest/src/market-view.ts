@@ -1,16 +1,20 @@
 import type { Bar } from '@ats/contracts';
 import { LookAheadError } from './errors';
-import { type FeedMetadata, OHLCV_FIELDS } from './feed';
+import { type BarFeed, type FeedMetadata, OHLCV_FIELDS } from './feed';
 
 /** A symbol by its position in `view.symbols` (fast, for hot loops) or by ticker. */
 export type SymbolRef = number | string;
 
 interface VisibleSeries {
   readonly symbol: string;
-  /** Step of each bar on the merged timeline (its timestamp is timeline[step]). */
-  readonly step: Int32Array;
-  /** Interleaved OHLCV: bar i's open at [5i], high [5i+1], low [5i+2], close [5i+3], volume [5i+4]. */
-  readonly ohlcv: Float64Array;
+  /** Bar times (the merged timeline's strings); only the first `count` are visible. */
+  readonly ts: string[] | readonly string[];
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+  /** Bars revealed so far: reads past it are look-ahead. */
   count: number;
 }
 
@@ -30,10 +34,18 @@ export interface MarketViewWriter {
   ): void;
 }
 
+/** The engine's writer of a view over a feed's own columns: revealing a step copies nothing. */
+export interface FeedViewWriter {
+  /** Moves the clock to `step` of the feed and makes its bars (events [eventStart[step], eventStart[step+1])) visible. */
+  revealStep(step: number): void;
+}
+
 /**
- * Point-in-time market data as of the close of the current step. The view holds its own copies of the bars,
- * appended by the engine as its clock advances, so bars after `asOf` are not merely hidden: they are not there.
- * Any request past the last revealed bar (negative `ago`, index >= barCount) throws LookAheadError.
+ * Point-in-time market data as of the close of the current step. Every read is bounded by the bars revealed so
+ * far, and no reference to the bars behind it is reachable from outside: a request past the last revealed bar
+ * (negative `ago`, index >= barCount) throws LookAheadError. The bars are either the view's own copies, appended as
+ * the clock advances (MarketView.create), or the feed's columns, read in place (MarketView.ofFeed: one copy of the
+ * bars from file to strategy).
  */
 export class MarketView {
   readonly symbols: readonly string[];
@@ -45,62 +57,99 @@ export class MarketView {
   /** Symbols that printed at the current step, in symbol order. */
   readonly #printed: Int32Array;
   #printedCount = 0;
-  /** Timestamps of the steps revealed so far. */
-  readonly #timeline: string[] = [];
   #step = -1;
   #asOf = '';
 
-  private constructor(symbols: readonly string[], capacities: readonly number[], metadata: FeedMetadata) {
+  private constructor(symbols: readonly string[], series: VisibleSeries[], metadata: FeedMetadata) {
     this.symbols = symbols;
     this.metadata = metadata;
     this.#indexBySymbol = new Map(symbols.map((s, i) => [s, i]));
     this.#lastStep = new Int32Array(symbols.length).fill(-1);
     this.#printed = new Int32Array(symbols.length);
-    this.#series = symbols.map((symbol, i) => {
-      const n = capacities[i] as number;
-      return {
-        symbol,
-        step: new Int32Array(n),
-        ohlcv: new Float64Array(n * OHLCV_FIELDS),
-        count: 0,
-      };
-    });
+    this.#series = series;
   }
 
-  /** An empty view and the writer that fills it. Capacities size the buffers; they carry no prices. */
+  /** An empty view and the writer that fills it with copies. Capacities size the buffers; they carry no prices. */
   static create(
     symbols: readonly string[],
     capacities: readonly number[],
     metadata: FeedMetadata,
   ): { view: MarketView; writer: MarketViewWriter } {
-    const view = new MarketView(symbols, capacities, metadata);
+    const series = symbols.map((symbol, i): VisibleSeries => {
+      const n = capacities[i] as number;
+      return {
+        symbol,
+        ts: new Array<string>(n),
+        open: new Float64Array(n),
+        high: new Float64Array(n),
+        low: new Float64Array(n),
+        close: new Float64Array(n),
+        volume: new Float64Array(n),
+        count: 0,
+      };
+    });
+    const view = new MarketView(symbols, series, metadata);
     const writer: MarketViewWriter = {
       revealStep(step, asOf, eventSymbol, eventOhlcv, first, last) {
-        view.#step = step;
-        view.#asOf = asOf;
-        view.#timeline.push(asOf);
-        const visible = view.#series;
-        const printed = view.#printed;
-        const lastStep = view.#lastStep;
         let count = 0;
         for (let k = first; k < last; k++) {
           const symbolIndex = eventSymbol[k] as number;
-          const to = visible[symbolIndex] as VisibleSeries;
+          const to = series[symbolIndex] as VisibleSeries;
           const i = to.count;
-          to.step[i] = step;
           const source = k * OHLCV_FIELDS;
-          const target = i * OHLCV_FIELDS;
-          const ohlcv = to.ohlcv;
-          ohlcv[target] = eventOhlcv[source] as number;
-          ohlcv[target + 1] = eventOhlcv[source + 1] as number;
-          ohlcv[target + 2] = eventOhlcv[source + 2] as number;
-          ohlcv[target + 3] = eventOhlcv[source + 3] as number;
-          ohlcv[target + 4] = eventOhlcv[source + 4] as number;
+          (to.ts as string[])[i] = asOf;
+          to.open[i] = eventOhlcv[source] as number;
+          to.high[i] = eventOhlcv[source + 1] as number;
+          to.low[i] = eventOhlcv[source + 2] as number;
+          to.close[i] = eventOhlcv[source + 3] as number;
+          to.volume[i] = eventOhlcv[source + 4] as number;
           to.count = i + 1;
+          view.#lastStep[symbolIndex] = step;
+          view.#printed[count++] = symbolIndex;
+        }
+        view.#printedCount = count;
+        view.#step = step;
+        view.#asOf = asOf;
+      },
+    };
+    return { view, writer };
+  }
+
+  /**
+   * A view over the feed's own columns and the writer that advances it: the k-th bar a symbol reveals is bar k of
+   * its series (a feed's events follow each series in order), so revealing a step only moves counts.
+   */
+  static ofFeed(feed: BarFeed): { view: MarketView; writer: FeedViewWriter } {
+    const series = feed.series.map(
+      (s): VisibleSeries => ({
+        symbol: s.symbol,
+        ts: s.ts,
+        open: s.open,
+        high: s.high,
+        low: s.low,
+        close: s.close,
+        volume: s.volume,
+        count: 0,
+      }),
+    );
+    const view = new MarketView(feed.symbols, series, feed.metadata);
+    const { eventStart, eventSymbol, timestamps } = feed;
+    const lastStep = view.#lastStep;
+    const printed = view.#printed;
+    const writer: FeedViewWriter = {
+      revealStep(step) {
+        const first = eventStart[step] as number;
+        const last = eventStart[step + 1] as number;
+        let count = 0;
+        for (let k = first; k < last; k++) {
+          const symbolIndex = eventSymbol[k] as number;
+          (series[symbolIndex] as VisibleSeries).count++;
           lastStep[symbolIndex] = step;
           printed[count++] = symbolIndex;
         }
         view.#printedCount = count;
+        view.#step = step;
+        view.#asOf = timestamps[step] as string;
       },
     };
     return { view, writer };
@@ -147,33 +196,33 @@ export class MarketView {
   /** `ago` = 0 is the latest known bar, 1 the one before, and so on. */
   close(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 3] as number;
+    return s.close[this.#agoIndex(s, ago)] as number;
   }
   open(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 0] as number;
+    return s.open[this.#agoIndex(s, ago)] as number;
   }
   high(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 1] as number;
+    return s.high[this.#agoIndex(s, ago)] as number;
   }
   low(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 2] as number;
+    return s.low[this.#agoIndex(s, ago)] as number;
   }
   volume(symbol: SymbolRef, ago = 0): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#agoIndex(s, ago) * OHLCV_FIELDS + 4] as number;
+    return s.volume[this.#agoIndex(s, ago)] as number;
   }
   ts(symbol: SymbolRef, ago = 0): string {
     const s = this.#of(symbol);
-    return this.#timeline[s.step[this.#agoIndex(s, ago)] as number] as string;
+    return s.ts[this.#agoIndex(s, ago)] as string;
   }
 
   /** Close of the symbol's bar number `index` (0 = its first bar). */
   closeAt(symbol: SymbolRef, index: number): number {
     const s = this.#of(symbol);
-    return s.ohlcv[this.#checkIndex(s, index) * OHLCV_FIELDS + 3] as number;
+    return s.close[this.#checkIndex(s, index)] as number;
   }
 
   /** The bar `ago` bars back as a new contract Bar (objects are built on request, not kept, to bound memory). */
@@ -211,16 +260,15 @@ export class MarketView {
   }
 
   #barAt(s: VisibleSeries, index: number): Bar {
-    const at = index * OHLCV_FIELDS;
     return {
       symbol: s.symbol,
       timeframe: this.metadata.timeframe,
-      ts: this.#timeline[s.step[index] as number] as string,
-      open: s.ohlcv[at] as number,
-      high: s.ohlcv[at + 1] as number,
-      low: s.ohlcv[at + 2] as number,
-      close: s.ohlcv[at + 3] as number,
-      volume: s.ohlcv[at + 4] as number,
+      ts: s.ts[index] as string,
+      open: s.open[index] as number,
+      high: s.high[index] as number,
+      low: s.low[index] as number,
+      close: s.close[index] as number,
+      volume: s.volume[index] as number,
       adjusted: this.metadata.adjusted,
     };
   }

@@ -1,4 +1,4 @@
-import type { Order } from '@ats/contracts';
+import type { Order, OrderType } from '@ats/contracts';
 import {
   type CommissionModel,
   cashEstimateOf,
@@ -66,7 +66,7 @@ export class OrderEntry {
     if (quantity < request.quantity - SHARE_EPSILON && checked.reasons.length > 0) {
       this.adjust({ ...requested, clientOrderId }, 'RESIZED', quantity, reasons, asOf);
     }
-    return this.#queue(clientOrderId, { ...request, type, quantity }, signed, cashEstimate, asOf, asOf);
+    return this.#queue(clientOrderId, request, type, quantity, signed, cashEstimate, asOf, asOf);
   }
 
   /**
@@ -85,7 +85,7 @@ export class OrderEntry {
       const signed = o.side === 'BUY' ? o.quantity : -o.quantity;
       const request: OrderRequest = { symbol: o.symbol, side: o.side, quantity: o.quantity, type: 'MARKET' };
       if (o.reason !== undefined) request.reason = o.reason;
-      this.#queue(ids[k] as string, request, signed, o.cashEstimate, asOf, submittedAt);
+      this.#queue(ids[k] as string, request, 'MARKET', o.quantity, signed, o.cashEstimate, asOf, submittedAt);
     });
     return ids;
   }
@@ -114,9 +114,12 @@ export class OrderEntry {
     return `${this.runId}-${++this.#sequence}`;
   }
 
+  /** Queues `request` as an order of `type` for `quantity` shares (the request's own quantity may have been cut). */
   #queue(
     clientOrderId: string,
-    request: OrderRequest & { quantity: number },
+    request: OrderRequest,
+    type: OrderType,
+    quantity: number,
     signedQuantity: number,
     cashEstimate: number,
     asOf: string,
@@ -126,8 +129,8 @@ export class OrderEntry {
       clientOrderId,
       symbol: request.symbol,
       side: request.side,
-      type: request.type ?? 'MARKET',
-      quantity: request.quantity,
+      type,
+      quantity,
       timeInForce: request.timeInForce ?? 'DAY',
       submittedAt,
       runId: this.runId,

@@ -34,3 +34,25 @@ export class RebalanceSchedule {
     return true;
   }
 }
+
+const periodKeysByTimeline = new WeakMap<readonly string[], Map<RebalanceFrequency, Float64Array>>();
+
+/**
+ * periodKey of every step of a timeline, computed once per timeline and frequency: runs over one feed (sweeps,
+ * attribution variants) share them. A step is a rebalance time when its key differs from the previous trading
+ * step's, as RebalanceSchedule decides.
+ */
+export function periodKeys(timestamps: readonly string[], frequency: RebalanceFrequency): Float64Array {
+  let byFrequency = periodKeysByTimeline.get(timestamps);
+  if (byFrequency === undefined) {
+    byFrequency = new Map();
+    periodKeysByTimeline.set(timestamps, byFrequency);
+  }
+  let keys = byFrequency.get(frequency);
+  if (keys === undefined) {
+    keys = new Float64Array(timestamps.length);
+    for (let i = 0; i < timestamps.length; i++) keys[i] = periodKey(timestamps[i] as string, frequency);
+    byFrequency.set(frequency, keys);
+  }
+  return keys;
+}
