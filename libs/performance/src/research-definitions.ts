@@ -82,4 +82,18 @@ export const RESEARCH_DEFINITIONS: readonly MetricDefinition[] = [
     notes:
       "With the OOS rank of that case among all cases of window k and the window's median Sharpe; walk-forward windows are separate backtests, each warmed up on bars before its start.",
   },
+  {
+    key: 'memorisationGap',
+    name: 'Memorisation gap (`--anonymise`)',
+    formula: 'gap_m = m(named run) - m(anonymised run), m ∈ {total return, Sharpe, max drawdown, trades}',
+    notes:
+      "The anonymised run is the same LLM backtest (same bars, figures, costs and settings) whose prompts name every ticker of the run and of the data set, and each company name, by a neutral id (ASSET_01, …, by sorted ticker), with every ISO date shifted by 2,620 weeks (18,340 days: weekdays kept) and years in text by 50; numbers in JSON prompts are untouched and answers are mapped back. A model that reads only the figures gives gap 0; a positive gap is edge that needs the names or the dates, i.e. what the model may remember of the future. Product names, price levels and events described without a name are not hidden.",
+  },
+  {
+    key: 'probeAgreement',
+    name: 'Probe agreement per agent',
+    formula: 'agreement_a = #{same signal} / #{calls of a in both runs}; Δconf_a = mean |conf_named - conf_anonymised|',
+    notes:
+      'Calls matched by decision time, symbol and agent. After the first differing trade the runs hold different books, so later calls of the risk manager and portfolio manager may differ for that reason alone; the analysts (technical, sentiment) see the same figures in both runs whatever was traded.',
+  },
 ];
