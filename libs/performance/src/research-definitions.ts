@@ -87,7 +87,7 @@ export const RESEARCH_DEFINITIONS: readonly MetricDefinition[] = [
     name: 'Memorisation gap (`--anonymise`)',
     formula: 'gap_m = m(named run) - m(anonymised run), m ∈ {total return, Sharpe, max drawdown, trades}',
     notes:
-      "The anonymised run is the same LLM backtest (same bars, figures, costs and settings) whose prompts name every ticker of the run and of the data set, and each company name, by a neutral id (ASSET_01, …, by sorted ticker), with every ISO date shifted by 2,620 weeks (18,340 days: weekdays kept) and years in text by 50; numbers in JSON prompts are untouched and answers are mapped back. A model that reads only the figures gives gap 0; a positive gap is edge that needs the names or the dates, i.e. what the model may remember of the future. Product names, price levels and events described without a name are not hidden.",
+      "The anonymised run is the same LLM backtest (same bars, figures, costs and settings) whose prompts name every ticker of the run and of the data set, and each company name, by a neutral id (ASSET_01, …, by sorted ticker), with every ISO date shifted by 2,620 weeks (18,340 days: weekdays kept) and years in text by 50; numbers in JSON prompts are untouched and answers are mapped back. A model that reads only the figures gives gap 0; a positive gap is edge that needs the names or the dates, i.e. what the model may remember of the future. Lower-cased forms are replaced too (except everyday words such as cost or visa). Not hidden: product names (iPhone), price levels, insiders' names in Form 4 evidence, other companies and events described without a name.",
   },
   {
     key: 'probeAgreement',

@@ -19,6 +19,12 @@ describe('PromptAnonymiser', () => {
     );
   });
 
+  it("also replaces lower-cased tickers and names (a text model's features), but not everyday words", () => {
+    expect(anonymiser.anonymise('driven by "aapl" +0.76, "microsoft" +0.2; visa fees, v2')).toBe(
+      'driven by "ASSET_01" +0.76, "ASSET_02" +0.2; visa fees, v2',
+    );
+  });
+
   it('leaves words that merely contain a ticker or a name alone, and tickers outside the run', () => {
     expect(anonymiser.anonymise('VWAP, MSFTX, Applebee, pineapple, NVDA, Vs')).toBe(
       'VWAP, MSFTX, Applebee, pineapple, NVDA, Vs',

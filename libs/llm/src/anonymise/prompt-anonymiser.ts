@@ -9,6 +9,26 @@ export const DEFAULT_DATE_SHIFT_DAYS = 7 * 2_620;
 const DAY_MS = 86_400_000;
 /** Free-standing years in text ("Q4 2022 results") are shifted too, by the whole years closest to the shift. */
 const YEARS_SHIFTED = { from: 1980, to: 2039 } as const;
+/**
+ * Tickers and names whose lower-case form is an everyday word: only their written forms (V, COST, Visa) are
+ * replaced, so "cost" or "visa" in a headline stay what they are.
+ */
+const ORDINARY_WORDS = new Set([
+  'v',
+  'ma',
+  'ko',
+  'ge',
+  'hd',
+  'pg',
+  'pep',
+  'spy',
+  'cost',
+  'meta',
+  'coke',
+  'visa',
+  'oracle',
+  'lilly',
+]);
 /** Characters that make a neighbouring match part of a longer word, number or identifier. */
 const WORD = 'A-Za-z0-9_';
 
@@ -54,8 +74,12 @@ export class PromptAnonymiser {
     const names = options.companyNames ?? COMPANY_NAMES;
     for (const { symbol, neutralId } of this.aliases) {
       this.#symbolById.set(neutralId, symbol);
-      this.#idBySurface.set(symbol, neutralId);
-      for (const name of names[symbol] ?? []) this.#idBySurface.set(name, neutralId);
+      for (const surface of [symbol, ...(names[symbol] ?? [])]) {
+        this.#idBySurface.set(surface, neutralId);
+        // Lower-cased forms too (a text model's features: "driven by \"aapl\""), unless they are ordinary words.
+        const lower = surface.toLowerCase();
+        if (!ORDINARY_WORDS.has(lower)) this.#idBySurface.set(lower, neutralId);
+      }
     }
     const surfaces = [...this.#idBySurface.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.#forward = tokenPattern(surfaces.join('|') || '(?!)');
