@@ -21,6 +21,13 @@ export interface PaperRunSpec {
   readonly speed: number;
   /** Where the team runs (default remote: the stack's agent services); embedded decides the same every time. */
   readonly agents?: 'embedded' | 'remote';
+  /** Each agent's budget (default 2000 ms). */
+  readonly agentTimeoutMs?: number;
+  /**
+   * An attempt printing no cycle for this long is killed as stalled (default STALL_KILL_MS); a test that holds a
+   * cycle on purpose (an outage it waits out) allows for that.
+   */
+  readonly stallKillMs?: number;
 }
 
 /** The orchestrator CLI's chaos hook: it SIGKILLs itself right after publishing the orders of this date's cycle. */
@@ -47,6 +54,8 @@ export interface PaperAttempt {
   readonly cycleLatencyMs: readonly number[];
   /** Each printed cycle's wait for the intake to record its orders (`orderWaitMs`). */
   readonly orderWaitMs: readonly number[];
+  /** The decision time (`asOf`) of each printed cycle that ran degraded (an agent missing). */
+  readonly degradedCycles: readonly string[];
 }
 
 /**
@@ -64,13 +73,15 @@ export function runPaperAttempt(
   let cycles = 0;
   const cycleLatencyMs: number[] = [];
   const orderWaitMs: number[] = [];
+  const degradedCycles: string[] = [];
+  const stallKillMs = spec.stallKillMs ?? STALL_KILL_MS;
   const args = [
     `--symbols=${spec.symbols.join(',')}`,
     `--replay-from=${spec.from}`,
     `--replay-to=${spec.to}`,
     '--mode=paper',
     `--agents=${spec.agents ?? 'remote'}`,
-    '--agent-timeout-ms=2000',
+    `--agent-timeout-ms=${spec.agentTimeoutMs ?? 2000}`,
     `--speed=${spec.speed}`,
     `--run-id=${spec.runId}`,
     '--json',
@@ -79,7 +90,7 @@ export function runPaperAttempt(
   let stalled = false;
   let lastProgress = performance.now() + START_GRACE_MS;
   const watchdog = setInterval(() => {
-    if (performance.now() - lastProgress < STALL_KILL_MS) return;
+    if (performance.now() - lastProgress < stallKillMs) return;
     stalled = true;
     cli.child.kill('SIGKILL');
   }, 500);
@@ -90,10 +101,17 @@ export function runPaperAttempt(
     for (const line of lines)
       if (line.startsWith('{') && !line.includes('"summary"')) {
         lastProgress = performance.now();
-        const cycle = JSON.parse(line) as { latencyMs?: unknown; orderWaitMs?: unknown };
+        const cycle = JSON.parse(line) as {
+          latencyMs?: unknown;
+          orderWaitMs?: unknown;
+          kind?: unknown;
+          asOf?: unknown;
+        };
         if (typeof cycle.latencyMs === 'number') cycleLatencyMs.push(cycle.latencyMs);
         if (typeof cycle.orderWaitMs === 'number') orderWaitMs.push(cycle.orderWaitMs);
-        onCycle?.(++cycles);
+        if (cycle.kind === 'degraded') degradedCycles.push(String(cycle.asOf));
+        cycles++;
+        onCycle?.(cycles);
       }
   });
   return new Promise((resolve) =>
@@ -107,6 +125,7 @@ export function runPaperAttempt(
         cycles,
         cycleLatencyMs,
         orderWaitMs,
+        degradedCycles,
       });
     }),
   );

@@ -1,6 +1,6 @@
-import { agentRpcSubjects, remoteAgentTeam } from '@ats/agent-rpc';
+import { agentRpcSubjects, BusConnectionWatch, outageAwareTeam, remoteAgentTeam } from '@ats/agent-rpc';
 import { type AgentTeam, createAgentTeam, type OrchestrationPattern, type RiskConfig } from '@ats/agents';
-import type { Bus } from '@ats/bus';
+import { type Bus, NatsBus } from '@ats/bus';
 import { loadConfig } from '@ats/config';
 import type { AgentName } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
@@ -11,6 +11,7 @@ import {
   type LlmSettings,
   type TeamReasoners,
 } from '@ats/llm';
+import type { Logger } from '@ats/observability';
 import { cycleChannels } from './channels';
 import { recordingTeam } from './replay-cycle';
 
@@ -37,6 +38,13 @@ export interface TeamFactoryOptions {
    * the backtester caches them); without them an LLM team caches in memory.
    */
   readonly reasoners?: TeamReasoners;
+  /**
+   * Remote agents: how long a cycle waits for NATS to come back when this process's connection is down, before the
+   * run fails (default DEFAULT_BUS_OUTAGE_BUDGET_MS). A cycle never trades without its agents because of the bus.
+   */
+  readonly busOutageBudgetMs?: number;
+  /** Says when a cycle waits for the bus and when it asks its agents again. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -73,12 +81,29 @@ function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern
     const reasoners = options.reasoners ?? buildTeamReasonersInMemory(llm.provider, llm);
     return (pattern) => createReasoningTeam({ pattern, risk }, reasoners);
   }
+  const { bus, logger } = options;
+  if (!bus) throw new RangeError('remote agents need a bus');
+  // One watch of this process's connection for every pattern's team; the in-process bus is never down.
+  const watch = bus instanceof NatsBus ? new BusConnectionWatch(bus.connection) : undefined;
   return (pattern) => {
-    if (!options.bus) throw new RangeError('remote agents need a bus');
-    const remote = remoteAgentTeam(options.bus, {
+    const remote = remoteAgentTeam(bus, {
       subjects: agentRpcSubjects(options.namespace),
       timeoutMs: options.timeoutMs,
     });
-    return createAgentTeam({ pattern }, remote);
+    const team = createAgentTeam({ pattern }, remote);
+    if (!watch) return team;
+    return outageAwareTeam(team, watch, {
+      ...(options.busOutageBudgetMs === undefined ? {} : { budgetMs: options.busOutageBudgetMs }),
+      onWait: ({ correlationId, attempt, degraded }) =>
+        logger?.warn(
+          { correlationId, attempt, unreachable: degraded },
+          'NATS connection down during the cycle: waiting for it, then asking the agents again',
+        ),
+      onResumed: ({ correlationId, waitedMs }) =>
+        logger?.warn(
+          { correlationId, waitedMs: Math.round(waitedMs) },
+          'NATS back: the cycle asked its agents again',
+        ),
+    });
   };
 }

@@ -8,6 +8,7 @@ export const USAGE = `usage: orchestrator run --symbols=AAPL,GOOGL,MSFT --replay
   [--mode=paper|live] [--pattern=sequential|parallel|hierarchical] [--agents=embedded|remote]
   [--speed=<trading days per second, 0 = no wait>] [--run-id=<id to create or resume>] [--json]
   [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]
+  [--bus-outage-budget-ms=<remote agents: how long a cycle waits for NATS to come back; default 60000>]
   [--max-degraded-share=<0..1: fail past this share of degraded cycles; default ORCHESTRATOR__MAX_DEGRADED_SHARE>]
        orchestrator run --mode=live --symbols=AAPL,MSFT   (no replay window: one cycle per new daily bar)
   [--bar-interval-ms=<a feed at a fixed pace: next bar due this long after the last; default the NYSE close>]
@@ -37,6 +38,8 @@ export interface CliArgs {
   readonly json: boolean;
   readonly initialCash?: number;
   readonly agentTimeoutMs?: number;
+  /** Remote agents: a cycle waits this long for NATS to come back, then the run fails. */
+  readonly busOutageBudgetMs?: number;
   readonly namespace?: string;
   /** Fail (exit 1) when more than this share of the run's cycles were degraded; default from config. */
   readonly maxDegradedShare?: number;
@@ -92,6 +95,7 @@ const ArgsSchema = z.object({
     .pipe(z.number().positive().max(MAX_INITIAL_CASH, `at most ${MAX_INITIAL_CASH}`))
     .optional(),
   'agent-timeout-ms': integer('agent timeout').pipe(z.number().positive()).optional(),
+  'bus-outage-budget-ms': integer('bus outage budget').pipe(z.number().positive()).optional(),
   namespace: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -122,6 +126,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         json: { type: 'boolean' },
         'initial-cash': { type: 'string' },
         'agent-timeout-ms': { type: 'string' },
+        'bus-outage-budget-ms': { type: 'string' },
         namespace: { type: 'string' },
         'bar-interval-ms': { type: 'string' },
         'late-after-ms': { type: 'string' },
@@ -173,6 +178,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: a.json,
     initialCash: a['initial-cash'],
     agentTimeoutMs: a['agent-timeout-ms'],
+    busOutageBudgetMs: a['bus-outage-budget-ms'],
     namespace: a.namespace,
     maxDegradedShare: a['max-degraded-share'],
   };

@@ -24,6 +24,8 @@ export interface LiveOptions {
   readonly pattern: OrchestrationPattern;
   readonly agents: AgentPlacement;
   readonly agentTimeoutMs?: Partial<Record<AgentName, number>>;
+  /** Remote agents: how long a cycle waits for NATS to come back before the run fails (teamFactory's default). */
+  readonly busOutageBudgetMs?: number;
   /** Embedded agents' LLM reasoners built by the process (embeddedReasoners); default per teamFactory. */
   readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
@@ -96,6 +98,8 @@ export async function runLive(o: LiveOptions): Promise<LiveOutcome> {
       namespace: o.namespace,
       timeoutMs: o.agentTimeoutMs,
       ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+      ...(o.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: o.busOutageBudgetMs }),
+      logger,
     }),
     store: o.store,
     bus: o.bus,

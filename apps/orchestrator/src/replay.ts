@@ -47,6 +47,8 @@ export interface ReplayOptions extends ReplaySettings {
   readonly runId: string;
   readonly agents: AgentPlacement;
   readonly agentTimeoutMs?: Partial<Record<AgentName, number>>;
+  /** Remote agents: how long a cycle waits for NATS to come back before the run fails (teamFactory's default). */
+  readonly busOutageBudgetMs?: number;
   /** Embedded agents' LLM reasoners built by the process (embeddedReasoners); default per teamFactory. */
   readonly reasoners?: TeamReasoners;
   readonly namespace?: string;
@@ -147,6 +149,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
         namespace: options.namespace,
         timeoutMs: options.agentTimeoutMs,
         ...(options.reasoners ? { reasoners: options.reasoners } : {}),
+        ...(options.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: options.busOutageBudgetMs }),
+        logger,
       }),
       store,
       bus,

@@ -74,6 +74,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     bus: o.bus,
     namespace: o.namespace,
     ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+    logger: o.logger,
   });
 
   const runCycle = (

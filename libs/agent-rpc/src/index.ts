@@ -1,6 +1,7 @@
 export { AGENT_RPC, type LocalAgentOf, type LocalAgents, type SignalAgentName } from './agent-kinds';
 export { type AgentProcessOptions, startAgentProcess } from './agent-process';
 export * from './agent-service';
+export * from './bus-outage';
 export * from './decision-sink';
 export * from './errors';
 export * from './health-server';
