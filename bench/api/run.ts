@@ -7,7 +7,8 @@
  * Run: npm run bench:api (NATS and Postgres at NATS__URL / DATABASE__URL when they answer, else private ones).
  * The gateway and the data gateway run as their own processes (as in production) against a throw-away
  * database; autocannon runs here. Prints one JSON object; exits 1 when any request failed or was not 2xx.
- * BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS change the load; BENCH_PROFILE_DIR=<dir> starts the gateway
+ * BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_ROUNDS change the load; BENCH_TARGETS=<regexp> measures only the targets
+ * whose name matches; BENCH_PROFILE_DIR=<dir> starts the gateway
  * under `node --cpu-prof` and leaves its .cpuprofile there.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -25,6 +26,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** Only the targets whose name matches (a regular expression), e.g. to profile one route. */
+const ONLY = new RegExp(process.env.BENCH_TARGETS ?? '');
 const NATS_URL = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
 const SERVER_URL = process.env.DATABASE__URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DECISIONS = 5_000;
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
     const payloads: Record<string, { contentType: string; body: string }> = {};
     for (const path of Object.values(barsPaths)) {
       await waitFor(`${origin}${path}`, auth);
-      const response = await fetch(`${origin}${path}`, { headers: auth, server: gateway });
+      const response = await fetch(`${origin}${path}`, { headers: auth });
       const body = Buffer.from(await response.arrayBuffer());
       payloads[path] = {
         contentType: response.headers.get('content-type') ?? 'application/json',
@@ -245,15 +248,17 @@ async function main(): Promise<void> {
         server: gateway,
       },
     ];
-    const rounds = new Map<string, Measurement[]>(targets.map((t) => [t.name, []]));
+    const chosen = targets.filter((t) => ONLY.test(t.name));
+    const rounds = new Map<string, Measurement[]>(chosen.map((t) => [t.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) rounds.get(target.name)?.push(await measure(target, round === 0));
+      for (const target of chosen) rounds.get(target.name)?.push(await measure(target, round === 0));
     }
-    const results = targets.map((t) => median(t.name, rounds.get(t.name) ?? []));
-    const byName = (name: string) => results.find((r) => r.name === name) as (typeof results)[number];
+    const results = chosen.map((t) => median(t.name, rounds.get(t.name) ?? []));
+    const byName = (name: string) => results.find((r) => r.name === name);
     const versus = (gatewayName: string, floorName: string) => {
       const gateway = byName(gatewayName);
       const floor = byName(floorName);
+      if (!gateway || !floor) return undefined;
       return {
         gatewayRequestsPerSecond: gateway.requestsPerSecond,
         gatewayP99Ms: gateway.latencyMs.p99,
