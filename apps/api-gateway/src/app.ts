@@ -113,8 +113,10 @@ export async function buildApiGateway(deps: ApiGatewayDeps): Promise<FastifyInst
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks on every request's path: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   await app.register(cors, { origin: deps.corsOrigins?.length ? [...deps.corsOrigins] : false });

@@ -9,9 +9,9 @@ describe('bars cache', () => {
     const cache = new BarsCache(new ManualClock('2024-03-15T15:00:00Z'));
     const closed = { symbol: 'AAPL', timeframe: '1d', from: '2024-01-01', to: '2024-03-14' };
     const open = { ...closed, to: '2024-03-15' };
-    expect(cache.put(closed, response)).toBe(JSON.stringify(response));
+    expect(cache.put(closed, response).toString()).toBe(JSON.stringify(response));
     cache.put(open, response);
-    expect(cache.get(closed)).toBe(JSON.stringify(response));
+    expect(cache.get(closed)?.toString()).toBe(JSON.stringify(response));
     expect(cache.get(open)).toBeUndefined();
     expect(cache.get({ ...closed, symbol: 'MSFT' })).toBeUndefined();
     expect(cache.stats()).toEqual({ entries: 1, hits: 1, misses: 2 });

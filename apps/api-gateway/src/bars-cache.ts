@@ -14,11 +14,11 @@ export interface BarsKey {
 }
 
 /**
- * Serialised bars responses for ranges that end before today (UTC): those bars are closed and do not change,
+ * Serialised bars responses (JSON bytes) for ranges that end before today (UTC): those bars are closed and do not change,
  * so repeated chart loads need no NATS round trip. Ranges reaching today are never cached (the bar is still forming).
  */
 export class BarsCache {
-  readonly #entries = new LRUCache<string, string>({ max: BARS_CACHE_MAX_ENTRIES, ttl: BARS_CACHE_TTL_MS });
+  readonly #entries = new LRUCache<string, Buffer>({ max: BARS_CACHE_MAX_ENTRIES, ttl: BARS_CACHE_TTL_MS });
   #hits = 0;
   #misses = 0;
 
@@ -29,16 +29,19 @@ export class BarsCache {
     return key.to < today;
   }
 
-  get(key: BarsKey): string | undefined {
+  get(key: BarsKey): Buffer | undefined {
     const hit = this.#entries.get(keyOf(key));
     if (hit === undefined) this.#misses += 1;
     else this.#hits += 1;
     return hit;
   }
 
-  /** Stores the response when its range is closed; returns the JSON text either way. */
-  put(key: BarsKey, response: BarsResponse): string {
-    const json = JSON.stringify(response);
+  /**
+   * Stores the response when its range is closed; returns its JSON either way, as UTF-8 bytes: a hit is then sent
+   * as is, with no serialising or encoding per request.
+   */
+  put(key: BarsKey, response: BarsResponse): Buffer {
+    const json = Buffer.from(JSON.stringify(response));
     if (this.isCacheable(key)) this.#entries.set(keyOf(key), json);
     return json;
   }

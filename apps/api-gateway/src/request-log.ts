@@ -61,15 +61,27 @@ function serializeRequest(request: FastifyRequest) {
   };
 }
 
+const maskedUrlLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
+
 /**
  * Each request's logger serializes `req` with the masked URL. Path-based redaction cannot reach into a URL string,
  * and value-based scrubbing only knows the process's own secrets, not a client's token or key.
+ * The serializer is set once on a child of the server's logger; a request's logger is then a plain child of that
+ * (pino's cheap path), unless the route sets its own level or serializers.
  */
 export function childLoggerWithMaskedUrls(
   logger: FastifyBaseLogger,
   bindings: Parameters<FastifyBaseLogger['child']>[0],
   options: NonNullable<Parameters<FastifyBaseLogger['child']>[1]>,
 ): FastifyBaseLogger {
+  if (options.level === undefined && options.serializers === undefined) {
+    let masked = maskedUrlLoggers.get(logger);
+    if (masked === undefined) {
+      masked = logger.child({}, { serializers: { req: serializeRequest } });
+      maskedUrlLoggers.set(logger, masked);
+    }
+    return masked.child(bindings);
+  }
   return logger.child(bindings, {
     ...options,
     serializers: { ...options.serializers, req: serializeRequest },

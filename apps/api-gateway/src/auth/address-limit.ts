@@ -1,5 +1,5 @@
 import type { Clock } from '@ats/contracts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { HttpProblem } from '../errors';
 
@@ -87,13 +87,21 @@ export class AddressLimiter {
  * each costs a key lookup in Postgres.
  */
 export function installAddressLimit(scope: FastifyInstance, limiter: AddressLimiter): void {
-  scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const refusal = limiter.admit(request.ip);
-    if (!refusal) return;
-    reply.header('retry-after', String(refusal.retryAfterSeconds));
-    throw new HttpProblem(429, refusal.reason);
-  });
-  scope.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (reply.statusCode === 401) limiter.failedAuthentication(request.ip);
-  });
+  // Callback hooks: every /v1 request passes them, and a callback costs no promise.
+  scope.addHook(
+    'onRequest',
+    (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      const refusal = limiter.admit(request.ip);
+      if (!refusal) return done();
+      reply.header('retry-after', String(refusal.retryAfterSeconds));
+      done(new HttpProblem(429, refusal.reason));
+    },
+  );
+  scope.addHook(
+    'onResponse',
+    (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (reply.statusCode === 401) limiter.failedAuthentication(request.ip);
+      done();
+    },
+  );
 }

@@ -82,25 +82,30 @@ export function installGuard(scope: FastifyInstance, options: GuardOptions): voi
     }
   });
 
-  scope.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
-    if (!MUTATING.has(request.method) || !request.apiKey) return payload;
-    const path = request.url.split('?')[0] ?? request.url;
-    try {
-      await options.audit.record({
-        actor: request.apiKey.id,
-        action: request.routeOptions.config.audit ?? `${request.method} ${request.routeOptions.url ?? path}`,
-        subject: request.auditSubject ?? path,
-        details: {
-          statusCode: reply.statusCode,
-          requestId: request.id,
-          keyPrefix: request.apiKey.prefix,
-          ...request.auditDetails,
-        },
-      });
-    } catch (error) {
-      // The action already happened; a lost audit row is an operational alarm, not the caller's failure.
-      request.log.error({ err: error, action: request.routeOptions.config.audit }, 'audit event not written');
-    }
-    return payload;
+  // A callback hook: reads (most requests) pass through without a promise; mutating calls wait for the audit row.
+  scope.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
+    if (!MUTATING.has(request.method) || !request.apiKey) return done(null, payload);
+    audit(options.audit, request, reply).then(() => done(null, payload), done);
   });
+}
+
+async function audit(log: AuditLog, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const apiKey = request.apiKey as AuthenticatedKey;
+  const path = request.url.split('?')[0] ?? request.url;
+  try {
+    await log.record({
+      actor: apiKey.id,
+      action: request.routeOptions.config.audit ?? `${request.method} ${request.routeOptions.url ?? path}`,
+      subject: request.auditSubject ?? path,
+      details: {
+        statusCode: reply.statusCode,
+        requestId: request.id,
+        keyPrefix: apiKey.prefix,
+        ...request.auditDetails,
+      },
+    });
+  } catch (error) {
+    // The action already happened; a lost audit row is an operational alarm, not the caller's failure.
+    request.log.error({ err: error, action: request.routeOptions.config.audit }, 'audit event not written');
+  }
 }

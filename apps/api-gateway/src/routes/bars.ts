@@ -21,8 +21,10 @@ export interface BarsRoutesOptions {
   readonly metrics?: TradingMetrics;
 }
 
-/** Fastify sends a string with a JSON content type as is; the type says what that text holds. */
-const preSerialised = (json: string) => json as unknown as BarsResponse;
+/** Fastify sends bytes as they are; the type says what those bytes hold. */
+const preSerialised = (json: Buffer) => json as unknown as BarsResponse;
+/** What Fastify made of `application/json` for a JSON string, stated in full: bytes are sent as typed. */
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /** `GET /v1/bars/:symbol?from&to&timeframe`: history from the data gateway over NATS, closed ranges cached. */
 export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, options) => {
@@ -48,9 +50,9 @@ export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, 
       const cached = options.cache.get(key);
       if (options.metrics)
         recordCacheLookup(options.metrics, { cache: 'bars', tier: 'memory', hit: cached !== undefined });
-      // The cached text is the serialised BarsResponse (validated when it was stored): sent as is.
+      // The cached bytes are the serialised BarsResponse (validated when it was stored): sent as is.
       if (cached !== undefined)
-        return reply.header('x-cache', 'hit').type('application/json').send(preSerialised(cached));
+        return reply.header('x-cache', 'hit').type(JSON_UTF8).send(preSerialised(cached));
       const answer = await options.bus.request(
         options.channels.historyRequest,
         Messages.historyRequest,
@@ -61,7 +63,7 @@ export const barsRoutes: FastifyPluginAsyncZod<BarsRoutesOptions> = async (app, 
       if (!answer.ok) throw new HttpProblem(STATUS_BY_REPLY_CODE[answer.error.code], answer.error.message);
       const { symbol, timeframe, provider, bars } = answer.data;
       const json = options.cache.put(key, { symbol, timeframe, provider, count: bars.length, bars });
-      return reply.header('x-cache', 'miss').type('application/json').send(preSerialised(json));
+      return reply.header('x-cache', 'miss').type(JSON_UTF8).send(preSerialised(json));
     },
   );
 };
