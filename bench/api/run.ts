@@ -17,10 +17,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createPrismaClient, deployMigrations } from '@ats/db';
+import { createPrismaClient } from '@ats/db';
 import { eventually, freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createMigratedDatabase } from './throwaway-database';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -59,16 +59,6 @@ async function readKey(databaseUrl: string): Promise<string> {
     { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
   );
   return (JSON.parse(stdout) as { key: string }).key;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 function start(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
@@ -146,13 +136,11 @@ function median(name: string, rounds: readonly Measurement[]) {
 }
 
 async function main(): Promise<void> {
-  const database = `ats_bench_api_${process.pid}`;
-  const databaseUrl = Object.assign(new URL(SERVER_URL), { pathname: `/${database}` }).toString();
+  const database = await createMigratedDatabase(SERVER_URL, `ats_bench_api_${process.pid}`);
+  const databaseUrl = database.url;
   const scratch = mkdtempSync(join(tmpdir(), 'ats-bench-api-'));
-  await admin(`CREATE DATABASE "${database}"`);
   const children: ChildProcess[] = [];
   try {
-    await deployMigrations({ databaseUrl });
     const db = createPrismaClient(databaseUrl);
     const key = await readKey(databaseUrl);
     const base = Date.parse('2023-01-03T21:00:00Z');
@@ -299,7 +287,7 @@ async function main(): Promise<void> {
     await Promise.all(
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     );
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await database.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,24 +1,27 @@
 /**
  * Gateway memory with 100 server-sent-event streams whose clients never read (issue 15 finding 8: a probe saw
- * 214 → 513 MiB). The gateway runs as its own process (src/main.ts under tsx, as `npm start`) on a private
- * nats-server and a throw-away database on the Postgres at DATABASE__URL's server; decisions of 32 KiB are
+ * 214 → 513 MiB). The gateway runs as its own process (apps/api-gateway/src/main.ts under tsx, as `npm start`) on a
+ * private nats-server (tools/services starts one on a free port, so the 3 MiB/s of decisions reach no one else's
+ * subscribers) and a throw-away database on the Postgres at DATABASE__URL's server; decisions of 32 KiB are
  * published for a bounded time while the gateway's RSS is sampled from /proc. Prints one JSON object.
- * Run: cd apps/api-gateway && npx tsx bench/stream-rss.ts   (BENCH_STREAMS, BENCH_PUBLISH_S to change the load)
+ * Keys are made as an operator makes them: one admin key with the keys CLI, read keys through POST /v1/keys, a new
+ * one whenever the gateway refuses a key more streams (429). Like bench/api it runs the app as a process and
+ * imports none of its code.
+ * Run: npm run bench:stream-rss -w @ats/api-gateway   (BENCH_STREAMS, BENCH_PUBLISH_S to change the load)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { connectBus } from '@ats/bus';
-import { systemClock, TradingMessages } from '@ats/contracts';
-import { createPrismaClient, deployMigrations } from '@ats/db';
+import { TradingMessages } from '@ats/contracts';
 import { createLogger } from '@ats/observability';
-import { freePort } from '@ats/tool-testing';
-import pg from 'pg';
-import { ApiKeyStore } from '../src/auth/key-store';
-import { DEFAULT_MAX_STREAMS_PER_KEY } from '../src/routes/stream';
+import { up } from '@ats/tool-services';
+import { eventually, freePort } from '@ats/tool-testing';
+import { createMigratedDatabase } from '../api/throwaway-database';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100);
 const PUBLISH_S = Number(process.env.BENCH_PUBLISH_S ?? 20);
@@ -30,24 +33,9 @@ const BURST_PAUSE_MS = 100;
 const SAMPLE_MS = 100;
 const MiB = 2 ** 20;
 
-const gatewayMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const gatewayMain = fileURLToPath(new URL('../../apps/api-gateway/src/main.ts', import.meta.url));
+const keysCli = fileURLToPath(new URL('../../apps/api-gateway/src/cli/keys.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 /** Resident set size of a process, from the kernel's own count. */
 function rssMiB(pid: number): number {
@@ -57,19 +45,25 @@ function rssMiB(pid: number): number {
   return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
 }
 
-async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(250);
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+/** An admin key, made with the gateway's keys CLI against the bench database. */
+async function adminKey(databaseUrl: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', keysCli, 'create', '--name=bench-admin', '--scopes=admin'],
+    { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
+  );
+  return (JSON.parse(stdout) as { key: string }).key;
+}
+
+/** A new read key through the API, as an administrator makes one. */
+async function readKey(origin: string, admin: string, name: string): Promise<string> {
+  const response = await fetch(`${origin}/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, scopes: ['read'] }),
+  });
+  if (response.status !== 201) throw new Error(`POST /v1/keys answered ${response.status}`);
+  return ((await response.json()) as { key: string }).key;
 }
 
 /** A stream whose client reads the response head, then never reads again; resolves with its status line. */
@@ -92,29 +86,21 @@ function neverReadingStream(port: number, key: string): Promise<{ socket: Socket
 }
 
 async function main(): Promise<void> {
+  // A private nats-server: NATS__URL names a port nobody answers on, so tools/services starts one on a free port.
   const natsDir = mkdtempSync(join(tmpdir(), 'ats-bench-sse-'));
-  const natsPort = await freePort();
-  const nats = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', natsDir], {
-    stdio: 'ignore',
+  const services = await up({
+    services: ['nats'],
+    dir: natsDir,
+    env: { ...process.env, NATS__URL: `nats://127.0.0.1:${await freePort()}` },
   });
-  const natsUrl = `nats://127.0.0.1:${natsPort}`;
-  const database = `ats_bench_sse_${process.pid}`;
-  const databaseUrl = withDatabase(SERVER_URL, database);
+  const natsUrl = services.env.NATS__URL as string;
   let gateway: ChildProcess | undefined;
   const sockets: Socket[] = [];
+  const database = await createMigratedDatabase(SERVER_URL, `ats_bench_sse_${process.pid}`);
   try {
-    await onServer(`CREATE DATABASE "${database}"`);
-    await deployMigrations({ databaseUrl });
-    const db = createPrismaClient(databaseUrl);
-    const store = new ApiKeyStore(db, systemClock);
-    const keyCount = Math.ceil(STREAMS / DEFAULT_MAX_STREAMS_PER_KEY);
-    const keys = await Promise.all(
-      Array.from({ length: keyCount }, (_, i) => store.create(`bench ${i}`, ['read']).then((k) => k.key)),
-    );
-    await db.$disconnect();
-
+    const admin = await adminKey(database.url);
     const apiPort = await freePort();
-    const metricsPort = await freePort();
+    const origin = `http://127.0.0.1:${apiPort}`;
     let disconnected = 0;
     gateway = spawn(process.execPath, ['--import', 'tsx', gatewayMain], {
       env: {
@@ -122,10 +108,10 @@ async function main(): Promise<void> {
         ENVIRONMENT: 'production',
         LOG_LEVEL: 'warn',
         NATS__URL: natsUrl,
-        DATABASE__URL: databaseUrl,
+        DATABASE__URL: database.url,
         API__HOST: '127.0.0.1',
         API__PORT: String(apiPort),
-        SERVICE__METRICS_PORT: String(metricsPort),
+        SERVICE__METRICS_PORT: String(await freePort()),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -135,12 +121,22 @@ async function main(): Promise<void> {
     });
     const pid = gateway.pid;
     if (pid === undefined) throw new Error('the gateway did not start');
-    await waitFor(`http://127.0.0.1:${apiPort}/health`);
+    await eventually(async () => ((await fetch(`${origin}/health`)).ok ? true : undefined), {
+      timeoutMs: 120_000,
+      what: 'the gateway /health',
+    });
     await sleep(1_000);
     const idle = rssMiB(pid);
 
+    const keys = [await readKey(origin, admin, 'bench 0')];
     for (let i = 0; i < STREAMS; i++) {
-      const stream = await neverReadingStream(apiPort, keys[i % keys.length] ?? '');
+      let stream = await neverReadingStream(apiPort, keys.at(-1) as string);
+      if (stream.status.includes(' 429 ')) {
+        // This key has its most streams open: the next streams go on a new key.
+        stream.socket.destroy();
+        keys.push(await readKey(origin, admin, `bench ${keys.length}`));
+        stream = await neverReadingStream(apiPort, keys.at(-1) as string);
+      }
       sockets.push(stream.socket);
       if (!stream.status.startsWith('HTTP/1.1 200')) throw new Error(`stream ${i}: ${stream.status}`);
     }
@@ -149,7 +145,7 @@ async function main(): Promise<void> {
     const bus = await connectBus({
       url: natsUrl,
       name: 'bench-sse',
-      logger: createLogger({ service: 'bench' }),
+      logger: createLogger({ service: 'bench', level: 'warn' }),
     });
     let peak = withStreams;
     const sampler = setInterval(() => {
@@ -178,10 +174,12 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         streams: STREAMS,
+        keys: keys.length,
         publishedDecisions: published,
         publishedMiBPerStream: Math.round((published * REASONING.length) / MiB),
         rssMiB: { idle: Math.round(idle), withStreams: Math.round(withStreams), peak: Math.round(peak) },
         slowClientsDisconnected: disconnected,
+        loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
       }),
     );
   } finally {
@@ -189,8 +187,8 @@ async function main(): Promise<void> {
     gateway?.kill('SIGTERM');
     await sleep(1_000);
     gateway?.kill('SIGKILL');
-    nats.kill('SIGTERM');
-    await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+    await database.drop().catch(() => undefined);
+    await services.release();
     rmSync(natsDir, { recursive: true, force: true });
   }
 }
