@@ -145,13 +145,10 @@ export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: s
 }
 
 /**
- * Keeps one IndicatorSet and a bounded bar window per symbol: the backtester pushes each bar once (O(1) amortised)
- * and asks for a snapshot at each decision time.
- */
-/**
- * Timestamps and closes of a snapshot's history as flat arrays, recorded by the SymbolFeed that built it: the
- * universe returns read these instead of walking ~260 Bar objects per symbol per cycle. Keyed by snapshot; valid
- * only while `history` is still the snapshot's history array (checked by the reader).
+ * Timestamps and closes of a snapshot's history as flat arrays, from the SymbolFeed that built it
+ * (SymbolFeed.historyColumns): the universe returns read these instead of walking ~260 Bar objects per symbol per
+ * cycle. The cycle hands them to the agents beside the snapshots (DecisionContext.historyColumns); they describe
+ * `history` only (checked by the reader).
  */
 export interface HistoryColumns {
   readonly history: readonly Bar[];
@@ -161,13 +158,6 @@ export interface HistoryColumns {
   /** A number per distinct ts string (equal numbers ⇒ equal strings; unequal numbers: compare the strings). */
   readonly timeIds: Float64Array;
   readonly closes: Float64Array;
-}
-
-/** Non-enumerable slot on the snapshot: JSON, spread and equality never see it (a WeakMap key cost more GC). */
-const COLUMNS = Symbol('history columns');
-
-export function historyColumns(snapshot: MarketSnapshot): HistoryColumns | undefined {
-  return (snapshot as { [COLUMNS]?: HistoryColumns })[COLUMNS];
 }
 
 /**
@@ -188,6 +178,10 @@ function timeIdOf(ts: string): number {
   return id;
 }
 
+/**
+ * Keeps one IndicatorSet and a bounded bar window per symbol: the backtester pushes each bar once (O(1) amortised)
+ * and asks for a snapshot at each decision time.
+ */
 export class SymbolFeed {
   readonly #set = createIndicatorSet();
   #bars: Bar[] = [];
@@ -199,6 +193,8 @@ export class SymbolFeed {
   /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
   #closeTime: string | undefined;
   #lastMs = Number.NEGATIVE_INFINITY;
+  /** The flat columns of the last snapshot's history. */
+  #lastColumns: HistoryColumns | undefined;
 
   constructor(
     readonly symbol: TickerSymbol,
@@ -243,33 +239,52 @@ export class SymbolFeed {
     return this.#set.barIndex + 1;
   }
 
+  /** The snapshot after the last bar pushed (as buildSnapshot with this feed's set and lookback). */
   snapshot(options: Omit<BuildSnapshotOptions, 'lookback'> = {}): MarketSnapshot {
-    const last = this.#bars[this.#bars.length - 1];
-    if (options.asOf === undefined && last !== undefined)
+    const bars = this.#bars;
+    const count = bars.length;
+    const last = bars[count - 1];
+    if (last === undefined) throw new EmptyHistoryError(this.symbol);
+    let asOf = options.asOf;
+    if (asOf === undefined) {
       this.#closeTime ??= new Date(this.#lastMs + TIMEFRAME_MS[last.timeframe]).toISOString();
-    const snapshot = buildSnapshot(this.symbol, this.#bars, this.#set, {
-      ...options,
-      asOf: options.asOf ?? this.#closeTime ?? '',
-      lookback: this.#lookback,
-    });
-    const count = this.#bars.length;
-    const start = Math.max(0, count - this.#lookback);
-    const columns: HistoryColumns = {
-      history: snapshot.history,
+      asOf = this.#closeTime;
+    }
+    const start = count > this.#lookback ? count - this.#lookback : 0;
+    const history = bars.slice(start);
+    this.#lastColumns = {
+      history,
       start,
       ts: this.#times,
       timeIds: this.#timeIds,
       closes: this.#closes,
     };
-    Object.defineProperty(snapshot, COLUMNS, { value: columns, enumerable: false });
-    return snapshot;
+    return {
+      symbol: this.symbol,
+      asOf,
+      price: last.close,
+      volume: last.volume,
+      ohlc: { open: last.open, high: last.high, low: last.low, close: last.close },
+      indicators: readIndicators(this.#set, history),
+      history,
+      news: options.news ? newsFor(this.symbol, options.news, asOf) : [],
+    };
   }
+
+  /** The flat ts/close columns of the last snapshot's history (undefined before the first snapshot). */
+  historyColumns(): HistoryColumns | undefined {
+    return this.#lastColumns;
+  }
+}
+
+/** A finite indicator value, or null (warming up). */
+function v(x: number | undefined): number | null {
+  return x === undefined || !Number.isFinite(x) ? null : x;
 }
 
 function readIndicators(set: IndicatorSet, history: readonly Bar[]): IndicatorValues {
   const last = set.lastBar;
   const barIndex = set.barIndex;
-  const v = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
   const macd = set.macd.getResult();
   const stochastic = set.stochastic.getResult();
   const bands = set.bollinger.getResult();

@@ -288,9 +288,13 @@ export function createAgentTeam(config: AgentTeamConfigInput = {}, deps: AgentTe
     };
   };
 
+  // Reasoning may be skipped only when no LLM reads it: every agent reasons by rules in this process.
+  const allByRules = [technical, sentiment, risk, portfolio].every(hasSyncPath);
+
   return {
     config: resolved,
-    async runCycle(ctx) {
+    async runCycle(given) {
+      const ctx = given.explain === false && !allByRules ? { ...given, explain: true } : given;
       const degraded: DegradedAgent[] = [];
       switch (resolved.pattern) {
         case 'sequential': {

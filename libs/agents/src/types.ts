@@ -9,6 +9,7 @@ import type {
   TickerSymbol,
 } from '@ats/contracts';
 import type { LlmUsage } from './llm';
+import type { HistoryColumns } from './snapshot';
 
 /** Everything the team may see at one decision time; nothing in it is later than `asOf`. */
 export interface DecisionContext {
@@ -31,6 +32,18 @@ export interface DecisionContext {
    * measures drawdown from the high-water mark it has seen itself.
    */
   readonly equityHistory?: readonly number[];
+  /**
+   * Format the reasoning texts (default true). A run that keeps none of them (a backtest without recorded
+   * reasoning) sets false and every reasoning is ''. The team ignores false unless all four agents reason by rules
+   * in this process: an LLM reads the rule reasoning in its prompt.
+   */
+  readonly explain?: boolean;
+  /**
+   * Flat ts/close columns of each snapshot's history, index for index with `snapshots` (SymbolFeed.historyColumns),
+   * when the driver streams the snapshots itself: universe statistics read them instead of the Bar objects, to the
+   * same result. In-process only: the wire contract has no such field.
+   */
+  readonly historyColumns?: readonly (HistoryColumns | undefined)[];
 }
 
 /** Desired holding after the cycle. */

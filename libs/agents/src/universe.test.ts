@@ -1,6 +1,6 @@
 import type { MarketSnapshot } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
-import { SymbolFeed } from './snapshot';
+import { type HistoryColumns, SymbolFeed } from './snapshot';
 import { loadBars, UNIVERSE } from './testing/market-fixtures';
 import { alignedReturns } from './universe';
 
@@ -8,7 +8,7 @@ describe('alignedReturns', () => {
   it('gives the same returns and dates from the feed columns as from the Bar objects', () => {
     const feeds = UNIVERSE.map((s) => new SymbolFeed(s, 60));
     const bars = UNIVERSE.map((s) => loadBars(s));
-    const taken: MarketSnapshot[][] = [];
+    const taken: { snapshots: MarketSnapshot[]; columns: (HistoryColumns | undefined)[] }[] = [];
     for (let day = 0; day < 300; day++) {
       // A missing bar for one symbol on some days: the aligned window must stop there on both paths.
       feeds.forEach((feed, i) => {
@@ -16,18 +16,18 @@ describe('alignedReturns', () => {
       });
       if (day % 7 !== 0) continue;
       const snapshots = feeds.map((f) => f.snapshot());
-      taken.push(snapshots);
-      const copies = snapshots.map((s) => ({ ...s })); // no recorded columns: the Bar path
-      const fast = alignedReturns(snapshots);
-      const slow = alignedReturns(copies);
+      const columns = feeds.map((f) => f.historyColumns());
+      taken.push({ snapshots, columns });
+      const fast = alignedReturns(snapshots, columns);
+      const slow = alignedReturns([...snapshots]); // no columns: the Bar path
       expect(fast.returns).toEqual(slow.returns);
       expect(fast.dates).toEqual(slow.dates);
       expect(fast.symbols).toEqual(slow.symbols);
     }
     // Snapshots stay valid after later pushes and trims of the feeds (new arrays: no memo).
-    for (const snapshots of taken) {
-      const again = alignedReturns([...snapshots]);
-      const bars = alignedReturns(snapshots.map((s) => ({ ...s })));
+    for (const { snapshots, columns } of taken) {
+      const again = alignedReturns([...snapshots], columns);
+      const bars = alignedReturns([...snapshots]);
       expect(again.returns).toEqual(bars.returns);
       expect(again.dates).toEqual(bars.dates);
     }

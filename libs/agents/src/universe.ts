@@ -1,5 +1,5 @@
 import type { MarketSnapshot } from '@ats/contracts';
-import { type HistoryColumns, historyColumns } from './snapshot';
+import type { HistoryColumns } from './snapshot';
 
 /** Daily simple returns of every symbol over the dates all snapshots share, oldest first. */
 export interface UniverseReturns {
@@ -14,22 +14,33 @@ const cache = new WeakMap<readonly MarketSnapshot[], UniverseReturns>();
 
 /**
  * Returns over the common tail of the snapshots' histories: walking back from the last bar while every symbol has a
- * bar with the same ts (a gap in any symbol ends the window, so returns always span the same two dates). Memoised
- * per snapshots array: the sentiment agent and the risk manager share one computation per cycle.
+ * bar with the same ts (a gap in any symbol ends the window, so returns always span the same two dates). With the
+ * snapshots' history columns (DecisionContext.historyColumns) it reads flat arrays instead of the Bar objects, to
+ * the same result. Memoised per snapshots array: the sentiment agent and the risk manager share one computation per
+ * cycle.
  */
-export function alignedReturns(snapshots: readonly MarketSnapshot[]): UniverseReturns {
+export function alignedReturns(
+  snapshots: readonly MarketSnapshot[],
+  columns?: readonly (HistoryColumns | undefined)[],
+): UniverseReturns {
   const hit = cache.get(snapshots);
   if (hit) return hit;
-  const out = fromColumns(snapshots) ?? fromBars(snapshots);
+  const usable = columns === undefined ? undefined : columnsOf(snapshots, columns);
+  const out = (usable && fromColumns(snapshots, usable)) ?? fromBars(snapshots);
   cache.set(snapshots, out);
   return out;
 }
 
-/** The columns SymbolFeed recorded for every snapshot, if all have them and they still describe its history. */
-function columnsOf(snapshots: readonly MarketSnapshot[]): HistoryColumns[] | undefined {
+/** The columns of every snapshot, if each is there and describes that snapshot's history. */
+function columnsOf(
+  snapshots: readonly MarketSnapshot[],
+  given: readonly (HistoryColumns | undefined)[],
+): HistoryColumns[] | undefined {
+  if (given.length !== snapshots.length) return undefined;
   const columns: HistoryColumns[] = [];
-  for (const s of snapshots) {
-    const c = historyColumns(s);
+  for (let i = 0; i < snapshots.length; i++) {
+    const s = snapshots[i] as MarketSnapshot;
+    const c = given[i];
     if (c === undefined || c.history !== s.history || c.ts.length < c.start + s.history.length)
       return undefined;
     columns.push(c);
@@ -41,10 +52,12 @@ function columnsOf(snapshots: readonly MarketSnapshot[]): HistoryColumns[] | und
  * Same window and arithmetic as fromBars, over flat arrays: per symbol, walk back while its timestamps match the first
  * symbol's (numbers first, the strings only when the numbers differ); the window is the shortest such run.
  */
-function fromColumns(snapshots: readonly MarketSnapshot[]): UniverseReturns | undefined {
-  const columns = columnsOf(snapshots);
-  const first = columns?.[0];
-  if (columns === undefined || first === undefined) return undefined;
+function fromColumns(
+  snapshots: readonly MarketSnapshot[],
+  columns: readonly HistoryColumns[],
+): UniverseReturns | undefined {
+  const first = columns[0];
+  if (first === undefined) return undefined;
   const n = columns.length;
   let aligned = Number.POSITIVE_INFINITY;
   for (const c of columns) aligned = Math.min(aligned, c.history.length);

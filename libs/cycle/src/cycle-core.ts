@@ -1,4 +1,4 @@
-import { DEFAULT_LOOKBACK_BARS, SymbolFeed } from '@ats/agents';
+import { DEFAULT_LOOKBACK_BARS, type HistoryColumns, SymbolFeed } from '@ats/agents';
 import type { Bar, EvidenceSnapshot, MarketSnapshot, NewsItem, PortfolioState } from '@ats/contracts';
 import {
   ordersForTargetWeights,
@@ -29,6 +29,8 @@ export interface CycleInput extends CycleTime {
   readonly decided?: (outcome: TeamOutcome) => void | Promise<void>;
   /** News the driver already holds (a backtest's preloaded, point-in-time list); default the evidence's news. */
   readonly news?: readonly NewsItem[];
+  /** False: the team need not format reasoning texts (DecisionContext.explain); default true. */
+  readonly explain?: boolean;
 }
 
 export interface CycleResult {
@@ -110,9 +112,16 @@ export class CycleCore {
       ? await this.#o.evidence.evidenceAt({ symbols: printed, asOf, windowDays: {} })
       : undefined;
     const news = input.news ?? evidence?.news ?? [];
-    const snapshots: MarketSnapshot[] = printed.map((s) =>
-      (this.#sources.get(s) as SnapshotSource).snapshot({ asOf, news }),
-    );
+    const snapshots: MarketSnapshot[] = [];
+    const columns: (HistoryColumns | undefined)[] = [];
+    let allColumns = true;
+    for (const symbol of printed) {
+      const source = this.#sources.get(symbol) as SnapshotSource;
+      snapshots.push(source.snapshot({ asOf, news }));
+      const c = source.historyColumns?.();
+      if (c === undefined) allColumns = false;
+      columns.push(c);
+    }
     this.#equityHistory.push(input.portfolio.equity);
     const outcome = await input.team.runCycle({
       asOf,
@@ -123,6 +132,8 @@ export class CycleCore {
       // Positions in symbol order, whatever order the venue keeps them in, so every path hands the team the same.
       portfolio: { ...input.portfolio, positions: [...input.portfolio.positions].sort(bySymbol) },
       equityHistory: this.#equityHistory,
+      ...(input.explain === false ? { explain: false } : {}),
+      ...(allColumns ? { historyColumns: columns } : {}),
     });
     await input.decided?.(outcome);
     const book = input.venue.book();

@@ -1,4 +1,4 @@
-import type { CycleOutcome, DecisionContext } from '@ats/agents';
+import type { CycleOutcome, DecisionContext, HistoryColumns } from '@ats/agents';
 import type { Bar, EvidenceRequest, EvidenceSnapshot, MarketSnapshot, NewsItem } from '@ats/contracts';
 import type { CommissionModel, SizingBook, SizingResult, TradingLimits } from '@ats/execution';
 
@@ -24,6 +24,8 @@ export interface EvidencePort {
 export interface SnapshotSource {
   push(bar: Bar): void;
   snapshot(options: { asOf?: string; news?: readonly NewsItem[] }): MarketSnapshot;
+  /** Flat ts/close columns of the last snapshot's history (SymbolFeed has them), handed to the team beside it. */
+  historyColumns?(): HistoryColumns | undefined;
 }
 
 /** The decision time of a cycle and the id its orders and audit rows carry. */

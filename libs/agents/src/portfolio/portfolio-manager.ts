@@ -1,7 +1,6 @@
 import type { AgentDecision, MarketSnapshot, Signal, TickerSymbol } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round, signed } from '../format';
-import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { RiskReport } from '../risk/risk-manager';
 import { clamp } from '../stats';
@@ -92,7 +91,7 @@ interface Line {
   confidence: number;
   target: number;
   forcedExit: boolean;
-  /** Formatted only if the reasoning is read; each captures the figures of its moment (targets change later). */
+  /** Formatted when the reasoning is (ctx.explain); each captures the figures of its moment (targets change later). */
   readonly notes: (() => string)[];
 }
 
@@ -298,38 +297,29 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       const symbol: TickerSymbol = l.snapshot.symbol;
       const target = round(l.target, 6) as number;
       const signal: Signal = target > l.current + 1e-9 ? 'BUY' : target < l.current - 1e-9 ? 'SELL' : 'HOLD';
-      // Formatted on first read, shared by the target and the decision.
-      let text: string | undefined;
-      const reasoning = (): string => {
-        text ??= `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
-        return text;
-      };
-      targets.push(
-        withLazyText(
-          { symbol, targetWeight: target, score: round(l.score) as number },
-          'reasoning',
-          reasoning,
-        ),
-      );
-      decisions.push(
-        withLazyText(
-          { agent: 'portfolio' as const, symbol, signal, confidence: l.confidence },
-          'reasoning',
-          reasoning,
-          {
-            supportingData: {
-              score: round(l.score),
-              currentWeight: round(l.current, 6),
-              targetWeight: target,
-              maxWeight: round(l.maxWeight, 6),
-              veto: vetoes.get(symbol) ?? null,
-              forcedExit: l.forcedExit,
-            },
-            ts: ctx.asOf,
-            correlationId: ctx.correlationId,
-          },
-        ),
-      );
+      // One text for the target and the decision; none when the cycle keeps no reasoning (ctx.explain).
+      const reasoning =
+        ctx.explain === false
+          ? ''
+          : `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
+      targets.push({ symbol, targetWeight: target, score: round(l.score) as number, reasoning });
+      decisions.push({
+        agent: 'portfolio',
+        symbol,
+        signal,
+        confidence: l.confidence,
+        reasoning,
+        supportingData: {
+          score: round(l.score),
+          currentWeight: round(l.current, 6),
+          targetWeight: target,
+          maxWeight: round(l.maxWeight, 6),
+          veto: vetoes.get(symbol) ?? null,
+          forcedExit: l.forcedExit,
+        },
+        ts: ctx.asOf,
+        correlationId: ctx.correlationId,
+      });
     }
     return { decisions, targets };
   }

@@ -1,7 +1,6 @@
 import type { AgentDecision, RiskAssessment, TickerSymbol } from '@ats/contracts';
 import { z } from 'zod';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
-import { withLazyText } from '../lazy-text';
 import { OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, DecisionContext } from '../types';
 import { alignedReturns, returnCount, type UniverseReturns } from '../universe';
@@ -81,7 +80,7 @@ export class RiskManagerAgent implements RiskAgent {
     const { ctx } = request;
     const cfg = this.riskConfig;
     const snapshots = ctx.snapshots;
-    const universe = alignedReturns(snapshots);
+    const universe = alignedReturns(snapshots, ctx.historyColumns);
     const weights = positionWeights(ctx.portfolio, snapshots);
     const tail = portfolioTailRisk(universe, weights, cfg.varLookback);
     const drawdown = this.#drawdown(ctx);
@@ -191,7 +190,7 @@ function correlationClusters(
   return { matrix, clusters };
 }
 
-/** The contract's RiskAssessment; its reasoning is formatted only when read (a backtest may never read it). */
+/** The contract's RiskAssessment; its reasoning is formatted unless the cycle keeps no reasoning (ctx.explain). */
 function riskAssessment(
   ctx: DecisionContext,
   tail: PortfolioTailRisk,
@@ -200,20 +199,17 @@ function riskAssessment(
   cfg: RiskConfig,
   reasoning: () => string,
 ): RiskAssessment {
-  return withLazyText(
-    {
-      asOf: ctx.asOf,
-      valueAtRisk95: tail.historical95.valueAtRisk,
-      valueAtRisk99: tail.historical99.valueAtRisk,
-      conditionalValueAtRisk95: tail.historical95.conditionalValueAtRisk,
-      conditionalValueAtRisk99: tail.historical99.conditionalValueAtRisk,
-      currentDrawdown: drawdown.drawdown,
-      drawdownLimit: cfg.drawdownLimit,
-      maxWeightBySymbol: limits.maxWeightBySymbol,
-      vetoes: limits.vetoes,
-    },
-    'reasoning',
-    reasoning,
-    { correlationId: ctx.correlationId },
-  );
+  return {
+    asOf: ctx.asOf,
+    valueAtRisk95: tail.historical95.valueAtRisk,
+    valueAtRisk99: tail.historical99.valueAtRisk,
+    conditionalValueAtRisk95: tail.historical95.conditionalValueAtRisk,
+    conditionalValueAtRisk99: tail.historical99.conditionalValueAtRisk,
+    currentDrawdown: drawdown.drawdown,
+    drawdownLimit: cfg.drawdownLimit,
+    maxWeightBySymbol: limits.maxWeightBySymbol,
+    vetoes: limits.vetoes,
+    reasoning: ctx.explain === false ? '' : reasoning(),
+    correlationId: ctx.correlationId,
+  };
 }

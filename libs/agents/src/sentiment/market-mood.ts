@@ -1,6 +1,7 @@
 import type { MarketSnapshot } from '@ats/contracts';
 import { TRADING_DAYS_PER_YEAR } from '@ats/contracts';
 import { round } from '../format';
+import type { HistoryColumns } from '../snapshot';
 import { clamp, median } from '../stats';
 import { alignedReturns, equalWeightReturns } from '../universe';
 
@@ -31,7 +32,11 @@ export interface MarketMood {
 
 const cache = new WeakMap<readonly MarketSnapshot[], MarketMood>();
 
-export function marketMood(snapshots: readonly MarketSnapshot[]): MarketMood {
+export function marketMood(
+  snapshots: readonly MarketSnapshot[],
+  /** The snapshots' history columns, when the cycle has them (DecisionContext.historyColumns). */
+  columns?: readonly (HistoryColumns | undefined)[],
+): MarketMood {
   const hit = cache.get(snapshots);
   if (hit) return hit;
 
@@ -45,7 +50,7 @@ export function marketMood(snapshots: readonly MarketSnapshot[]): MarketMood {
   }
   const breadth = counted > 0 ? above / counted : null;
 
-  const ew = equalWeightReturns(alignedReturns(snapshots));
+  const ew = equalWeightReturns(alignedReturns(snapshots, columns));
   const m = ew.length;
   let realisedVol: number | null = null;
   let volMedian: number | null = null;

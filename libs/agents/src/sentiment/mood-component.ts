@@ -1,5 +1,6 @@
 import type { MarketMoodReading, MarketSnapshot } from '@ats/contracts';
 import { num, pct, signed } from '../format';
+import type { HistoryColumns } from '../snapshot';
 import { type MarketMood, marketMood } from './market-mood';
 import { availableMs } from './point-in-time';
 import { type ComponentItem, type SentimentComponent, scoreAgreement } from './sentiment-component';
@@ -41,6 +42,8 @@ export function moodComponent(
   reading: MarketMoodReading | null | undefined,
   snapshots: readonly MarketSnapshot[],
   asOfMs: number,
+  /** The snapshots' history columns, when the cycle has them (DecisionContext.historyColumns). */
+  columns?: readonly (HistoryColumns | undefined)[],
 ): MoodFinding {
   const problem = moodReadingProblem(reading, asOfMs);
   if (problem === undefined && reading) {
@@ -55,7 +58,7 @@ export function moodComponent(
       ),
     };
   }
-  const proxy = marketMood(snapshots);
+  const proxy = marketMood(snapshots, columns);
   if (proxy.mood === null) return { proxy, component: undefined };
   const score = proxy.mood;
   return {

@@ -1,7 +1,6 @@
 import type { AgentDecision, MarketSnapshot } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { round } from '../format';
-import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, DecisionContext, SignalAgent, SignalBatch, SignalRequest } from '../types';
 import { type CombinedSentiment, combineComponents, flowConfidenceFactor } from './combine-components';
@@ -69,7 +68,7 @@ export class SentimentAgent implements SignalAgent {
     const wanted = request.symbols ? new Set(request.symbols) : undefined;
     const asOfMs = Date.parse(ctx.asOf);
     // Market-wide, once per cycle: the mood, and whether the flows reached this run at all.
-    const mood = moodComponent(ctx.evidence?.mood, ctx.snapshots, asOfMs);
+    const mood = moodComponent(ctx.evidence?.mood, ctx.snapshots, asOfMs, ctx.historyColumns);
     const flows = {
       insider: availabilityOf(ctx.evidence, 'insider'),
       institutional: availabilityOf(ctx.evidence, 'institutional'),
@@ -127,20 +126,23 @@ export class SentimentAgent implements SignalAgent {
       flows,
     };
     const base = { agent: 'sentiment' as const, symbol, ts: ctx.asOf, correlationId: ctx.correlationId };
-    // Reasoning texts are formatted when read (withLazyText): a backtest that does not keep them never pays for them.
+    // A run that keeps no reasoning (ctx.explain false) never pays for formatting it.
+    const explain = ctx.explain !== false;
     if (combined === undefined)
-      return withLazyText(
-        { ...base, signal: 'HOLD' as const, confidence: NO_NEWS_CONFIDENCE },
-        'reasoning',
-        () => describeNoView(findings, flowConfidenceFactor(unavailableFlows)),
-        { supportingData: { newsCount: 0, items: [], ...commonData(findings) } },
-      );
-    return withLazyText(
-      { ...base, signal: combined.signal, confidence: combined.confidence },
-      'reasoning',
-      () => describeDecision(findings, combined),
-      { supportingData: decisionData(findings, combined) },
-    );
+      return {
+        ...base,
+        signal: 'HOLD',
+        confidence: NO_NEWS_CONFIDENCE,
+        reasoning: explain ? describeNoView(findings, flowConfidenceFactor(unavailableFlows)) : '',
+        supportingData: { newsCount: 0, items: [], ...commonData(findings) },
+      };
+    return {
+      ...base,
+      signal: combined.signal,
+      confidence: combined.confidence,
+      reasoning: explain ? describeDecision(findings, combined) : '',
+      supportingData: decisionData(findings, combined),
+    };
   }
 }
 

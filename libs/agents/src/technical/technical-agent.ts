@@ -1,6 +1,5 @@
 import type { AgentDecision } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
-import { withLazyText } from '../lazy-text';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
 import type { AgentConfig, SignalAgent, SignalBatch, SignalRequest } from '../types';
 import { assessTechnical } from './technical-rules';
@@ -28,23 +27,21 @@ export class TechnicalAgent implements SignalAgent {
     const { ctx } = request;
     const wanted = request.symbols ? new Set(request.symbols) : undefined;
     const horizon = request.horizon ?? 'standard';
+    const explain = ctx.explain !== false;
     const out: AgentDecision[] = [];
     for (const snapshot of ctx.snapshots) {
       if (wanted && !wanted.has(snapshot.symbol)) continue;
-      const a = assessTechnical(snapshot, horizon);
-      out.push(
-        withLazyText(
-          {
-            agent: 'technical' as const,
-            symbol: snapshot.symbol,
-            signal: a.signal,
-            confidence: a.confidence,
-          },
-          'reasoning',
-          () => a.reasoning, // formatted when read (see assessTechnical)
-          { supportingData: a.supportingData, ts: ctx.asOf, correlationId: ctx.correlationId },
-        ),
-      );
+      const a = assessTechnical(snapshot, horizon, explain);
+      out.push({
+        agent: 'technical',
+        symbol: snapshot.symbol,
+        signal: a.signal,
+        confidence: a.confidence,
+        reasoning: a.reasoning,
+        supportingData: a.supportingData,
+        ts: ctx.asOf,
+        correlationId: ctx.correlationId,
+      });
     }
     return out;
   }

@@ -1,6 +1,5 @@
 import type { IndicatorValues, MarketSnapshot, Signal } from '@ats/contracts';
 import { num, pct, round, signed } from '../format';
-import { withLazyText } from '../lazy-text';
 import { clamp } from '../stats';
 import { type Evidence, evidenceItem } from './evidence';
 import { TECHNICAL_SCORERS } from './technical-scorers';
@@ -54,6 +53,8 @@ const AGREEMENT_SHARE = 0.5;
 export function assessTechnical(
   snapshot: MarketSnapshot,
   horizon: TechnicalHorizon = 'standard',
+  /** Format the reasoning text (false: ''; see DecisionContext.explain). */
+  explain = true,
 ): TechnicalAssessment {
   const evidence = gatherEvidence(snapshot, TECHNICAL_WEIGHTS[horizon]);
   const tally = tallyEvidence(evidence, TOTAL_WEIGHT[horizon]);
@@ -70,12 +71,14 @@ export function assessTechnical(
     ),
     indicators: pickIndicators(snapshot.indicators),
   };
-  return withLazyText(
-    { signal, confidence, score, evidence },
-    'reasoning',
-    () => explainTechnical(evidence, signal, horizon, score, coverage, historyBars),
-    { supportingData },
-  );
+  return {
+    signal,
+    confidence,
+    score,
+    evidence,
+    reasoning: explain ? explainTechnical(evidence, signal, horizon, score, coverage, historyBars) : '',
+    supportingData,
+  };
 }
 
 /** Runs each scorer that has weight on this horizon, in list order; its value is clamped to [-1, 1]. */

@@ -56,6 +56,14 @@ export const TECHNICAL_SCORERS: readonly {
   { component: 'longMomentum', score: scoreLongMomentum },
 ];
 
+/**
+ * A scorer's reading. Built by a call rather than an object literal with an arrow property: an arrow assigned to a
+ * property is named after it, which a keep-names build (tsx) does at run time for every note of every cycle.
+ */
+function scored(value: number, note: () => string): Score {
+  return { value, note };
+}
+
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 function indicator(ind: IndicatorValues, key: string): number | null {
@@ -69,25 +77,24 @@ export function scoreMovingAverageTrend(snapshot: MarketSnapshot): Score | null 
   const sma200 = indicator(snapshot.indicators, 'sma200');
   if (sma50 === null) return null;
   if (sma200 !== null)
-    return {
-      value: (sign(close - sma50) + sign(sma50 - sma200)) / 2,
-      note: () => `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`,
-    };
-  return {
-    value: sign(close - sma50) / 2,
-    note: () => `close ${num(close)} vs SMA50 ${num(sma50)} (SMA200 warming up)`,
-  };
+    return scored(
+      (sign(close - sma50) + sign(sma50 - sma200)) / 2,
+      () => `close ${num(close)} vs SMA50 ${num(sma50)} vs SMA200 ${num(sma200)}`,
+    );
+  return scored(
+    sign(close - sma50) / 2,
+    () => `close ${num(close)} vs SMA50 ${num(sma50)} (SMA200 warming up)`,
+  );
 }
 
 /** Higher highs and lows (+1), lower highs and lows (−1), or sideways (0). */
 export function scoreTrendStructure(snapshot: MarketSnapshot): Score | null {
   const trend = indicator(snapshot.indicators, 'trend.direction');
   if (trend === null) return null;
-  return {
-    value: trend,
-    note: () =>
-      `swing structure ${trend > 0 ? 'higher highs/lows' : trend < 0 ? 'lower highs/lows' : 'sideways'}`,
-  };
+  return scored(
+    trend,
+    () => `swing structure ${trend > 0 ? 'higher highs/lows' : trend < 0 ? 'lower highs/lows' : 'sideways'}`,
+  );
 }
 
 /** Mean reversion: oversold is bullish, overbought bearish, growing to full strength 20 points past the zone. */
@@ -100,11 +107,11 @@ export function scoreRsi(snapshot: MarketSnapshot): Score | null {
       : rsi > RSI_OVERBOUGHT
         ? -(rsi - RSI_OVERBOUGHT) / RSI_FULL_SCALE_POINTS
         : 0;
-  return {
+  return scored(
     value,
-    note: () =>
+    () =>
       `RSI14 ${num(rsi, 1)}${rsi < RSI_OVERSOLD ? ' oversold' : rsi > RSI_OVERBOUGHT ? ' overbought' : ' neutral'}`,
-  };
+  );
 }
 
 /** Momentum: the MACD histogram as a share of price, full strength at MACD_FULL_SCALE_OF_PRICE. */
@@ -112,10 +119,10 @@ export function scoreMacd(snapshot: MarketSnapshot): Score | null {
   const close = snapshot.price;
   const hist = indicator(snapshot.indicators, 'macd.histogram');
   if (hist === null) return null;
-  return {
-    value: hist / (MACD_FULL_SCALE_OF_PRICE * close),
-    note: () => `MACD histogram ${num(hist, 3)} (${pct(hist / close, 2)} of price)`,
-  };
+  return scored(
+    hist / (MACD_FULL_SCALE_OF_PRICE * close),
+    () => `MACD histogram ${num(hist, 3)} (${pct(hist / close, 2)} of price)`,
+  );
 }
 
 /** Mean reversion: a close below the lower band is bullish, above the upper band bearish. */
@@ -123,11 +130,11 @@ export function scoreBollinger(snapshot: MarketSnapshot): Score | null {
   const percentB = indicator(snapshot.indicators, 'bollinger.percentB');
   if (percentB === null) return null;
   const value = percentB <= 0 ? 1 : percentB >= 1 ? -1 : 0;
-  return {
+  return scored(
     value,
-    note: () =>
+    () =>
       `Bollinger %B ${num(percentB)}${value > 0 ? ' below lower band' : value < 0 ? ' above upper band' : ' inside bands'}`,
-  };
+  );
 }
 
 /** Near support is bullish, near resistance bearish, "near" measured in ATRs. */
@@ -138,10 +145,10 @@ export function scoreSupportResistance(snapshot: MarketSnapshot): Score | null {
   const support = indicator(ind, 'support.price');
   const resistance = indicator(ind, 'resistance.price');
   if (atr === null || !(atr > 0) || (support === null && resistance === null)) return null;
-  return {
-    value: nearness(close, support, atr) - nearness(close, resistance, atr),
-    note: () => `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`,
-  };
+  return scored(
+    nearness(close, support, atr) - nearness(close, resistance, atr),
+    () => `support ${num(support)} / resistance ${num(resistance)} with ATR14 ${num(atr)}`,
+  );
 }
 
 /** 1 at the level, falling to 0 at LEVEL_PROXIMITY_ATR ATRs away; 0 without a level. */
@@ -163,12 +170,11 @@ export function scorePatterns(snapshot: MarketSnapshot): Score | null {
   const double = recentDoublePattern(ind);
   if (double !== null) patterns.push(double);
   if (patterns.length > 0)
-    return {
-      value: patterns.reduce((s, p) => s + p.value, 0) / patterns.length,
-      note: () => patterns.map((p) => p.note()).join(', '),
-    };
+    return scored(patterns.reduce((s, p) => s + p.value, 0) / patterns.length, () =>
+      patterns.map((p) => p.note()).join(', '),
+    );
   if (snapshot.history.length >= CROSS_RECENT_BARS)
-    return { value: 0, note: () => 'no recent crossover, breakout or double top/bottom' };
+    return scored(0, () => 'no recent crossover, breakout or double top/bottom');
   return null;
 }
 
@@ -177,7 +183,7 @@ function recentCross(ind: IndicatorValues): Score | null {
   const cross = indicator(ind, 'pattern.maCross');
   const crossAgo = indicator(ind, 'pattern.maCross.barsAgo');
   if (cross === null || crossAgo === null || !(crossAgo <= CROSS_RECENT_BARS)) return null;
-  return { value: cross, note: () => `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago` };
+  return scored(cross, () => `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago`);
 }
 
 /** A recent breakout through a level, at full strength only when volume confirms it. */
@@ -187,11 +193,11 @@ function recentBreakout(ind: IndicatorValues): Score | null {
   if (breakout === null || breakoutAgo === null || !(breakoutAgo <= BREAKOUT_RECENT_BARS)) return null;
   const ratio = indicator(ind, 'pattern.breakout.volumeRatio') ?? 0;
   const confirmed = ratio >= BREAKOUT_CONFIRM_VOLUME;
-  return {
-    value: breakout * (confirmed ? 1 : UNCONFIRMED_BREAKOUT_STRENGTH),
-    note: () =>
+  return scored(
+    breakout * (confirmed ? 1 : UNCONFIRMED_BREAKOUT_STRENGTH),
+    () =>
       `${breakout > 0 ? 'upside' : 'downside'} breakout ${breakoutAgo} bars ago on ${num(ratio)}× volume${confirmed ? '' : ' (unconfirmed)'}`,
-  };
+  );
 }
 
 /** A recently confirmed double bottom (+1) or double top (−1). */
@@ -199,10 +205,7 @@ function recentDoublePattern(ind: IndicatorValues): Score | null {
   const double = indicator(ind, 'pattern.double');
   const doubleAgo = indicator(ind, 'pattern.double.barsAgo');
   if (double === null || doubleAgo === null || !(doubleAgo <= DOUBLE_PATTERN_RECENT_BARS)) return null;
-  return {
-    value: double,
-    note: () => `double ${double > 0 ? 'bottom' : 'top'} confirmed ${doubleAgo} bars ago`,
-  };
+  return scored(double, () => `double ${double > 0 ? 'bottom' : 'top'} confirmed ${doubleAgo} bars ago`);
 }
 
 /** On-balance volume's direction over 20 bars, at full strength when volume is at least average. */
@@ -210,11 +213,11 @@ export function scoreVolume(snapshot: MarketSnapshot): Score | null {
   const obvChange = indicator(snapshot.indicators, 'obv.change20');
   if (obvChange === null) return null;
   const relVol = indicator(snapshot.indicators, 'relativeVolume');
-  return {
-    value: sign(obvChange) * (relVol !== null && relVol >= 1 ? 1 : QUIET_VOLUME_STRENGTH),
-    note: () =>
+  return scored(
+    sign(obvChange) * (relVol !== null && relVol >= 1 ? 1 : QUIET_VOLUME_STRENGTH),
+    () =>
       `OBV ${obvChange >= 0 ? 'up' : 'down'} ${num(Math.abs(obvChange), 0)} over 20 bars, relative volume ${num(relVol)}`,
-  };
+  );
 }
 
 /** Long-horizon momentum: the return over LONG_HORIZON_BARS bars, full strength at LONG_HORIZON_FULL_SCALE_RETURN. */
@@ -224,8 +227,5 @@ export function scoreLongMomentum(snapshot: MarketSnapshot): Score | null {
   const past = history[history.length - 1 - LONG_HORIZON_BARS]?.close;
   if (past === undefined || !(past > 0)) return null;
   const r = snapshot.price / past - 1;
-  return {
-    value: r / LONG_HORIZON_FULL_SCALE_RETURN,
-    note: () => `${LONG_HORIZON_BARS}-bar return ${pct(r)}`,
-  };
+  return scored(r / LONG_HORIZON_FULL_SCALE_RETURN, () => `${LONG_HORIZON_BARS}-bar return ${pct(r)}`);
 }

@@ -118,6 +118,8 @@ export function multiAgentStrategy(options: MultiAgentStrategyOptions): Strategy
         correlationId: options.runId === undefined ? ctx.correlationId : `${options.runId}@${ctx.asOf}`,
         team: options.team,
         portfolio: { ...ctx.portfolio.state(), asOf },
+        // The team formats no reasoning this run will not keep.
+        ...(recordReasoning ? {} : { explain: false }),
         ...(options.evidence && news.length === 0
           ? {}
           : { news: newsBetween(news, newsTimes, asOfMs - newsWindowMs, asOfMs) }),

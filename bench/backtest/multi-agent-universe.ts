@@ -1,0 +1,86 @@
+/**
+ * Issue 13 goal 1: the multi-agent backtest with the offline reasoner, daily decisions, on every symbol of the data
+ * folder's ohlcv/ (36) over 2010–2026, cold: one run in a fresh process, JIT included. Prints one JSON object:
+ * symbol-days per second of the backtest (bars loaded before the clock starts; load time printed beside it) and the
+ * peak RSS of the process. Run: npx tsx bench/backtest/multi-agent-universe.ts [--reasoning]
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentTeamStrategy, loadFeed, runBacktest } from '@ats/backtest';
+import { loadConfig } from '@ats/config';
+import { LocalCsvProvider } from '@ats/market-data';
+
+export const UNIVERSE_RANGE = { from: '2010-01-01', to: '2026-12-31' } as const;
+
+/** Every symbol of the data folder's ohlcv/, sorted, and a provider over that folder. */
+export function dataFolderUniverse(): { provider: LocalCsvProvider; symbols: string[] } {
+  const dir = loadConfig().data.dir;
+  if (dir === undefined)
+    throw new Error('no data folder: set DATA__DIR to the shared data set to run the bench');
+  const ohlcv = join(dir, 'ohlcv');
+  const symbols = readdirSync(ohlcv)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+  return { provider: new LocalCsvProvider({ path: ohlcv }), symbols };
+}
+
+export interface UniverseRun {
+  symbols: number;
+  symbolDays: number;
+  steps: number;
+  decisions: number;
+  fills: number;
+  finalEquity: number;
+  loadMs: number;
+  backtestMs: number;
+  cpuMs: number;
+  symbolDaysPerSec: number;
+  peakRssMiB: number;
+  recordReasoning: boolean;
+}
+
+let peakRss = 0;
+const sampleRss = () => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) peakRss = rss;
+};
+
+/** One cold run (call it once per process for a cold figure). */
+export async function runUniverse(recordReasoning = false): Promise<UniverseRun> {
+  const { provider, symbols } = dataFolderUniverse();
+  const loadStart = performance.now();
+  const feed = await loadFeed(provider, symbols, UNIVERSE_RANGE);
+  const loadMs = performance.now() - loadStart;
+  sampleRss();
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const result = await runBacktest({
+    feed,
+    strategy: agentTeamStrategy({ recordReasoning }),
+    config: { rebalance: 'daily' },
+    progressEvery: 50,
+    onProgress: sampleRss,
+  });
+  const backtestMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  sampleRss();
+  return {
+    symbols: symbols.length,
+    symbolDays: result.stats.symbolDays,
+    steps: result.stats.steps,
+    decisions: result.decisions.length,
+    fills: result.fills.length,
+    finalEquity: Math.round((result.equityCurve.at(-1)?.equity ?? 0) * 100) / 100,
+    loadMs: Math.round(loadMs),
+    backtestMs: Math.round(backtestMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    symbolDaysPerSec: Math.round((result.stats.symbolDays / backtestMs) * 1000),
+    peakRssMiB: Math.round((peakRss / 2 ** 20) * 10) / 10,
+    recordReasoning,
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) {
+  process.stdout.write(`${JSON.stringify(await runUniverse(process.argv.includes('--reasoning')))}\n`);
+}
