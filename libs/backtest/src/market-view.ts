@@ -177,9 +177,8 @@ export class MarketView {
 
   /** Index (into `symbols`) of the k-th symbol that printed at the current step, k < printedCount. */
   printedSymbol(k: number): number {
-    if (k < 0 || k >= this.#printedCount)
-      throw new RangeError(`only ${this.#printedCount} symbols printed now`);
-    return this.#printed[k] as number;
+    if (!(k < 0 || k >= this.#printedCount)) return this.#printed[k] as number;
+    throw new RangeError(`only ${this.#printedCount} symbols printed now`);
   }
 
   /** Bars of the symbol known so far. */
@@ -240,23 +239,33 @@ export class MarketView {
     return out;
   }
 
+  // The checks below run on every read: each keeps its common case small enough to inline into the caller's loop
+  // and leaves the refusals (and their messages) to a function of their own.
   #of(symbol: SymbolRef): VisibleSeries {
     const s = this.#series[typeof symbol === 'number' ? symbol : this.indexOf(symbol)];
-    if (s === undefined) throw new RangeError(`symbol index ${String(symbol)} is outside the universe`);
-    return s;
+    return s === undefined ? this.#outsideUniverse(symbol) : s;
+  }
+
+  #outsideUniverse(symbol: SymbolRef): never {
+    throw new RangeError(`symbol index ${String(symbol)} is outside the universe`);
   }
 
   #agoIndex(s: VisibleSeries, ago: number): number {
-    if (ago < 0) throw new LookAheadError(s.symbol, s.count - 1 - ago, s.count, this.#asOf);
-    return this.#checkIndex(s, s.count - 1 - ago);
+    const index = s.count - 1 - ago;
+    // ago >= 0 keeps index below count; (index | 0) === index is Number.isInteger within [0, count).
+    if (ago >= 0 && index >= 0 && (index | 0) === index) return index;
+    if (ago < 0) throw new LookAheadError(s.symbol, index, s.count, this.#asOf);
+    return this.#refuseIndex(s, index);
   }
 
   #checkIndex(s: VisibleSeries, index: number): number {
+    if (index >= 0 && index < s.count && (index | 0) === index) return index;
+    return this.#refuseIndex(s, index);
+  }
+
+  #refuseIndex(s: VisibleSeries, index: number): never {
     if (index >= s.count) throw new LookAheadError(s.symbol, index, s.count, this.#asOf);
-    if (index < 0 || !Number.isInteger(index)) {
-      throw new RangeError(`${s.symbol}: no bar #${index} (${s.count} known as of ${this.#asOf})`);
-    }
-    return index;
+    throw new RangeError(`${s.symbol}: no bar #${index} (${s.count} known as of ${this.#asOf})`);
   }
 
   #barAt(s: VisibleSeries, index: number): Bar {
