@@ -51,6 +51,8 @@ export interface RunBacktestOptions {
 
 const DEFAULT_PROGRESS_EVERY = 250;
 /** Market statistics of a fill when the slippage model needs none (one shared object, not one per fill). */
+/** Sells are matched before buys at each open, so their proceeds fund the buys. */
+const MATCHING_ORDER = ['SELL', 'BUY'] as const;
 const NO_STATISTICS: MarketStatistics = Object.freeze({});
 
 /** Runs one strategy over one feed and returns the full, reproducible result. */
@@ -339,7 +341,7 @@ class BacktestRun {
       this.#barNow[feed.eventSymbol[e] as number] = feed.eventBar[e] as number;
     const stillPending: PendingOrder[] = [];
     // Sells first: their proceeds are cash the buys of the same open can use.
-    for (const side of ['SELL', 'BUY'] as const) {
+    for (const side of MATCHING_ORDER) {
       for (const pending of this.#pending.queue) {
         if (pending.order.side !== side) continue;
         const barIndex = this.#barNow[pending.symbolIndex] as number;

@@ -26,6 +26,8 @@ export interface OrderLog {
  */
 export class OrderEntry {
   #sequence = 0;
+  #correlationAsOf: string | undefined;
+  #correlationId = '';
 
   constructor(
     private readonly runId: string,
@@ -51,11 +53,11 @@ export class OrderEntry {
       );
     }
     this.indexOf(request.symbol);
-    const requested = { symbol: request.symbol, side: request.side, quantity: request.quantity };
-    const checked = preTradeCheck(requested, this.pending, this.limits, this.commission);
-    const reasons = checked.reasons.join('; ');
+    // The checks read symbol, side and quantity only; the record of a refusal or a cut copies just those.
+    const checked = preTradeCheck(request, this.pending, this.limits, this.commission);
     if (checked.quantity < 1) {
-      this.adjust(requested, 'REJECTED', 0, reasons || 'less than one whole share', asOf);
+      const reasons = checked.reasons.join('; ');
+      this.adjust(requestedOf(request), 'REJECTED', 0, reasons || 'less than one whole share', asOf);
       return undefined;
     }
     const { quantity, reference } = checked;
@@ -64,7 +66,8 @@ export class OrderEntry {
     this.pending.reserve(request.symbol, signed, reference, cashEstimate);
     const clientOrderId = this.#nextId();
     if (quantity < request.quantity - SHARE_EPSILON && checked.reasons.length > 0) {
-      this.adjust({ ...requested, clientOrderId }, 'RESIZED', quantity, reasons, asOf);
+      const reasons = checked.reasons.join('; ');
+      this.adjust({ ...requestedOf(request), clientOrderId }, 'RESIZED', quantity, reasons, asOf);
     }
     return this.#queue(clientOrderId, request, type, quantity, signed, cashEstimate, asOf, asOf);
   }
@@ -74,19 +77,22 @@ export class OrderEntry {
    * `submittedAt` defaults to the step's time; the agent cycle submits at the decision close.
    */
   place(sized: SizingResult, asOf: string, submittedAt = asOf): string[] {
-    const ids = sized.orders.map(() => this.#nextId());
+    // Plain loops: no closure per call (under tsx every closure also gets its name set at creation).
+    const ids = new Array<string>(sized.orders.length);
+    for (let k = 0; k < ids.length; k++) ids[k] = this.#nextId();
     for (const note of sized.notes) {
       if (note.action === 'SKIPPED' || note.side === undefined) continue;
       const requested = { symbol: note.symbol, side: note.side, quantity: note.requestedQuantity };
       const order = note.order === undefined ? requested : { ...requested, clientOrderId: ids[note.order] };
       this.adjust(order, note.action, note.allowedQuantity, note.reason, asOf);
     }
-    sized.orders.forEach((o, k) => {
+    for (let k = 0; k < sized.orders.length; k++) {
+      const o = sized.orders[k] as SizingResult['orders'][number];
       const signed = o.side === 'BUY' ? o.quantity : -o.quantity;
       const request: OrderRequest = { symbol: o.symbol, side: o.side, quantity: o.quantity, type: 'MARKET' };
       if (o.reason !== undefined) request.reason = o.reason;
       this.#queue(ids[k] as string, request, 'MARKET', o.quantity, signed, o.cashEstimate, asOf, submittedAt);
-    });
+    }
     return ids;
   }
 
@@ -108,6 +114,15 @@ export class OrderEntry {
     };
     if (order.clientOrderId !== undefined) adjustment.clientOrderId = order.clientOrderId;
     this.log.adjustments.push(adjustment);
+  }
+
+  /** `runId@asOf`, built once per decision time for all its orders. */
+  #correlationIdOf(asOf: string): string {
+    if (asOf !== this.#correlationAsOf) {
+      this.#correlationAsOf = asOf;
+      this.#correlationId = `${this.runId}@${asOf}`;
+    }
+    return this.#correlationId;
   }
 
   #nextId(): string {
@@ -134,7 +149,7 @@ export class OrderEntry {
       timeInForce: request.timeInForce ?? 'DAY',
       submittedAt,
       runId: this.runId,
-      correlationId: `${this.runId}@${asOf}`,
+      correlationId: this.#correlationIdOf(asOf),
     };
     if (request.limitPrice !== undefined) order.limitPrice = request.limitPrice;
     if (request.stopPrice !== undefined) order.stopPrice = request.stopPrice;
@@ -144,4 +159,9 @@ export class OrderEntry {
     this.log.accepted(clientOrderId);
     return clientOrderId;
   }
+}
+
+/** What was asked, as an adjustment records it. */
+function requestedOf(request: OrderRequest): Pick<Order, 'symbol' | 'side' | 'quantity'> {
+  return { symbol: request.symbol, side: request.side, quantity: request.quantity };
 }
