@@ -1,6 +1,7 @@
 /**
  * Indicator benchmark: cost of updating the whole streaming IndicatorSet per bar, and batch throughput per indicator.
- * Run: npx tsx bench/indicators/run.ts [bars]   (default 1,000,000 synthetic daily bars). Prints one JSON object.
+ * Run: npx tsx bench/indicators/run.ts [bars]   (default 1,000,000 synthetic daily bars). Prints one JSON object;
+ * `goal2` is issue 13's agents' view (SymbolFeed push + MarketSnapshot per symbol-bar, goal ≤ 2 µs) with its ratio.
  */
 
 import { availableParallelism, loadavg } from 'node:os';
@@ -25,6 +26,7 @@ import {
   IndicatorSet,
   type OhlcvBar,
 } from '@ats/indicators';
+import { measureAgentsView } from './agents-view';
 import { compareLibraryWithOwn } from './library-vs-own';
 import { syntheticBars } from './synthetic-bars';
 
@@ -135,6 +137,8 @@ function round(x: number): number {
 const loadAtStart = loadavg()[0] ?? Number.NaN;
 const bars = syntheticBars(BAR_COUNT);
 const streaming = measureStreaming(bars);
+// Issue 13 goal 2: the agents' view (SymbolFeed push + MarketSnapshot) per symbol-bar, against 2 µs.
+const agentsView = measureAgentsView(SNAPSHOT_BARS);
 const batch = measureBatches(bars);
 const libraryVsOwn = compareLibraryWithOwn(LIBRARY_VS_OWN_BARS);
 console.log(
@@ -149,6 +153,7 @@ console.log(
       loadAverage1mAtStart: round(loadAtStart),
       bars: BAR_COUNT,
       warmUpBars: WARM_UP_BARS,
+      goal2: agentsView,
       streaming,
       batch: {
         ...batch,

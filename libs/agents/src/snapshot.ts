@@ -289,7 +289,7 @@ function readIndicators(set: IndicatorSet, history: readonly Bar[]): IndicatorVa
   const stochastic = set.stochastic.getResult();
   const bands = set.bollinger.getResult();
   const volumeSma = set.volumeSma.getResult();
-  const levels = set.supportResistance.getResult();
+  const levels = set.supportResistance.nearestLevels();
   const structure = set.trendStructure.getResult();
   const cross = set.maCrossover.getResult();
   const breakout = set.breakout.getResult();
@@ -331,10 +331,10 @@ function readIndicators(set: IndicatorSet, history: readonly Bar[]): IndicatorVa
       last !== undefined && volumeSma !== undefined && volumeSma > 0 ? last.volume / volumeSma : null,
     obv: v(set.obv.getResult()),
     'obv.change20': obvChange,
-    'support.price': v(levels?.nearestSupport?.price),
-    'support.touches': v(levels?.nearestSupport?.touches),
-    'resistance.price': v(levels?.nearestResistance?.price),
-    'resistance.touches': v(levels?.nearestResistance?.touches),
+    'support.price': v(levels?.supportPrice),
+    'support.touches': v(levels?.supportTouches),
+    'resistance.price': v(levels?.resistancePrice),
+    'resistance.touches': v(levels?.resistanceTouches),
     'trend.direction': structure
       ? structure.trend === 'up'
         ? 1

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbBars } from '../../test/support/arbitraries';
 import { barsFromCloses, loadAaplBars } from '../../test/support/fixtures';
+import type { OhlcvBar } from '../bar';
 import type { SwingPoint } from '../swing-points/swing-points';
 import { clusterSwings, computeSupportResistance, SupportResistance } from './support-resistance';
 
@@ -61,6 +62,32 @@ describe('SupportResistance', () => {
       });
     };
     fc.assert(fc.property(arbBars(1, 150), check), { numRuns: 50 });
+    check(loadAaplBars());
+  });
+
+  it("nearestLevels gives getResult's nearest support and resistance, bar by bar, read or not in between", () => {
+    const check = (bars: readonly OhlcvBar[]) => {
+      const full = new SupportResistance();
+      const nearest = new SupportResistance();
+      bars.forEach((bar, i) => {
+        full.push(bar);
+        nearest.push(bar);
+        // Read getResult first on some bars: nearestLevels then reuses the built value.
+        if (i % 3 === 0) nearest.getResult();
+        const value = full.getResult();
+        expect(nearest.nearestLevels()).toEqual(
+          value === undefined
+            ? undefined
+            : {
+                supportPrice: value.nearestSupport?.price,
+                supportTouches: value.nearestSupport?.touches,
+                resistancePrice: value.nearestResistance?.price,
+                resistanceTouches: value.nearestResistance?.touches,
+              },
+        );
+      });
+    };
+    fc.assert(fc.property(arbBars(1, 200), check), { numRuns: 50 });
     check(loadAaplBars());
   });
 });

@@ -26,6 +26,14 @@ export interface PriceLevel {
   readonly lastTouchIndex: number;
 }
 
+/** The two levels either side of the last close (price and touches), without the full level list. */
+export interface NearestLevels {
+  readonly supportPrice: number | undefined;
+  readonly supportTouches: number | undefined;
+  readonly resistancePrice: number | undefined;
+  readonly resistanceTouches: number | undefined;
+}
+
 export interface SupportResistanceValue {
   /** All levels, ascending by price. */
   readonly levels: readonly PriceLevel[];
@@ -53,6 +61,8 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
   #close = Number.NaN;
   #cached: SupportResistanceValue | undefined;
   #dirty = false;
+  #nearest: NearestLevels | undefined;
+  #nearestDirty = false;
 
   constructor({
     swingLookback = DEFAULT_SWING_LOOKBACK,
@@ -87,6 +97,19 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
     if (this.#swings.newLow) this.#remember(this.#swings.newLow);
     this.#close = bar.close;
     this.#dirty = true;
+    this.#nearestDirty = true;
+  }
+
+  /**
+   * nearestSupport / nearestResistance of getResult() (same clusters, same arithmetic, so the same numbers) in one
+   * pass that builds no level objects: what a per-bar snapshot reads. Undefined exactly when getResult() is.
+   */
+  nearestLevels(): NearestLevels | undefined {
+    if (this.#nearestDirty) {
+      this.#nearest = this.#dirty ? this.#buildNearest() : nearestOf(this.#cached);
+      this.#nearestDirty = false;
+    }
+    return this.#nearest;
   }
 
   getResult(): SupportResistanceValue | undefined {
@@ -119,14 +142,50 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
     }
   }
 
-  #build(): SupportResistanceValue | undefined {
+  #tolerance(): number | undefined {
     const atr = this.#atr.getResult();
-    const tolerance =
-      this.#tolerancePct !== undefined
-        ? this.#tolerancePct * this.#close
-        : atr === undefined
-          ? undefined
-          : this.#toleranceAtr * atr;
+    return this.#tolerancePct !== undefined
+      ? this.#tolerancePct * this.#close
+      : atr === undefined
+        ? undefined
+        : this.#toleranceAtr * atr;
+  }
+
+  /** clusterSortedSwings' walk, keeping only the last level below the close and the first above it. */
+  #buildNearest(): NearestLevels | undefined {
+    const tolerance = this.#tolerance();
+    if (tolerance === undefined || this.#recent.length === 0) return undefined;
+    const close = this.#close;
+    let supportPrice: number | undefined;
+    let supportTouches: number | undefined;
+    let resistancePrice: number | undefined;
+    let resistanceTouches: number | undefined;
+    let sum = 0;
+    let touches = 0;
+    const swings = this.#byPrice;
+    for (let i = 0; i <= swings.length; i++) {
+      const swing = swings[i];
+      if (touches > 0 && (swing === undefined || Math.abs(swing.price - sum / touches) > tolerance)) {
+        const price = sum / touches;
+        if (price < close) {
+          supportPrice = price;
+          supportTouches = touches;
+        } else if (price > close && resistancePrice === undefined) {
+          resistancePrice = price;
+          resistanceTouches = touches;
+        }
+        sum = 0;
+        touches = 0;
+      }
+      if (swing === undefined) break;
+      sum += swing.price;
+      touches++;
+    }
+    return { supportPrice, supportTouches, resistancePrice, resistanceTouches };
+  }
+
+  #build(): SupportResistanceValue | undefined {
+    const tolerance = this.#tolerance();
     if (tolerance === undefined || this.#recent.length === 0) return undefined;
     const levels = clusterSortedSwings(this.#byPrice, tolerance);
     let nearestSupport: PriceLevel | undefined;
@@ -137,6 +196,16 @@ export class SupportResistance implements StreamingIndicator<OhlcvBar, SupportRe
     }
     return { levels, nearestSupport, nearestResistance, tolerance };
   }
+}
+
+function nearestOf(value: SupportResistanceValue | undefined): NearestLevels | undefined {
+  if (value === undefined) return undefined;
+  return {
+    supportPrice: value.nearestSupport?.price,
+    supportTouches: value.nearestSupport?.touches,
+    resistancePrice: value.nearestResistance?.price,
+    resistanceTouches: value.nearestResistance?.touches,
+  };
 }
 
 /** Greedy 1-D clustering of swing prices (ascending): a price joins the open cluster while within tolerance of its mean. */
