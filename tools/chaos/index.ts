@@ -22,15 +22,18 @@ export {
 export {
   bookDifferences,
   checkRunLedger,
-  KILL_AFTER_PUBLISH_ENV,
+  KILL_ENV,
+  type KillAt,
+  type KilledRun,
+  type KillPoint,
   ORCHESTRATOR_CLI,
   type PaperAttempt,
   type PaperRunSpec,
-  type PublishKillRun,
   publishKillDates,
   type RunLedgerCounts,
   runPaperAttempt,
   runPaperToCompletion,
+  runPaperWithKills,
   runPaperWithPublishKills,
 } from './paper-run';
 export { type ChaosPostgres, startChaosPostgres } from './private-postgres';

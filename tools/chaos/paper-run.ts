@@ -30,8 +30,24 @@ export interface PaperRunSpec {
   readonly stallKillMs?: number;
 }
 
-/** The orchestrator CLI's chaos hook: it SIGKILLs itself right after publishing the orders of this date's cycle. */
-export const KILL_AFTER_PUBLISH_ENV = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
+/** The orchestrator CLI's chaos hooks: it SIGKILLs itself at this instant of the cycle on the date the variable names. */
+export const KILL_ENV = {
+  /** Right after publishing the cycle's orders, before the intake records them. */
+  afterPublish: 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON',
+  /** Right after the first fill on the date's bar is committed, before its event and the bar's other fills. */
+  afterFill: 'ORCHESTRATOR_CHAOS_KILL_AFTER_FILL_ON',
+  /** With the cycle's snapshot issued, not yet acknowledged. */
+  midSnapshot: 'ORCHESTRATOR_CHAOS_KILL_MID_SNAPSHOT_ON',
+  /** Right after the snapshot is stored, before the cycle's completion event. */
+  afterSnapshot: 'ORCHESTRATOR_CHAOS_KILL_AFTER_SNAPSHOT_ON',
+} as const;
+export type KillPoint = keyof typeof KILL_ENV;
+
+/** One kill of a replay: the instant and the trading date. */
+export interface KillAt {
+  readonly point: KillPoint;
+  readonly date: string;
+}
 
 /** An attempt that prints no cycle for this long is killed (SIGKILL) and counted as crashed; the next resumes. */
 export const STALL_KILL_MS = 15_000;
@@ -233,7 +249,7 @@ export function publishKillDates(timeline: readonly BookDay[], count: number): s
   return Array.from({ length: count }, (_, i) => dates[Math.floor(i * step)] as string);
 }
 
-export interface PublishKillRun {
+export interface KilledRun {
   readonly attempts: readonly PaperAttempt[];
   /**
    * The stall of each resume: how long its first cycle (the killed one, re-run) waited for the orders the dead
@@ -249,21 +265,41 @@ export interface PublishKillRun {
  * orders of that date's cycle are on JetStream and before the intake records them; each kill is followed by a
  * resume with the same run id, and the last attempt runs to completion. Throws if a kill point never came.
  */
-export async function runPaperWithPublishKills(
+export function runPaperWithPublishKills(
   stack: RunningStack,
   spec: PaperRunSpec,
   killDates: readonly string[],
-): Promise<PublishKillRun> {
+): Promise<KilledRun> {
+  return runPaperWithKills(
+    stack,
+    spec,
+    killDates.map((date) => ({ point: 'afterPublish', date })),
+  );
+}
+
+/**
+ * The replay killed once per entry of `kills` (dates oldest first), each attempt with one kill point armed; each
+ * kill is followed by a resume with the same run id, and the last attempt runs to completion. Throws if a kill
+ * point never came (the attempt ended any other way).
+ */
+export async function runPaperWithKills(
+  stack: RunningStack,
+  spec: PaperRunSpec,
+  kills: readonly KillAt[],
+  /** Looks at what each kill left behind (in Postgres) before the next attempt resumes. */
+  afterKill?: (kill: KillAt, attempt: PaperAttempt) => Promise<void>,
+): Promise<KilledRun> {
   const attempts: PaperAttempt[] = [];
-  for (const [i, date] of killDates.entries()) {
+  for (const [i, kill] of kills.entries()) {
     const attempt = await runPaperAttempt(stack, spec, `paper-${spec.runId}-kill-${i + 1}`, undefined, {
-      [KILL_AFTER_PUBLISH_ENV]: date,
+      [KILL_ENV[kill.point]]: kill.date,
     });
     attempts.push(attempt);
     if (attempt.signal !== 'SIGKILL' || attempt.stalled)
       throw new Error(
-        `attempt ${i + 1} was to die after publishing the ${date} orders: ${JSON.stringify(attempt)}`,
+        `attempt ${i + 1} was to die at ${kill.point} on ${kill.date}: ${JSON.stringify(attempt)}`,
       );
+    await afterKill?.(kill, attempt);
   }
   const last = await runPaperAttempt(stack, spec, `paper-${spec.runId}-resumed`);
   attempts.push(last);

@@ -32,14 +32,23 @@ import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
-import { EmptyReplayWindowError, runReplay } from './replay';
+import { EmptyReplayWindowError, type ReplayOptions, runReplay } from './replay';
 import { cycleJson, degradedSummary, formatCycleTable, latencySummary } from './report';
 
 /**
- * Chaos hook: the process kills itself (SIGKILL) right after publishing the orders of the cycle on this trading
- * date, before the intake records them: the most dangerous instant to die (tools/chaos resumes the run after it).
+ * Chaos hooks: the process kills itself (SIGKILL) at a dangerous instant of the cycle on a trading date
+ * (YYYY-MM-DD); tools/chaos resumes the run after it and compares the book with an uninterrupted run.
  */
-const KILL_AFTER_PUBLISH_ENV = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
+const CHAOS_KILL_ENV = {
+  /** Right after publishing the cycle's orders, before the intake records them. */
+  afterPublish: 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON',
+  /** Right after the first fill on that date's bar is committed, before its event and the bar's other fills. */
+  afterFill: 'ORCHESTRATOR_CHAOS_KILL_AFTER_FILL_ON',
+  /** With the cycle's snapshot (its commit) issued and not yet acknowledged. */
+  midSnapshot: 'ORCHESTRATOR_CHAOS_KILL_MID_SNAPSHOT_ON',
+  /** Right after the snapshot is stored, before the cycle's completion event. */
+  afterSnapshot: 'ORCHESTRATOR_CHAOS_KILL_AFTER_SNAPSHOT_ON',
+} as const;
 
 async function main(rawArgv: string[]): Promise<number> {
   const argv = rawArgv.filter((a) => a !== '--');
@@ -161,7 +170,7 @@ async function main(rawArgv: string[]): Promise<number> {
       logger,
       metrics,
       stopRequested: () => stop,
-      ...killAfterPublishHook(process.env[KILL_AFTER_PUBLISH_ENV]),
+      ...chaosKillHooks(process.env),
       onCycle: (report, index, total) => {
         process.stdout.write(
           `${args.json ? cycleJson(report) : formatCycleTable(report, index, total, { colour })}\n`,
@@ -220,13 +229,24 @@ function failureText(error: Error): string {
   return `database error: ${error.message.trim().split('\n').at(-1)?.trim() ?? error.name}`;
 }
 
-/** The chaos kill point, when its variable names a trading date (YYYY-MM-DD); otherwise no hook. */
-function killAfterPublishHook(date: string | undefined) {
-  if (!date) return {};
+/** The chaos kill points whose variables name a trading date (YYYY-MM-DD); none otherwise. */
+function chaosKillHooks(
+  env: NodeJS.ProcessEnv,
+): Pick<ReplayOptions, 'onOrdersPublished' | 'onFillBooked' | 'onSnapshot'> {
+  const dateOf = (point: keyof typeof CHAOS_KILL_ENV) => env[CHAOS_KILL_ENV[point]];
+  const killOn = (point: keyof typeof CHAOS_KILL_ENV, iso: string) => {
+    if (iso.slice(0, 10) === dateOf(point)) process.kill(process.pid, 'SIGKILL');
+  };
   return {
-    onOrdersPublished: (_orders: unknown, day: { ts: string }) => {
-      if (day.ts.slice(0, 10) === date) process.kill(process.pid, 'SIGKILL');
-    },
+    ...(dateOf('afterPublish')
+      ? { onOrdersPublished: (_orders, day) => killOn('afterPublish', day.ts) }
+      : {}),
+    ...(dateOf('afterFill') ? { onFillBooked: (fill) => killOn('afterFill', fill.filledAt) } : {}),
+    ...(dateOf('midSnapshot') || dateOf('afterSnapshot')
+      ? {
+          onSnapshot: (phase, day) => killOn(phase === 'writing' ? 'midSnapshot' : 'afterSnapshot', day.ts),
+        }
+      : {}),
   };
 }
 

@@ -69,6 +69,11 @@ export interface CycleRunnerOptions {
    * is most dangerous (the chaos check kills the process here).
    */
   readonly onOrdersPublished?: (orders: readonly Order[], day: TradingDay) => void;
+  /**
+   * Called with the cycle's snapshot (the cycle's commit) issued and not yet acknowledged (`writing`), and once it
+   * is stored, before the cycle's completion event (`written`): the chaos check kills the process at each.
+   */
+  readonly onSnapshot?: (phase: 'writing' | 'written', day: TradingDay) => void;
 }
 
 export interface AgentView {
@@ -256,7 +261,10 @@ export class CycleRunner {
     const outcome: TeamOutcome = result?.outcome ?? { decisions: [], targets: [], degraded: [] };
 
     // 5. The cycle's snapshot (after this bar's fills, before its orders) marks the cycle as done.
-    await o.store.saveSnapshot({ runId: o.runId, correlationId, state: portfolio });
+    const saving = o.store.saveSnapshot({ runId: o.runId, correlationId, state: portfolio });
+    o.onSnapshot?.('writing', day);
+    await saving;
+    o.onSnapshot?.('written', day);
     const kind = outcome.degraded.length > 0 ? 'degraded' : 'completed';
     const latencyMs = performance.now() - started;
     await event(kind, {

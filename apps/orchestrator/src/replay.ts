@@ -8,7 +8,7 @@ import {
   slippageModelOf,
 } from '@ats/backtest';
 import type { Bus } from '@ats/bus';
-import type { AgentName, Order, TickerSymbol } from '@ats/contracts';
+import type { AgentName, Fill, Order, TickerSymbol } from '@ats/contracts';
 import type { EvidencePort } from '@ats/cycle';
 import type { TeamReasoners } from '@ats/llm';
 import { type MarketDataProvider, MissingMarketDataError } from '@ats/market-data';
@@ -71,6 +71,10 @@ export interface ReplayOptions extends ReplaySettings {
   readonly onOpened?: (resumed: boolean) => void;
   /** A cycle's orders are on JetStream, not yet known to be recorded (the chaos check's kill point). */
   readonly onOrdersPublished?: (orders: readonly Order[], day: TradingDay) => void;
+  /** A fill is committed, its event not yet published (a chaos kill point). */
+  readonly onFillBooked?: (fill: Fill) => void;
+  /** A cycle's snapshot is being written / was written (chaos kill points; see CycleRunnerOptions). */
+  readonly onSnapshot?: (phase: 'writing' | 'written', day: TradingDay) => void;
 }
 
 /** The replay window holds no trading day of the run's symbols: nothing to replay, and the run is marked failed. */
@@ -130,7 +134,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
       ackWaitMs: DEFAULT_INTAKE_ACK_WAIT_MS,
     });
     paper = {
-      broker: new PaperBroker({ runId: options.runId, store, models, fills: sink }),
+      broker: new PaperBroker({
+        runId: options.runId,
+        store,
+        models,
+        fills: sink,
+        ...(options.onFillBooked ? { onFillBooked: options.onFillBooked } : {}),
+      }),
       intake,
       orders,
       commission: models.commission,
@@ -159,6 +169,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayOutcome> 
       paper,
       metrics: options.metrics,
       ...(options.onOrdersPublished ? { onOrdersPublished: options.onOrdersPublished } : {}),
+      ...(options.onSnapshot ? { onSnapshot: options.onSnapshot } : {}),
       ...(options.evidence ? { evidence: options.evidence } : {}),
     });
     // The run row exists from here on: a window the data cannot serve ends it as failed, never 'running'.

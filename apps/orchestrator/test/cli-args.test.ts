@@ -19,6 +19,14 @@ describe('orchestrator run arguments', () => {
     });
   });
 
+  it('takes the bus outage budget in whole milliseconds', () => {
+    const window = ['--replay-from=2023-01-03', '--replay-to=2023-01-31', '--symbols=AAPL'];
+    expect(parseCliArgs([...window, '--bus-outage-budget-ms=90000']).busOutageBudgetMs).toBe(90_000);
+    expect(parseCliArgs(window).busOutageBudgetMs).toBeUndefined();
+    expect(() => parseCliArgs([...window, '--bus-outage-budget-ms=0'])).toThrow(/--bus-outage-budget-ms/);
+    expect(() => parseCliArgs([...window, '--bus-outage-budget-ms=1e5'])).toThrow(/--bus-outage-budget-ms/);
+  });
+
   it('keeps a replay window a replay (paper, or live decisions on stored bars)', () => {
     const window = ['--replay-from=2023-01-03', '--replay-to=2023-01-31', '--symbols=AAPL'];
     expect(parseCliArgs(['--mode=live', ...window]).live).toBeUndefined();

@@ -25,6 +25,11 @@ export interface PaperBrokerOptions {
   readonly fills: FillSink;
   /** Fill-time limits, as the backtest engine's (default: a cash account, no shorting, no margin). */
   readonly limits?: Pick<TradingLimits, 'allowShort' | 'allowMargin'>;
+  /**
+   * Called once a fill is committed and before its event is published (and before the bar's other orders are
+   * matched): a dangerous instant to die, where the chaos check kills the process.
+   */
+  readonly onFillBooked?: (fill: Fill) => void;
 }
 
 /** What one bar did to the run's open orders of its symbol. */
@@ -54,6 +59,7 @@ export class PaperBroker {
   readonly #models: ExecutionModels;
   readonly #sink: FillSink;
   readonly #limits: Pick<TradingLimits, 'allowShort' | 'allowMargin'>;
+  readonly #onFillBooked: ((fill: Fill) => void) | undefined;
 
   constructor(options: PaperBrokerOptions) {
     this.runId = options.runId;
@@ -61,6 +67,7 @@ export class PaperBroker {
     this.#models = options.models;
     this.#sink = options.fills;
     this.#limits = options.limits ?? CASH_ACCOUNT_LIMITS;
+    this.#onFillBooked = options.onFillBooked;
   }
 
   /** Accepts an order once; a repeat of the same clientOrderId is reported as a duplicate and changes nothing. */
@@ -149,7 +156,10 @@ export class PaperBroker {
     }
     try {
       const booked = await this.#store.recordFill(fill);
-      if (!booked.duplicate) result.fills.push(fill);
+      if (!booked.duplicate) {
+        result.fills.push(fill);
+        this.#onFillBooked?.(fill);
+      }
       account.cash = booked.cash;
       account.held.set(order.symbol, booked.position.quantity);
     } catch (error) {

@@ -1,0 +1,130 @@
+/**
+ * The orchestrator killed (SIGKILL) mid-fill and mid-snapshot, then resumed with the same run id: the book must
+ * equal an uninterrupted run's at every date. Kill points, one per attempt of one replay:
+ * - after the first fill of a bar is committed, before its event and before the bar's other fills (a date with
+ *   two fills or more, so the bar is half booked);
+ * - with the cycle's snapshot (its commit) issued and not acknowledged: the write is lost;
+ * - right after the snapshot is stored, before the cycle's completion event: the write is kept.
+ * An insert in flight at a kill either reached Postgres or did not; the two snapshot kills are those two outcomes.
+ */
+import type { RunningStack } from '@ats/tool-stack';
+import { type BookDay, PrismaTradingStore, runTimeline } from '@ats/trading-state';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bookDifferences,
+  checkRunLedger,
+  type KillAt,
+  type KillPoint,
+  type PaperRunSpec,
+  runPaperToCompletion,
+  runPaperWithKills,
+} from '../paper-run';
+import { type ChaosWorld, startChaosWorld } from './chaos-world';
+
+const INITIAL_CASH = 100_000;
+/** Kills start after a few cycles: the run holds positions by then, so fills and snapshots carry a book. */
+const FIRST_KILL_AFTER_CYCLE = 3;
+/** The kill points in replay order (each on a later date than the one before). */
+const PLAN: readonly KillPoint[] = ['afterFill', 'midSnapshot', 'afterSnapshot', 'afterFill'];
+/** Deadlines (tsx compiling the CLI on two busy cores, once per attempt), not measurements. */
+const SETUP_DEADLINE_MS = 300_000;
+const RUN_DEADLINE_MS = 240_000 + PLAN.length * 90_000;
+const report = (text: string) => console.log(`chaos | ${text}`);
+
+let world: ChaosWorld;
+let stack: RunningStack;
+
+beforeAll(async () => {
+  world = await startChaosWorld({
+    processes: [],
+    logLevel: 'error',
+    onLine: (name, line) => {
+      if (!line.startsWith('{')) report(`${name}: ${line.slice(0, 300)}`);
+    },
+  });
+  ({ stack } = world);
+}, SETUP_DEADLINE_MS);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+function spec(name: string): PaperRunSpec {
+  return {
+    runId: `chaos_${name}_${Date.now()}`,
+    symbols: ['AAPL', 'MSFT', 'NVDA'],
+    from: '2023-01-03',
+    to: '2023-03-31',
+    speed: 0,
+    agents: 'embedded',
+  };
+}
+
+/**
+ * The dates of the plan, from the uninterrupted run: a fill kill on a bar with two fills or more (one if no bar
+ * has two), a snapshot kill on a cycle that placed orders; each after the one before.
+ */
+function killPlan(timeline: readonly BookDay[]): KillAt[] {
+  const cycles = timeline.filter((d) => d.cash !== undefined);
+  const earliest = cycles[FIRST_KILL_AFTER_CYCLE]?.date as string;
+  const kills: KillAt[] = [];
+  let after = earliest;
+  for (const point of PLAN) {
+    const later = timeline.filter((d) => d.date > after);
+    const day =
+      point === 'afterFill'
+        ? (later.find((d) => d.fills.length >= 2) ?? later.find((d) => d.fills.length >= 1))
+        : later.find((d) => d.orders.length > 0 && d.cash !== undefined);
+    if (!day) throw new RangeError(`no date for ${point} after ${after}`);
+    kills.push({ point, date: day.date });
+    after = day.date;
+  }
+  return kills;
+}
+
+describe('orchestrator killed mid-fill and mid-snapshot', () => {
+  it(
+    'each kill resumed: the book equals the uninterrupted run at every date',
+    async () => {
+      const store = new PrismaTradingStore(world.prisma);
+      const uninterrupted = spec('fill_snapshot_reference');
+      await runPaperToCompletion(stack, uninterrupted, 1);
+      const reference = await runTimeline(store, uninterrupted.runId);
+      const kills = killPlan(reference);
+
+      const killed = spec('fill_snapshot_kill');
+      // What each kill left in Postgres: the proof that it struck where it was aimed.
+      const left: string[] = [];
+      const run = await runPaperWithKills(stack, killed, kills, async (kill) => {
+        const day = (await runTimeline(store, killed.runId)).find((d) => d.date === kill.date);
+        const expected = reference.find((d) => d.date === kill.date);
+        left.push(
+          kill.point === 'afterFill'
+            ? `${kill.point} ${kill.date}: ${day?.fills.length ?? 0} of ${expected?.fills.length} fills booked`
+            : `${kill.point} ${kill.date}: snapshot ${day?.cash === undefined ? 'absent' : 'stored'}, ` +
+                `${day?.orders.length ?? 0} of ${expected?.orders.length} orders recorded`,
+        );
+      });
+      const differences = await bookDifferences(store, uninterrupted.runId, killed.runId);
+      const counts = await checkRunLedger(world.admin, store, killed.runId, INITIAL_CASH);
+      report(`fill/snapshot kills: ${left.join('; ')}`);
+      report(
+        `fill/snapshot kills: ${run.attempts.length} attempts; re-run cycle wall ms ` +
+          `${run.rerunCycleMs.map((ms) => Math.round(ms)).join(' ')}; ${differences.length} dates differ from the ` +
+          `uninterrupted run (${reference.length} dates); ${JSON.stringify(counts)}`,
+      );
+      for (const difference of differences.slice(0, 5))
+        report(`fill/snapshot kills: ${difference.slice(0, 600)}`);
+      expect(run.attempts).toHaveLength(kills.length + 1);
+      // Each kill struck mid-way: a bar with some but not all of its fills, a cycle without / with its snapshot.
+      for (const [i, kill] of kills.entries()) {
+        const note = left[i] as string;
+        if (kill.point === 'afterFill') expect(note).toMatch(/: 1 of \d+ fills booked/);
+        if (kill.point === 'midSnapshot') expect(note).toContain('snapshot absent');
+        if (kill.point === 'afterSnapshot') expect(note).toContain('snapshot stored');
+      }
+      expect(differences).toEqual([]);
+    },
+    RUN_DEADLINE_MS,
+  );
+});
