@@ -22,7 +22,8 @@ export class BenchmarkTracker {
   readonly #series: { readonly ts: readonly string[]; readonly value: readonly number[] } | undefined;
   #cursor = -1;
   #base = Number.NaN;
-  value: number;
+  /** Starts as a number (not undefined) so the field holds doubles unboxed: it is written on every trading bar. */
+  value = 0;
 
   constructor(benchmark: BenchmarkConfig, symbols: readonly string[], initialCash: number) {
     const n = symbols.length;

@@ -104,7 +104,8 @@ class BacktestRun {
   readonly #equityCurve: EquityPoint[] = [];
   // Decision-time state.
   #asOf = '';
-  #equity: number;
+  /** A number from the start (not undefined): written every step, it then stays an unboxed double. */
+  #equity = 0;
   #decision: DecisionRecord | undefined;
   readonly #matchingBar = { ts: '', open: 0, high: 0, low: 0, close: 0, volume: 0 };
 

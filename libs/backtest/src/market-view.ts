@@ -254,8 +254,12 @@ export class MarketView {
     const index = s.count - 1 - ago;
     // ago >= 0 keeps index below count; (index | 0) === index is Number.isInteger within [0, count).
     if (ago >= 0 && index >= 0 && (index | 0) === index) return index;
-    if (ago < 0) throw new LookAheadError(s.symbol, index, s.count, this.#asOf);
-    return this.#refuseIndex(s, index);
+    return this.#refuseAgo(s, ago);
+  }
+
+  #refuseAgo(s: VisibleSeries, ago: number): never {
+    if (ago < 0) throw new LookAheadError(s.symbol, s.count - 1 - ago, s.count, this.#asOf);
+    return this.#refuseIndex(s, s.count - 1 - ago);
   }
 
   #checkIndex(s: VisibleSeries, index: number): number {
