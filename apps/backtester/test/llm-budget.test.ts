@@ -13,13 +13,13 @@ import { ESTIMATED_PROMPT_TOKENS_PER_CALL, ESTIMATED_PROMPT_TOKENS_PER_SYMBOL } 
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
 import { testServices, uniqueName } from '@ats/tool-testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FAKE_COMPLETION_TOKENS,
   FAKE_PROMPT_TOKENS,
   FAKE_REASONING_MARK,
   FakeOpenAiServer,
-} from './support/fake-openai-server';
+} from '@ats/tool-testing/fake-openai-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));

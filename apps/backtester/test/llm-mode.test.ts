@@ -10,14 +10,14 @@ import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
-import { testServices } from '@ats/tool-testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServices, within } from '@ats/tool-testing';
 import {
   FAKE_COMPLETION_TOKENS,
   FAKE_PROMPT_TOKENS,
   FAKE_REASONING_MARK,
   FakeOpenAiServer,
-} from './support/fake-openai-server';
+} from '@ats/tool-testing/fake-openai-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -117,24 +117,32 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
     expect(output.degradedDecisions).toEqual([]);
   });
 
-  it('reruns through the CLI with zero HTTP calls and a byte-identical report, and states the usage', () => {
-    const before = fake.requests.length;
-    const out = mkdtempSync(join(tmpdir(), 'ats-backtest-llm-'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...CLI_ARGS, `--out=${out}`], {
-      encoding: 'utf8',
-      env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
-      timeout: 60_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    expect(fake.requests.length - before).toBe(0);
-    const calls = JANUARY_2023_WEEKLY.length * LLM_AGENTS.length;
-    expect(run.stdout).toContain(
-      `LLM calls: ${calls} (cached ${calls}), tokens 0 prompt + 0 completion, cost $0.0000`,
-    );
-    const json = readFileSync(reportFile(out, 'backtest-multi-agent-2023-01-01-2023-01-31', 'json'), 'utf8');
-    expect(withoutUsage(json)).toBe(withoutUsage(firstReport));
-    expect(JSON.parse(json).llmUsage).toMatchObject({ calls, cachedCalls: calls, costUsd: 0 });
-  });
+  it(
+    'reruns through the CLI with zero HTTP calls and a byte-identical report, and states the usage',
+    () => {
+      const before = fake.requests.length;
+      const out = mkdtempSync(join(tmpdir(), 'ats-backtest-llm-'));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...CLI_ARGS, `--out=${out}`], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
+        // A deadline that holds on busy cores (a CLI start-up plus a backtest): the test's own is just above it.
+        timeout: within(230_000),
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(fake.requests.length - before).toBe(0);
+      const calls = JANUARY_2023_WEEKLY.length * LLM_AGENTS.length;
+      expect(run.stdout).toContain(
+        `LLM calls: ${calls} (cached ${calls}), tokens 0 prompt + 0 completion, cost $0.0000`,
+      );
+      const json = readFileSync(
+        reportFile(out, 'backtest-multi-agent-2023-01-01-2023-01-31', 'json'),
+        'utf8',
+      );
+      expect(withoutUsage(json)).toBe(withoutUsage(firstReport));
+      expect(JSON.parse(json).llmUsage).toMatchObject({ calls, cachedCalls: calls, costUsd: 0 });
+    },
+    within(240_000),
+  );
 
   it('gives each agent its own model (LLM__RISK__MODEL over LLM__MODEL), as the orchestrator does', async () => {
     const settings = loadConfig({ env: { ...env, LLM__RISK__MODEL: 'gpt-4o' }, envFile: null }).llm;

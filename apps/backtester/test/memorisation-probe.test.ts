@@ -4,8 +4,12 @@ import { BacktestRequestSchema } from '@ats/contracts';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import {
+  FAKE_REASONING_MARK,
+  type FakeDecision,
+  FakeOpenAiServer,
+} from '@ats/tool-testing/fake-openai-server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAKE_REASONING_MARK, type FakeDecision, FakeOpenAiServer } from './support/fake-openai-server';
 
 /** The LLM team's four calls per decision time. */
 const LLM_AGENTS = 4;

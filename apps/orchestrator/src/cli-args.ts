@@ -10,6 +10,7 @@ export const USAGE = `usage: orchestrator run --symbols=AAPL,GOOGL,MSFT --replay
   [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]
   [--bus-outage-budget-ms=<remote agents: how long a cycle waits for NATS to come back; default 60000>]
   [--max-degraded-share=<0..1: fail past this share of degraded cycles; default ORCHESTRATOR__MAX_DEGRADED_SHARE>]
+  [--llm-budget-usd=<embedded LLM agents: hard spend limit of the run; default LLM__BUDGET_USD_PER_RUN>]
        orchestrator run --mode=live --symbols=AAPL,MSFT   (no replay window: one cycle per new daily bar)
   [--bar-interval-ms=<a feed at a fixed pace: next bar due this long after the last; default the NYSE close>]
   [--late-after-ms=<warn when a bar is this late>] [--complete-within-ms=<wait for a session's other symbols>]
@@ -43,6 +44,8 @@ export interface CliArgs {
   readonly namespace?: string;
   /** Fail (exit 1) when more than this share of the run's cycles were degraded; default from config. */
   readonly maxDegradedShare?: number;
+  /** Hard LLM spend limit of the run (embedded LLM agents), USD; default LLM__BUDGET_USD_PER_RUN. */
+  readonly llmBudgetUsd?: number;
 }
 
 /** Bad command-line arguments; the one-line message says which flag and why. */
@@ -105,6 +108,9 @@ const ArgsSchema = z.object({
   'complete-within-ms': integer('complete within').optional(),
   'max-cycles': integer('max cycles').pipe(z.number().positive()).optional(),
   'max-degraded-share': decimal('max degraded share').pipe(z.number().max(1)).optional(),
+  'llm-budget-usd': decimal('LLM budget')
+    .pipe(z.number().positive('must be a positive number of dollars'))
+    .optional(),
 });
 
 const LIVE_FLAGS = ['bar-interval-ms', 'late-after-ms', 'complete-within-ms', 'max-cycles'] as const;
@@ -133,6 +139,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'complete-within-ms': { type: 'string' },
         'max-cycles': { type: 'string' },
         'max-degraded-share': { type: 'string' },
+        'llm-budget-usd': { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -181,6 +188,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     busOutageBudgetMs: a['bus-outage-budget-ms'],
     namespace: a.namespace,
     maxDegradedShare: a['max-degraded-share'],
+    llmBudgetUsd: a['llm-budget-usd'],
   };
 }
 

@@ -10,6 +10,7 @@ import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
+import { describeLlmCostEstimate } from '@ats/llm';
 import {
   cadenceSchedule,
   type MarketDataPort,
@@ -32,8 +33,10 @@ import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
+import { configuredLlmLimits, paperRunLlm } from './llm-budget';
 import { EmptyReplayWindowError, type ReplayOptions, runReplay } from './replay';
 import { cycleJson, degradedSummary, formatCycleTable, latencySummary } from './report';
+import { loadReplayDays } from './trading-days';
 
 /**
  * Chaos hooks: the process kills itself (SIGKILL) at a dangerous instant of the cycle on a trading date
@@ -81,6 +84,17 @@ async function main(rawArgv: string[]): Promise<number> {
   const prisma = createPrismaClient(config.database.url);
   // Embedded LLM agents cache their answers in Postgres, as the backtester's do: a re-run replay costs nothing.
   const reasoners = args.agents === 'embedded' ? await embeddedReasoners(config.llm, prisma) : undefined;
+  // The run's spend limits (--llm-budget-usd over LLM__BUDGET_USD_PER_RUN, LLM__BUDGET_USD_PER_DAY): past them the
+  // agents decide by their rules, and the summary says from which bar.
+  const llm = await paperRunLlm(
+    reasoners,
+    config.llm.provider,
+    configuredLlmLimits(config.llm, args.llmBudgetUsd),
+    {
+      prisma,
+      clock: systemClock,
+    },
+  );
   // A Postgres restart (about a second) or a cut connection is waited out, with backoff, not a crash.
   const store = outageTolerantStore(new PrismaTradingStore(prisma), {
     onOutage: ({ operation, error }) => logger.warn({ operation, error }, 'Postgres unreachable: waiting'),
@@ -130,7 +144,7 @@ async function main(rawArgv: string[]): Promise<number> {
         agents: args.agents,
         agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
         ...(args.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: args.busOutageBudgetMs }),
-        ...(reasoners ? { reasoners } : {}),
+        ...(llm ? { reasoners: llm.reasoners } : {}),
         namespace: args.namespace,
         initialCash: args.initialCash ?? config.trading.initialCapital,
         bus,
@@ -149,6 +163,11 @@ async function main(rawArgv: string[]): Promise<number> {
       { to },
       renderDownloadProgress(process.stderr, { onlyDownloads: true }),
     );
+    if (llm) {
+      const days = await loadReplayDays(provider, args.symbols, from, to);
+      const estimate = llm.estimate(args.symbols.length, days.replay.length);
+      if (estimate) process.stderr.write(`${describeLlmCostEstimate(estimate)}\n`);
+    }
     const outcome = await runReplay({
       runId,
       symbols: args.symbols,
@@ -160,6 +179,7 @@ async function main(rawArgv: string[]): Promise<number> {
       agents: args.agents,
       agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
       ...(args.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: args.busOutageBudgetMs }),
+      ...(llm ? { reasoners: llm.reasoners } : {}),
       namespace: args.namespace,
       speed: args.speed,
       bus,
@@ -203,6 +223,13 @@ async function main(rawArgv: string[]): Promise<number> {
             `p99 ${summary.latency?.p99Ms ?? '-'} ms (team p50 ${summary.latency?.teamP50Ms ?? '-'} ms), ` +
             `${degraded.degradedCycles} degraded (${(degraded.share * 100).toFixed(1)}%${byAgent ? `: ${byAgent}` : ''})\n`,
     );
+    if (degraded.llmBudget) {
+      const line =
+        `LLM budget reached: rule-based decisions from ${degraded.llmBudget.reachedAt} ` +
+        `(${degraded.llmBudget.cycles} cycles; $${llm?.ledger.spentUsd.toFixed(4) ?? '?'} spent)\n`;
+      process.stderr.write(line);
+      if (!args.json) process.stdout.write(line);
+    }
     if (degraded.failed) {
       process.stderr.write(
         `error: ${degraded.degradedCycles} of ${degraded.cycles} cycles ran degraded ` +

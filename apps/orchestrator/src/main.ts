@@ -4,6 +4,7 @@ import { openMarketDataPort } from '@ats/market-data';
 import { runService } from '@ats/service';
 import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
+import { configuredLlmLimits } from './llm-budget';
 import { startOrchestratorService } from './service';
 
 await runService({
@@ -37,7 +38,16 @@ await runService({
       symbols: config.trading.symbols,
       pattern: settings.pattern,
       agents: settings.agents,
-      ...(reasoners ? { reasoners } : {}),
+      ...(reasoners
+        ? {
+            reasoners,
+            llmBudget: {
+              provider: config.llm.provider,
+              limits: configuredLlmLimits(config.llm),
+              prisma: prisma(),
+            },
+          }
+        : {}),
       namespace: settings.namespace,
       intervalMs: settings.intervalMs,
       asOfDate: settings.asOfDate,

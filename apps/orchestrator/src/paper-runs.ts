@@ -8,13 +8,16 @@ import {
   QueueGroups,
   RequestReplyContracts,
 } from '@ats/contracts';
-import type { TeamReasoners } from '@ats/llm';
+import type { PrismaClient } from '@ats/db';
+import type { LlmBudget, TeamReasoners } from '@ats/llm';
 import { type MarketDataPort, MissingMarketDataError, UnknownSymbolError } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import type { Logger } from '@ats/observability';
 import type { TradingStore } from '@ats/trading-state';
 import type { AgentPlacement } from './agents';
+import { paperRunLlm } from './llm-budget';
 import { runReplay } from './replay';
+import { degradedSummary } from './report';
 import { loadReplayDays } from './trading-days';
 
 /** `paper.run.start` (the API's `POST /v1/paper-runs`): its types are the contract table's. */
@@ -29,6 +32,15 @@ export interface PaperRunServiceOptions {
   readonly clock: Clock;
   readonly agents: AgentPlacement;
   readonly reasoners?: TeamReasoners;
+  /**
+   * The embedded LLM agents' spend limits (LLM__BUDGET_USD_PER_RUN / _PER_DAY; a request's llmBudgetUsd overrides
+   * the per-run one), the provider they are billed as, and where the day's earlier spend is read.
+   */
+  readonly llmBudget?: {
+    readonly provider: string;
+    readonly limits: LlmBudget;
+    readonly prisma?: PrismaClient;
+  };
   readonly namespace?: string;
   readonly initialCash: number;
   readonly metrics?: TradingMetrics;
@@ -95,6 +107,9 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       failOpen = reject;
     });
     const logger = o.logger.child({ runId, correlationId });
+    const llm = await runLlmFor(request, days.replay.length);
+    if (llm?.estimate)
+      logger.info({ llmEstimate: llm.estimate, limits: llm.run.limits }, 'paper run LLM estimate');
     const done = runReplay({
       runId,
       symbols: request.symbols,
@@ -104,7 +119,7 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       to: request.to,
       initialCash: request.initialCash ?? o.initialCash,
       agents: o.agents,
-      ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+      ...(llm ? { reasoners: llm.run.reasoners } : {}),
       namespace: o.namespace,
       speed: request.speed ?? 0,
       bus: o.bus,
@@ -117,7 +132,16 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       stopRequested: () => stopping,
     }).then(
       (outcome) => {
-        logger.info({ cycles: outcome.reports.length, skipped: outcome.skipped }, 'paper run ended');
+        const budget = degradedSummary(outcome.reports, 1).llmBudget;
+        logger.info(
+          {
+            cycles: outcome.reports.length,
+            skipped: outcome.skipped,
+            ...(llm ? { llmSpentUsd: llm.run.ledger.spentUsd } : {}),
+            ...(budget ? { llmBudgetReachedAt: budget.reachedAt, rulesOnlyCycles: budget.cycles } : {}),
+          },
+          'paper run ended',
+        );
       },
       async (error: unknown) => {
         failOpen(error);
@@ -133,7 +157,36 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       runId,
       status: resumed ? ('resumed' as const) : ('started' as const),
       acceptedAt: o.clock.now().toISOString(),
+      ...(llm?.estimate
+        ? {
+            llm: {
+              estimate: {
+                calls: llm.estimate.calls,
+                promptTokens: llm.estimate.promptTokens,
+                completionTokens: llm.estimate.completionTokens,
+                costUsd: llm.estimate.costUsd,
+              },
+              budgetUsdPerRun: llm.run.limits.perRunUsd ?? null,
+              budgetUsdPerDay: llm.run.limits.perDayUsd ?? null,
+            },
+          }
+        : {}),
     };
+  };
+
+  /** This run's embedded LLM team under its own ledger (the request's budget over the configured one). */
+  const runLlmFor = async (request: PaperRunRequest, cycles: number) => {
+    if (!o.reasoners) return undefined;
+    const limits: LlmBudget = {
+      ...o.llmBudget?.limits,
+      ...(request.llmBudgetUsd === undefined ? {} : { perRunUsd: request.llmBudgetUsd }),
+    };
+    const run = await paperRunLlm(o.reasoners, o.llmBudget?.provider ?? 'llm', limits, {
+      ...(o.llmBudget?.prisma ? { prisma: o.llmBudget.prisma } : {}),
+      clock: o.clock,
+    });
+    if (!run) return undefined;
+    return { run, estimate: run.estimate(request.symbols.length, cycles) };
   };
 
   const subscription: Subscription = await o.bus.serve(

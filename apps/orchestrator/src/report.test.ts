@@ -29,4 +29,35 @@ describe('degradedSummary', () => {
     expect(degradedSummary(reports, 0.1).failed).toBe(true);
     expect(degradedSummary([], 0).failed).toBe(false);
   });
+
+  it('counts cycles the LLM budget left to the rules apart, from the bar where it happened, not as failures', () => {
+    const budget = (barTs: string, ...agents: string[]) =>
+      ({
+        barTs,
+        degraded: agents.map((agent) => ({
+          agent,
+          reason: 'LLM budget per run reached: $0.0100 spent of $0.0100; no openai gpt-4o-mini call made',
+        })),
+      }) as unknown as CycleReport;
+    const reports = [
+      cycle(),
+      budget('2023-01-04T00:00:00.000Z', 'technical', 'risk'),
+      budget('2023-01-05'),
+      cycle(),
+    ];
+    const withTimeout = {
+      ...budget('2023-01-06', 'technical'),
+      degraded: [...budget('x', 'sentiment').degraded, { agent: 'risk', reason: 'timeout' }],
+    } as unknown as CycleReport;
+    expect(degradedSummary([...reports, withTimeout], 0.1)).toEqual({
+      cycles: 5,
+      degradedCycles: 1,
+      share: 0.2,
+      byAgent: { risk: 1 },
+      maxShare: 0.1,
+      failed: true,
+      llmBudget: { cycles: 2, reachedAt: '2023-01-04T00:00:00.000Z' },
+    });
+    expect(degradedSummary(reports, 0).failed).toBe(false);
+  });
 });

@@ -1,3 +1,4 @@
+import { LLM_BUDGET_STOP_PREFIX } from '@ats/llm';
 import type { CycleReport, SymbolRow } from './cycle-runner';
 
 /** ANSI colours, used only when stdout is a terminal. */
@@ -134,17 +135,31 @@ export interface DegradedSummary {
   /** The share a run may have; past it the run failed. */
   readonly maxShare: number;
   readonly failed: boolean;
+  /**
+   * Cycles whose LLM agents the budget left to their rules (LLM__BUDGET_USD_PER_*, --llm-budget-usd): a chosen
+   * fallback, not a failure, so not counted as degraded. Present only when the budget stopped LLM use.
+   */
+  readonly llmBudget?: { readonly cycles: number; readonly reachedAt: string };
 }
 
-/** How many cycles ran degraded (an agent timed out or failed), and whether that is past `maxShare`. */
+/**
+ * How many cycles ran degraded (an agent timed out or failed), and whether that is past `maxShare`. Agents the LLM
+ * budget left to their rules are counted apart, with the bar from which it did.
+ */
 export function degradedSummary(reports: readonly CycleReport[], maxShare: number): DegradedSummary {
   const byAgent: Record<string, number> = {};
   let degradedCycles = 0;
+  let budgetCycles = 0;
+  let budgetReachedAt: string | undefined;
   for (const report of reports) {
-    if (report.degraded.length === 0) continue;
+    const failures = report.degraded.filter((d) => !d.reason.includes(LLM_BUDGET_STOP_PREFIX));
+    if (failures.length < report.degraded.length) {
+      budgetCycles++;
+      budgetReachedAt ??= report.barTs;
+    }
+    if (failures.length === 0) continue;
     degradedCycles++;
-    for (const agent of new Set(report.degraded.map((d) => d.agent)))
-      byAgent[agent] = (byAgent[agent] ?? 0) + 1;
+    for (const agent of new Set(failures.map((d) => d.agent))) byAgent[agent] = (byAgent[agent] ?? 0) + 1;
   }
   const share = reports.length > 0 ? degradedCycles / reports.length : 0;
   return {
@@ -154,5 +169,6 @@ export function degradedSummary(reports: readonly CycleReport[], maxShare: numbe
     byAgent,
     maxShare,
     failed: share > maxShare,
+    ...(budgetReachedAt ? { llmBudget: { cycles: budgetCycles, reachedAt: budgetReachedAt } } : {}),
   };
 }

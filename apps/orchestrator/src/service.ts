@@ -11,7 +11,7 @@ import { type AgentPlacement, teamFactory } from './agents';
 import { cycleChannels } from './channels';
 import { CycleRunExchange } from './cycle-messages';
 import { type CycleReport, CycleRunner } from './cycle-runner';
-import { type PaperRuns, servePaperRuns } from './paper-runs';
+import { type PaperRunServiceOptions, type PaperRuns, servePaperRuns } from './paper-runs';
 import { serveCycleReplay } from './replay-cycle';
 import { loadReplayDays } from './trading-days';
 
@@ -29,6 +29,8 @@ export interface OrchestratorServiceOptions {
   readonly agents: AgentPlacement;
   /** Embedded agents' LLM reasoners built by the process (embeddedReasoners: answers cached in Postgres). */
   readonly reasoners?: TeamReasoners;
+  /** Spend limits of each paper run's embedded LLM agents (see servePaperRuns). */
+  readonly llmBudget?: PaperRunServiceOptions['llmBudget'];
   readonly namespace?: string;
   /** Run a cycle of `symbols` every this many ms (none when absent). */
   readonly intervalMs?: number;
@@ -135,6 +137,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     clock: o.clock,
     agents: o.agents,
     ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+    ...(o.llmBudget ? { llmBudget: o.llmBudget } : {}),
     namespace: o.namespace,
     initialCash: o.initialCash,
     metrics: o.metrics,

@@ -79,4 +79,14 @@ describe('orchestrator run arguments', () => {
     expect(parseCliArgs(base).maxDegradedShare).toBeUndefined();
     expect(() => parseCliArgs([...base, '--max-degraded-share=1.5'])).toThrow(/--max-degraded-share/);
   });
+
+  it('takes an LLM budget for the run in dollars, positive and plainly written', () => {
+    const base = ['--symbols=AAPL', '--replay-from=2023-01-03', '--replay-to=2023-01-31'];
+    expect(parseCliArgs([...base, '--llm-budget-usd=0.05']).llmBudgetUsd).toBe(0.05);
+    expect(parseCliArgs(base).llmBudgetUsd).toBeUndefined();
+    expect(() => parseCliArgs([...base, '--llm-budget-usd=0'])).toThrow(
+      /--llm-budget-usd: must be a positive/,
+    );
+    expect(() => parseCliArgs([...base, '--llm-budget-usd=1e3'])).toThrow(/--llm-budget-usd/);
+  });
 });

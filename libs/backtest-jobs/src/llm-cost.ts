@@ -1,11 +1,8 @@
 import { type AgentTeamConfigInput, type AgentTeamDeps, DEFAULT_AGENT_CONFIGS } from '@ats/agents';
 import { periodKey } from '@ats/backtest';
 import type { AgentName, BacktestRequest } from '@ats/contracts';
-import { type EstimatedAgent, estimateLlmCost, type LlmCostEstimate } from '@ats/llm';
+import { estimateTeamLlmCost, LLM_BUDGET_STOP_PREFIX, type LlmCostEstimate } from '@ats/llm';
 import { ablationVariants } from './research';
-
-/** Start of the note libs/agents gives a decision the LLM budget left to the rules (LlmBudgetExceededError). */
-const BUDGET_STOP_NOTE = 'LLM budget per';
 
 /** The decision time from which the budget left the decisions to the rules, and in which run. */
 export interface LlmBudgetStopTime {
@@ -27,20 +24,23 @@ export function backtestLlmEstimate(
   },
 ): LlmCostEstimate | undefined {
   if (request.strategy !== 'multi-agent') return undefined;
-  const agents: Record<string, EstimatedAgent> = {};
-  for (const [name, reasoner] of Object.entries(team.reasoners ?? {}) as [AgentName, { kind: string }][]) {
-    if (reasoner?.kind !== 'llm') continue;
-    const config = team.agentConfigs?.[name] ?? DEFAULT_AGENT_CONFIGS[name];
-    agents[name] = { model: config.model, maxTokens: config.maxTokens };
-  }
-  if (Object.keys(agents).length === 0) return undefined;
-  return estimateLlmCost({
-    agents,
-    decisionTimes: decisionTimeCount(request, barTimes),
-    // The full team, each attribution variant, and the memorisation probe's anonymised run.
-    runs: 1 + (request.attribution ? ablationVariants(request).length : 0) + (request.anonymise ? 1 : 0),
-    symbols: request.symbols.length,
-  });
+  return estimateTeamLlmCost(
+    {
+      reasoners: team.reasoners ?? {},
+      agents: Object.fromEntries(
+        (Object.keys(DEFAULT_AGENT_CONFIGS) as AgentName[]).map((name) => [
+          name,
+          team.agentConfigs?.[name] ?? DEFAULT_AGENT_CONFIGS[name],
+        ]),
+      ),
+    },
+    {
+      decisionTimes: decisionTimeCount(request, barTimes),
+      // The full team, each attribution variant, and the memorisation probe's anonymised run.
+      runs: 1 + (request.attribution ? ablationVariants(request).length : 0) + (request.anonymise ? 1 : 0),
+      symbols: request.symbols.length,
+    },
+  );
 }
 
 /** Rebalance times of the run: the first bar time of each period (day, ISO week, month) from `start` on. */
@@ -55,6 +55,6 @@ export function decisionTimeCount(request: BacktestRequest, barTimes: readonly s
 export function budgetStopTime(
   degraded: readonly { readonly variant: string; readonly ts: string; readonly note: string }[],
 ): LlmBudgetStopTime | undefined {
-  const first = degraded.find((d) => d.note.includes(BUDGET_STOP_NOTE));
+  const first = degraded.find((d) => d.note.includes(LLM_BUDGET_STOP_PREFIX));
   return first ? { ts: first.ts, variant: first.variant } : undefined;
 }

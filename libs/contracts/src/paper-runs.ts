@@ -22,6 +22,11 @@ export const PaperRunRequestSchema = z
       .optional(),
     /** Replayed trading days per second; 0 (default) = as fast as the cycles run. */
     speed: z.number().min(0).max(1000).optional(),
+    /**
+     * Hard LLM spend limit of this run in USD (embedded LLM agents), over LLM__BUDGET_USD_PER_RUN; the day limit
+     * LLM__BUDGET_USD_PER_DAY applies too. Once reached, the agents decide by their rules for the rest of the run.
+     */
+    llmBudgetUsd: z.number().positive().max(1e6).optional(),
   })
   .refine((r) => r.from <= r.to, { message: '`from` must not be after `to`', path: ['from'] });
 export type PaperRunRequest = z.infer<typeof PaperRunRequestSchema>;
@@ -32,6 +37,22 @@ export const PaperRunAcceptedSchema = z.object({
   /** `resumed` when the run id existed: its stored settings win and it continues after its last cycle. */
   status: z.enum(['started', 'resumed']),
   acceptedAt: UtcTimestampSchema,
+  /**
+   * The run's LLM use at most (embedded LLM agents only): each agent once per cycle, answers at max tokens, no
+   * cache hits; and the limits it runs under.
+   */
+  llm: z
+    .object({
+      estimate: z.object({
+        calls: z.number().int().nonnegative(),
+        promptTokens: z.number().int().nonnegative(),
+        completionTokens: z.number().int().nonnegative(),
+        costUsd: z.number().nonnegative(),
+      }),
+      budgetUsdPerRun: z.number().positive().nullable(),
+      budgetUsdPerDay: z.number().positive().nullable(),
+    })
+    .optional(),
 });
 export type PaperRunAccepted = z.infer<typeof PaperRunAcceptedSchema>;
 

@@ -9,8 +9,13 @@ export {
 } from './anonymise/prompt-anonymiser';
 export { AnswerSchemaShapeError, answerJsonSchema, checkAnswer, isStrictCompatible } from './answer-schema';
 export { BudgetedLlmClient } from './budget/budgeted-llm-client';
+export { budgetedTeam, estimateTeamLlmCost } from './budget/budgeted-team';
 export { dailyLlmSpendUsd } from './budget/daily-llm-spend';
-export { LlmBudgetExceededError, type LlmBudgetKind } from './budget/llm-budget-exceeded-error';
+export {
+  LLM_BUDGET_STOP_PREFIX,
+  LlmBudgetExceededError,
+  type LlmBudgetKind,
+} from './budget/llm-budget-exceeded-error';
 export {
   describeLlmCostEstimate,
   ESTIMATED_PROMPT_TOKENS_PER_CALL,

@@ -24,11 +24,11 @@ export interface FakeDecision {
 }
 
 const completionShape = JSON.parse(
-  readFileSync(new URL('../fixtures/openai-chat-completion.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/openai-chat-completion.json', import.meta.url), 'utf8'),
 ) as { choices: [{ message: { content: string } }]; usage: Record<string, unknown> };
 
 /**
- * A loopback OpenAI Chat Completions endpoint (copied approach from libs/llm/test): it answers the agents'
+ * A loopback OpenAI Chat Completions endpoint (the response shape recorded in fixtures/): it answers the agents'
  * structured requests in OpenAI's real response shape. Decision batches echo the rule-based decisions it was sent
  * (so answers are deterministic and cover exactly the symbols asked), lowering each confidence by a tenth;
  * the risk review adds no veto. Every HTTP request is counted.
