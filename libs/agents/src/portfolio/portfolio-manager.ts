@@ -1,4 +1,4 @@
-import type { AgentDecision, MarketSnapshot, Signal, TickerSymbol } from '@ats/contracts';
+import type { AgentDecision, MarketSnapshot, Position, Signal, TickerSymbol } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from '../config';
 import { num, pct, round, signed } from '../format';
 import { decideWithLlm, OFFLINE_REASONER, type Reasoner } from '../llm';
@@ -122,75 +122,31 @@ export class PortfolioManagerAgent implements PortfolioAgent {
     return this.reasoner.kind === 'offline';
   }
 
+  /**
+   * The plan in named steps: each symbol's consensus line, the entry/exit rules (stops, vetoes), the position cap,
+   * the churn threshold, the cash budget, then the decisions and targets.
+   */
   decide(request: PortfolioRequest): PortfolioPlan {
     const { ctx, risk } = request;
     const cfg = this.portfolioConfig;
-    const equity = ctx.portfolio.equity;
-    const technical = new Map<string, AgentDecision>();
-    const sentiment = new Map<string, AgentDecision>();
-    for (const d of request.decisions) {
-      if (d.agent === 'technical') technical.set(d.symbol, d);
-      else if (d.agent === 'sentiment') sentiment.set(d.symbol, d);
-    }
     const vetoes = new Map(risk.assessment.vetoes.map((v) => [v.symbol, v.reason]));
     const positions = new Map(ctx.portfolio.positions.map((p) => [p.symbol, p]));
     const weights = this.adaptive ? this.adaptive.weightsFor(ctx, request.decisions) : this.weights;
-    const wSum = weights.technical + weights.sentiment;
-    const degradedFactor = request.degraded.length > 0 ? cfg.degradedConfidenceFactor : 1;
+    const lines = consensusLines(request, weights, positions, cfg);
+    this.#applyEntryExitRules(lines, positions, vetoes);
+    capPositions(lines, cfg);
+    skipSmallChanges(lines, cfg);
+    fitCashBudget(lines, cfg);
+    return planOf(lines, ctx, request.degraded, vetoes, cfg);
+  }
 
-    const lines: Line[] = ctx.snapshots.map((snapshot) => {
-      const symbol = snapshot.symbol;
-      const position = positions.get(symbol);
-      const current =
-        position && equity > 0 ? (position.quantity * (position.marketPrice ?? snapshot.price)) / equity : 0;
-      const maxWeight = risk.assessment.maxWeightBySymbol[symbol] ?? 0;
-      const t = technical.get(symbol);
-      const s = sentiment.get(symbol);
-      const tc = t ? t.confidence : 0;
-      const sc = s ? s.confidence : 0;
-      const td = direction(t?.signal);
-      const sd = direction(s?.signal);
-      let score = wSum > 0 ? (weights.technical * tc * td + weights.sentiment * sc * sd) / wSum : 0;
-      let confidence = wSum > 0 ? (weights.technical * tc + weights.sentiment * sc) / wSum : 0;
-      const consensus = score;
-      const notes: (() => string)[] = [
-        () =>
-          `consensus ${signed(consensus)} = (technical ${t?.signal ?? 'none'} ${num(tc)}×${num(weights.technical)} + sentiment ${s?.signal ?? 'none'} ${num(sc)}×${num(weights.sentiment)}) / ${num(wSum)}`,
-      ];
-      if (t?.supportingData.horizon === 'long')
-        notes.push(() => 'technical view re-asked on the long horizon');
-      // A conflict needs two analysts in the consensus: one weighted 0 (an attribution variant) is left out.
-      const bothWeighted = weights.technical > 0 && weights.sentiment > 0;
-      if (bothWeighted && td !== 0 && sd !== 0 && td !== sd) {
-        if (tc >= cfg.conflictMinConfidence && sc >= cfg.conflictMinConfidence) {
-          notes.push(
-            () =>
-              `strong conflict (technical ${t?.signal} ${num(tc)} vs sentiment ${s?.signal} ${num(sc)}, both >= ${num(cfg.conflictMinConfidence)}): hold, no new exposure`,
-          );
-          score = 0;
-          confidence *= cfg.conflictDamping;
-        } else {
-          score *= cfg.conflictDamping;
-          confidence *= cfg.conflictDamping;
-          const damped = score;
-          notes.push(
-            () =>
-              `mild conflict between technical and sentiment: consensus ×${num(cfg.conflictDamping)} → ${signed(damped)}`,
-          );
-        }
-      }
-      return {
-        snapshot,
-        current,
-        maxWeight,
-        score,
-        confidence: clamp(confidence * degradedFactor, 0, 1),
-        target: Math.min(current, maxWeight),
-        forcedExit: false,
-        notes,
-      };
-    });
-
+  /** Stops and take-profits first; then entry (sized by the consensus, unless vetoed), exit, or keep within the risk max. */
+  #applyEntryExitRules(
+    lines: readonly Line[],
+    positions: ReadonlyMap<string, Position>,
+    vetoes: ReadonlyMap<string, string>,
+  ): void {
+    const cfg = this.portfolioConfig;
     for (const line of lines) {
       const symbol = line.snapshot.symbol;
       const position = positions.get(symbol);
@@ -230,98 +186,6 @@ export class PortfolioManagerAgent implements PortfolioAgent {
         if (veto) line.notes.push(() => `risk veto: ${veto}`);
       }
     }
-
-    // Max positions: keep the strongest consensus; ties by symbol so the result does not depend on input order.
-    const held = lines.filter((l) => l.target > 0);
-    if (held.length > cfg.maxPositions) {
-      const ranked = [...held].sort(
-        (a, b) => b.score - a.score || (a.snapshot.symbol < b.snapshot.symbol ? -1 : 1),
-      );
-      for (const l of ranked.slice(cfg.maxPositions)) {
-        l.target = 0;
-        l.forcedExit = true;
-        l.notes.push(() => `beyond max ${cfg.maxPositions} positions by consensus rank: target 0`);
-      }
-    }
-
-    // Churn: skip small changes unless exiting or trimming above the risk max.
-    for (const l of lines) {
-      const change = l.target - l.current;
-      if (
-        l.target > 0 &&
-        Math.abs(change) < cfg.minTradeWeight &&
-        l.current <= l.maxWeight + 1e-9 &&
-        change !== 0
-      ) {
-        l.notes.push(
-          () => `change ${pct(change, 2)} below min trade ${pct(cfg.minTradeWeight, 1)}: no trade`,
-        );
-        l.target = l.current;
-      }
-    }
-
-    // Cash: no leverage; cut increases first, then scale everything if holdings alone exceed the budget.
-    const budget = 1 - cfg.cashBuffer;
-    const total = lines.reduce((s, l) => s + l.target, 0);
-    if (total > budget + 1e-12) {
-      const excess = total - budget;
-      const increases = lines.reduce((s, l) => s + Math.max(0, l.target - l.current), 0);
-      if (increases >= excess) {
-        const keep = 1 - excess / increases;
-        for (const l of lines) {
-          if (l.target > l.current) {
-            l.target = l.current + (l.target - l.current) * keep;
-            l.notes.push(
-              () => `increase scaled ×${num(keep, 3)} to keep ${pct(cfg.cashBuffer, 0)} cash, no leverage`,
-            );
-          }
-        }
-      } else {
-        for (const l of lines) l.target = Math.min(l.target, l.current);
-        const held2 = lines.reduce((s, l) => s + l.target, 0);
-        const scale = held2 > 0 ? budget / held2 : 1;
-        for (const l of lines) {
-          if (l.target > 0) {
-            l.target *= scale;
-            l.notes.push(() => `holdings scaled ×${num(scale, 3)} to fit the cash budget`);
-          }
-        }
-      }
-    }
-
-    const decisions: AgentDecision[] = [];
-    const targets: TargetPosition[] = [];
-    const degradedAgents =
-      request.degraded.length > 0 ? request.degraded.map((d) => d.agent).join(', ') : undefined;
-    for (const l of lines) {
-      const symbol: TickerSymbol = l.snapshot.symbol;
-      const target = round(l.target, 6) as number;
-      const signal: Signal = target > l.current + 1e-9 ? 'BUY' : target < l.current - 1e-9 ? 'SELL' : 'HOLD';
-      // One text for the target and the decision; none when the cycle keeps no reasoning (ctx.explain).
-      const reasoning =
-        ctx.explain === false
-          ? ''
-          : `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
-      targets.push({ symbol, targetWeight: target, score: round(l.score) as number, reasoning });
-      decisions.push({
-        agent: 'portfolio',
-        symbol,
-        signal,
-        confidence: l.confidence,
-        reasoning,
-        supportingData: {
-          score: round(l.score),
-          currentWeight: round(l.current, 6),
-          targetWeight: target,
-          maxWeight: round(l.maxWeight, 6),
-          veto: vetoes.get(symbol) ?? null,
-          forcedExit: l.forcedExit,
-        },
-        ts: ctx.asOf,
-        correlationId: ctx.correlationId,
-      });
-    }
-    return { decisions, targets };
   }
 
   async analyze(request: PortfolioRequest): Promise<PortfolioPlan> {
@@ -374,4 +238,178 @@ export class PortfolioManagerAgent implements PortfolioAgent {
       return `take-profit: price ${num(price)} >= entry ${num(entry)} × (1 + ${pct(cfg.takeProfitPct, 0)}): exit`;
     return undefined;
   }
+}
+
+/** Each symbol's line: the weighted consensus of the analysts, damped or zeroed when they conflict. */
+function consensusLines(
+  request: PortfolioRequest,
+  weights: ConsensusWeights,
+  positions: ReadonlyMap<string, Position>,
+  cfg: PortfolioConfig,
+): Line[] {
+  const { ctx, risk } = request;
+  const equity = ctx.portfolio.equity;
+  const technical = new Map<string, AgentDecision>();
+  const sentiment = new Map<string, AgentDecision>();
+  for (const d of request.decisions) {
+    if (d.agent === 'technical') technical.set(d.symbol, d);
+    else if (d.agent === 'sentiment') sentiment.set(d.symbol, d);
+  }
+  const wSum = weights.technical + weights.sentiment;
+  const degradedFactor = request.degraded.length > 0 ? cfg.degradedConfidenceFactor : 1;
+  return ctx.snapshots.map((snapshot) => {
+    const symbol = snapshot.symbol;
+    const position = positions.get(symbol);
+    const current =
+      position && equity > 0 ? (position.quantity * (position.marketPrice ?? snapshot.price)) / equity : 0;
+    const maxWeight = risk.assessment.maxWeightBySymbol[symbol] ?? 0;
+    const t = technical.get(symbol);
+    const s = sentiment.get(symbol);
+    const tc = t ? t.confidence : 0;
+    const sc = s ? s.confidence : 0;
+    const td = direction(t?.signal);
+    const sd = direction(s?.signal);
+    let score = wSum > 0 ? (weights.technical * tc * td + weights.sentiment * sc * sd) / wSum : 0;
+    let confidence = wSum > 0 ? (weights.technical * tc + weights.sentiment * sc) / wSum : 0;
+    const consensus = score;
+    const notes: (() => string)[] = [
+      () =>
+        `consensus ${signed(consensus)} = (technical ${t?.signal ?? 'none'} ${num(tc)}×${num(weights.technical)} + sentiment ${s?.signal ?? 'none'} ${num(sc)}×${num(weights.sentiment)}) / ${num(wSum)}`,
+    ];
+    if (t?.supportingData.horizon === 'long') notes.push(() => 'technical view re-asked on the long horizon');
+    // A conflict needs two analysts in the consensus: one weighted 0 (an attribution variant) is left out.
+    const bothWeighted = weights.technical > 0 && weights.sentiment > 0;
+    if (bothWeighted && td !== 0 && sd !== 0 && td !== sd) {
+      if (tc >= cfg.conflictMinConfidence && sc >= cfg.conflictMinConfidence) {
+        notes.push(
+          () =>
+            `strong conflict (technical ${t?.signal} ${num(tc)} vs sentiment ${s?.signal} ${num(sc)}, both >= ${num(cfg.conflictMinConfidence)}): hold, no new exposure`,
+        );
+        score = 0;
+        confidence *= cfg.conflictDamping;
+      } else {
+        score *= cfg.conflictDamping;
+        confidence *= cfg.conflictDamping;
+        const damped = score;
+        notes.push(
+          () =>
+            `mild conflict between technical and sentiment: consensus ×${num(cfg.conflictDamping)} → ${signed(damped)}`,
+        );
+      }
+    }
+    return {
+      snapshot,
+      current,
+      maxWeight,
+      score,
+      confidence: clamp(confidence * degradedFactor, 0, 1),
+      target: Math.min(current, maxWeight),
+      forcedExit: false,
+      notes,
+    };
+  });
+}
+
+/** Max positions: keep the strongest consensus; ties by symbol so the result does not depend on input order. */
+function capPositions(lines: readonly Line[], cfg: PortfolioConfig): void {
+  const held = lines.filter((l) => l.target > 0);
+  if (held.length > cfg.maxPositions) {
+    const ranked = [...held].sort(
+      (a, b) => b.score - a.score || (a.snapshot.symbol < b.snapshot.symbol ? -1 : 1),
+    );
+    for (const l of ranked.slice(cfg.maxPositions)) {
+      l.target = 0;
+      l.forcedExit = true;
+      l.notes.push(() => `beyond max ${cfg.maxPositions} positions by consensus rank: target 0`);
+    }
+  }
+}
+
+/** Churn: skip small changes unless exiting or trimming above the risk max. */
+function skipSmallChanges(lines: readonly Line[], cfg: PortfolioConfig): void {
+  for (const l of lines) {
+    const change = l.target - l.current;
+    if (
+      l.target > 0 &&
+      Math.abs(change) < cfg.minTradeWeight &&
+      l.current <= l.maxWeight + 1e-9 &&
+      change !== 0
+    ) {
+      l.notes.push(() => `change ${pct(change, 2)} below min trade ${pct(cfg.minTradeWeight, 1)}: no trade`);
+      l.target = l.current;
+    }
+  }
+}
+
+/** Cash: no leverage; cut increases first, then scale everything if holdings alone exceed the budget. */
+function fitCashBudget(lines: readonly Line[], cfg: PortfolioConfig): void {
+  const budget = 1 - cfg.cashBuffer;
+  const total = lines.reduce((s, l) => s + l.target, 0);
+  if (total > budget + 1e-12) {
+    const excess = total - budget;
+    const increases = lines.reduce((s, l) => s + Math.max(0, l.target - l.current), 0);
+    if (increases >= excess) {
+      const keep = 1 - excess / increases;
+      for (const l of lines) {
+        if (l.target > l.current) {
+          l.target = l.current + (l.target - l.current) * keep;
+          l.notes.push(
+            () => `increase scaled ×${num(keep, 3)} to keep ${pct(cfg.cashBuffer, 0)} cash, no leverage`,
+          );
+        }
+      }
+    } else {
+      for (const l of lines) l.target = Math.min(l.target, l.current);
+      const held2 = lines.reduce((s, l) => s + l.target, 0);
+      const scale = held2 > 0 ? budget / held2 : 1;
+      for (const l of lines) {
+        if (l.target > 0) {
+          l.target *= scale;
+          l.notes.push(() => `holdings scaled ×${num(scale, 3)} to fit the cash budget`);
+        }
+      }
+    }
+  }
+}
+
+/** The portfolio manager's decision and target per line, with one reasoning text for both. */
+function planOf(
+  lines: readonly Line[],
+  ctx: DecisionContext,
+  degraded: readonly DegradedAgent[],
+  vetoes: ReadonlyMap<string, string>,
+  cfg: PortfolioConfig,
+): PortfolioPlan {
+  const decisions: AgentDecision[] = [];
+  const targets: TargetPosition[] = [];
+  const degradedAgents = degraded.length > 0 ? degraded.map((d) => d.agent).join(', ') : undefined;
+  for (const l of lines) {
+    const symbol: TickerSymbol = l.snapshot.symbol;
+    const target = round(l.target, 6) as number;
+    const signal: Signal = target > l.current + 1e-9 ? 'BUY' : target < l.current - 1e-9 ? 'SELL' : 'HOLD';
+    // One text for the target and the decision; none when the cycle keeps no reasoning (ctx.explain).
+    const reasoning =
+      ctx.explain === false
+        ? ''
+        : `${signal} ${symbol}: target ${pct(target)} from ${pct(l.current)}; ${l.notes.map((note) => note()).join('; ')}.${degradedAgents !== undefined ? ` Degraded cycle (${degradedAgents}): confidence ×${num(cfg.degradedConfidenceFactor)}.` : ''}`;
+    targets.push({ symbol, targetWeight: target, score: round(l.score) as number, reasoning });
+    decisions.push({
+      agent: 'portfolio',
+      symbol,
+      signal,
+      confidence: l.confidence,
+      reasoning,
+      supportingData: {
+        score: round(l.score),
+        currentWeight: round(l.current, 6),
+        targetWeight: target,
+        maxWeight: round(l.maxWeight, 6),
+        veto: vetoes.get(symbol) ?? null,
+        forcedExit: l.forcedExit,
+      },
+      ts: ctx.asOf,
+      correlationId: ctx.correlationId,
+    });
+  }
+  return { decisions, targets };
 }
