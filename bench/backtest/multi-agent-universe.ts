@@ -37,13 +37,16 @@ export interface UniverseRun {
   cpuMs: number;
   symbolDaysPerSec: number;
   peakRssMiB: number;
+  peakHeapUsedMiB: number;
   recordReasoning: boolean;
 }
 
 let peakRss = 0;
+let peakHeapUsed = 0;
 const sampleRss = () => {
-  const rss = process.memoryUsage.rss();
-  if (rss > peakRss) peakRss = rss;
+  const m = process.memoryUsage();
+  if (m.rss > peakRss) peakRss = m.rss;
+  if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
 };
 
 /** One cold run (call it once per process for a cold figure). */
@@ -77,6 +80,7 @@ export async function runUniverse(recordReasoning = false): Promise<UniverseRun>
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     symbolDaysPerSec: Math.round((result.stats.symbolDays / backtestMs) * 1000),
     peakRssMiB: Math.round((peakRss / 2 ** 20) * 10) / 10,
+    peakHeapUsedMiB: Math.round((peakHeapUsed / 2 ** 20) * 10) / 10,
     recordReasoning,
   };
 }

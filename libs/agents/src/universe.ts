@@ -6,8 +6,11 @@ export interface UniverseReturns {
   readonly symbols: readonly string[];
   /** Bar ts of each return's end bar. */
   readonly dates: readonly string[];
-  /** returns[i][t] = close_t / close_{t-1} − 1 of symbols[i]. */
-  readonly returns: readonly Float64Array[];
+  /**
+   * returns[i][t] = close_t / close_{t-1} − 1 of symbols[i]. Plain arrays of doubles: built every cycle, and a
+   * Float64Array past 64 bytes gets its own off-heap store, several times dearer to allocate and to collect.
+   */
+  readonly returns: readonly (readonly number[])[];
 }
 
 const cache = new WeakMap<readonly MarketSnapshot[], UniverseReturns>();
@@ -78,17 +81,14 @@ function fromColumns(
     aligned = k - 1;
   }
   const m = Math.max(0, aligned - 1);
-  // One buffer for the whole universe, a view per symbol.
-  const buffer = new Float64Array(n * m);
-  const returns: Float64Array[] = new Array(n);
+  const returns: number[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = columns[i] as HistoryColumns;
     const closes = c.closes;
-    const base = i * m;
     const start = c.start + c.history.length - aligned;
-    for (let t = 0; t < m; t++)
-      buffer[base + t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
-    returns[i] = buffer.subarray(base, base + m);
+    const r: number[] = new Array(m);
+    for (let t = 0; t < m; t++) r[t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
+    returns[i] = r;
   }
   return universeReturns(snapshots, returns, () => firstTimes.slice(firstEnd - m, firstEnd));
 }
@@ -113,7 +113,7 @@ function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
   }
   const m = Math.max(0, aligned - 1);
   const returns = histories.map((h) => {
-    const r = new Float64Array(m);
+    const r: number[] = new Array(m);
     const start = h.length - aligned;
     let previous = m > 0 ? (h[start] as { close: number }).close : 0;
     for (let t = 0; t < m; t++) {
@@ -132,7 +132,7 @@ function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
 
 function universeReturns(
   snapshots: readonly MarketSnapshot[],
-  returns: Float64Array[],
+  returns: number[][],
   listDates: () => string[],
 ): UniverseReturns {
   let dates: string[] | undefined;
@@ -153,9 +153,9 @@ export function returnCount(universe: UniverseReturns): number {
 }
 
 /** Equal-weight universe return per date (rebalanced daily). */
-export function equalWeightReturns(universe: UniverseReturns): Float64Array {
+export function equalWeightReturns(universe: UniverseReturns): number[] {
   const m = returnCount(universe);
-  const out = new Float64Array(m);
+  const out: number[] = new Array(m).fill(0);
   const n = universe.returns.length;
   if (n === 0) return out;
   for (const r of universe.returns)

@@ -47,18 +47,14 @@ export function portfolioTailRisk(
 }
 
 /** Daily returns of the weighted portfolio over the last `lookback` aligned days, oldest first. */
-function portfolioReturns(
-  universe: UniverseReturns,
-  weights: readonly number[],
-  lookback: number,
-): Float64Array {
+function portfolioReturns(universe: UniverseReturns, weights: readonly number[], lookback: number): number[] {
   const m = returnCount(universe);
   const len = Math.min(m, lookback);
-  const out = new Float64Array(len);
+  const out: number[] = new Array(len).fill(0);
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i] as number;
     if (w === 0) continue;
-    const r = universe.returns[i] as Float64Array;
+    const r = universe.returns[i] as readonly number[];
     for (let t = 0; t < len; t++) out[t] = (out[t] as number) + w * (r[m - len + t] as number);
   }
   return out;

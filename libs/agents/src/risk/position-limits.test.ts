@@ -3,8 +3,8 @@ import { pricePath, syntheticSnapshot } from '../testing/synthetic';
 import { buyBlocks, positionLimits } from './position-limits';
 import { DEFAULT_RISK_CONFIG } from './risk-config';
 
-function dailyReturns(closes: readonly number[]): Float64Array {
-  return Float64Array.from(closes.slice(1), (close, i) => close / (closes[i] as number) - 1);
+function dailyReturns(closes: readonly number[]): number[] {
+  return closes.slice(1).map((close, i) => close / (closes[i] as number) - 1);
 }
 
 const a = pricePath(260, 0.0005, 0.02, 100, 0);

@@ -63,13 +63,13 @@ export function buyBlocks(
  */
 export function positionLimits(
   snapshots: readonly MarketSnapshot[],
-  returns: readonly Float64Array[],
+  returns: readonly (readonly number[])[],
   weights: readonly number[],
   clusters: readonly (readonly number[])[],
   buysBlocked: readonly string[],
   cfg: RiskConfig,
 ): PositionLimits {
-  const figures = snapshots.map((s, i) => sizePosition(s, returns[i] as Float64Array, cfg));
+  const figures = snapshots.map((s, i) => sizePosition(s, returns[i] as readonly number[], cfg));
   const clusterScale = clusterScales(figures, clusters, cfg.maxClusterWeight);
   const reasons = new Map<string, string[]>();
   const maxWeightBySymbol: Record<string, number> = {};
@@ -138,7 +138,7 @@ function clusterScales(
 }
 
 /** Volatility-target, ATR and fractional-Kelly weights of one symbol; none without `minHistory` daily returns. */
-function sizePosition(snapshot: MarketSnapshot, returns: Float64Array, cfg: RiskConfig): SizeFigures {
+function sizePosition(snapshot: MarketSnapshot, returns: readonly number[], cfg: RiskConfig): SizeFigures {
   if (returns.length < cfg.minHistory) {
     return {
       vol: null,
@@ -149,7 +149,7 @@ function sizePosition(snapshot: MarketSnapshot, returns: Float64Array, cfg: Risk
       note: `only ${returns.length} daily returns (< ${cfg.minHistory}): no position`,
     };
   }
-  const window = returns.subarray(Math.max(0, returns.length - cfg.volWindow));
+  const window = returns.slice(Math.max(0, returns.length - cfg.volWindow));
   const vol = annualisedVolatility(window);
   const cap = cfg.maxPositionWeight;
   const volTarget = volatilityTargetWeight(cfg.targetVolPerPosition, vol, cap);

@@ -125,17 +125,14 @@ export function maxDrawdown(equity: readonly number[]): number {
 /** Pearson correlations of the last `window` returns of each pair (symmetric, 1 on the diagonal). */
 export function correlationMatrix(returns: readonly ArrayLike<number>[], window: number): number[][] {
   const n = returns.length;
-  const tails = returns.map((r) => {
-    const arr = r as Float64Array | number[];
-    const start = Math.max(0, arr.length - window);
-    return arr instanceof Float64Array ? arr.subarray(start) : arr.slice(start);
-  });
   const m: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const length = tails[0]?.length ?? 0;
-  if (length >= 2 && tails.every((t) => t.length === length)) {
-    fillFromDeviations(m, tails, length);
+  const tailLength = (r: ArrayLike<number>) => r.length - Math.max(0, r.length - window);
+  const length = returns[0] === undefined ? 0 : tailLength(returns[0]);
+  if (length >= 2 && returns.every((r) => tailLength(r) === length)) {
+    fillFromDeviations(m, returns, length);
     return m;
   }
+  const tails = returns.map((r) => Array.prototype.slice.call(r, Math.max(0, r.length - window)) as number[]);
   for (let i = 0; i < n; i++) {
     (m[i] as number[])[i] = 1;
     for (let j = i + 1; j < n; j++) {
@@ -148,17 +145,20 @@ export function correlationMatrix(returns: readonly ArrayLike<number>[], window:
 }
 
 /**
- * Equal-length tails: each series' deviations from its mean and their sum of squares are computed once instead of
- * once per pair. Same operations in the same order as `correlation`, so the same bits.
+ * Equal-length tails (the last `length` values of each series, read in place): each series' deviations from its mean
+ * and their sum of squares are computed once instead of once per pair. Same operations in the same order as
+ * `correlation`, so the same bits. Plain arrays: a Float64Array per series per cycle cost more to allocate and
+ * collect than the arithmetic.
  */
-function fillFromDeviations(m: number[][], tails: readonly ArrayLike<number>[], length: number): void {
-  const n = tails.length;
-  const deviations = tails.map((t) => {
+function fillFromDeviations(m: number[][], series: readonly ArrayLike<number>[], length: number): void {
+  const n = series.length;
+  const deviations = series.map((t) => {
+    const start = t.length - length;
     let mean = 0;
-    for (let i = 0; i < length; i++) mean += t[i] as number;
+    for (let i = 0; i < length; i++) mean += t[start + i] as number;
     mean /= length;
-    const d = new Float64Array(length);
-    for (let i = 0; i < length; i++) d[i] = (t[i] as number) - mean;
+    const d: number[] = new Array(length);
+    for (let i = 0; i < length; i++) d[i] = (t[start + i] as number) - mean;
     return d;
   });
   const squares = deviations.map((d) => {
@@ -169,10 +169,10 @@ function fillFromDeviations(m: number[][], tails: readonly ArrayLike<number>[], 
   for (let i = 0; i < n; i++) {
     const row = m[i] as number[];
     row[i] = 1;
-    const a = deviations[i] as Float64Array;
+    const a = deviations[i] as number[];
     const saa = squares[i] as number;
     for (let j = i + 1; j < n; j++) {
-      const b = deviations[j] as Float64Array;
+      const b = deviations[j] as number[];
       const sbb = squares[j] as number;
       let sab = 0;
       for (let t = 0; t < length; t++) sab += (a[t] as number) * (b[t] as number);
