@@ -28,6 +28,11 @@ export interface CliOptions {
   /** After queueing a sweep, wait for its results in Postgres and print the table. */
   readonly wait: boolean;
   readonly waitTimeoutMs: number;
+  /**
+   * `--workers=N` with `--sweep` / `--walk-forward`: run the cases here on N worker threads (offline reasoner, no
+   * servers) instead of queueing them; undefined: the work queue.
+   */
+  readonly workers: number | undefined;
   /** Run as a worker on the backtest work queue (nx run backtester:start). */
   readonly worker: boolean;
   /** Prefix of the job queue's and the agents' subjects (side-by-side deployments, tests); none by default. */
@@ -77,6 +82,8 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
                           the portfolio manager stays local as it carries this run's weights)
   --sweep=PATH=V1,V2,...  queue one job per value (repeat for a grid), e.g. --sweep=weights.technical=0.4,0.6,0.8
   --walk-forward=PERIOD   split start..end into consecutive windows (6m, 1y), one job per window (and sweep case)
+  --workers=N             run the sweep here on N worker threads (offline reasoner, no NATS or Postgres) instead of
+                          queueing it; the results do not depend on N
   --no-wait               queue the sweep and exit (default: wait for the results and print the table)
   --wait-timeout=S        longest wait for a sweep's results, seconds (default ${DEFAULT_WAIT_TIMEOUT_S})
   --worker                consume backtest jobs from the work queue and store results in Postgres
@@ -120,6 +127,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       'walk-forward': { type: 'string' },
       wait: { type: 'boolean', default: true },
       'wait-timeout': { type: 'string' },
+      workers: { type: 'string' },
       worker: { type: 'boolean', default: false },
       namespace: { type: 'string' },
       'strict-data': { type: 'boolean' },
@@ -177,6 +185,18 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const waitTimeoutS = Number(values['wait-timeout'] ?? DEFAULT_WAIT_TIMEOUT_S);
   if (!(waitTimeoutS > 0))
     throw new Error('invalid backtest options: wait-timeout: must be a positive number');
+  const workers = number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+    throw new Error('invalid backtest options: workers: must be a whole number of threads, 1 or more');
+  const sweep = (values.sweep ?? []).map(parseSweepAxis);
+  const walkForward =
+    values['walk-forward'] === undefined ? undefined : parseWalkForward(values['walk-forward']);
+  if (workers !== undefined && sweep.length === 0 && !walkForward)
+    throw new Error('invalid backtest options: workers: runs the cases of a --sweep or --walk-forward');
+  if (workers !== undefined && (request.llmProvider !== 'offline' || bus !== 'none'))
+    throw new Error(
+      'invalid backtest options: workers: local sweeps use the offline reasoner in this process (queue LLM or --bus sweeps for workers)',
+    );
   return {
     request,
     outDir: values.out,
@@ -186,8 +206,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     help: values.help,
     bus,
     remoteAgents,
-    sweep: (values.sweep ?? []).map(parseSweepAxis),
-    walkForward: values['walk-forward'] === undefined ? undefined : parseWalkForward(values['walk-forward']),
+    sweep,
+    walkForward,
+    workers,
     wait: values.wait,
     waitTimeoutMs: waitTimeoutS * 1000,
     worker: values.worker,

@@ -1,4 +1,5 @@
 import type { BacktestJobOutput } from '@ats/backtest-jobs';
+import type { AppConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
@@ -23,6 +24,13 @@ export async function connectIfAvailable(databaseUrl: string): Promise<PrismaCli
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Postgres for the modes that cannot work without it (sweeps on the queue, the worker). */
+export async function requirePostgres(config: AppConfig): Promise<PrismaClient> {
+  const prisma = await connectIfAvailable(config.database.url);
+  if (!prisma) throw new Error(`Postgres at ${config.database.url} does not answer (DATABASE__URL)`);
+  return prisma;
 }
 
 /** The stored result of a run: config, metrics, equity curve and trades as in the JSON report, and the tear sheet. */

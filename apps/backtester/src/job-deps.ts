@@ -1,0 +1,76 @@
+import { type BacktestJobDeps, buildReasoner } from '@ats/backtest-jobs';
+import type { NatsBus } from '@ats/bus';
+import type { AppConfig } from '@ats/config';
+import type { PrismaClient } from '@ats/db';
+import { evidenceSourceFromConfig } from '@ats/evidence';
+import { type MarketDataPort, openMarketDataPort } from '@ats/market-data';
+import type { TradingMetrics } from '@ats/metrics';
+import { createLogger, type Logger } from '@ats/observability';
+import type { CliOptions } from './options';
+import { remoteAgents } from './remote-agents';
+import type { JobDepsFactory } from './worker';
+
+export const SERVICE = 'backtester';
+
+export function logger(config: AppConfig): Logger {
+  return createLogger({
+    service: config.service.name ?? SERVICE,
+    level: config.logLevel,
+    pretty: config.environment === 'development' && process.stdout.isTTY,
+    secretValues: config.secretValues,
+    destination: process.stderr,
+  });
+}
+
+/**
+ * Daily bars (and sentiment evidence) for every run through the market-data port: the data folder, then the download
+ * cache, then a first-run download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed
+ * (on `bus` when connected).
+ */
+export const openBars = (config: AppConfig, options: CliOptions, bus?: NatsBus): Promise<MarketDataPort> =>
+  openMarketDataPort(config, {
+    ...(bus ? { bus } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    evidence: evidenceSourceFromConfig,
+    connectionName: SERVICE,
+  });
+
+/** The reasoner for the job's llmProvider and, with --bus=nats, the agents reached as services. */
+export function jobDepsFactory(
+  options: CliOptions,
+  config: AppConfig,
+  prisma: PrismaClient | undefined,
+  bus: NatsBus | undefined,
+  metrics?: TradingMetrics,
+): JobDepsFactory {
+  return async (request) => {
+    const llm = await buildReasoner(request.llmProvider, config.llm, {
+      ...(prisma ? { prisma } : {}),
+      ...(metrics ? { metrics } : {}),
+      budget: {
+        ...optional('perRunUsd', options.llmBudgetUsd ?? config.llm.budgetUsdPerRun),
+        ...optional('perDayUsd', config.llm.budgetUsdPerDay),
+      },
+    });
+    const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
+      strictData: options.strictData ?? false,
+      reasoners: llm.reasoners,
+      agentConfigs: llm.agents,
+      llmUsage: llm.usage,
+      risk: config.trading.risk,
+      ...(bus
+        ? {
+            agents: remoteAgents(bus, request, {
+              remote: options.remoteAgents,
+              ...(options.namespace ? { namespace: options.namespace } : {}),
+            }),
+          }
+        : {}),
+    };
+    return deps;
+  };
+}
+
+/** `{ key: value }`, or nothing for an unset value (exactOptionalPropertyTypes). */
+const optional = <K extends string>(key: K, value: number | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
