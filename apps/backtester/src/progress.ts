@@ -1,18 +1,40 @@
 import type { BacktestProgress } from '@ats/backtest';
+import { SingleBar } from 'cli-progress';
 
 const BAR_WIDTH = 30;
 
-/** A one-line progress bar on a TTY (stderr), silent otherwise so piped output stays clean. */
+/**
+ * A progress bar per run (the strategy, then each attribution variant) on a TTY (stderr), redrawn in place by
+ * cli-progress and left on its own line when the run ends; silent otherwise, so logs and piped output stay clean.
+ */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   if (!stream.isTTY) return undefined;
+  let bar: SingleBar | undefined;
+  let variant: string | undefined;
   return (progress: BacktestProgress & { variant: string }) => {
-    const fraction = progress.steps > 0 ? progress.step / progress.steps : 1;
-    const filled = Math.round(fraction * BAR_WIDTH);
-    const line = `${progress.variant.padEnd(36)} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.round(
-      fraction * 100,
-    )
-      .toString()
-      .padStart(3)}% ${progress.asOf.slice(0, 10)} equity ${progress.equity.toFixed(0)}`;
-    stream.write(`\r${line}${fraction >= 1 ? '\n' : ''}`);
+    const payload = {
+      variant: progress.variant.padEnd(36),
+      asOf: progress.asOf.slice(0, 10),
+      equity: progress.equity.toFixed(0),
+    };
+    if (progress.variant !== variant) {
+      bar?.stop();
+      variant = progress.variant;
+      bar = new SingleBar({
+        stream,
+        format: '{variant} [{bar}] {percentage}% {asOf} equity {equity}',
+        barsize: BAR_WIDTH,
+        barCompleteChar: '#',
+        barIncompleteChar: '.',
+        hideCursor: false,
+      });
+      bar.start(Math.max(progress.steps, 1), 0, payload);
+    }
+    bar?.update(progress.steps > 0 ? progress.step : 1, payload);
+    if (progress.step >= progress.steps) {
+      bar?.stop();
+      bar = undefined;
+      variant = undefined;
+    }
   };
 }
