@@ -57,6 +57,8 @@ export function jobDepsFactory(
       reasoners: llm.reasoners,
       agentConfigs: llm.agents,
       llmUsage: llm.usage,
+      // The memorisation probe's second team: the same clients behind the anonymiser.
+      ...(request.anonymise ? { anonymised: llm.anonymised(request.symbols) } : {}),
       risk: config.trading.risk,
       ...(bus
         ? {

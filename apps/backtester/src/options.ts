@@ -70,6 +70,8 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
   --llm-budget-usd=N      hard LLM spend limit of this run in USD (default LLM__BUDGET_USD_PER_RUN, unset: none);
                           once reached, the remaining decisions are rule-based (LLM__BUDGET_USD_PER_DAY also applies)
   --no-attribution        skip the per-agent attribution runs
+  --anonymise             memorisation probe (needs --llm): run the LLM team again with tickers and company names
+                          replaced by neutral ids and dates shifted, and report both runs side by side with the gap
   --out=DIR               report folder (default: reports/ at the workspace root)
   --json                  print the canonical JSON report instead of the summary table
   --strict-data           refuse to run (exit 2) when the data check finds anything (rows dropped, duplicated
@@ -116,6 +118,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       llm: { type: 'string' },
       'llm-budget-usd': { type: 'string' },
       attribution: { type: 'boolean', default: true },
+      anonymise: { type: 'boolean' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       progress: { type: 'boolean', default: true },
@@ -156,6 +159,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         : values.benchmark.toUpperCase(),
     llmProvider: values.llm,
     attribution: values.attribution,
+    anonymise: values.anonymise,
     smaFast: number(values['sma-fast']),
     smaSlow: number(values['sma-slow']),
     dividends: !values['price-only'],
@@ -173,6 +177,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (bus !== 'none' && bus !== 'nats') {
     throw new Error(`invalid backtest options: bus: must be none or nats (got ${bus})`);
   }
+  if (request.anonymise && bus === 'nats')
+    throw new Error(
+      'invalid backtest options: anonymise: the probe anonymises the agents of this process, not agent services (--bus=nats)',
+    );
   const remoteAgents =
     values['remote-agents'] === undefined
       ? DEFAULT_REMOTE_AGENTS

@@ -1,15 +1,39 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import { within } from '@ats/tool-testing';
 import {
   FAKE_REASONING_MARK,
   type FakeDecision,
   FakeOpenAiServer,
 } from '@ats/tool-testing/fake-openai-server';
 import { afterAll, describe, expect, it } from 'vitest';
+import { reportFile } from './support/report-files';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** The CLI as a child process, waited for without blocking: the fake provider answers from this process. */
+function runCli(args: readonly string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /** The LLM team's four calls per decision time. */
 const LLM_AGENTS = 4;
@@ -116,6 +140,58 @@ describe('memorisation probe (--anonymise) against a loopback OpenAI endpoint', 
     expect(html).toContain('<section id="memorisation-probe"><h2>Memorisation probe</h2>');
     expect(html).toContain(`${differing.length} of ${probe.decisions.length} calls differ`);
   });
+
+  it(
+    'runs from the CLI with --anonymise: the console, the JSON and the tear sheet show both runs',
+    async () => {
+      const fake = await FakeOpenAiServer.start();
+      fakes.push(fake);
+      const out = mkdtempSync(join(tmpdir(), 'ats-backtest-anonymise-'));
+      const run = await runCli(
+        [
+          '--symbols=AAPL,MSFT',
+          '--start=2023-01-01',
+          '--end=2023-01-31',
+          '--no-attribution',
+          '--llm=openai',
+          '--anonymise',
+          '--store=never',
+          '--no-progress',
+          `--out=${out}`,
+        ],
+        {
+          LLM__MODEL: 'gpt-4o-mini',
+          LLM__BASE_URL: fake.baseUrl,
+          LLM__CACHE_MODE: 'off',
+          OPENAI_API_KEY: 'sk-test-not-a-key',
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      // Five weekly decision times, four agents, two runs: the estimate counts the probe's run too.
+      expect(run.stderr).toContain(
+        'LLM estimate (upper bound: cache hits cost nothing, answers at max tokens): 40 calls',
+      );
+      expect(fake.requests).toHaveLength(40);
+      expect(run.stdout).toMatch(/Memorisation probe \(neutral ids, dates shifted 18340 days\)/);
+      expect(run.stdout).toMatch(/^gap\s+\+?0\.00%\s+\+?0\.00/m);
+      const prefix = 'backtest-multi-agent-2023-01-01-2023-01-31';
+      const json = JSON.parse(readFileSync(reportFile(out, prefix, 'json'), 'utf8'));
+      expect(json.config.request.anonymise).toBe(true);
+      expect(json.memorisationProbe.gap).toEqual({
+        totalReturn: 0,
+        sharpe: 0,
+        maxDrawdown: 0,
+        tradeCount: 0,
+      });
+      expect(readFileSync(reportFile(out, prefix, 'html'), 'utf8')).toContain('id="memorisation-probe"');
+
+      const refused = await runCli(['--anonymise', '--no-attribution', '--store=never', `--out=${out}`], {});
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/anonymise.*needs the multi-agent strategy and an LLM provider/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    },
+    within(240_000),
+  );
 
   it('refuses a probe without an LLM: the rules do not read names', () => {
     expect(() =>

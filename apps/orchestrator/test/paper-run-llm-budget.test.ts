@@ -90,6 +90,7 @@ describe('API paper runs under an LLM budget (the orchestrator service, embedded
       },
       { timeoutMs: testRequestTimeoutMs(), correlationId: `${runId}-start` },
     );
+    if (!reply.ok) throw new Error(`paper run refused: ${reply.error.message}`);
     expect(reply.data).toMatchObject({
       runId,
       status: 'started',
