@@ -1,14 +1,28 @@
+/**
+ * The orchestrator killed (SIGKILL) at its dangerous instants and resumed with the same run id, each time: the book
+ * must equal an uninterrupted run's (run once, shared) at every date. Kill points, one per attempt:
+ * - after a cycle's orders are published, before the intake records them (CHAOS_PUBLISH_KILLS times);
+ * - after the first fill of a bar is committed, before its event and the bar's other fills (a bar with two fills
+ *   or more, so it is half booked);
+ * - with the cycle's snapshot (its commit) issued and not acknowledged: the write is lost;
+ * - right after the snapshot is stored, before the cycle's completion event: the write is kept.
+ * An insert in flight at a kill either reached Postgres or did not; the two snapshot kills are those two outcomes.
+ */
 import type { NatsBus } from '@ats/bus';
 import type { PrismaClient } from '@ats/db';
 import type { RunningStack } from '@ats/tool-stack';
-import { PrismaTradingStore, runTimeline } from '@ats/trading-state';
+import { type BookDay, PrismaTradingStore, runTimeline } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bookDifferences,
   checkRunLedger,
+  type KillAt,
+  type KillPoint,
+  type PaperAttempt,
   type PaperRunSpec,
   publishKillDates,
   runPaperToCompletion,
+  runPaperWithKills,
   runPaperWithPublishKills,
 } from '../paper-run';
 import { type ChaosWorld, startChaosWorld } from './chaos-world';
@@ -25,6 +39,11 @@ const INITIAL_CASH = 100_000;
 /** Deadlines (tsx compiling the CLI on two busy cores, once per attempt), not measurements. */
 const SETUP_DEADLINE_MS = 300_000;
 const RUN_DEADLINE_MS = 240_000 + KILLS * 90_000;
+/** Fill and snapshot kills start after a few cycles: the run holds positions by then. */
+const FIRST_KILL_AFTER_CYCLE = 3;
+/** The fill and snapshot kill points in replay order (each on a later date than the one before). */
+const FILL_SNAPSHOT_PLAN: readonly KillPoint[] = ['afterFill', 'midSnapshot', 'afterSnapshot', 'afterFill'];
+const FILL_SNAPSHOT_DEADLINE_MS = 240_000 + FILL_SNAPSHOT_PLAN.length * 90_000;
 const report = (text: string) => console.log(`chaos | ${text}`);
 
 let world: ChaosWorld;
@@ -58,14 +77,26 @@ function spec(name: string): PaperRunSpec {
   };
 }
 
+let reference:
+  | Promise<{ run: PaperRunSpec; first: PaperAttempt | undefined; timeline: BookDay[] }>
+  | undefined;
+/** The replay with no fault, run once: every kill's book is compared with it. */
+function uninterruptedRun() {
+  reference ??= (async () => {
+    const run = spec('uninterrupted');
+    const [first] = await runPaperToCompletion(stack, run, 1);
+    return { run, first, timeline: await runTimeline(new PrismaTradingStore(prisma), run.runId) };
+  })();
+  return reference;
+}
+
 describe('orchestrator killed after publish, before record', () => {
   it(
     `${KILLS} kills in one replay, each resumed: the book equals the uninterrupted run at every date`,
     async () => {
       const store = new PrismaTradingStore(prisma);
-      const uninterrupted = spec('uninterrupted');
-      const [first] = await runPaperToCompletion(stack, uninterrupted, 1);
-      const killDates = publishKillDates(await runTimeline(store, uninterrupted.runId), KILLS);
+      const { run: uninterrupted, first, timeline } = await uninterruptedRun();
+      const killDates = publishKillDates(timeline, KILLS);
 
       const killed = spec('publish_kill');
       const run = await runPaperWithPublishKills(stack, killed, killDates);
@@ -85,5 +116,72 @@ describe('orchestrator killed after publish, before record', () => {
       expect(Math.max(...run.resumeStallMs)).toBeLessThan(RESUME_STALL_BUDGET_MS + LOAD_MARGIN_MS);
     },
     RUN_DEADLINE_MS,
+  );
+});
+
+/**
+ * The dates of the plan, from the uninterrupted run: a fill kill on a bar with two fills or more (one if no bar
+ * has two), a snapshot kill on a cycle that placed orders; each after the one before.
+ */
+function killPlan(timeline: readonly BookDay[]): KillAt[] {
+  const cycles = timeline.filter((d) => d.cash !== undefined);
+  const earliest = cycles[FIRST_KILL_AFTER_CYCLE]?.date as string;
+  const kills: KillAt[] = [];
+  let after = earliest;
+  for (const point of FILL_SNAPSHOT_PLAN) {
+    const later = timeline.filter((d) => d.date > after);
+    const day =
+      point === 'afterFill'
+        ? (later.find((d) => d.fills.length >= 2) ?? later.find((d) => d.fills.length >= 1))
+        : later.find((d) => d.orders.length > 0 && d.cash !== undefined);
+    if (!day) throw new RangeError(`no date for ${point} after ${after}`);
+    kills.push({ point, date: day.date });
+    after = day.date;
+  }
+  return kills;
+}
+
+describe('orchestrator killed mid-fill and mid-snapshot', () => {
+  it(
+    'each kill resumed: the book equals the uninterrupted run at every date',
+    async () => {
+      const store = new PrismaTradingStore(prisma);
+      const { run: uninterrupted, timeline: reference } = await uninterruptedRun();
+      const kills = killPlan(reference);
+
+      const killed = spec('fill_snapshot_kill');
+      // What each kill left in Postgres: the proof that it struck where it was aimed.
+      const left: string[] = [];
+      const run = await runPaperWithKills(stack, killed, kills, async (kill) => {
+        const day = (await runTimeline(store, killed.runId)).find((d) => d.date === kill.date);
+        const expected = reference.find((d) => d.date === kill.date);
+        left.push(
+          kill.point === 'afterFill'
+            ? `${kill.point} ${kill.date}: ${day?.fills.length ?? 0} of ${expected?.fills.length} fills booked`
+            : `${kill.point} ${kill.date}: snapshot ${day?.cash === undefined ? 'absent' : 'stored'}, ` +
+                `${day?.orders.length ?? 0} of ${expected?.orders.length} orders recorded`,
+        );
+      });
+      const differences = await bookDifferences(store, uninterrupted.runId, killed.runId);
+      const counts = await checkRunLedger(admin, store, killed.runId, INITIAL_CASH);
+      report(`fill/snapshot kills: ${left.join('; ')}`);
+      report(
+        `fill/snapshot kills: ${run.attempts.length} attempts; re-run cycle wall ms ` +
+          `${run.rerunCycleMs.map((ms) => Math.round(ms)).join(' ')}; ${differences.length} dates differ from the ` +
+          `uninterrupted run (${reference.length} dates); ${JSON.stringify(counts)}`,
+      );
+      for (const difference of differences.slice(0, 5))
+        report(`fill/snapshot kills: ${difference.slice(0, 600)}`);
+      expect(run.attempts).toHaveLength(kills.length + 1);
+      // Each kill struck mid-way: a bar with some but not all of its fills, a cycle without / with its snapshot.
+      for (const [i, kill] of kills.entries()) {
+        const note = left[i] as string;
+        if (kill.point === 'afterFill') expect(note).toMatch(/: 1 of \d+ fills booked/);
+        if (kill.point === 'midSnapshot') expect(note).toContain('snapshot absent');
+        if (kill.point === 'afterSnapshot') expect(note).toContain('snapshot stored');
+      }
+      expect(differences).toEqual([]);
+    },
+    FILL_SNAPSHOT_DEADLINE_MS,
   );
 });
