@@ -7,7 +7,7 @@
  * Keys are made as an operator makes them: one admin key with the keys CLI, read keys through POST /v1/keys, a new
  * one whenever the gateway refuses a key more streams (429). Like bench/api it runs the app as a process and
  * imports none of its code.
- * Run: npm run bench:stream-rss -w @ats/api-gateway   (BENCH_STREAMS, BENCH_PUBLISH_S to change the load)
+ * Run: npm run bench:api-stream   (BENCH_STREAMS, BENCH_PUBLISH_S to change the load)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,8 +20,7 @@ import { connectBus } from '@ats/bus';
 import { TradingMessages } from '@ats/contracts';
 import { createLogger } from '@ats/observability';
 import { up } from '@ats/tool-services';
-import { eventually, freePort } from '@ats/tool-testing';
-import { createMigratedDatabase } from '../api/throwaway-database';
+import { createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100);
 const PUBLISH_S = Number(process.env.BENCH_PUBLISH_S ?? 20);

@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPrismaClient } from '@ats/db';
-import { eventually, freePort } from '@ats/tool-testing';
+import { createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
-import { createMigratedDatabase } from './throwaway-database';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

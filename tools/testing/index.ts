@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { newRunId } from './run-id';
 
 export { testDatabaseName } from './run-id';
+export { createMigratedDatabase, type ThrowawayDatabase } from './throwaway-database';
 
 export class MissingTestServicesError extends Error {
   constructor(readonly variable: string) {

@@ -1,8 +1,6 @@
 /**
- * A throw-away database for a benchmark: created on a Postgres server, migrated, dropped afterwards.
- * This is the body proposed for `@ats/tool-testing` (tools/testing/throwaway-database.ts, exported from its
- * index and used by its global setup, which writes the same steps out today); until that export exists, the API
- * benches share this one copy. Switching is the import line only.
+ * A throw-away database: created on a Postgres server, migrated, dropped afterwards. The tests' global setup makes
+ * each run's database with it, and the API benches theirs.
  */
 import pg from 'pg';
 
