@@ -40,30 +40,49 @@ export function preTradeCheck(
   const grossRoom = Math.max(0, maxGrossExposure * equity - book.projectedGross());
   const grossRoomShares = Math.floor(grossRoom / reference + SHARE_EPSILON);
   let quantity = Math.floor(request.quantity + SHARE_EPSILON);
-  const reasons: string[] = [];
-  const cap = (limit: number, why: string) => {
-    if (quantity > limit) {
-      quantity = Math.max(0, limit);
-      reasons.push(why);
-    }
-  };
+  // Checked once per order in every backtest: plain branches, and a reasons list only when a limit binds.
+  let reasons: string[] | undefined;
   if (request.side === 'BUY') {
-    cap(maxShares - projected, `max weight ${maxWeightPerSymbol} per symbol`);
-    // Covering a short frees gross room; only shares beyond the cover add exposure.
-    cap(Math.max(0, -projected) + grossRoomShares, `max gross exposure ${maxGrossExposure}`);
-    if (!allowMargin) {
-      cap(
-        affordableQuantity(book.availableCash(), reference * (1 + gapAllowance), commission),
-        'cash available (no margin)',
-      );
+    const byWeight = maxShares - projected;
+    if (quantity > byWeight) {
+      quantity = Math.max(0, byWeight);
+      (reasons ??= []).push(`max weight ${maxWeightPerSymbol} per symbol`);
     }
-  } else if (!allowShort) cap(Math.max(0, projected), 'no short selling');
-  else {
-    cap(projected + maxShares, `max weight ${maxWeightPerSymbol} per symbol`);
-    cap(Math.max(0, projected) + grossRoomShares, `max gross exposure ${maxGrossExposure}`);
+    // Covering a short frees gross room; only shares beyond the cover add exposure.
+    const byGross = Math.max(0, -projected) + grossRoomShares;
+    if (quantity > byGross) {
+      quantity = Math.max(0, byGross);
+      (reasons ??= []).push(`max gross exposure ${maxGrossExposure}`);
+    }
+    if (!allowMargin) {
+      const byCash = affordableQuantity(book.availableCash(), reference * (1 + gapAllowance), commission);
+      if (quantity > byCash) {
+        quantity = Math.max(0, byCash);
+        (reasons ??= []).push('cash available (no margin)');
+      }
+    }
+  } else if (!allowShort) {
+    const held = Math.max(0, projected);
+    if (quantity > held) {
+      quantity = held;
+      (reasons ??= []).push('no short selling');
+    }
+  } else {
+    const byWeight = projected + maxShares;
+    if (quantity > byWeight) {
+      quantity = Math.max(0, byWeight);
+      (reasons ??= []).push(`max weight ${maxWeightPerSymbol} per symbol`);
+    }
+    const byGross = Math.max(0, projected) + grossRoomShares;
+    if (quantity > byGross) {
+      quantity = Math.max(0, byGross);
+      (reasons ??= []).push(`max gross exposure ${maxGrossExposure}`);
+    }
   }
-  return { quantity, reference, reasons };
+  return { quantity, reference, reasons: reasons ?? NO_REASONS };
 }
+
+const NO_REASONS: readonly string[] = Object.freeze([]);
 
 /**
  * The cash an accepted order is expected to move once filled (negative for buys): sells at the close less
