@@ -7,27 +7,48 @@ const runtime = stages.at(-1);
 describe('docker/Dockerfile', () => {
   it('is multi-stage with a migration target and a runtime stage last', () => {
     expect(stages.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['manifests', 'deps', 'source', 'migrate', 'build', 'runtime']),
+      expect.arrayContaining([
+        'manifests',
+        'deps',
+        'source',
+        'migrate',
+        'prod-deps',
+        'build',
+        'runtime-base',
+        'runtime',
+      ]),
     );
     expect(runtime?.name).toBe('runtime');
   });
 
   it('installs dependencies from manifests only, before the source is copied (cacheable layer)', () => {
-    const deps = stages.find((s) => s.name === 'deps');
-    const copies = deps?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
-    expect(copies).toEqual(['--from=manifests /manifests/ ./']);
-    expect(deps?.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))).toBe(true);
+    for (const name of ['deps', 'prod-deps']) {
+      const stage = stages.find((s) => s.name === name);
+      const copies = stage?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
+      expect(copies, name).toEqual(['--from=manifests /manifests/ ./']);
+      expect(
+        stage?.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('npm ci')),
+        name,
+      ).toBe(true);
+    }
   });
 
   it('builds a small runtime from a slim base, parametrised by APP, with no toolchain or sources', () => {
-    expect(runtime?.base).toMatch(/^\$\{NODE_IMAGE\}$/);
+    const runtimeBase = stages.find((s) => s.name === 'runtime-base');
+    expect(runtime?.base).toBe('runtime-base');
+    expect(runtimeBase?.base).toMatch(/^\$\{NODE_IMAGE\}$/);
     expect(readRepoFile(APP_DOCKERFILE)).toMatch(/^ARG NODE_IMAGE=node:20\.[0-9.]+-bookworm-slim$/m);
     expect(runtime?.instructions.some((i) => i.keyword === 'ARG' && i.args === 'APP')).toBe(true);
+    // The app's files: its bundle, package.json and run-time assets, by APP, from the build stage only.
     const copied = runtime?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
-    expect(copied.every((c) => c.startsWith('--from=build '))).toBe(true);
-    expect(copied.some((c) => c.includes('/libs') || c.includes('/src'))).toBe(false);
-    const build = stages.find((s) => s.name === 'build');
-    expect(build?.instructions.some((i) => i.args.includes('npm prune --omit=dev'))).toBe(true);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's build-arg syntax, not a template
+    expect(copied).toEqual(['--from=build /out/${APP}/app/ ./']);
+    // Third-party modules: production dependencies only (no dev toolchain), and no workspace sources.
+    const baseCopies = runtimeBase?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
+    expect(baseCopies).toEqual(['--from=prod-deps /repo/node_modules ./node_modules']);
+    const prodDeps = stages.find((s) => s.name === 'prod-deps');
+    expect(prodDeps?.instructions.some((i) => i.args.includes('npm ci --omit=dev'))).toBe(true);
+    expect([...copied, ...baseCopies].some((c) => c.includes('/libs') || c.includes('/src'))).toBe(false);
   });
 
   it('runs as a non-root user and declares a HEALTHCHECK', () => {
@@ -53,7 +74,9 @@ describe('docker/Dockerfile', () => {
         '.data-cache',
       ]),
     );
-    const copied = runtime?.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args) ?? [];
+    const copied = stages.flatMap((s) =>
+      s.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args),
+    );
     expect(copied.some((c) => /\/data\b/.test(c))).toBe(false);
   });
 
