@@ -70,7 +70,7 @@ export interface PaperAttempt {
   readonly cycleLatencyMs: readonly number[];
   /** Each printed cycle's wait for the intake to record its orders (`orderWaitMs`). */
   readonly orderWaitMs: readonly number[];
-  /** The decision time (`asOf`) of each printed cycle that ran degraded (an agent missing). */
+  /** Each printed cycle that ran degraded (an agent missing): its decision time (`asOf`), the agents and why. */
   readonly degradedCycles: readonly string[];
 }
 
@@ -122,10 +122,14 @@ export function runPaperAttempt(
           orderWaitMs?: unknown;
           kind?: unknown;
           asOf?: unknown;
+          degraded?: { agent: string; reason: string }[];
         };
         if (typeof cycle.latencyMs === 'number') cycleLatencyMs.push(cycle.latencyMs);
         if (typeof cycle.orderWaitMs === 'number') orderWaitMs.push(cycle.orderWaitMs);
-        if (cycle.kind === 'degraded') degradedCycles.push(String(cycle.asOf));
+        if (cycle.kind === 'degraded')
+          degradedCycles.push(
+            `${String(cycle.asOf)} ${(cycle.degraded ?? []).map((d) => `${d.agent}: ${d.reason}`).join('; ')}`,
+          );
         cycles++;
         onCycle?.(cycles);
       }

@@ -71,6 +71,18 @@ export function teamFactory(options: TeamFactoryOptions): (pattern: Orchestratio
   return (pattern) => recordingTeam(build(pattern), pattern, bus, channels);
 }
 
+/** One watch per NATS connection, for every team and run of the process; the in-process bus is never down. */
+const watches = new WeakMap<NatsBus, BusConnectionWatch>();
+function connectionWatchOf(bus: Bus): BusConnectionWatch | undefined {
+  if (!(bus instanceof NatsBus)) return undefined;
+  let watch = watches.get(bus);
+  if (!watch) {
+    watch = new BusConnectionWatch(bus.connection);
+    watches.set(bus, watch);
+  }
+  return watch;
+}
+
 function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern) => AgentTeam {
   if (options.placement === 'embedded') {
     const config = options.llm && options.risk ? undefined : loadConfig();
@@ -83,8 +95,7 @@ function placedTeam(options: TeamFactoryOptions): (pattern: OrchestrationPattern
   }
   const { bus, logger } = options;
   if (!bus) throw new RangeError('remote agents need a bus');
-  // One watch of this process's connection for every pattern's team; the in-process bus is never down.
-  const watch = bus instanceof NatsBus ? new BusConnectionWatch(bus.connection) : undefined;
+  const watch = connectionWatchOf(bus);
   return (pattern) => {
     const remote = remoteAgentTeam(bus, {
       subjects: agentRpcSubjects(options.namespace),

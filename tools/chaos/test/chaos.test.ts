@@ -1,9 +1,16 @@
+/**
+ * Faults on the local stack (its own nats-server with per-service users, a private Postgres cluster, the agent
+ * services; never the machine's servers), each during a paper run with remote agents, each judged by the book: the
+ * run's orders, fills, positions, cash and equity must equal an uninterrupted run's (run once, shared) at every
+ * date, besides no order or fill lost or doubled. NATS restarted; Postgres restarted; NATS stopped for 10 s at the
+ * instant a cycle asks its agents (the cycle must wait for the bus, never trade without them); a malformed flood.
+ */
 import type { NatsBus } from '@ats/bus';
-import { Streams } from '@ats/contracts';
+import { Headers, Streams, Subjects } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import { parseExposition, sampleSum } from '@ats/metrics';
 import { parseStackArgs, planStack, type RunningStack, type StackProcess } from '@ats/tool-stack';
-import { PrismaTradingStore } from '@ats/trading-state';
+import { PrismaTradingStore, runTimeline } from '@ats/trading-state';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floodServices, MALFORMED_COUNT } from '../flood';
@@ -12,6 +19,7 @@ import {
   checkRunLedger,
   type PaperAttempt,
   type PaperRunSpec,
+  runPaperAttempt,
   runPaperToCompletion,
 } from '../paper-run';
 import type { ChaosPostgres } from '../private-postgres';
@@ -32,12 +40,20 @@ const SYMBOLS = ['AAPL', 'MSFT', 'NVDA'];
 /** Trading days from 2023-01-03 to 2023-03-31 on the NYSE calendar: one cycle and one snapshot each. */
 const REPLAY_CYCLES = 62;
 /**
- * Agents' budget in every run: two busy cores must not degrade a cycle of the uninterrupted run the faults are
- * compared with (a degraded cycle there would be a difference the fault did not cause).
+ * Agents' budget in every run: a busy machine (two cores shared with every other project) must not degrade a
+ * cycle, yet it stays below the outage, so a cycle that did not wait for the bus would run without its agents.
  */
-const AGENT_TIMEOUT_MS = 5_000;
+const AGENT_TIMEOUT_MS = 8_000;
+/**
+ * The reference must be a run with no fault: one that met an overloaded machine (an agent past its budget) is run
+ * again, at most this many times in all.
+ */
+const REFERENCE_ATTEMPTS = 3;
 /** Deadlines of a case with its runs (tsx compiling the CLI on two busy cores), not measurements. */
 const CASE_DEADLINE_MS = 420_000;
+/** The NATS outage: how long the server stays stopped, and the first cycle it may meet (the run is warm by then). */
+const OUTAGE_MS = 10_000;
+const OUTAGE_NOT_BEFORE_CYCLE = 10;
 const lines: string[] = [];
 const report = (text: string) => console.log(`chaos | ${text}`);
 
@@ -51,7 +67,8 @@ let services: StackProcess[];
 beforeAll(async () => {
   world = await startChaosWorld({
     processes: planStack(REPO_ROOT, parseStackArgs(['--skip', 'api-gateway,orchestrator'])).processes,
-    logLevel: 'error',
+    // warn: the orchestrator says when a cycle waits for NATS (the outage case counts those lines).
+    logLevel: 'warn',
     onLine: (name, line) => {
       lines.push(`${name} | ${line}`);
       if (name.startsWith('paper-') && !line.startsWith('{')) report(`${name}: ${line.slice(0, 300)}`);
@@ -103,13 +120,18 @@ function spec(name: string): PaperRunSpec {
 }
 
 let reference: Promise<{ run: PaperRunSpec; attempt: PaperAttempt }> | undefined;
-/** The same replay with no fault, run once for the cases that compare their book with it. */
+/** The same replay with no fault, run once (again if a busy machine degraded it) for the cases to compare with. */
 function uninterruptedRun(): Promise<{ run: PaperRunSpec; attempt: PaperAttempt }> {
   reference ??= (async () => {
-    const run = spec('uninterrupted');
-    const [attempt] = await runPaperToCompletion(stack, run, 1);
-    report(`uninterrupted: ${attempt?.cycles} cycles, degraded ${attempt?.degradedCycles.length}`);
-    return { run, attempt: attempt as PaperAttempt };
+    for (let i = 1; ; i++) {
+      const run = spec(`uninterrupted${i}`);
+      const [attempt] = (await runPaperToCompletion(stack, run, 1)) as [PaperAttempt];
+      report(
+        `uninterrupted (try ${i}): ${attempt.cycles} cycles, degraded ${attempt.degradedCycles.length}` +
+          `${attempt.degradedCycles.length > 0 ? `: ${attempt.degradedCycles.join(' | ').slice(0, 600)}` : ''}`,
+      );
+      if (attempt.degradedCycles.length === 0 || i === REFERENCE_ATTEMPTS) return { run, attempt };
+    }
   })();
   return reference;
 }
@@ -119,6 +141,28 @@ async function differencesFromUninterrupted(runId: string): Promise<string[]> {
   const { run, attempt } = await uninterruptedRun();
   expect(attempt.degradedCycles, 'the uninterrupted run is the reference: no agent missing').toEqual([]);
   return bookDifferences(new PrismaTradingStore(prisma), run.runId, runId);
+}
+
+/** The trading date of a cycle from its correlation id (`<runId>:<asOf without - : .>`, asOf = the bar's close). */
+function cycleDateOf(correlationId: string): string | undefined {
+  const m = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(correlationId);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = m.map(Number) as number[];
+  const close = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s, ms);
+  return new Date(close - 1).toISOString().slice(0, 10);
+}
+
+/** What one run's CLI printed (stdout and stderr). */
+const linesOf = (run: PaperRunSpec) => lines.filter((l) => l.startsWith(`paper-${run.runId}`));
+
+/** The orchestrator's JSON log lines with this message. */
+function logged(runLines: readonly string[], message: string): Record<string, unknown>[] {
+  return runLines.flatMap((line) => {
+    const json = line.slice(line.indexOf('| ') + 2);
+    if (!json.startsWith('{') || !json.includes(message)) return [];
+    const entry = JSON.parse(json) as Record<string, unknown>;
+    return entry.msg === message ? [entry] : [];
+  });
 }
 
 describe('chaos on the local stack', () => {
@@ -186,6 +230,79 @@ describe('chaos on the local stack', () => {
       expect(counts.fills).toBe(counts.filledOrders);
       expect(differences).toEqual([]);
       expect(alive()).toBe(services.length);
+    },
+    CASE_DEADLINE_MS,
+  );
+
+  it(
+    'NATS down for 10 s while a cycle asks its agents: the cycle waits, never degrades, and the book equals the uninterrupted run',
+    async () => {
+      const store = new PrismaTradingStore(prisma);
+      const { run: uninterrupted, attempt: reference } = await uninterruptedRun();
+      const timeline = await runTimeline(store, uninterrupted.runId);
+      const cycleDates = timeline.filter((d) => d.cash !== undefined).map((d) => d.date);
+      const outageDate = timeline.find(
+        (d) => d.orders.length > 0 && d.date >= (cycleDates[OUTAGE_NOT_BEFORE_CYCLE - 1] as string),
+      )?.date;
+      expect(outageDate, 'a trading date with orders to break').toBeDefined();
+
+      // The outage cycle prints nothing for the outage and the reconnects: not a stall.
+      const outageRun: PaperRunSpec = { ...spec('outage'), stallKillMs: OUTAGE_MS + 60_000 };
+      // The operators' user sees every request: the first agent asked in the outage date's cycle stops the server.
+      let outage: Promise<number> | undefined;
+      const watcher = admin.connection.subscribe(Subjects.analyze('technical'), {
+        callback: (_err, message) => {
+          const correlationId = message.headers?.get(Headers.correlationId) ?? '';
+          if (outage || !correlationId.startsWith(`${outageRun.runId}:`)) return;
+          if (cycleDateOf(correlationId) !== outageDate) return;
+          outage = (async () => {
+            const down = performance.now();
+            await stack.nats.restart(OUTAGE_MS);
+            return performance.now() - down;
+          })();
+        },
+      });
+      await admin.connection.flush();
+      const attempt = await runPaperAttempt(stack, outageRun, `paper-${outageRun.runId}`);
+      watcher.unsubscribe();
+      const runLines = linesOf(outageRun);
+      expect(attempt.exitCode, runLines.slice(-30).join('\n')).toBe(0);
+      expect(outage, `the outage started on ${outageDate}`).toBeDefined();
+      const downMs = await (outage as Promise<number>);
+
+      const waits = logged(
+        runLines,
+        'NATS connection down during the cycle: waiting for it, then asking the agents again',
+      );
+      const resumed = logged(runLines, 'NATS back: the cycle asked its agents again');
+      const differences = await bookDifferences(store, uninterrupted.runId, outageRun.runId);
+      const counts = await checkRunLedger(admin, store, outageRun.runId, INITIAL_CASH);
+      const outageIndex = cycleDates.indexOf(outageDate as string);
+      report(
+        `outage: NATS down ${Math.round(downMs)} ms (stop, ${OUTAGE_MS} ms, start) from the first agent request ` +
+          `of the ${outageDate} cycle; one attempt, exit ${attempt.exitCode}; ${attempt.cycles} cycles`,
+      );
+      report(
+        `outage: team runs discarded while NATS was down ${waits.length}, cycle waited ms ` +
+          `${resumed.map((r) => r.waitedMs).join(' ')}; that cycle's wall ms ` +
+          `${Math.round(attempt.cycleLatencyMs[outageIndex] ?? -1)}; degraded cycles: outage run ` +
+          `${attempt.degradedCycles.length}, uninterrupted ${reference.degradedCycles.length}`,
+      );
+      report(
+        `outage: ${differences.length} dates differ from the uninterrupted run ` +
+          `(${timeline.length} dates); ${JSON.stringify(counts)}`,
+      );
+      for (const difference of differences.slice(0, 5)) report(`outage: ${difference.slice(0, 600)}`);
+      expect(reference.degradedCycles, 'the uninterrupted run is the reference: no agent missing').toEqual(
+        [],
+      );
+      expect(attempt.degradedCycles, 'no cycle ran without its agents').toEqual([]);
+      expect(differences).toEqual([]);
+      expect(waits.length).toBeGreaterThan(0);
+      expect(counts.snapshots).toBe(REPLAY_CYCLES);
+      expect(counts.fills).toBe(counts.filledOrders);
+      expect(alive()).toBe(services.length);
+      await Promise.all(services.map((s) => waitHealthy(s, HEALTH_DEADLINE_MS)));
     },
     CASE_DEADLINE_MS,
   );
