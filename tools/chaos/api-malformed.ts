@@ -3,6 +3,7 @@
  * one definite way (a request that could pass validation would reach a backend and measure something else), and
  * many add a second hazard: prototype-pollution keys, huge numbers, oversized strings and arrays.
  */
+import { mulberry32 } from '@ats/contracts';
 
 export type ApiMalformedKind =
   | 'random_bytes'
@@ -49,17 +50,8 @@ const BODY_ROUTE_LIST = Object.keys(BODY_ROUTES) as BodyRoute[];
 const BODYLESS_POST = '/v1/access-tokens';
 const POST_ROUTES = [...BODY_ROUTE_LIST, BODYLESS_POST] as const;
 
-/** Deterministic PRNG (mulberry32): the same index always yields the same request, so failures replay. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the same index always yields the same request, so failures replay. */
+const random = mulberry32;
 
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
 const json = (path: string, kind: ApiMalformedKind, value: unknown, raw?: string): ApiMalformedRequest => ({

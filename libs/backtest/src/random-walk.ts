@@ -1,3 +1,4 @@
+import { mulberry32 } from '@ats/contracts';
 import { BarFeed, type SymbolColumns } from './feed';
 
 export interface RandomWalkOptions {
@@ -13,18 +14,6 @@ export interface RandomWalkOptions {
 }
 
 const MS_PER_DAY = 86_400_000;
-
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same universe on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Weekdays from `start` (no holiday calendar: a synthetic universe only needs a plausible trading rhythm). */
 export function weekdayTimestamps(start: string, count: number): string[] {

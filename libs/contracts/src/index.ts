@@ -14,6 +14,7 @@ export * from './market';
 export * from './market-requests';
 export * from './paper-runs';
 export * from './primitives';
+export { mulberry32 } from './random';
 export * from './request-reply';
 export * from './requests';
 export * from './subjects';
