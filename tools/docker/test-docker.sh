@@ -52,8 +52,11 @@ export DOCKER_BUILDKIT=1
 # docker-compose 1.29 warns on every call that it ignores deploy.resources.reservations: said once here instead.
 compose() { bash "$here/compose.sh" "$@" 2> >(grep -v 'deploy sub-keys are not supported' >&2); }
 # vfs copies the whole image for each new container: creating a dozen at once outlasts Compose v1's 60 s HTTP
-# timeout, so allow longer and create fewer at a time.
-export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}" COMPOSE_PARALLEL_LIMIT="${COMPOSE_PARALLEL_LIMIT:-4}"
+# timeout, so allow longer. No COMPOSE_PARALLEL_LIMIT below the number of services: Compose v1 shares that one
+# limit between services and their containers, and services waiting on a dependency's health check held every
+# slot (the stack hung half created, with technical-agent, portfolio-manager, orchestrator, api-gateway and
+# backtester never created).
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}"
 
 # Teardown is armed before the daemon starts: whatever fails from here on, nothing this run started is left.
 teardown() {
