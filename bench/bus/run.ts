@@ -1,11 +1,13 @@
 /**
  * Bus benchmark: the typed layer's cost on top of the transport (every message validated both ways).
  * Run: npm run bench:bus (NATS at NATS__URL when it answers, else a private one started for the run; loopback only).
- * Prints one JSON object. Counts are bounded so a run takes a few seconds.
+ * Prints one JSON object. Counts are bounded so a run takes a few seconds; then the paper cycle benchmark
+ * (bench/bus/cycle.ts, about a minute on a loaded machine) under `cycle` (BENCH_BUS_CYCLE=0 leaves it out).
  */
 import { randomBytes } from 'node:crypto';
 import { type Bus, connectBus, InProcessBroker, InProcessBus } from '@ats/bus';
 import { Messages } from '@ats/contracts';
+import { runCycleBench } from './cycle';
 
 const NATS_URL = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
 const PUBSUB_MESSAGES = 50_000;
@@ -138,6 +140,8 @@ async function main(): Promise<void> {
   const natsRequests = await requestReply(np, [nw1, nw2], `${prefix}.nats.quote`);
   const natsDurable = await durablePublish(np, `${prefix}nats`);
   await Promise.all(remote.map((bus) => bus.close()));
+  // Issue 13 goal 4: a paper cycle over NATS with the agents as services, beside the NATS round-trip floor.
+  const cycle = process.env.BENCH_BUS_CYCLE === '0' ? undefined : await runCycleBench();
 
   console.log(
     JSON.stringify(
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
           requestsInFlight: REQUESTS_IN_FLIGHT,
           durable: DURABLE_MESSAGES,
         },
+        ...(cycle ? { cycle } : {}),
       },
       null,
       2,
