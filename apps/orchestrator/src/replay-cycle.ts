@@ -16,9 +16,16 @@ import {
 import { type CycleChannels, cycleChannels } from './channels';
 import { type CycleContext, type CycleEvent, CycleMessages } from './cycle-messages';
 
-/** Packs a decision context for `cycle.context` (see CycleContextSchema). */
+/**
+ * Packs a decision context for `cycle.context` (see CycleContextSchema). `historyColumns` stays out: it is the
+ * feeds' in-process view of the snapshots' own `history` (whole feed arrays, typed arrays JSON turns into objects),
+ * which a reader rebuilds from the snapshots (the agents fall back to the bars when the columns are not the
+ * snapshots' own), so it only made the record larger and the cycle slower. Fastest gzip level: the record is
+ * written every cycle, on the cycle's path, and read rarely.
+ */
 export function packContext(ctx: DecisionContext): string {
-  return gzipSync(Buffer.from(JSON.stringify(ctx), 'utf8')).toString('base64');
+  const { historyColumns: _inProcessOnly, ...serialisable } = ctx;
+  return gzipSync(Buffer.from(JSON.stringify(serialisable), 'utf8'), { level: 1 }).toString('base64');
 }
 
 export function unpackContext(packed: string): DecisionContext {
