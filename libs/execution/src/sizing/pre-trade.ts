@@ -46,43 +46,50 @@ export function preTradeCheck(
     const byWeight = maxShares - projected;
     if (quantity > byWeight) {
       quantity = Math.max(0, byWeight);
-      (reasons ??= []).push(`max weight ${maxWeightPerSymbol} per symbol`);
+      reasons = withReason(reasons, `max weight ${maxWeightPerSymbol} per symbol`);
     }
     // Covering a short frees gross room; only shares beyond the cover add exposure.
     const byGross = Math.max(0, -projected) + grossRoomShares;
     if (quantity > byGross) {
       quantity = Math.max(0, byGross);
-      (reasons ??= []).push(`max gross exposure ${maxGrossExposure}`);
+      reasons = withReason(reasons, `max gross exposure ${maxGrossExposure}`);
     }
     if (!allowMargin) {
       const byCash = affordableQuantity(book.availableCash(), reference * (1 + gapAllowance), commission);
       if (quantity > byCash) {
         quantity = Math.max(0, byCash);
-        (reasons ??= []).push('cash available (no margin)');
+        reasons = withReason(reasons, 'cash available (no margin)');
       }
     }
   } else if (!allowShort) {
     const held = Math.max(0, projected);
     if (quantity > held) {
       quantity = held;
-      (reasons ??= []).push('no short selling');
+      reasons = withReason(reasons, 'no short selling');
     }
   } else {
     const byWeight = projected + maxShares;
     if (quantity > byWeight) {
       quantity = Math.max(0, byWeight);
-      (reasons ??= []).push(`max weight ${maxWeightPerSymbol} per symbol`);
+      reasons = withReason(reasons, `max weight ${maxWeightPerSymbol} per symbol`);
     }
     const byGross = Math.max(0, projected) + grossRoomShares;
     if (quantity > byGross) {
       quantity = Math.max(0, byGross);
-      (reasons ??= []).push(`max gross exposure ${maxGrossExposure}`);
+      reasons = withReason(reasons, `max gross exposure ${maxGrossExposure}`);
     }
   }
   return { quantity, reference, reasons: reasons ?? NO_REASONS };
 }
 
 const NO_REASONS: readonly string[] = Object.freeze([]);
+
+/** The reasons so far with `why` added (the list is made on the first binding limit). */
+function withReason(reasons: string[] | undefined, why: string): string[] {
+  const list = reasons ?? [];
+  list.push(why);
+  return list;
+}
 
 /**
  * The cash an accepted order is expected to move once filled (negative for buys): sells at the close less
