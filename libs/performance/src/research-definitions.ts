@@ -92,7 +92,8 @@ export const RESEARCH_DEFINITIONS: readonly MetricDefinition[] = [
   {
     key: 'probeAgreement',
     name: 'Probe agreement per agent',
-    formula: 'agreement_a = #{same signal} / #{calls of a in both runs}; Δconf_a = mean |conf_named - conf_anonymised|',
+    formula:
+      'agreement_a = #{same signal} / #{calls of a in both runs}; Δconf_a = mean |conf_named - conf_anonymised|',
     notes:
       'Calls matched by decision time, symbol and agent. After the first differing trade the runs hold different books, so later calls of the risk manager and portfolio manager may differ for that reason alone; the analysts (technical, sentiment) see the same figures in both runs whatever was traded.',
   },
