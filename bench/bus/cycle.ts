@@ -1,30 +1,28 @@
 /**
  * Paper cycle over NATS (issue 13, goal 4): bars → the four agents as services → portfolio decision → paper orders
  * recorded by the intake, 5 symbols, remote agents in two replica processes (each serving all four agents in their
- * queue groups). Prints one JSON object: the NATS request/reply floor measured in the same run, one paper run's
- * cycle latency (p50/p99 of `latencyMs`, team and order-wait parts, CPU per cycle of the orchestrator and of the
- * agent processes) and the throughput of CONCURRENT_RUNS paper runs at once (symbol-analyses/s = cycles × symbols
- * per second of wall time), with the load average beside it.
+ * queue groups). The orchestrator runs as users run it, the `orchestrator:run` CLI in its own process (`--agents=remote
+ * --json`): the bench reads its cycle lines and samples its CPU time from /proc. Prints one JSON object: the NATS
+ * request/reply floor measured in the same run, one paper run's cycle latency (p50/p99 of `latencyMs`, team and
+ * order-wait parts, CPU per cycle of the orchestrator and of the agent processes) and the throughput of
+ * CONCURRENT_RUNS paper runs at once, each in its own namespace (symbol-analyses/s = cycles × symbols per second
+ * between the first and the last cycle line), with the load average beside it.
  * Run: npm run bench:bus (part `cycle`), or alone: npx tsx tools/services/cli.ts run -- tsx bench/bus/cycle.ts (NATS and Postgres at NATS__URL / DATABASE__URL when they answer, else private ones).
  * Options (env): BENCH_CYCLE_PROFILE=<dir> writes --cpu-prof profiles of the agent processes there;
  * BENCH_CYCLE_TO (end of the window, default 2023-03-09), BENCH_CYCLE_CONCURRENT (runs at once, default 4).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { agentRpcSubjects, agentRpcTopology } from '@ats/agent-rpc';
 import { connectBus } from '@ats/bus';
-import { createPrismaClient } from '@ats/db';
-import { LocalCsvProvider } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { createMigratedDatabase } from '@ats/tool-testing';
-import { PrismaTradingStore } from '@ats/trading-state';
 import { connect } from '@nats-io/transport-node';
-import type { CycleReport } from '../../apps/orchestrator/src/cycle-runner';
-import { runReplay } from '../../apps/orchestrator/src/replay';
 
 const NATS_URL = process.env.NATS__URL ?? 'nats://127.0.0.1:4222';
 const DATABASE_SERVER_URL = process.env.DATABASE__URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -36,8 +34,94 @@ const FLOOR_ROUND_TRIPS = 2000;
 const REPLICAS = 2;
 const CONCURRENT_RUNS = Number(process.env.BENCH_CYCLE_CONCURRENT ?? 4);
 const here = path.dirname(fileURLToPath(import.meta.url));
+const ORCHESTRATOR_DIR = path.resolve(here, '../../apps/orchestrator');
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100;
 
-const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+/** One cycle line of `orchestrator:run --json` (the fields this bench reads). */
+interface CycleLine {
+  readonly type: string;
+  readonly kind: string;
+  readonly latencyMs: number;
+  readonly teamMs: number;
+  readonly orderWaitMs: number;
+}
+
+/** CPU time (user + system) a process has used so far, ms; undefined once it is gone. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_S) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+interface OrchestratorRun {
+  readonly cycles: CycleLine[];
+  /** CPU of the orchestrator process between successive cycle lines, ms. */
+  readonly cpuPerCycleMs: number[];
+  readonly firstCycleAt: number;
+  readonly lastCycleAt: number;
+}
+
+/** One paper replay by the orchestrator CLI with remote agents, read line by line. */
+function orchestratorRun(namespace: string, databaseUrl: string, runId: string): Promise<OrchestratorRun> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      `--symbols=${SYMBOLS.join(',')}`,
+      `--replay-from=${FROM}`,
+      `--replay-to=${TO}`,
+      '--mode=paper',
+      '--pattern=sequential',
+      '--agents=remote',
+      '--json',
+      `--run-id=${runId}`,
+      `--namespace=${namespace}`,
+    ],
+    {
+      cwd: ORCHESTRATOR_DIR,
+      env: { ...process.env, NATS__URL: NATS_URL, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const cycles: CycleLine[] = [];
+  const cpuPerCycleMs: number[] = [];
+  let firstCycleAt = 0;
+  let lastCycleAt = 0;
+  let stderr = '';
+  let cpuMark: number | undefined;
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on('line', (line) => {
+    const parsed = JSON.parse(line) as CycleLine;
+    if (parsed.type !== 'cycle') return;
+    const now = performance.now();
+    const cpu = processCpuMs(child.pid as number);
+    if (cpu !== undefined && cpuMark !== undefined) cpuPerCycleMs.push(cpu - cpuMark);
+    cpuMark = cpu;
+    if (cycles.length === 0) firstCycleAt = now;
+    lastCycleAt = now;
+    cycles.push(parsed);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ cycles, cpuPerCycleMs, firstCycleAt, lastCycleAt })
+        : reject(
+            new Error(
+              `orchestrator run ${runId} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            ),
+          ),
+    );
+  });
+}
+
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -73,7 +157,7 @@ async function natsFloor(namespace: string) {
   };
 }
 
-async function startReplica(namespace: string, index: number): Promise<ChildProcess> {
+async function startReplica(namespaces: readonly string[], index: number): Promise<ChildProcess> {
   const profileDir = process.env.BENCH_CYCLE_PROFILE;
   const args = [
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
@@ -81,7 +165,7 @@ async function startReplica(namespace: string, index: number): Promise<ChildProc
     'tsx',
     path.join(here, 'agents-worker.ts'),
     NATS_URL,
-    namespace,
+    namespaces.join(','),
     `bench-agents-${index}`,
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -103,52 +187,26 @@ async function stopReplica(child: ChildProcess): Promise<{ cpuMs: number; handle
 /** Runs the cycle benchmark and returns its figures (bench/bus/run.ts prints them under `cycle`). */
 export async function runCycleBench(): Promise<Record<string, unknown>> {
   const id = randomBytes(3).toString('hex');
-  const namespace = `benchcycle${id}`;
+  const latencyNamespace = `benchcycle${id}`;
+  const throughputNamespaces = Array.from({ length: CONCURRENT_RUNS }, (_, k) => `benchcycle${id}c${k}`);
+  const namespaces = [latencyNamespace, ...throughputNamespaces];
   const logger = createLogger({ service: 'bench-cycle', level: 'warn' });
   const bus = await connectBus({ url: NATS_URL, name: 'bench-cycle', logger });
   // A throw-away migrated database, as the API benches use: the runs' rows go nowhere else.
   const database = await createMigratedDatabase(DATABASE_SERVER_URL, `bench_cycle_${id}`);
-  const prisma = createPrismaClient(database.url);
-  const store = new PrismaTradingStore(prisma);
-  const subjects = agentRpcSubjects(namespace);
-  await bus.ensureTopology(agentRpcTopology(subjects));
+  for (const namespace of namespaces) await bus.ensureTopology(agentRpcTopology(agentRpcSubjects(namespace)));
   const replicas: ChildProcess[] = [];
   const load: Record<string, number[]> = { start: loadavg() };
   try {
-    const floor = await natsFloor(namespace);
-    for (let i = 0; i < REPLICAS; i++) replicas.push(await startReplica(namespace, i));
-    const provider = new LocalCsvProvider();
-    const run = (runId: string, onCycle?: (r: CycleReport) => void) =>
-      runReplay({
-        runId,
-        symbols: SYMBOLS,
-        mode: 'paper',
-        pattern: 'sequential',
-        from: FROM,
-        to: TO,
-        initialCash: 100_000,
-        agents: 'remote',
-        namespace,
-        speed: 0,
-        bus,
-        store,
-        provider,
-        logger,
-        ...(onCycle ? { onCycle } : {}),
-      });
+    const floor = await natsFloor(latencyNamespace);
+    for (let i = 0; i < REPLICAS; i++) replicas.push(await startReplica(namespaces, i));
 
     // 1. Latency: one run, cycles one after another.
-    const cpuPerCycle: number[] = [];
-    let cpuMark = process.cpuUsage();
-    const single = await run(`bench_cycle_${id}_single`, () => {
-      const now = process.cpuUsage();
-      cpuPerCycle.push(cpuMs(process.cpuUsage(cpuMark)));
-      cpuMark = now;
-    });
+    const single = await orchestratorRun(latencyNamespace, database.url, `bench_cycle_${id}_single`);
     load.afterLatency = loadavg();
-    const reports = single.reports.slice(WARMUP_CYCLES);
-    const degraded = single.reports.filter((r) => r.kind !== 'completed').length;
-    const of = (pick: (r: CycleReport) => number) => {
+    const reports = single.cycles.slice(WARMUP_CYCLES);
+    const degraded = single.cycles.filter((r) => r.kind !== 'completed').length;
+    const of = (pick: (r: CycleLine) => number) => {
       const xs = reports.map(pick);
       return {
         p50Ms: round(percentile(xs, 50)),
@@ -157,18 +215,19 @@ export async function runCycleBench(): Promise<Record<string, unknown>> {
       };
     };
 
-    // 2. Throughput: CONCURRENT_RUNS paper runs at once on the same agent replicas.
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
+    // 2. Throughput: CONCURRENT_RUNS paper runs at once (one orchestrator each) on the same agent replicas.
     const runs = await Promise.all(
-      Array.from({ length: CONCURRENT_RUNS }, (_, k) => run(`bench_cycle_${id}_c${k}`)),
+      throughputNamespaces.map((namespace, k) =>
+        orchestratorRun(namespace, database.url, `bench_cycle_${id}_c${k}`),
+      ),
     );
-    const wallS = (performance.now() - started) / 1000;
-    const concurrentCpuMs = cpuMs(process.cpuUsage(cpuBefore));
     load.afterThroughput = loadavg();
-    const cycles = runs.reduce((n, r) => n + r.reports.length, 0);
+    const cycles = runs.reduce((n, r) => n + r.cycles.length, 0);
+    // From the first cycle of any run to the last of any: the runs' start-up (tsx, migrations check) left out.
+    const wallS =
+      (Math.max(...runs.map((r) => r.lastCycleAt)) - Math.min(...runs.map((r) => r.firstCycleAt))) / 1000;
     const agents = await Promise.all(replicas.splice(0).map(stopReplica));
-    const totalCycles = single.reports.length + cycles;
+    const totalCycles = single.cycles.length + cycles;
     const agentCpuMs = agents.reduce((n, a) => n + a.cpuMs, 0);
 
     return {
@@ -185,7 +244,7 @@ export async function runCycleBench(): Promise<Record<string, unknown>> {
         cycle: of((r) => r.latencyMs),
         team: of((r) => r.teamMs),
         orderWait: of((r) => r.orderWaitMs),
-        orchestratorCpuMsPerCycle: round(percentile(cpuPerCycle.slice(WARMUP_CYCLES), 50)),
+        orchestratorCpuMsPerCycle: round(percentile(single.cpuPerCycleMs.slice(WARMUP_CYCLES), 50)),
         p50OverFloor: round(
           percentile(
             reports.map((r) => r.latencyMs),
@@ -200,7 +259,12 @@ export async function runCycleBench(): Promise<Record<string, unknown>> {
         cycles,
         wallS: round(wallS),
         symbolAnalysesPerSec: Math.round((cycles * SYMBOLS.length) / wallS),
-        orchestratorCpuMsPerCycle: round(concurrentCpuMs / cycles),
+        orchestratorCpuMsPerCycle: round(
+          percentile(
+            runs.flatMap((r) => r.cpuPerCycleMs.slice(WARMUP_CYCLES)),
+            50,
+          ),
+        ),
         goal: { symbolAnalysesPerSec: 2000 },
       },
       agentReplicas: {
@@ -212,13 +276,12 @@ export async function runCycleBench(): Promise<Record<string, unknown>> {
   } finally {
     for (const child of replicas) child.kill('SIGTERM');
     await bus.close();
-    await prisma.$disconnect();
     await database.drop();
     const nc = await connect({ servers: NATS_URL });
     const { jetstreamManager } = await import('@nats-io/jetstream');
     const jsm = await jetstreamManager(nc);
     for await (const name of jsm.streams.names())
-      if (name.endsWith(`_${namespace}`)) await jsm.streams.delete(name);
+      if (namespaces.some((namespace) => name.endsWith(`_${namespace}`))) await jsm.streams.delete(name);
     await nc.drain();
   }
 }
