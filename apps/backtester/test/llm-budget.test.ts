@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
@@ -21,8 +19,8 @@ import {
 } from '@ats/tool-testing/fake-openai-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
+import { runBacktesterCli } from './support/run-cli';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /** Agents that ask the model, once per decision time each. */
 const LLM_AGENTS = 4;
 /** First trading day of each ISO week of January 2023. */
@@ -88,22 +86,6 @@ async function plantSpend(createdAt: Date, costUsd: number): Promise<void> {
   });
 }
 
-/** The CLI as a child process, waited for without blocking: the fake provider answers from this process. */
-function runCli(
-  args: readonly string[],
-  childEnv: NodeJS.ProcessEnv,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe('LLM budget against a loopback OpenAI endpoint', () => {
   it('stops asking the model once the run budget is spent; the rules decide the rest and the report says from when', async () => {
     const config = loadConfig({ env, envFile: null });
@@ -149,11 +131,8 @@ describe('LLM budget against a loopback OpenAI endpoint', () => {
   it('prints the upper-bound estimate (agents × decision times × runs) before the run and honours --llm-budget-usd', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ats-backtest-llm-budget-'));
     const before = fake.requests.length;
-    const run = await runCli(
+    const run = await runBacktesterCli(
       [
-        '--import',
-        'tsx',
-        MAIN,
         '--symbols=AAPL,MSFT',
         '--start=2023-01-01',
         '--end=2023-01-31',

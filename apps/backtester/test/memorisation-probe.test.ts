@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildReasoner, runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
@@ -17,23 +15,11 @@ import {
 } from '@ats/tool-testing/fake-openai-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
+import { runBacktesterCli } from './support/run-cli';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-/** The CLI as a child process, waited for without blocking: the fake provider answers from this process. */
-function runCli(args: readonly string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** The CLI with the test's provider settings; NATS unreachable on purpose (no agent services). */
+const runCli = (args: readonly string[], env: Record<string, string>) =>
+  runBacktesterCli(args, { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' });
 
 /** The LLM team's four calls per decision time. */
 const LLM_AGENTS = 4;
