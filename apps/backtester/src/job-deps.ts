@@ -3,6 +3,7 @@ import type { NatsBus } from '@ats/bus';
 import type { AppConfig } from '@ats/config';
 import type { PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
+import { configuredLlmBudget } from '@ats/llm';
 import { type MarketDataPort, openMarketDataPort } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
 import { createLogger, type Logger } from '@ats/observability';
@@ -47,10 +48,7 @@ export function jobDepsFactory(
     const llm = await buildReasoner(request.llmProvider, config.llm, {
       ...(prisma ? { prisma } : {}),
       ...(metrics ? { metrics } : {}),
-      budget: {
-        ...optional('perRunUsd', options.llmBudgetUsd ?? config.llm.budgetUsdPerRun),
-        ...optional('perDayUsd', config.llm.budgetUsdPerDay),
-      },
+      budget: configuredLlmBudget(config.llm, options.llmBudgetUsd),
     });
     const deps: Omit<BacktestJobDeps, 'bars' | 'onProgress'> = {
       strictData: options.strictData ?? false,
@@ -72,7 +70,3 @@ export function jobDepsFactory(
     return deps;
   };
 }
-
-/** `{ key: value }`, or nothing for an unset value (exactOptionalPropertyTypes). */
-const optional = <K extends string>(key: K, value: number | undefined) =>
-  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;

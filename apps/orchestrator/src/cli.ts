@@ -10,7 +10,7 @@ import { loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
-import { describeLlmCostEstimate } from '@ats/llm';
+import { configuredLlmBudget, describeLlmCostEstimate } from '@ats/llm';
 import {
   cadenceSchedule,
   type MarketDataPort,
@@ -33,7 +33,7 @@ import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
-import { configuredLlmLimits, paperRunLlm } from './llm-budget';
+import { paperRunLlm } from './llm-budget';
 import { EmptyReplayWindowError, type ReplayOptions, runReplay } from './replay';
 import { cycleJson, degradedSummary, formatCycleTable, latencySummary } from './report';
 import { loadReplayDays } from './trading-days';
@@ -89,7 +89,7 @@ async function main(rawArgv: string[]): Promise<number> {
   const llm = await paperRunLlm(
     reasoners,
     config.llm.provider,
-    configuredLlmLimits(config.llm, args.llmBudgetUsd),
+    configuredLlmBudget(config.llm, args.llmBudgetUsd),
     {
       prisma,
       clock: systemClock,

@@ -2,12 +2,11 @@ import type { Clock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
 import {
   budgetedTeam,
-  dailyLlmSpendUsd,
   estimateTeamLlmCost,
   type LlmBudget,
   type LlmCostEstimate,
-  type LlmSettings,
-  LlmSpendLedger,
+  type LlmSpendLedger,
+  openRunSpendLedger,
   type TeamReasoners,
 } from '@ats/llm';
 
@@ -33,28 +32,11 @@ export async function paperRunLlm(
   deps: { readonly prisma?: PrismaClient; readonly clock: Clock },
 ): Promise<PaperRunLlm | undefined> {
   if (!base) return undefined;
-  const spentTodayBeforeUsd =
-    limits.perDayUsd !== undefined && deps.prisma
-      ? await dailyLlmSpendUsd(deps.prisma, deps.clock).catch(() => undefined)
-      : undefined;
-  const ledger = new LlmSpendLedger({
-    budget: limits,
-    clock: deps.clock,
-    ...(spentTodayBeforeUsd === undefined ? {} : { spentTodayBeforeUsd }),
-  });
+  const { ledger } = await openRunSpendLedger(limits, deps);
   return {
     reasoners: budgetedTeam(base, ledger, provider),
     ledger,
     limits,
     estimate: (symbols, cycles) => estimateTeamLlmCost(base, { decisionTimes: cycles, runs: 1, symbols }),
-  };
-}
-
-/** The configured limits (LLM__BUDGET_USD_PER_RUN / _PER_DAY); `perRunUsd` (a flag or request) overrides the first. */
-export function configuredLlmLimits(llm: LlmSettings, perRunUsd?: number): LlmBudget {
-  const run = perRunUsd ?? llm.budgetUsdPerRun;
-  return {
-    ...(run === undefined ? {} : { perRunUsd: run }),
-    ...(llm.budgetUsdPerDay === undefined ? {} : { perDayUsd: llm.budgetUsdPerDay }),
   };
 }

@@ -1,10 +1,10 @@
 import { systemClock } from '@ats/contracts';
 import { evidenceSourceFromConfig } from '@ats/evidence';
+import { configuredLlmBudget } from '@ats/llm';
 import { openMarketDataPort } from '@ats/market-data';
 import { runService } from '@ats/service';
 import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
-import { configuredLlmLimits } from './llm-budget';
 import { startOrchestratorService } from './service';
 
 await runService({
@@ -43,7 +43,7 @@ await runService({
             reasoners,
             llmBudget: {
               provider: config.llm.provider,
-              limits: configuredLlmLimits(config.llm),
+              limits: configuredLlmBudget(config.llm),
               prisma: prisma(),
             },
           }

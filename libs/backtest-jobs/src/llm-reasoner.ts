@@ -9,14 +9,13 @@ import {
   BudgetedLlmClient,
   buildTeamReasoners,
   COMPANY_NAMES,
-  dailyLlmSpendUsd,
   type LlmBudget,
   type LlmBudgetStop,
   type LlmClientDeps,
   type LlmProviderChoice,
   type LlmSettings,
-  LlmSpendLedger,
   type LlmUsageTotals,
+  openRunSpendLedger,
   PromptAnonymiser,
   type TeamReasoners,
 } from '@ats/llm';
@@ -82,13 +81,10 @@ export async function buildReasoner(
   } = {},
 ): Promise<BacktestReasoners> {
   const { metrics, budget = {}, clock = systemClock } = deps;
-  const spentTodayBeforeUsd =
-    budget.perDayUsd !== undefined && deps.prisma ? await spentTodayOrUnknown(deps.prisma, clock) : undefined;
   // One ledger for the team: every agent's client books into it and is refused by it.
-  const ledger = new LlmSpendLedger({
-    budget,
+  const { ledger, dayCounter } = await openRunSpendLedger(budget, {
+    ...(deps.prisma ? { prisma: deps.prisma } : {}),
     clock,
-    ...(spentTodayBeforeUsd === undefined ? {} : { spentTodayBeforeUsd }),
   });
   const built = await buildTeamReasoners(provider, settings, {
     ...(deps.prisma ? { prisma: deps.prisma } : {}),
@@ -104,7 +100,7 @@ export async function buildReasoner(
     cache: built.cache,
     budget: {
       limits: budget,
-      dayCounter: spentTodayBeforeUsd === undefined ? 'process' : 'postgres',
+      dayCounter,
       stop: () => ledger.stop,
     },
     anonymised: (symbols) => anonymisedReasoners(built.reasoners, symbols),
@@ -134,11 +130,6 @@ export function anonymisedReasoners(
     dateShiftDays: anonymiser.dateShiftDays,
     aliases: anonymiser.aliases,
   };
-}
-
-/** The day's spend from the answer cache; undefined when the database has no cache table (not migrated). */
-function spentTodayOrUnknown(prisma: PrismaClient, clock: Clock): Promise<number | undefined> {
-  return dailyLlmSpendUsd(prisma, clock).catch(() => undefined);
 }
 
 function toBacktestUsage(totals: LlmUsageTotals): LlmUsage {

@@ -31,6 +31,11 @@ export {
   LlmSpendLedger,
   type LlmSpendLedgerOptions,
 } from './budget/llm-spend-ledger';
+export {
+  configuredLlmBudget,
+  openRunSpendLedger,
+  type RunSpendLedger,
+} from './budget/run-spend-ledger';
 export type { CachedAnswer, LlmCacheStore } from './cache/cache-store';
 export { InMemoryLlmCacheStore } from './cache/in-memory-cache-store';
 export { PrismaLlmCacheStore } from './cache/prisma-cache-store';
