@@ -1,5 +1,4 @@
 import { meteredLlmClient } from '@ats/agent-rpc';
-import type { Reasoner } from '@ats/agents';
 import type { LlmUsage } from '@ats/backtest';
 import { type Clock, systemClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
@@ -18,6 +17,7 @@ import {
   openRunSpendLedger,
   PromptAnonymiser,
   type TeamReasoners,
+  wrapLlmClients,
 } from '@ats/llm';
 import type { TradingMetrics } from '@ats/metrics';
 
@@ -116,17 +116,8 @@ export function anonymisedReasoners(
   symbols: readonly string[],
 ): AnonymisedReasoners {
   const anonymiser = new PromptAnonymiser({ symbols: [...symbols, ...Object.keys(COMPANY_NAMES)] });
-  const blind = (reasoner: Reasoner): Reasoner =>
-    reasoner.kind === 'llm'
-      ? { kind: 'llm', client: new AnonymisingLlmClient(reasoner.client, anonymiser) }
-      : reasoner;
   return {
-    reasoners: {
-      technical: blind(reasoners.technical),
-      sentiment: blind(reasoners.sentiment),
-      risk: blind(reasoners.risk),
-      portfolio: blind(reasoners.portfolio),
-    },
+    reasoners: wrapLlmClients(reasoners, (client) => new AnonymisingLlmClient(client, anonymiser)),
     dateShiftDays: anonymiser.dateShiftDays,
     aliases: anonymiser.aliases,
   };

@@ -86,6 +86,7 @@ export {
   type LlmProviderChoice,
   type TeamReasonerDeps,
   type TeamReasoners,
+  wrapLlmClients,
 } from './team-reasoners';
 export type {
   LlmCacheMode,

@@ -141,6 +141,26 @@ const cacheKind = (settings: LlmSettings, prisma: PrismaClient | undefined): Tea
   settings.cacheMode === 'off' ? 'none' : prisma ? 'postgres' : 'memory';
 
 /**
+ * The same reasoners with each LLM agent's client wrapped (a run's budget, the memorisation probe's anonymiser);
+ * offline agents stay as they are. Usage and cache stay the wrapped clients'.
+ */
+export function wrapLlmClients(
+  reasoners: TeamReasoners['reasoners'],
+  wrap: (client: ReasonerClient, agent: AgentName) => ReasonerClient,
+): TeamReasoners['reasoners'] {
+  const wrapped = (agent: AgentName): Reasoner => {
+    const reasoner = reasoners[agent];
+    return reasoner.kind === 'llm' ? { kind: 'llm', client: wrap(reasoner.client, agent) } : reasoner;
+  };
+  return {
+    technical: wrapped('technical'),
+    sentiment: wrapped('sentiment'),
+    risk: wrapped('risk'),
+    portfolio: wrapped('portfolio'),
+  };
+}
+
+/**
  * A team whose local agents each reason with their own reasoner and settings; `remote` agents (NATS proxies)
  * replace local ones where given.
  */

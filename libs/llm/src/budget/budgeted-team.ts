@@ -1,5 +1,5 @@
 import type { AgentName } from '@ats/contracts';
-import type { TeamReasoners } from '../team-reasoners';
+import { type TeamReasoners, wrapLlmClients } from '../team-reasoners';
 import { BudgetedLlmClient } from './budgeted-llm-client';
 import { type EstimatedAgent, estimateLlmCost, type LlmCostEstimate } from './llm-cost-estimate';
 import type { LlmSpendLedger } from './llm-spend-ledger';
@@ -10,22 +10,10 @@ import type { LlmSpendLedger } from './llm-spend-ledger';
  * team's own: the wrapper only asks the ledger first and books each answer's cost.
  */
 export function budgetedTeam(team: TeamReasoners, ledger: LlmSpendLedger, provider: string): TeamReasoners {
-  const reasoners = Object.fromEntries(
-    (Object.entries(team.reasoners) as [AgentName, TeamReasoners['reasoners'][AgentName]][]).map(
-      ([agent, reasoner]) => [
-        agent,
-        reasoner.kind === 'llm'
-          ? {
-              kind: 'llm' as const,
-              client: new BudgetedLlmClient(reasoner.client, ledger, {
-                provider,
-                model: team.agents[agent].model,
-              }),
-            }
-          : reasoner,
-      ],
-    ),
-  ) as TeamReasoners['reasoners'];
+  const reasoners = wrapLlmClients(
+    team.reasoners,
+    (client, agent) => new BudgetedLlmClient(client, ledger, { provider, model: team.agents[agent].model }),
+  );
   return { ...team, reasoners };
 }
 
