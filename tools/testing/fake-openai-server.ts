@@ -6,6 +6,11 @@ import type { AddressInfo } from 'node:net';
 export const FAKE_PROMPT_TOKENS = 1_000;
 export const FAKE_COMPLETION_TOKENS = 50;
 export const FAKE_REASONING_MARK = 'fake model';
+/**
+ * What one fake answer costs at gpt-4o-mini's list price ($0.15 / $0.60 per million tokens, libs/llm MODEL_PRICES),
+ * written out here so the tests check the price table rather than reuse it.
+ */
+export const FAKE_GPT_4O_MINI_CALL_USD = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
 
 export interface SeenRequest {
   readonly schemaName: string;

@@ -12,8 +12,7 @@ import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
 import { testServices, uniqueName } from '@ats/tool-testing';
 import {
-  FAKE_COMPLETION_TOKENS,
-  FAKE_PROMPT_TOKENS,
+  FAKE_GPT_4O_MINI_CALL_USD,
   FAKE_REASONING_MARK,
   FakeOpenAiServer,
 } from '@ats/tool-testing/fake-openai-server';
@@ -25,8 +24,7 @@ import { runBacktesterCli } from './support/run-cli';
 const LLM_AGENTS = 4;
 /** First trading day of each ISO week of January 2023. */
 const JANUARY_2023_WEEKLY = ['2023-01-03', '2023-01-09', '2023-01-17', '2023-01-23', '2023-01-30'];
-/** gpt-4o-mini list price per million tokens (libs/llm MODEL_PRICES): $0.15 in, $0.60 out. */
-const COST_PER_CALL = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
+const COST_PER_CALL = FAKE_GPT_4O_MINI_CALL_USD;
 /** Enough for two decision times (8 calls) and not a third: the 8th call crosses it, the 9th is refused. */
 const TWO_DECISION_TIMES_USD = (2 * LLM_AGENTS - 0.5) * COST_PER_CALL;
 const MAX_TOKENS = 700;

@@ -13,6 +13,7 @@ import { renderJsonReport } from '@ats/reports';
 import { testServices, within } from '@ats/tool-testing';
 import {
   FAKE_COMPLETION_TOKENS,
+  FAKE_GPT_4O_MINI_CALL_USD,
   FAKE_PROMPT_TOKENS,
   FAKE_REASONING_MARK,
   FakeOpenAiServer,
@@ -25,8 +26,7 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const LLM_AGENTS = ['technical_decisions', 'sentiment_decisions', 'risk_vetoes', 'portfolio_decisions'];
 /** First trading day of each ISO week of January 2023 (Jan 2 and Jan 16 were holidays). */
 const JANUARY_2023_WEEKLY = ['2023-01-03', '2023-01-09', '2023-01-17', '2023-01-23', '2023-01-30'];
-/** gpt-4o-mini list price per million tokens (libs/llm MODEL_PRICES): $0.15 in, $0.60 out. */
-const COST_PER_CALL = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
+const COST_PER_CALL = FAKE_GPT_4O_MINI_CALL_USD;
 
 const request = BacktestRequestSchema.parse({
   symbols: ['AAPL', 'MSFT'],

@@ -3,11 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ESTIMATED_PROMPT_TOKENS_PER_CALL, ESTIMATED_PROMPT_TOKENS_PER_SYMBOL } from '@ats/llm';
 import { testServices, uniqueName } from '@ats/tool-testing';
-import {
-  FAKE_COMPLETION_TOKENS,
-  FAKE_PROMPT_TOKENS,
-  FakeOpenAiServer,
-} from '@ats/tool-testing/fake-openai-server';
+import { FAKE_GPT_4O_MINI_CALL_USD, FakeOpenAiServer } from '@ats/tool-testing/fake-openai-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropNamespace } from './support';
 
@@ -18,8 +14,7 @@ const LLM_AGENTS = 4;
 /** 2023-01-03 .. 2023-01-10: six trading days, six cycles. */
 const CYCLES = 6;
 const MAX_TOKENS = 700;
-/** gpt-4o-mini list price per million tokens (libs/llm MODEL_PRICES): $0.15 in, $0.60 out. */
-const COST_PER_CALL = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
+const COST_PER_CALL = FAKE_GPT_4O_MINI_CALL_USD;
 /** Room for two cycles' calls: the 8th call crosses it, the 9th (third cycle) is refused. */
 const TWO_CYCLES_USD = (2 * LLM_AGENTS - 0.5) * COST_PER_CALL;
 

@@ -6,11 +6,7 @@ import { evidenceSourceFromConfig } from '@ats/evidence';
 import { type MarketDataPort, openMarketDataPort } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
 import { eventually, testRequestTimeoutMs, testServices, uniqueName } from '@ats/tool-testing';
-import {
-  FAKE_COMPLETION_TOKENS,
-  FAKE_PROMPT_TOKENS,
-  FakeOpenAiServer,
-} from '@ats/tool-testing/fake-openai-server';
+import { FAKE_GPT_4O_MINI_CALL_USD, FakeOpenAiServer } from '@ats/tool-testing/fake-openai-server';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedReasoners } from '../src/agents';
@@ -22,7 +18,7 @@ const namespace = uniqueName('orchpaperllm');
 const LLM_AGENTS = 4;
 /** 2023-01-03 .. 2023-01-10: six trading days. */
 const CYCLES = 6;
-const COST_PER_CALL = (FAKE_PROMPT_TOKENS * 0.15 + FAKE_COMPLETION_TOKENS * 0.6) / 1e6;
+const COST_PER_CALL = FAKE_GPT_4O_MINI_CALL_USD;
 const TWO_CYCLES_USD = (2 * LLM_AGENTS - 0.5) * COST_PER_CALL;
 
 let fake: FakeOpenAiServer;
