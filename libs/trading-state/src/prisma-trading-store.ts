@@ -2,6 +2,7 @@ import type { AgentDecision, Fill, Order, OrderStatus } from '@ats/contracts';
 import { Prisma, type PrismaClient } from '@ats/db';
 import type { PortfolioLedger } from '@ats/execution';
 import { bookFill, ledgerFromFills, type PositionRow } from './book';
+import { mergeCycleDecisions } from './cycle-decisions';
 import {
   ConflictingOrderError,
   RunNotFoundError,
@@ -193,22 +194,24 @@ export class PrismaTradingStore implements TradingStore {
     correlationId: string,
     decisions: readonly AgentDecision[],
   ): Promise<void> {
-    await this.#prisma.$transaction([
-      this.#prisma.decision.deleteMany({ where: { runId, correlationId } }),
-      this.#prisma.decision.createMany({
-        data: decisions.map((d) => ({
-          runId,
-          correlationId,
-          agent: d.agent,
-          symbol: d.symbol,
-          signal: d.signal,
-          confidence: d.confidence,
-          reasoning: d.reasoning,
-          supportingData: d.supportingData as Prisma.InputJsonObject,
-          decidedAt: new Date(d.ts),
-        })),
-      }),
-    ]);
+    await this.#prisma.$transaction(async (tx) => {
+      // This store's own rows of an earlier save of the cycle go, so a re-save stores the decisions once.
+      await tx.decision.deleteMany({ where: { runId, correlationId, inputs: { equals: Prisma.DbNull } } });
+      // Agent services record what they decided (runId null, with an inputs summary) before they reply.
+      const stored = await tx.decision.findMany({
+        where: { correlationId, OR: [{ runId }, { runId: null }] },
+        orderBy: { createdAt: 'asc' },
+      });
+      const merge = mergeCycleDecisions(stored, decisions);
+      if (merge.adopt.length > 0)
+        await tx.decision.updateMany({ where: { id: { in: [...merge.adopt] } }, data: { runId } });
+      for (const { id, decision } of merge.rewrite)
+        await tx.decision.update({ where: { id }, data: decisionContent(decision) });
+      if (merge.create.length > 0)
+        await tx.decision.createMany({
+          data: merge.create.map((d) => ({ runId, correlationId, agent: d.agent, ...decisionContent(d) })),
+        });
+    });
   }
 
   async saveSnapshot(snapshot: SnapshotRecord): Promise<boolean> {
@@ -357,6 +360,18 @@ function toFill(row: FillRow, clientOrderId: string): Fill {
     commission: row.commission,
     slippage: row.slippage * row.quantity,
     filledAt: row.filledAt.toISOString(),
+  };
+}
+
+/** What a decision says, as its row holds it. */
+function decisionContent(d: AgentDecision) {
+  return {
+    symbol: d.symbol,
+    signal: d.signal,
+    confidence: d.confidence,
+    reasoning: d.reasoning,
+    supportingData: d.supportingData as Prisma.InputJsonObject,
+    decidedAt: new Date(d.ts),
   };
 }
 

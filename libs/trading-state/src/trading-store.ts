@@ -78,7 +78,10 @@ export interface TradingStore {
   recordFill(fill: Fill): Promise<RecordFillResult>;
   /** Cancels or rejects an open order; returns false when it was no longer open. */
   closeOrder(clientOrderId: string, status: 'CANCELLED' | 'REJECTED', reason: string): Promise<boolean>;
-  /** Replaces the decisions stored for one cycle (a re-run cycle stores its decisions once). */
+  /**
+   * Stores one cycle's decisions once: rows the agent services recorded for the cycle (no run, with their inputs
+   * summary) become the run's, the rest are written; a re-run cycle replaces what it stored before.
+   */
   saveDecisions(runId: string, correlationId: string, decisions: readonly AgentDecision[]): Promise<void>;
   /** One snapshot per (run, cycle); returns false when the cycle already had one. */
   saveSnapshot(snapshot: SnapshotRecord): Promise<boolean>;
