@@ -7,7 +7,7 @@
 import { SymbolFeed } from '@ats/agents';
 import type { Bar } from '@ats/contracts';
 import { IndicatorSet } from '@ats/indicators';
-import { syntheticBars } from './synthetic-bars';
+import { randomWalkBars } from './random-walk-bars';
 
 /** Goal of issue 13: update + snapshot at most this many ns per symbol-bar. */
 export const AGENTS_VIEW_GOAL_NS = 2_000;
@@ -25,7 +25,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number) => Math.round(x * 10) / 10;
 
 export function measureAgentsView(barCount: number) {
-  const bars: Bar[] = syntheticBars(barCount + WARM_UP_BARS).map((b) => ({
+  const bars: Bar[] = randomWalkBars(barCount + WARM_UP_BARS).map((b) => ({
     ...b,
     symbol: 'SYN',
     timeframe: '1d' as const,

@@ -33,7 +33,7 @@ import {
   WSMA,
 } from 'trading-signals';
 import { FormerWilliamsR } from './former-williams-r';
-import { syntheticBars } from './synthetic-bars';
+import { randomWalkBars } from './random-walk-bars';
 
 /** ADR 0020's rule: the library is used unless it costs more than this multiple of our code per bar. */
 export const LIBRARY_COST_LIMIT = 1.5;
@@ -272,7 +272,7 @@ export interface LibraryVsOwnRow {
 
 /** Per indicator: median per-bar cost of own and library code over `barCount` bars, and the verdict of the rule. */
 export function compareLibraryWithOwn(barCount: number = DEFAULT_BARS): Record<string, LibraryVsOwnRow> {
-  const bars = syntheticBars(barCount + WARM_UP_BARS);
+  const bars = randomWalkBars(barCount + WARM_UP_BARS);
   const rows: Record<string, LibraryVsOwnRow> = {};
   let guard = 0;
   for (const contender of CONTENDERS) {

@@ -1,6 +1,6 @@
 /**
  * Indicator benchmark: cost of updating the whole streaming IndicatorSet per bar, and batch throughput per indicator.
- * Run: npx tsx bench/indicators/run.ts [bars]   (default 1,000,000 synthetic daily bars). Prints one JSON object;
+ * Run: npx tsx bench/indicators/run.ts [bars]   (default 1,000,000 random-walk daily bars). Prints one JSON object;
  * `goal2` is issue 13's agents' view (SymbolFeed push + MarketSnapshot per symbol-bar, goal ≤ 2 µs) with its ratio.
  */
 
@@ -28,7 +28,7 @@ import {
 } from '@ats/indicators';
 import { measureAgentsView } from './agents-view';
 import { compareLibraryWithOwn } from './library-vs-own';
-import { syntheticBars } from './synthetic-bars';
+import { randomWalkBars } from './random-walk-bars';
 
 const BAR_COUNT = Number(process.argv[2] ?? 1_000_000);
 const WARM_UP_BARS = 10_000;
@@ -135,7 +135,7 @@ function round(x: number): number {
 }
 
 const loadAtStart = loadavg()[0] ?? Number.NaN;
-const bars = syntheticBars(BAR_COUNT);
+const bars = randomWalkBars(BAR_COUNT);
 const streaming = measureStreaming(bars);
 // Issue 13 goal 2: the agents' view (SymbolFeed push + MarketSnapshot) per symbol-bar, against 2 µs.
 const agentsView = measureAgentsView(SNAPSHOT_BARS);

@@ -27,11 +27,30 @@ export function weekdayTimestamps(start: string, count: number): string[] {
   return out;
 }
 
+/** One symbol's walk: `randomWalkFeed`'s options without the symbol count. */
+export type RandomWalkSeriesOptions = Omit<RandomWalkOptions, 'symbols'>;
+
 /**
  * A synthetic universe: geometric random walks with consistent OHLCV (open near the previous close, high/low
  * around open and close), for benchmarks and tests that need many symbols. Symbols are S0000, S0001, ...
  */
 export function randomWalkFeed(options: RandomWalkOptions): BarFeed {
+  const walk = walker(options);
+  const series: SymbolColumns[] = [];
+  for (let s = 0; s < options.symbols; s++) series.push(walk(`S${String(s).padStart(4, '0')}`));
+  return new BarFeed(series, { timeframe: '1d', adjusted: false });
+}
+
+/**
+ * One symbol's random walk (S0000), the same bars as the first symbol of `randomWalkFeed` with the same options:
+ * for benchmarks of single-series code such as the indicators.
+ */
+export function randomWalkSeries(options: RandomWalkSeriesOptions): SymbolColumns {
+  return walker(options)('S0000');
+}
+
+/** Walks one symbol after another from one seeded source, so a universe is the same for the same seed. */
+function walker(options: RandomWalkSeriesOptions): (symbol: string) => SymbolColumns {
   const random = mulberry32(options.seed);
   const normal = () => {
     // Box–Muller; 1 − u keeps log() away from 0.
@@ -41,12 +60,11 @@ export function randomWalkFeed(options: RandomWalkOptions): BarFeed {
   };
   const sigma = options.dailyVolatility ?? 0.02;
   const drift = options.dailyDrift ?? 0.0003;
-  const ts = weekdayTimestamps(options.start ?? '2014-01-02', options.days);
-  const series: SymbolColumns[] = [];
-  for (let s = 0; s < options.symbols; s++) {
-    const n = options.days;
+  const n = options.days;
+  const ts = weekdayTimestamps(options.start ?? '2014-01-02', n);
+  return (symbol) => {
     const columns = {
-      symbol: `S${String(s).padStart(4, '0')}`,
+      symbol,
       ts,
       open: new Float64Array(n),
       high: new Float64Array(n),
@@ -66,7 +84,6 @@ export function randomWalkFeed(options: RandomWalkOptions): BarFeed {
       columns.low[d] = Math.min(open, close) * (1 - spread);
       columns.volume[d] = Math.round(baseVolume * Math.exp(0.3 * normal()));
     }
-    series.push(columns);
-  }
-  return new BarFeed(series, { timeframe: '1d', adjusted: false });
+    return columns;
+  };
 }
