@@ -1,16 +1,15 @@
-import type { AppConfig, EnvKey } from '@ats/config';
+import { type AppConfig, type ConfiguredTrading, configuredTrading, type EnvKey } from '@ats/config';
 
-/** The backtest flags the environment may default, and the TRADING__* key and value that stand in for each. */
+/** The backtest flags the environment may default, and the configured run setting that stands in for each. */
 const FLAG_DEFAULTS: readonly {
   readonly flag: string;
-  readonly key: EnvKey;
-  readonly value: (trading: AppConfig['trading']) => string;
+  readonly value: (settings: ConfiguredTrading) => string | undefined;
 }[] = [
-  { flag: 'capital', key: 'TRADING__INITIAL_CAPITAL', value: (t) => String(t.initialCapital) },
-  { flag: 'symbols', key: 'TRADING__SYMBOLS', value: (t) => t.symbols.join(',') },
-  { flag: 'commission-bps', key: 'TRADING__COMMISSION_BPS', value: (t) => String(t.commissionBps) },
-  { flag: 'slippage-bps', key: 'TRADING__SLIPPAGE_BPS', value: (t) => String(t.slippageBps) },
-  { flag: 'risk-free', key: 'TRADING__RISK_FREE_RATE', value: (t) => String(t.riskFreeRate) },
+  { flag: 'capital', value: (s) => s.initialCapital?.toString() },
+  { flag: 'symbols', value: (s) => s.symbols?.join(',') },
+  { flag: 'commission-bps', value: (s) => s.commissionBps?.toString() },
+  { flag: 'slippage-bps', value: (s) => s.slippageBps?.toString() },
+  { flag: 'risk-free', value: (s) => s.riskFreeRate?.toString() },
 ];
 
 const hasFlag = (argv: readonly string[], flag: string) =>
@@ -19,7 +18,7 @@ const hasFlag = (argv: readonly string[], flag: string) =>
 /**
  * The command line with `--flag=value` added for each TRADING__* key the user set (environment or .env) and whose
  * flag is absent: flags win over configuration, configuration over the BacktestRequest defaults. Keys left at
- * their schema defaults add nothing, so an unconfigured run is the README's main job unchanged.
+ * their schema defaults add nothing (configuredTrading), so an unconfigured run is the README's main job unchanged.
  * Wiring (main.ts): `parseCliOptions(withConfigDefaults(argv, loadConfig().trading, configuredKeys()))`.
  */
 export function withConfigDefaults(
@@ -27,8 +26,11 @@ export function withConfigDefaults(
   trading: AppConfig['trading'],
   configured: ReadonlySet<EnvKey>,
 ): string[] {
-  const added = FLAG_DEFAULTS.filter(({ flag, key }) => configured.has(key) && !hasFlag(argv, flag)).map(
-    ({ flag, value }) => `--${flag}=${value(trading)}`,
-  );
+  const settings = configuredTrading(trading, configured);
+  const added: string[] = [];
+  for (const { flag, value } of FLAG_DEFAULTS) {
+    const configuredValue = value(settings);
+    if (configuredValue !== undefined && !hasFlag(argv, flag)) added.push(`--${flag}=${configuredValue}`);
+  }
   return [...added, ...argv];
 }

@@ -97,6 +97,17 @@ export const DEFAULT_COMMISSION: CommissionConfig = {
 export const DEFAULT_SLIPPAGE: SlippageConfig = { kind: 'fixed-bps', bps: 5 };
 export { DEFAULT_STATISTICS_LOOKBACK } from '@ats/execution';
 
+/** Commission and slippage given in basis points, as cost configs; an absent figure is absent (its default stands). */
+export function basisPointCosts(bps: { readonly commissionBps?: number; readonly slippageBps?: number }): {
+  commission?: CommissionConfig;
+  slippage?: SlippageConfig;
+} {
+  return {
+    ...(bps.commissionBps === undefined ? {} : { commission: { kind: 'bps', bps: bps.commissionBps } }),
+    ...(bps.slippageBps === undefined ? {} : { slippage: { kind: 'fixed-bps', bps: bps.slippageBps } }),
+  };
+}
+
 export const DEFAULT_BACKTEST_CONFIG: BacktestConfig = {
   runId: 'backtest',
   initialCash: DEFAULT_INITIAL_CASH,

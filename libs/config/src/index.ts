@@ -1,4 +1,5 @@
 export { type CommandLineSpec, parseCommandLine, refuseUsage } from './command-line';
+export { type ConfiguredTrading, configuredTrading, RUN_SETTING_KEYS } from './configured-trading';
 export {
   type DataLocation,
   DEFAULT_DATA_CACHE_FOLDER,
