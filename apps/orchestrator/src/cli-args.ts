@@ -8,7 +8,7 @@ export const USAGE = `usage: orchestrator run --symbols=AAPL,GOOGL,MSFT --replay
   [--mode=paper|live] [--pattern=sequential|parallel|hierarchical] [--agents=embedded|remote]
   [--speed=<trading days per second, 0 = no wait>] [--run-id=<id to create or resume>] [--json]
   [--initial-cash=100000] [--agent-timeout-ms=<ms>] [--namespace=<subject namespace>]
-  [--bus-outage-budget-ms=<remote agents: how long a cycle waits for NATS to come back; default 60000>]
+  [--bus-outage-budget-ms=<remote agents: how long a cycle waits for NATS to come back; default ORCHESTRATOR__BUS_OUTAGE_BUDGET_MS or 60000>]
   [--max-degraded-share=<0..1: fail past this share of degraded cycles; default ORCHESTRATOR__MAX_DEGRADED_SHARE>]
   [--llm-budget-usd=<embedded LLM agents: hard spend limit of the run; default LLM__BUDGET_USD_PER_RUN>]
        orchestrator run --mode=live --symbols=AAPL,MSFT   (no replay window: one cycle per new daily bar)

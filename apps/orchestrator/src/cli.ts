@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connectBus } from '@ats/bus';
-import { loadConfig } from '@ats/config';
+import { configuredKeys, loadConfig } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { createPrismaClient, ensureMigrations } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
@@ -34,7 +34,7 @@ import { embeddedReasoners } from './agents';
 import { type CliArgs, type LiveArgs, parseCliArgs, USAGE, UsageError, wantsHelp } from './cli-args';
 import { type LiveOptions, runLive } from './live';
 import { paperRunLlm } from './llm-budget';
-import { EmptyReplayWindowError, type ReplayOptions, runReplay } from './replay';
+import { configuredPaperCosts, EmptyReplayWindowError, type ReplayOptions, runReplay } from './replay';
 import { cycleJson, degradedSummary, formatCycleTable, latencySummary } from './report';
 import { loadReplayDays } from './trading-days';
 
@@ -65,6 +65,7 @@ async function main(rawArgv: string[]): Promise<number> {
   }
   const args = parseCliArgs(argv);
   const config = loadConfig();
+  const busOutageBudgetMs = args.busOutageBudgetMs ?? config.orchestrator.busOutageBudgetMs;
   // A fresh database gets the schema here (one query when it is up to date): no `npm run db:migrate` first.
   await ensureMigrations({ databaseUrl: config.database.url });
   // Logs go to stderr so stdout stays the table or the JSON lines; quiet unless LOG_LEVEL asks for more.
@@ -143,7 +144,7 @@ async function main(rawArgv: string[]): Promise<number> {
         pattern: args.pattern,
         agents: args.agents,
         agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
-        ...(args.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: args.busOutageBudgetMs }),
+        ...(busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs }),
         ...(llm ? { reasoners: llm.reasoners } : {}),
         namespace: args.namespace,
         initialCash: args.initialCash ?? config.trading.initialCapital,
@@ -176,9 +177,11 @@ async function main(rawArgv: string[]): Promise<number> {
       from,
       to,
       initialCash: args.initialCash ?? config.trading.initialCapital,
+      // TRADING__COMMISSION_BPS / _SLIPPAGE_BPS when set, as in a backtest; the paper broker's defaults otherwise.
+      ...configuredPaperCosts(config.trading, configuredKeys()),
       agents: args.agents,
       agentTimeoutMs: agentTimeouts(args.agentTimeoutMs),
-      ...(args.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: args.busOutageBudgetMs }),
+      ...(busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs }),
       ...(llm ? { reasoners: llm.reasoners } : {}),
       namespace: args.namespace,
       speed: args.speed,

@@ -1,3 +1,4 @@
+import { configuredKeys } from '@ats/config';
 import { systemClock } from '@ats/contracts';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { configuredLlmBudget } from '@ats/llm';
@@ -5,6 +6,7 @@ import { openMarketDataPort } from '@ats/market-data';
 import { runService } from '@ats/service';
 import { outageTolerantStore, PrismaTradingStore } from '@ats/trading-state';
 import { embeddedReasoners } from './agents';
+import { configuredPaperCosts } from './replay';
 import { startOrchestratorService } from './service';
 
 await runService({
@@ -52,6 +54,9 @@ await runService({
       intervalMs: settings.intervalMs,
       asOfDate: settings.asOfDate,
       initialCash: config.trading.initialCapital,
+      // Paper runs trade at TRADING__COMMISSION_BPS / _SLIPPAGE_BPS when set, as backtests do.
+      paperCosts: configuredPaperCosts(config.trading, configuredKeys()),
+      ...(settings.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: settings.busOutageBudgetMs }),
       metrics,
     });
     return { stop: () => service.stop(), closers: [marketData], health: () => ({ runId: settings.runId }) };

@@ -16,7 +16,7 @@ import type { Logger } from '@ats/observability';
 import type { TradingStore } from '@ats/trading-state';
 import type { AgentPlacement } from './agents';
 import { paperRunLlm } from './llm-budget';
-import { runReplay } from './replay';
+import { type PaperCosts, runReplay } from './replay';
 import { degradedSummary } from './report';
 import { loadReplayDays } from './trading-days';
 
@@ -43,6 +43,10 @@ export interface PaperRunServiceOptions {
   };
   readonly namespace?: string;
   readonly initialCash: number;
+  /** The configured execution costs (configuredPaperCosts); default the paper broker's. */
+  readonly costs?: PaperCosts;
+  /** Remote agents: how long a cycle waits for NATS to come back (default teamFactory's). */
+  readonly busOutageBudgetMs?: number;
   readonly metrics?: TradingMetrics;
   readonly pattern: 'sequential' | 'parallel' | 'hierarchical';
 }
@@ -118,7 +122,9 @@ export async function servePaperRuns(o: PaperRunServiceOptions): Promise<PaperRu
       from: request.from,
       to: request.to,
       initialCash: request.initialCash ?? o.initialCash,
+      ...o.costs,
       agents: o.agents,
+      ...(o.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: o.busOutageBudgetMs }),
       ...(llm ? { reasoners: llm.run.reasoners } : {}),
       namespace: o.namespace,
       speed: request.speed ?? 0,

@@ -1,5 +1,6 @@
 import type { OrchestrationPattern } from '@ats/agents';
 import {
+  basisPointCosts,
   type CommissionConfig,
   commissionModelOf,
   DEFAULT_COMMISSION,
@@ -8,6 +9,7 @@ import {
   slippageModelOf,
 } from '@ats/backtest';
 import type { Bus } from '@ats/bus';
+import { type AppConfig, configuredTrading, type EnvKey } from '@ats/config';
 import type { AgentName, Fill, Order, TickerSymbol } from '@ats/contracts';
 import type { EvidencePort } from '@ats/cycle';
 import type { TeamReasoners } from '@ats/llm';
@@ -41,6 +43,21 @@ export interface ReplaySettings {
   /** Execution costs, as the backtester's config (default DEFAULT_COMMISSION and DEFAULT_SLIPPAGE). */
   readonly commission?: CommissionConfig;
   readonly slippage?: SlippageConfig;
+}
+
+/** A paper run's execution costs; an absent one trades at the default (DEFAULT_COMMISSION, DEFAULT_SLIPPAGE). */
+export type PaperCosts = Pick<ReplaySettings, 'commission' | 'slippage'>;
+
+/**
+ * The costs the user configured (TRADING__COMMISSION_BPS, TRADING__SLIPPAGE_BPS), by the backtester's rule: a key
+ * that is set trades in basis points, one left unset keeps the default.
+ * Wiring: `configuredPaperCosts(config.trading, configuredKeys())`.
+ */
+export function configuredPaperCosts(
+  trading: AppConfig['trading'],
+  configured: ReadonlySet<EnvKey>,
+): PaperCosts {
+  return basisPointCosts(configuredTrading(trading, configured));
 }
 
 export interface ReplayOptions extends ReplaySettings {

@@ -37,6 +37,10 @@ export interface OrchestratorServiceOptions {
   /** Decide as of this date's data instead of the clock's (the bundled history ends in 2023). */
   readonly asOfDate?: string;
   readonly initialCash: number;
+  /** Execution costs of paper runs (configuredPaperCosts); default the paper broker's. */
+  readonly paperCosts?: PaperRunServiceOptions['costs'];
+  /** Remote agents: how long a cycle waits for NATS to come back (ORCHESTRATOR__BUS_OUTAGE_BUDGET_MS). */
+  readonly busOutageBudgetMs?: number;
   /** Portfolio gauges at each mark and failed cycles (`ats_errors_total{component="cycle"}`). */
   readonly metrics?: TradingMetrics;
 }
@@ -76,6 +80,7 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     bus: o.bus,
     namespace: o.namespace,
     ...(o.reasoners ? { reasoners: o.reasoners } : {}),
+    ...(o.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: o.busOutageBudgetMs }),
     logger: o.logger,
   });
 
@@ -140,6 +145,8 @@ export async function startOrchestratorService(o: OrchestratorServiceOptions): P
     ...(o.llmBudget ? { llmBudget: o.llmBudget } : {}),
     namespace: o.namespace,
     initialCash: o.initialCash,
+    ...(o.paperCosts ? { costs: o.paperCosts } : {}),
+    ...(o.busOutageBudgetMs === undefined ? {} : { busOutageBudgetMs: o.busOutageBudgetMs }),
     metrics: o.metrics,
     pattern: o.pattern,
   });

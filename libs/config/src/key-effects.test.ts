@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENV_SCHEMA, type EnvKey, loadConfig } from './index';
+import { configuredTrading, ENV_SCHEMA, type EnvKey, loadConfig, RUN_SETTING_KEYS } from './index';
 
 /**
  * A distinctive, valid value for every key of the schema (the type makes this table complete): each must change
@@ -84,6 +84,7 @@ const DISTINCTIVE: Record<EnvKey, string> = {
   ORCHESTRATOR__AS_OF: '2023-06-30',
   ORCHESTRATOR__NAMESPACE: 'ns-under-test',
   ORCHESTRATOR__MAX_DEGRADED_SHARE: '0.35',
+  ORCHESTRATOR__BUS_OUTAGE_BUDGET_MS: '47000',
   API__HOST: '0.0.0.0',
   API__PORT: '8181',
   API__CORS_ORIGINS: 'http://dash.example',
@@ -135,5 +136,18 @@ describe('every configuration key does what .env.example says', () => {
   it('documents every key it reads', () => {
     const documented = new Set(documentedKeys());
     expect(Object.keys(ENV_SCHEMA).filter((key) => !documented.has(key))).toEqual([]);
+  });
+});
+
+describe('the TRADING__* run settings reach backtests and paper runs only when set (configuredTrading)', () => {
+  it.each(Object.entries(RUN_SETTING_KEYS))('%s from %s', (setting, key) => {
+    const config = loadConfig({ env: { [key]: DISTINCTIVE[key] }, envFile: null });
+    const settings = configuredTrading(config.trading, new Set([key]));
+    expect(Object.keys(settings)).toEqual([setting]);
+    expect(String(settings[setting as keyof typeof settings])).toBe(DISTINCTIVE[key]);
+  });
+
+  it('gives nothing for keys left at their defaults, so each run keeps its own', () => {
+    expect(configuredTrading(loadConfig({ env: {}, envFile: null }).trading, new Set())).toEqual({});
   });
 });

@@ -174,6 +174,7 @@ function toNested(flat: FlatConfig) {
       asOfDate: flat.ORCHESTRATOR__AS_OF,
       namespace: flat.ORCHESTRATOR__NAMESPACE,
       maxDegradedShare: flat.ORCHESTRATOR__MAX_DEGRADED_SHARE,
+      busOutageBudgetMs: flat.ORCHESTRATOR__BUS_OUTAGE_BUDGET_MS,
     },
     api: {
       host: flat.API__HOST,

@@ -160,6 +160,8 @@ export const ENV_SCHEMA = {
   ORCHESTRATOR__NAMESPACE: z.string().min(1).optional(),
   /** A replay fails (exit 1) when more than this share of its cycles ran without an agent (degraded). */
   ORCHESTRATOR__MAX_DEGRADED_SHARE: number((n) => n.min(0).max(1)).default(0.1),
+  /** Remote agents: how long a cycle waits for NATS to come back before the run fails (unset: 60000). */
+  ORCHESTRATOR__BUS_OUTAGE_BUDGET_MS: positiveInt.optional(),
 
   API__HOST: z.string().min(1).default('127.0.0.1'),
   API__PORT: number((n) => n.int().min(0).max(65535)).default(8080),
