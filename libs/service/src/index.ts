@@ -5,7 +5,9 @@ import {
   busHealth,
   createServiceRegistry,
   DEFAULT_METRICS_PORT,
+  type DurableConsumerRef,
   type HealthReport,
+  jetStreamConsumerLag,
   type MetricsServer,
   registerBusCollector,
   registerTradingMetrics,
@@ -49,6 +51,15 @@ export interface StartedService {
 export interface ServiceOptions {
   /** The app's name: the NATS connection name, and the service name unless SERVICE__NAME overrides it. */
   readonly service: string;
+  /** The configuration when the app already loaded it (a CLI that reads it for its flags); else loaded here. */
+  readonly config?: AppConfig;
+  /** Where the logs go: stdout (default), or stderr for a process whose stdout is its output. */
+  readonly logTo?: 'stdout' | 'stderr';
+  /**
+   * JetStream durables this service consumes: /metrics exports their backlog as consumer lag (what a fleet of
+   * workers on a shared queue scales on). None by default.
+   */
+  readonly durableConsumers?: readonly DurableConsumerRef[];
   /** Builds and starts the app's part on the shared context. */
   start(context: ServiceContext): Promise<StartedService>;
 }
@@ -59,18 +70,29 @@ export interface ServiceOptions {
  * SIGINT/SIGTERM it drains in order: the service, its closers, the metrics server, the bus, Postgres; then exits.
  */
 export async function runService(options: ServiceOptions): Promise<GracefulShutdown> {
-  const config = loadConfig();
+  const config = options.config ?? loadConfig();
   const service = config.service.name ?? options.service;
   const logger = createLogger({
     service,
     level: config.logLevel,
     pretty: config.environment === 'development' && process.stdout.isTTY,
     secretValues: config.secretValues,
+    ...(options.logTo === 'stderr' ? { destination: process.stderr } : {}),
   });
   const bus = await connectBus({ ...config.nats, name: options.service, logger });
   const registry = createServiceRegistry({ service });
   const metrics = registerTradingMetrics(registry);
-  registerBusCollector(registry, { stats: () => bus.stats() });
+  const consumers = options.durableConsumers ?? [];
+  registerBusCollector(registry, {
+    stats: () => bus.stats(),
+    ...(consumers.length > 0
+      ? {
+          consumerLag: jetStreamConsumerLag(bus.connection, consumers, (consumer, err) =>
+            logger.warn({ ...consumer, err }, 'consumer lag unreadable'),
+          ),
+        }
+      : {}),
+  });
   let prisma: PrismaClient | undefined;
   let started: StartedService | undefined;
   let server: MetricsServer | undefined;
