@@ -1,3 +1,5 @@
+import { SingleBar } from 'cli-progress';
+
 /**
  * Where a symbol's daily bars were found: the data folder, the download cache, a download just now, or (distributed
  * mode) the data gateway, whichever of those it used.
@@ -37,41 +39,79 @@ export interface RenderDownloadProgressOptions {
 const DEFAULT_BAR_WIDTH = 24;
 
 /**
- * A `prefetch` progress callback that draws on `stream` (default stderr): on a TTY one bar redrawn in place
- * (`[#######-----] 12/36 AAPL downloading`), ended with a newline after the last symbol; otherwise one line per
- * settled symbol, which reads well in CI logs.
+ * A `prefetch` progress callback that draws on `stream` (default stderr): on a TTY one cli-progress bar redrawn in
+ * place (`[#######-----] 12/36 AAPL downloading…`), left on screen with a summary after the last symbol; otherwise
+ * one plain line per settled symbol, which reads well in logs and CI.
  */
 export function renderDownloadProgress(
   stream: ProgressStream = process.stderr,
   options: RenderDownloadProgressOptions = {},
 ): (event: DownloadProgress) => void {
-  const width = options.barWidth ?? DEFAULT_BAR_WIDTH;
+  return stream.isTTY ? terminalBar(stream, options) : plainLines(stream, options);
+}
+
+function terminalBar(
+  stream: ProgressStream,
+  options: RenderDownloadProgressOptions,
+): (event: DownloadProgress) => void {
+  let bar: DownloadBar | undefined;
   let downloaded = 0;
-  // With onlyDownloads a terminal shows the bar from the first download on: a run served locally prints nothing.
+  // With onlyDownloads the bar appears at the first download: a run served locally prints nothing.
   let drawing = !options.onlyDownloads;
   return (event) => {
     if (event.done && event.origin === 'download' && event.error === undefined) downloaded += 1;
-    const status = describe(event);
-    if (stream.isTTY) {
-      drawing ||= event.origin === 'download';
-      if (!drawing) return;
-      const settled = event.done ? event.index : event.index - 1;
-      const filled = Math.round((settled / Math.max(1, event.total)) * width);
-      const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-      const line = `${bar} ${event.index}/${event.total} ${event.symbol} ${status}`;
-      const columns = stream.columns ?? 80;
-      // \r + clear-to-end redraws the one line; the last symbol leaves it on screen with a summary.
-      stream.write(`\r${line.slice(0, Math.max(10, columns - 1))}\u001b[K`);
-      if (event.done && event.index === event.total) {
-        stream.write(
-          `\r${bar} ${event.total}/${event.total} daily bars ready (${downloaded} downloaded)\u001b[K\n`,
-        );
-      }
-      return;
+    drawing ||= event.origin === 'download';
+    if (!drawing) return;
+    const settled = event.done ? event.index : event.index - 1;
+    const last = event.done && event.index === event.total;
+    const step = last
+      ? { position: event.total, step: `daily bars ready (${downloaded} downloaded)` }
+      : { position: event.index, step: `${event.symbol} ${describe(event)}` };
+    if (!bar) {
+      bar = new DownloadBar(stream, options.barWidth ?? DEFAULT_BAR_WIDTH);
+      bar.start(event.total, settled, step);
     }
+    bar.update(settled, step);
+    // Every step drawn as it happens (cli-progress alone would skip steps within its redraw interval).
+    bar.render();
+    if (last) {
+      bar.stop();
+      bar = undefined;
+    }
+  };
+}
+
+/**
+ * cli-progress's bar, with its periodic redraw timer unref'd: if a prefetch throws before its last symbol the bar is
+ * never stopped, and a live timer would keep the process from exiting.
+ */
+class DownloadBar extends SingleBar {
+  constructor(stream: ProgressStream, barWidth: number) {
+    super({
+      // cli-progress writes only text and ANSI cursor codes to it (readline's cursorTo/clearLine).
+      stream: stream as NodeJS.WritableStream,
+      format: '[{bar}] {position}/{total} {step}',
+      barsize: barWidth,
+      barCompleteChar: '#',
+      barIncompleteChar: '-',
+      hideCursor: false,
+    });
+  }
+
+  override render(): void {
+    super.render();
+    (this as unknown as { timer?: NodeJS.Timeout }).timer?.unref();
+  }
+}
+
+function plainLines(
+  stream: ProgressStream,
+  options: RenderDownloadProgressOptions,
+): (event: DownloadProgress) => void {
+  return (event) => {
     if (!event.done) return;
     if (options.onlyDownloads && event.origin !== 'download' && event.error === undefined) return;
-    stream.write(`market data ${event.index}/${event.total} ${event.symbol}: ${status}\n`);
+    stream.write(`market data ${event.index}/${event.total} ${event.symbol}: ${describe(event)}\n`);
   };
 }
 

@@ -324,8 +324,14 @@ describe('renderDownloadProgress', () => {
       { barWidth: 10 },
     );
     for (const event of events) render(event);
-    expect(text).toContain('\r[#####-----] 2/2 BBB downloading…');
-    expect(text.endsWith('\r[##########] 2/2 daily bars ready (1 downloaded)\u001b[K\n')).toBe(true);
+    // cli-progress's redraw: cursor to column 1, the line, clear to its end.
+    const redraws = text.split('\u001b[1G').slice(1);
+    expect(redraws.map((line) => line.slice(0, line.indexOf('\u001b[0K')))).toEqual([
+      '[#####-----] 1/2 AAA from the data folder (4,183 rows, 244 kB)',
+      '[#####-----] 2/2 BBB downloading…',
+      '[##########] 2/2 daily bars ready (1 downloaded)',
+    ]);
+    expect(text.endsWith('\n')).toBe(true);
     expect(text.split('\n')).toHaveLength(2);
   });
 
