@@ -2,7 +2,7 @@ import type { AgentDecision, Fill, Order, OrderStatus } from '@ats/contracts';
 import { Prisma, type PrismaClient } from '@ats/db';
 import type { PortfolioLedger } from '@ats/execution';
 import { bookFill, ledgerFromFills, type PositionRow } from './book';
-import { mergeCycleDecisions } from './cycle-decisions';
+import { type CycleDecisionRow, cycleDecisionRows } from './cycle-decisions';
 import {
   ConflictingOrderError,
   RunNotFoundError,
@@ -194,23 +194,18 @@ export class PrismaTradingStore implements TradingStore {
     correlationId: string,
     decisions: readonly AgentDecision[],
   ): Promise<void> {
+    // Replaces the cycle's rows (this run's, and the agent services' records without a run) with the merged set, in
+    // one transaction: rows that continue a stored one keep its id, creation time and inputs summary. DELETE and
+    // INSERT only, as the orchestrator's role may (no UPDATE on the audit trail).
     await this.#prisma.$transaction(async (tx) => {
-      // This store's own rows of an earlier save of the cycle go, so a re-save stores the decisions once.
-      await tx.decision.deleteMany({ where: { runId, correlationId, inputs: { equals: Prisma.DbNull } } });
-      // Agent services record what they decided (runId null, with an inputs summary) before they reply.
       const stored = await tx.decision.findMany({
         where: { correlationId, OR: [{ runId }, { runId: null }] },
-        orderBy: { createdAt: 'asc' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
-      const merge = mergeCycleDecisions(stored, decisions);
-      if (merge.adopt.length > 0)
-        await tx.decision.updateMany({ where: { id: { in: [...merge.adopt] } }, data: { runId } });
-      for (const { id, decision } of merge.rewrite)
-        await tx.decision.update({ where: { id }, data: decisionContent(decision) });
-      if (merge.create.length > 0)
-        await tx.decision.createMany({
-          data: merge.create.map((d) => ({ runId, correlationId, agent: d.agent, ...decisionContent(d) })),
-        });
+      const rows = cycleDecisionRows(stored, decisions);
+      if (stored.length > 0) await tx.decision.deleteMany({ where: { id: { in: stored.map((r) => r.id) } } });
+      if (rows.length > 0)
+        await tx.decision.createMany({ data: rows.map((row) => decisionRowData(runId, correlationId, row)) });
     });
   }
 
@@ -363,15 +358,43 @@ function toFill(row: FillRow, clientOrderId: string): Fill {
   };
 }
 
-/** What a decision says, as its row holds it. */
-function decisionContent(d: AgentDecision) {
+/** A row of the cycle's decisions as written: the decision's content, the kept row's id, creation time and inputs. */
+function decisionRowData(
+  runId: string,
+  correlationId: string,
+  { decision, stored }: CycleDecisionRow<Prisma.DecisionModel>,
+): Prisma.DecisionCreateManyInput {
+  const kept = stored
+    ? {
+        id: stored.id,
+        createdAt: stored.createdAt,
+        ...(stored.inputs === null ? {} : { inputs: stored.inputs as Prisma.InputJsonValue }),
+      }
+    : {};
+  if (!decision)
+    return {
+      ...kept,
+      runId,
+      correlationId,
+      agent: stored.agent,
+      symbol: stored.symbol,
+      signal: stored.signal,
+      confidence: stored.confidence,
+      reasoning: stored.reasoning,
+      supportingData: stored.supportingData as Prisma.InputJsonValue,
+      decidedAt: stored.decidedAt,
+    };
   return {
-    symbol: d.symbol,
-    signal: d.signal,
-    confidence: d.confidence,
-    reasoning: d.reasoning,
-    supportingData: d.supportingData as Prisma.InputJsonObject,
-    decidedAt: new Date(d.ts),
+    ...kept,
+    runId,
+    correlationId,
+    agent: decision.agent,
+    symbol: decision.symbol,
+    signal: decision.signal,
+    confidence: decision.confidence,
+    reasoning: decision.reasoning,
+    supportingData: decision.supportingData as Prisma.InputJsonObject,
+    decidedAt: new Date(decision.ts),
   };
 }
 
