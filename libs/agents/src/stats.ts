@@ -77,8 +77,13 @@ function maxOf(values: Float64Array, end: number): number {
 
 /** Pearson correlation of two equal-length series; 0 when either has no variance. */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return pearsonCorrelation(a, b) ?? 0;
+}
+
+/** Pearson correlation of two equal-length series; null with fewer than 2 pairs or when either has no variance. */
+export function pearsonCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
   const n = Math.min(a.length, b.length);
-  if (n < 2) return 0;
+  if (n < 2) return null;
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
@@ -97,7 +102,7 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
     saa += da * da;
     sbb += db * db;
   }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+  return saa === 0 || sbb === 0 ? null : sab / Math.sqrt(saa * sbb);
 }
 
 export function clamp(x: number, lo: number, hi: number): number {

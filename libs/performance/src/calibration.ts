@@ -1,3 +1,4 @@
+import { rankCorrelation } from '@ats/agents';
 import { PerformanceInputError } from './errors';
 
 /**
@@ -212,36 +213,10 @@ function average(values: readonly number[]): number | null {
 }
 
 /**
- * Spearman rank correlation: Pearson correlation of the ranks, ties given their average rank. Null with fewer
- * than 3 pairs or when either side is constant.
+ * Spearman rank correlation (@ats/agents owns the definition: Pearson correlation of the ranks, ties given their
+ * average rank). Null with fewer than 3 pairs or when either side is constant; unequal lengths are an input error.
  */
 export function spearmanCorrelation(x: readonly number[], y: readonly number[]): number | null {
   if (x.length !== y.length) throw new PerformanceInputError('rank correlation needs pairs');
-  if (x.length < 3) return null;
-  const rx = averageRanks(x);
-  const ry = averageRanks(y);
-  const mean = (x.length + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const dx = (rx[i] as number) - mean;
-    const dy = (ry[i] as number) - mean;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
-function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1]?.[0] === order[start]?.[0]) end++;
-    for (let k = start; k <= end; k++) ranks[order[k]?.[1] as number] = (start + end) / 2 + 1;
-    start = end + 1;
-  }
-  return ranks;
+  return rankCorrelation(x, y);
 }

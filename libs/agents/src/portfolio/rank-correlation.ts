@@ -1,25 +1,14 @@
+import { pearsonCorrelation } from '../stats';
+
 /**
- * Spearman rank correlation: the Pearson correlation of the ranks, ties given their average rank. The same
- * definition as @ats/performance's information coefficient (docs/metrics.md), kept here so the agents need no
- * metrics dependency. Null with fewer than 3 pairs or when either side is constant.
+ * Spearman rank correlation: the Pearson correlation of the ranks, ties given their average rank. The one
+ * definition: @ats/performance's information coefficient (docs/metrics.md) calls it too. Null with fewer than 3
+ * pairs, with unequal lengths, or when either side is constant.
  */
 export function rankCorrelation(x: readonly number[], y: readonly number[]): number | null {
   if (x.length !== y.length || x.length < 3) return null;
-  const rx = averageRanks(x);
-  const ry = averageRanks(y);
-  const n = x.length;
-  const mean = (n + 1) / 2;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (rx[i] as number) - mean;
-    const dy = (ry[i] as number) - mean;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+  // The ranks' mean, n(n+1)/2 / n, is exact in doubles, so this is bit-identical to centring on (n+1)/2.
+  return pearsonCorrelation(averageRanks(x), averageRanks(y));
 }
 
 /** 1-based ranks in ascending order; tied values share the average of their ranks. */
