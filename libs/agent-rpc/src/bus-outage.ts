@@ -1,4 +1,5 @@
 import type { AgentTeam } from '@ats/agents';
+import { ConnectionWeather } from '@ats/bus';
 
 /**
  * How long a cycle waits for the bus to come back before the run fails (default): a NATS restart takes seconds,
@@ -39,43 +40,37 @@ export class BusOutageError extends Error {
  * the team's degraded path and the replica failover handle.
  */
 export class BusConnectionWatch {
-  #down = false;
-  /** Last disconnect or reconnect (ms on `now`'s clock). */
-  #lastTroubleAt = Number.NEGATIVE_INFINITY;
+  readonly #weather: ConnectionWeather;
   readonly #wakers = new Set<() => void>();
   readonly #done: Promise<void>;
 
   constructor(
     private readonly source: ConnectionStatusSource,
-    private readonly now: () => number = () => performance.now(),
+    now: () => number = () => performance.now(),
   ) {
+    this.#weather = new ConnectionWeather(now);
     this.#done = this.#follow();
   }
 
   /** Feeds one connection status (also what a test drives). */
   note(type: string): void {
-    if (type === 'disconnect' || type === 'reconnecting' || type === 'staleConnection') {
-      this.#down = true;
-      this.#lastTroubleAt = this.now();
-    } else if (type === 'reconnect') {
-      this.#down = false;
-      this.#lastTroubleAt = this.now();
-      for (const wake of this.#wakers) wake();
-    }
+    const wasDown = this.#weather.down;
+    this.#weather.note(type);
+    if (wasDown && !this.#weather.down) for (const wake of this.#wakers) wake();
   }
 
   get down(): boolean {
-    return this.#down;
+    return this.#weather.down;
   }
 
   /** Down now, or down at some moment after `since` (a disconnect or reconnect since then). */
   troubledSince(since: number): boolean {
-    return this.#down || this.#lastTroubleAt >= since;
+    return this.#weather.troubledSince(since);
   }
 
   /** Resolves once the connection is up; false if it is still down after `timeoutMs` (or closed for good). */
   async waitUp(timeoutMs: number): Promise<boolean> {
-    if (!this.#down) return true;
+    if (!this.down) return true;
     if (timeoutMs <= 0 || this.source.isClosed()) return false;
     return new Promise<boolean>((resolve) => {
       const finish = (up: boolean) => {
@@ -84,7 +79,7 @@ export class BusConnectionWatch {
         resolve(up);
       };
       const wake = () => finish(true);
-      const timer = setTimeout(() => finish(!this.#down), timeoutMs);
+      const timer = setTimeout(() => finish(!this.down), timeoutMs);
       this.#wakers.add(wake);
     });
   }

@@ -28,6 +28,7 @@ export { InProcessBroker } from './in-process/broker';
 export { InProcessBus, type InProcessBusOptions } from './in-process/in-process-bus';
 export type { BusLogger } from './logger';
 export { type ConnectBusOptions, connectBus, inboxPrefixFor, NatsBus } from './nats/nats-bus';
+export { ConnectionWeather } from './nats/outage';
 export type { RateLimit } from './rate-limiter';
 export type { BusStats } from './stats';
 export { subjectMatches } from './subject-match';

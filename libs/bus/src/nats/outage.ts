@@ -14,14 +14,17 @@ export const retryWaitMs = (attempt: number): number =>
 /**
  * Remembers when the connection last had trouble (disconnect, reconnecting, reconnect). While that is recent, a
  * timeout or a "no responders" is the outage, not the request: JetStream answers 503 until it has recovered its
- * streams, and responders resubscribe a moment after the reconnect.
+ * streams, and responders resubscribe a moment after the reconnect. The one reading of NATS statuses: the bus's
+ * retries and agent-rpc's outage-aware team (BusConnectionWatch) both ask it.
  */
 export class ConnectionWeather {
-  #troubleAt: number | undefined;
+  /** Last disconnect or reconnect (ms on `now`'s clock). */
+  #troubleAt = Number.NEGATIVE_INFINITY;
   #down = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** Feeds one connection status (`NatsConnection.status()`'s type). */
   note(status: string): void {
     if (status === 'disconnect' || status === 'reconnecting' || status === 'staleConnection') {
       this.#down = true;
@@ -32,11 +35,19 @@ export class ConnectionWeather {
     }
   }
 
+  /** Disconnected now. */
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /** Down now, or down at some moment after `since` (a disconnect or reconnect since then). */
+  troubledSince(since: number): boolean {
+    return this.#down || this.#troubleAt >= since;
+  }
+
   /** Disconnected now, or reconnected less than OUTAGE_RIDE_THROUGH_MS ago. */
   get stormy(): boolean {
-    return (
-      this.#down || (this.#troubleAt !== undefined && this.now() - this.#troubleAt < OUTAGE_RIDE_THROUGH_MS)
-    );
+    return this.#down || this.now() - this.#troubleAt < OUTAGE_RIDE_THROUGH_MS;
   }
 }
 
