@@ -1,3 +1,5 @@
+/** tools/services owns it; re-exported for the tools that start a private server beside other processes. */
+export { freePort } from '../services/ports';
 export {
   CREDENTIALS_FILE,
   ensureCredentials,
@@ -7,13 +9,7 @@ export {
   topologyUsers,
 } from './generate';
 export { inboxFor, permissionsFor, TopologyError, type UserPermissions } from './permissions';
-export {
-  type AuthNats,
-  type AuthNatsOptions,
-  freePort,
-  natsServerBinary,
-  startAuthNats,
-} from './private-nats';
+export { type AuthNats, type AuthNatsOptions, natsServerBinary, startAuthNats } from './private-nats';
 export { provisionStreams } from './provision';
 export { isKnownPassword, MONITORING_HOST, passwordVariable } from './server-config';
 export { operatorStreams } from './streams';

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../services/ports';
 import { OPS_NATS_DIR, topologyUsers } from './generate';
 import { provisionStreams } from './provision';
 import { newPassword, passwordVariable, renderServerConfig } from './server-config';
@@ -53,19 +54,6 @@ export function natsServerBinary(): string {
   throw new Error(
     `nats-server not found in ${NATS_SERVER_CANDIDATES.join(', ')} (apt-get install nats-server)`,
   );
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function answers(port: number): Promise<boolean> {
