@@ -9,18 +9,18 @@
  * imports none of its code.
  * Run: npm run bench:api-stream   (BENCH_STREAMS, BENCH_PUBLISH_S to change the load)
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { connectBus } from '@ats/bus';
 import { TradingMessages } from '@ats/contracts';
 import { createLogger } from '@ats/observability';
 import { up } from '@ats/tool-services';
 import { createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
+import { apiKeyFromCli } from '../support/api-key';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 100);
 const PUBLISH_S = Number(process.env.BENCH_PUBLISH_S ?? 20);
@@ -33,7 +33,6 @@ const SAMPLE_MS = 100;
 const MiB = 2 ** 20;
 
 const gatewayMain = fileURLToPath(new URL('../../apps/api-gateway/src/main.ts', import.meta.url));
-const keysCli = fileURLToPath(new URL('../../apps/api-gateway/src/cli/keys.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resident set size of a process, from the kernel's own count. */
@@ -42,16 +41,6 @@ function rssMiB(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
-}
-
-/** An admin key, made with the gateway's keys CLI against the bench database. */
-async function adminKey(databaseUrl: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', keysCli, 'create', '--name=bench-admin', '--scopes=admin'],
-    { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
-  );
-  return (JSON.parse(stdout) as { key: string }).key;
 }
 
 /** A new read key through the API, as an administrator makes one. */
@@ -97,7 +86,7 @@ async function main(): Promise<void> {
   const sockets: Socket[] = [];
   const database = await createMigratedDatabase(SERVER_URL, `ats_bench_sse_${process.pid}`);
   try {
-    const admin = await adminKey(database.url);
+    const admin = await apiKeyFromCli(database.url, 'bench-admin', 'admin');
     const apiPort = await freePort();
     const origin = `http://127.0.0.1:${apiPort}`;
     let disconnected = 0;

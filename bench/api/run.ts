@@ -11,15 +11,15 @@
  * whose name matches; BENCH_PROFILE_DIR=<dir> starts the gateway
  * under `node --cpu-prof` and leaves its .cpuprofile there.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createPrismaClient } from '@ats/db';
 import { createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
+import { apiKeyFromCli } from '../support/api-key';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -37,7 +37,6 @@ const GOAL = { requestsPerSecond: 10_000, p99Ms: 10 };
 
 const gatewayMain = fileURLToPath(new URL('../../apps/api-gateway/src/main.ts', import.meta.url));
 const dataGatewayMain = fileURLToPath(new URL('../../apps/data-gateway/src/main.ts', import.meta.url));
-const keysCli = fileURLToPath(new URL('../../apps/api-gateway/src/cli/keys.ts', import.meta.url));
 const floorServer = fileURLToPath(new URL('./floor-server.ts', import.meta.url));
 
 /** The 1-, 5- and 15-minute load averages: the machine's 2 cores are shared, so every figure carries them. */
@@ -48,16 +47,6 @@ function cpuMs(pid: number): number {
   // Fields after the command name (which may hold spaces) start at the state, field 3; utime and stime are 14, 15.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** A read key, made as an operator makes one: the gateway's keys CLI against the bench database. */
-async function readKey(databaseUrl: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', keysCli, 'create', '--name=bench', '--scopes=read'],
-    { env: { ...process.env, DATABASE__URL: databaseUrl, LOG_LEVEL: 'warn' } },
-  );
-  return (JSON.parse(stdout) as { key: string }).key;
 }
 
 function start(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
@@ -141,7 +130,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const db = createPrismaClient(databaseUrl);
-    const key = await readKey(databaseUrl);
+    const key = await apiKeyFromCli(databaseUrl, 'bench', 'read');
     const base = Date.parse('2023-01-03T21:00:00Z');
     await db.decision.createMany({
       data: Array.from({ length: DECISIONS }, (_, i) => ({
