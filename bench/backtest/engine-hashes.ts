@@ -12,8 +12,6 @@
  *   for run ids and wall-clock fields.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   agentTeamStrategy,
   type BarFeed,
@@ -24,21 +22,13 @@ import {
   smaCrossover,
 } from '@ats/backtest';
 import { runBacktestJob } from '@ats/backtest-jobs';
-import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dataFolderUniverse } from './data-folder';
 import { loadEngineBenchFeed, runEngineBenchStrategy } from './engine';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const dir = loadConfig().data.dir;
-if (dir === undefined) throw new Error('no data folder: set DATA__DIR');
-const ohlcv = join(dir, 'ohlcv');
-const provider = new LocalCsvProvider({ path: ohlcv });
-const all = readdirSync(ohlcv)
-  .filter((f) => f.endsWith('.csv'))
-  .map((f) => f.slice(0, -4))
-  .sort();
+const { provider, symbols: all } = dataFolderUniverse();
 const feedOf = (symbols: readonly string[], range: { from?: string; to?: string } = {}): Promise<BarFeed> =>
   loadFeed(provider, symbols, range);
 

@@ -24,9 +24,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type BacktestResult,
@@ -37,8 +35,7 @@ import {
   type Strategy,
   type StrategyContext,
 } from '@ats/backtest';
-import { loadConfig } from '@ats/config';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dataFolderUniverse } from './data-folder';
 
 const FAST = 10;
 const SLOW = 30;
@@ -261,15 +258,8 @@ function engineOutcome(result: BacktestResult): RunOutcome {
 
 /** The bench's bars: every data-folder symbol over their common history, checked to share one calendar. */
 export async function loadEngineBenchFeed(): Promise<BarFeed> {
-  const dir = loadConfig().data.dir;
-  if (dir === undefined)
-    throw new Error('no data folder: set DATA__DIR to the shared data set to run the bench');
-  const ohlcv = join(dir, 'ohlcv');
-  const symbols = readdirSync(ohlcv)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => f.slice(0, -4))
-    .sort();
-  const feed = await loadFeed(new LocalCsvProvider({ path: ohlcv }), symbols, { from: COMMON_FROM });
+  const { provider, symbols } = dataFolderUniverse();
+  const feed = await loadFeed(provider, symbols, { from: COMMON_FROM });
   for (const s of feed.series) {
     if (s.ts.length !== feed.timestamps.length) {
       throw new Error(

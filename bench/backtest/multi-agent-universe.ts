@@ -4,26 +4,10 @@
  * symbol-days per second of the backtest (bars loaded before the clock starts; load time printed beside it) and the
  * peak RSS of the process. Run: npx tsx bench/backtest/multi-agent-universe.ts [--reasoning]
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { agentTeamStrategy, loadFeed, runBacktest } from '@ats/backtest';
-import { loadConfig } from '@ats/config';
-import { LocalCsvProvider } from '@ats/market-data';
+import { dataFolderUniverse } from './data-folder';
 
 export const UNIVERSE_RANGE = { from: '2010-01-01', to: '2026-12-31' } as const;
-
-/** Every symbol of the data folder's ohlcv/, sorted, and a provider over that folder. */
-export function dataFolderUniverse(): { provider: LocalCsvProvider; symbols: string[] } {
-  const dir = loadConfig().data.dir;
-  if (dir === undefined)
-    throw new Error('no data folder: set DATA__DIR to the shared data set to run the bench');
-  const ohlcv = join(dir, 'ohlcv');
-  const symbols = readdirSync(ohlcv)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => f.slice(0, -4))
-    .sort();
-  return { provider: new LocalCsvProvider({ path: ohlcv }), symbols };
-}
 
 export interface UniverseRun {
   symbols: number;

@@ -36,9 +36,9 @@ import {
 } from '@ats/backtest';
 // The job the backtester's CLI runs: the bench times exactly what the README command runs.
 import { runBacktestJob } from '@ats/backtest-jobs';
-import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema, type MarketSnapshot } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
+import { dataFolderOhlcvDir } from './data-folder';
 import { runUniverse, type UniverseRun } from './multi-agent-universe';
 
 const QUICK = process.argv.includes('--quick');
@@ -119,12 +119,7 @@ const REAL_UNIVERSE = ['AAPL', 'AMZN', 'GOOGL', 'META', 'MSFT', 'NVDA', 'TSLA'];
 const REAL_RANGE = { from: '2013-01-01', to: '2023-12-31' };
 
 /** Daily bars from the configured data folder (DATA__DIR), never from the repository. */
-function dataFolderBars(): LocalCsvProvider {
-  const dir = loadConfig().data.dir;
-  if (dir === undefined)
-    throw new Error('no data folder: set DATA__DIR to the shared data set to run the bench');
-  return new LocalCsvProvider({ path: join(dir, 'ohlcv') });
-}
+const dataFolderBars = () => new LocalCsvProvider({ path: dataFolderOhlcvDir() });
 
 async function bundledFeed(): Promise<BarFeed> {
   return loadFeed(dataFolderBars(), REAL_UNIVERSE, REAL_RANGE);
