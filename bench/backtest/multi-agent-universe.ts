@@ -6,6 +6,7 @@
  */
 import { agentTeamStrategy, loadFeed, runBacktest } from '@ats/backtest';
 import { dataFolderUniverse } from './data-folder';
+import { PeakMemory } from './peak-memory';
 
 export const UNIVERSE_RANGE = { from: '2010-01-01', to: '2026-12-31' } as const;
 
@@ -25,21 +26,14 @@ export interface UniverseRun {
   recordReasoning: boolean;
 }
 
-let peakRss = 0;
-let peakHeapUsed = 0;
-const sampleRss = () => {
-  const m = process.memoryUsage();
-  if (m.rss > peakRss) peakRss = m.rss;
-  if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
-};
-
 /** One cold run (call it once per process for a cold figure). */
 export async function runUniverse(recordReasoning = false): Promise<UniverseRun> {
+  const memory = new PeakMemory();
   const { provider, symbols } = dataFolderUniverse();
   const loadStart = performance.now();
   const feed = await loadFeed(provider, symbols, UNIVERSE_RANGE);
   const loadMs = performance.now() - loadStart;
-  sampleRss();
+  memory.sample();
   const cpuStart = process.cpuUsage();
   const started = performance.now();
   const result = await runBacktest({
@@ -47,11 +41,11 @@ export async function runUniverse(recordReasoning = false): Promise<UniverseRun>
     strategy: agentTeamStrategy({ recordReasoning }),
     config: { rebalance: 'daily' },
     progressEvery: 50,
-    onProgress: sampleRss,
+    onProgress: memory.sample,
   });
   const backtestMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
-  sampleRss();
+  memory.sample();
   return {
     symbols: symbols.length,
     symbolDays: result.stats.symbolDays,
@@ -63,8 +57,8 @@ export async function runUniverse(recordReasoning = false): Promise<UniverseRun>
     backtestMs: Math.round(backtestMs),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     symbolDaysPerSec: Math.round((result.stats.symbolDays / backtestMs) * 1000),
-    peakRssMiB: Math.round((peakRss / 2 ** 20) * 10) / 10,
-    peakHeapUsedMiB: Math.round((peakHeapUsed / 2 ** 20) * 10) / 10,
+    peakRssMiB: Math.round(memory.rssMiB * 10) / 10,
+    peakHeapUsedMiB: Math.round(memory.heapUsedMiB * 10) / 10,
     recordReasoning,
   };
 }

@@ -40,6 +40,7 @@ import { BacktestRequestSchema, type MarketSnapshot } from '@ats/contracts';
 import { LocalCsvProvider } from '@ats/market-data';
 import { dataFolderOhlcvDir } from './data-folder';
 import { runUniverse, type UniverseRun } from './multi-agent-universe';
+import { PeakMemory } from './peak-memory';
 
 const QUICK = process.argv.includes('--quick');
 /** Issue 13 goal 1: symbol-days per second of the cold 36-symbol daily multi-agent run, and its peak RSS. */
@@ -63,13 +64,8 @@ interface Measurement {
   peakHeapUsedMiB: number;
 }
 
-let peakRss = 0;
-let peakHeap = 0;
-function sampleMemory(): void {
-  const m = process.memoryUsage();
-  if (m.rss > peakRss) peakRss = m.rss;
-  if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
-}
+/** One per process: each scenario runs in a child of its own. */
+const memory = new PeakMemory();
 
 async function measure(
   runs: number,
@@ -87,13 +83,13 @@ async function measure(
       strategy: strategy(),
       config,
       progressEvery: MEMORY_SAMPLE_EVERY,
-      onProgress: sampleMemory,
+      onProgress: memory.sample,
     });
     const used = process.cpuUsage(before);
     cpu.push((used.user + used.system) / 1000);
     wall.push(last.stats.wallMs);
   }
-  sampleMemory();
+  memory.sample();
   const sorted = [...wall].sort((a, b) => a - b);
   const result = last as BacktestResult;
   return {
@@ -106,8 +102,8 @@ async function measure(
     fills: result.fills.length,
     decisions: result.decisions.length,
     finalEquity: round(result.equityCurve.at(-1)?.equity ?? 0),
-    peakRssMiB: round(peakRss / 2 ** 20),
-    peakHeapUsedMiB: round(peakHeap / 2 ** 20),
+    peakRssMiB: round(memory.rssMiB),
+    peakHeapUsedMiB: round(memory.heapUsedMiB),
   };
 }
 
@@ -181,7 +177,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
       const started = performance.now();
       last = await runBacktestJob(request, { bars });
       wall.push(performance.now() - started);
-      sampleMemory();
+      memory.sample();
     }
     const sorted = [...wall].sort((a, b) => a - b);
     const result = last as Awaited<ReturnType<typeof runBacktestJob>>;
@@ -202,7 +198,7 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
       bestWallMs: round(sorted[0] as number),
       medianWallMs: round(sorted[Math.floor(sorted.length / 2)] as number),
       sharpe: result.performance.metrics.sharpe,
-      peakRssMiB: round(peakRss / 2 ** 20),
+      peakRssMiB: round(memory.rssMiB),
     };
   },
   'readmeMainJob.cli': async () => {
