@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { type SourceWalk, sourceFilesUnder } from './source-files';
 
 /**
  * Module boundaries of the monorepo (what @nx/enforce-module-boundaries would check):
@@ -64,8 +65,6 @@ interface Project {
   readonly declared: ReadonlySet<string>;
 }
 
-const SOURCE_DIRS_SKIPPED = new Set(['node_modules', 'dist', 'generated', '.nx', 'coverage']);
-
 export function findProjects(workspaceRoot: string): Project[] {
   const projects: Project[] = [];
   for (const [folder, kind] of [
@@ -93,16 +92,11 @@ export function findProjects(workspaceRoot: string): Project[] {
   return projects;
 }
 
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    if (SOURCE_DIRS_SKIPPED.has(entry)) continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.(ts|tsx|mts|js|mjs)$/.test(entry) && !entry.endsWith('.d.ts')) files.push(path);
-  }
-  return files;
-}
+const SOURCE_WALK: SourceWalk = {
+  isSource: (name) => /\.(ts|tsx|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts'),
+  skipFolders: new Set(['node_modules', 'dist', 'generated', '.nx', 'coverage']),
+};
+const sourceFiles = (dir: string) => sourceFilesUnder(dir, SOURCE_WALK);
 
 export function checkBoundaries(
   workspaceRoot: string,

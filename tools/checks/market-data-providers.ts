@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { isTypeScriptSource, sourceFilesUnder } from './source-files';
 
 /**
  * Every trading path reads market data through one port (`openMarketDataPort` of @ats/market-data), so DATA__MODE
@@ -109,16 +110,8 @@ export function providerConstructionsIn(file: string, text: string): ProviderCon
   return found;
 }
 
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) {
-      if (entry !== 'node_modules' && entry !== 'dist') files.push(...sourceFiles(path));
-    } else if (/\.(ts|tsx|mts)$/.test(entry) && !entry.endsWith('.d.ts')) files.push(path);
-  }
-  return files;
-}
+const sourceFiles = (dir: string) =>
+  sourceFilesUnder(dir, { isSource: isTypeScriptSource, skipFolders: new Set(['node_modules', 'dist']) });
 
 /** Every provider construction under `apps/<app>/src` except the data gateway's, paths relative to the root. */
 export function checkMarketDataProviders(workspaceRoot: string): ProviderConstruction[] {

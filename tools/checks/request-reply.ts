@@ -3,6 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RequestReplyContract, RequestReplyContracts, requestReplyContractOf } from '@ats/contracts';
 import ts from 'typescript';
+import { sourceFilesUnder } from './source-files';
 
 /**
  * Requester and responder of one subject use one request and one reply type: those of the subject's row in
@@ -173,14 +174,11 @@ export function checkExchangeCalls(
   return problems;
 }
 
-function sourcesUnder(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules') sourcesUnder(path, out);
-    else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
+const sourcesUnder = (dir: string) =>
+  sourceFilesUnder(dir, {
+    isSource: (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'),
+    skipFolders: new Set(['node_modules']),
+  });
 
 /** A program over `files` with the repository's compiler options (its `@ats/*` paths). */
 export function exchangeProgram(repoRoot: string, files: readonly string[]): ts.Program {

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RequestReplyContracts, Streams, Subjects } from '@ats/contracts';
+import { sourceFilesUnder } from '../checks/source-files';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -98,16 +99,11 @@ function resolveModule(fromFile: string, specifier: string): string | undefined 
   return undefined;
 }
 
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) {
-      if (entry !== 'test' && entry !== 'node_modules') files.push(...sourceFiles(path));
-    } else if (SOURCE.test(entry) && !NOT_SOURCE.test(entry)) files.push(path);
-  }
-  return files;
-}
+const sourceFiles = (dir: string) =>
+  sourceFilesUnder(dir, {
+    isSource: (name) => SOURCE.test(name) && !NOT_SOURCE.test(name),
+    skipFolders: new Set(['test', 'node_modules']),
+  });
 
 /**
  * The subjects and streams a service's code names: every file of `apps/<service>/src` (tests aside), then what
