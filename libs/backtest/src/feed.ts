@@ -5,6 +5,20 @@ import { InvalidFeedError } from './errors';
 /** Fields per bar in interleaved OHLCV blocks: open, high, low, close, volume. */
 export const OHLCV_FIELDS = 5;
 
+/** The price and volume columns of a series, one slot per bar. */
+export type OhlcvColumns = Pick<SymbolColumns, 'open' | 'high' | 'low' | 'close' | 'volume'>;
+
+/** Zeroed price and volume columns for `n` bars, which the feed, the random walk and the market view fill in. */
+export function emptyOhlcvColumns(n: number): OhlcvColumns {
+  return {
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+}
+
 /** One symbol's bars as columns (no per-bar objects: the hot loop reads typed arrays). */
 export interface SymbolColumns {
   readonly symbol: string;
@@ -130,11 +144,7 @@ export class BarFeed {
       const columns = {
         symbol,
         ts: new Array<string>(n),
-        open: new Float64Array(n),
-        high: new Float64Array(n),
-        low: new Float64Array(n),
-        close: new Float64Array(n),
-        volume: new Float64Array(n),
+        ...emptyOhlcvColumns(n),
       };
       for (let i = 0; i < n; i++) {
         const bar = bars[i] as Bar;

@@ -1,6 +1,6 @@
 import type { Bar } from '@ats/contracts';
 import { LookAheadError } from './errors';
-import { type BarFeed, type FeedMetadata, OHLCV_FIELDS } from './feed';
+import { type BarFeed, emptyOhlcvColumns, type FeedMetadata, OHLCV_FIELDS } from './feed';
 
 /** A symbol by its position in `view.symbols` (fast, for hot loops) or by ticker. */
 export type SymbolRef = number | string;
@@ -80,11 +80,7 @@ export class MarketView {
       return {
         symbol,
         ts: new Array<string>(n),
-        open: new Float64Array(n),
-        high: new Float64Array(n),
-        low: new Float64Array(n),
-        close: new Float64Array(n),
-        volume: new Float64Array(n),
+        ...emptyOhlcvColumns(n),
         count: 0,
       };
     });

@@ -1,5 +1,5 @@
 import { mulberry32 } from '@ats/contracts';
-import { BarFeed, type SymbolColumns } from './feed';
+import { BarFeed, emptyOhlcvColumns, type SymbolColumns } from './feed';
 
 export interface RandomWalkOptions {
   readonly symbols: number;
@@ -66,11 +66,7 @@ function walker(options: RandomWalkSeriesOptions): (symbol: string) => SymbolCol
     const columns = {
       symbol,
       ts,
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
+      ...emptyOhlcvColumns(n),
     };
     let close = 20 + random() * 180;
     const baseVolume = 100_000 + random() * 5_000_000;
