@@ -1,7 +1,23 @@
 import { createServer } from 'node:net';
 
+/**
+ * Ports this process already handed out. The kernel may offer a port again as soon as its probe socket closed, so a
+ * port taken for one purpose (a URL meant to stay unanswered, another private server about to bind) could come
+ * back for the next; never return the same one twice in a process.
+ */
+const handedOut = new Set<number>();
+
 /** Asks the kernel for a loopback port nobody listens on (a short race remains until the server binds it). */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await kernelPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
