@@ -4,8 +4,8 @@
  *
  *   node tools/build/run-bundled.mjs <entry.ts>[,<more entries>.ts] [args...]
  *
- * The first entry is run with the args; the others are built beside it (modules that a worker thread loads). The
- * build goes to `dist/bundle-<id>/` of the first entry's project, and `dist/<name>.bundle.json` records it with
+ * The first entry is run with the args; the others, and every `*-thread.ts` beside the first, are built beside it
+ * (modules that a worker thread loads). The build goes to `dist/bundle-<id>/` of the first entry's project, and `dist/<name>.bundle.json` records it with
  * every workspace source esbuild read (size, mtime, content hash), this script, npm's install state and the
  * compiler settings. A run stats those (a few ms), imports the bundle when nothing changed, and rebuilds first when
  * something did (a fresh clone, a code change, `npm ci` with other package versions). Plain JavaScript, so a run
@@ -39,9 +39,19 @@ const ROOT = resolve(dirname(SCRIPT), '../..');
 const BUILD_SETTINGS = ['package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.base.json'];
 /**
  * Kept as `import`s from node_modules: Prisma's client and its Postgres adapter (a WebAssembly query compiler and
- * generated runtime files), pg (optional native binding), pino (transports run as worker threads from files).
+ * generated runtime files), pg (optional native binding), pino (transports run as worker threads from files),
+ * the API gateway's Swagger UI (its page's files).
  */
-const EXTERNAL = ['@prisma/client', '@prisma/adapter-pg', 'pg', 'pg-native', 'pino', 'pino-pretty'];
+const EXTERNAL = [
+  '@prisma/client',
+  '@prisma/adapter-pg',
+  'pg',
+  'pg-native',
+  'pino',
+  'pino-pretty',
+  // Serves the Swagger UI's files from its own package folder (static/).
+  '@fastify/swagger-ui',
+];
 const MANIFEST_VERSION = 3;
 /** Builds that no manifest names any more are removed once this old (a running process may still load chunks). */
 const STALE_BUILD_MS = 60 * 60 * 1000;
@@ -166,19 +176,49 @@ function removeStaleBuilds(dist, current) {
 }
 
 /**
+ * The modules a worker thread of the entry loads: by convention `*-thread.ts` in the entry's folder (the
+ * backtester's `sweep-thread.ts`). Built with the entry, so every way of starting it (npm script, Nx target, a test,
+ * the stack) can start its threads.
+ * @param {string} entry absolute path
+ */
+function threadModulesBeside(entry) {
+  const dir = dirname(entry);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('-thread.ts'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/**
+ * The folder of the project an entry belongs to (the nearest package.json above it): `src/cli/keys.ts` builds into
+ * the app's `dist/` as `src/main.ts` does, so a bundle sits at the same depth below the repository root.
+ * @param {string} entry absolute path
+ */
+function projectRootOf(entry) {
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return dirname(dirname(entry));
+}
+
+/**
  * The built first entry, built first when missing or stale.
  * @param {readonly string[]} entries
  * @returns {Promise<string>} absolute path of the first entry's bundle
  */
 export async function ensureBundle(entries) {
-  const absolute = entries.map((entry) => resolve(entry));
-  const first = /** @type {string} */ (absolute[0]);
+  const first = resolve(/** @type {string} */ (entries[0]));
+  const absolute = [
+    ...new Set([first, ...entries.slice(1).map((entry) => resolve(entry)), ...threadModulesBeside(first)]),
+  ];
   const name = basename(first).replace(/\.ts$/, '');
-  const manifestPath = join(dirname(dirname(first)), 'dist', `${name}.bundle.json`);
+  const manifestPath = join(projectRootOf(first), 'dist', `${name}.bundle.json`);
   const manifest = freshManifest(manifestPath);
   if (manifest) return join(dirname(manifestPath), manifest.dir, `${name}.mjs`);
   const built = await buildBundle(absolute, manifestPath);
-  if (process.env.BUNDLE_LOG !== 'off') {
+  // For a person at a terminal (a first run is slower); a process that reads the output gets only the program's.
+  const log = process.env.BUNDLE_LOG ?? (process.stderr.isTTY ? 'on' : 'off');
+  if (log !== 'off') {
     process.stderr.write(
       `built ${relative(process.cwd(), built.dir)} (${built.inputs} inputs) in ${built.ms} ms\n`,
     );

@@ -6,7 +6,6 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { HistoryDiagnostic, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { ProvisionResult } from '../roles/provision';
 import {
@@ -17,9 +16,10 @@ import {
   readMigrationList,
 } from './migration-list';
 import { createMigrationAdapterFactory, reportCharColumnsAsText } from './pg-workarounds';
+import { PRISMA_DIR } from './prisma-dir';
 import { openSchemaEngine, type SchemaEngine } from './schema-engine';
 
-export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url));
+export const DEFAULT_SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma');
 export { DEFAULT_MIGRATIONS_DIR };
 
 /** Every table in the database is ours: nothing is excluded from diffs. */

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { PRISMA_DIR } from './prisma-dir';
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const DEFAULT_MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
 
 export const MIGRATION_FILE = 'migration.sql';
 export const LOCKFILE = 'migration_lock.toml';
