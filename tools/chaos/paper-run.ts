@@ -52,7 +52,7 @@ export interface KillAt {
 /** An attempt that prints no cycle for this long is killed (SIGKILL) and counted as crashed; the next resumes. */
 export const STALL_KILL_MS = 15_000;
 /**
- * Extra time before the first cycle: tsx compiles the CLI from source, which on busy cores alone can take longer
+ * Extra time before the first cycle: the first start builds the CLI's bundle, which on busy cores alone can take longer
  * than STALL_KILL_MS, and a process still starting is not stalled.
  */
 export const START_GRACE_MS = 60_000;

@@ -7,7 +7,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { SECRET_KEYS } from '@ats/config';
 import { Messages, Subjects } from '@ats/contracts';
 import { freePort, natsServerBinary } from '@ats/tool-nats-auth';
-import { testRequestTimeoutMs, testServices, within } from '@ats/tool-testing';
+import { bundledEntry, testRequestTimeoutMs, testServices, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './deployment-files';
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
   nats = spawn(natsServerBinary(), ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', natsDir], {
     stdio: 'ignore',
   });
-  app = spawn(process.execPath, ['--import', 'tsx', 'apps/data-gateway/src/main.ts'], {
+  app = spawn(process.execPath, [...bundledEntry('apps/data-gateway/src/main.ts')], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,

@@ -57,6 +57,7 @@ export function testServices(): TestServices {
 }
 export { AGENT_TEST_SYMBOLS, contextAt } from './agent-context';
 export { browserTestsEnabled, CHROMIUM_PATH, launchChromium } from './browser';
+export { bundledEntry, RUN_BUNDLED } from './bundled-entry';
 export { dataFolderPath } from './data-folder';
 export { type FakeYahooLive, type FakeYahooLiveOptions, startFakeYahooLive } from './fake-yahoo-live';
 export { type ServiceProcess, spawnServiceProcess } from './service-process';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { bundledEntry } from './bundled-entry';
 import { testServices } from './index';
 import { eventually, freePort } from './waiting';
 
@@ -29,7 +30,7 @@ export async function spawnServiceProcess(options: {
 }): Promise<ServiceProcess> {
   const { natsUrl, databaseUrl } = testServices();
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, bundledEntry('src/main.ts'), {
     cwd: options.appDir,
     env: {
       ...process.env,

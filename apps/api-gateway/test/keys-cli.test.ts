@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { testServices } from '@ats/tool-testing';
+import { bundledEntry, testServices } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const keys = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], {
+  run(process.execPath, [...bundledEntry('src/cli/keys.ts'), ...args], {
     cwd: appDir,
     env: { ...process.env, DATABASE__URL: testServices().databaseUrl },
   });

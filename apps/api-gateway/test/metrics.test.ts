@@ -11,6 +11,7 @@ import {
   sampleSum,
   startMetricsServer,
 } from '@ats/metrics';
+import { bundledEntry } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, eventually, type Gateway, startGateway } from './support';
 
@@ -119,7 +120,7 @@ describe('api-gateway process (src/main.ts)', () => {
     const gatewayDb = await startGateway();
     readKey = gatewayDb.keys.read;
     await gatewayDb.close();
-    child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    child = spawn(process.execPath, [...bundledEntry(MAIN)], {
       env: {
         ...process.env,
         API__PORT: String(apiPort),
@@ -129,7 +130,7 @@ describe('api-gateway process (src/main.ts)', () => {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    // Generous: tsx loads the whole gateway, and the run's other projects share two cores.
+    // Generous: the first start builds the gateway's bundle, and the run's other projects share two cores.
     await eventually(
       () =>
         fetch(`${metricsUrl}/health`)

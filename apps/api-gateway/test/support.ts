@@ -4,7 +4,7 @@ import { type Bus, connectBus } from '@ats/bus';
 import { Messages, Subjects, systemClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
-import { eventually as pollUntil, testServices, uniqueName, within } from '@ats/tool-testing';
+import { bundledEntry, eventually as pollUntil, testServices, uniqueName, within } from '@ats/tool-testing';
 import type { FastifyInstance } from 'fastify';
 import { type ApiGatewayDeps, buildApiGateway } from '../src/app';
 import { ApiKeyStore } from '../src/auth/key-store';
@@ -73,11 +73,11 @@ const dataGatewayMain = fileURLToPath(new URL('../../data-gateway/src/main.ts', 
 /** The data gateway as its own process, as in production, serving the data folder's CSV bars. */
 export async function startDataGatewayProcess(bus: Bus): Promise<ChildProcess> {
   const { natsUrl } = testServices();
-  const child = spawn(process.execPath, ['--import', 'tsx', dataGatewayMain], {
+  const child = spawn(process.execPath, [...bundledEntry(dataGatewayMain)], {
     env: { ...process.env, NATS__URL: natsUrl, LOG_LEVEL: 'error', ENVIRONMENT: 'test' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  // tsx loads the data gateway from source: on two busy cores that takes a while, so poll against a generous
+  // The first start builds the data gateway's bundle: on two busy cores that takes a while, so poll against a generous
   // deadline; each probe gets a few seconds, since a first history request also loads the CSV.
   await pollUntil(
     async () => {

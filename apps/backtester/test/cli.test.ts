@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserTestsEnabled, launchChromium } from '@ats/tool-testing';
+import { browserTestsEnabled, bundledEntry, launchChromium } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
 
@@ -14,7 +14,7 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
   const out = mkdtempSync(join(tmpdir(), 'ats-backtest-'));
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', MAIN, `--out=${out}`, '--store=never', '--no-progress'],
+    [...bundledEntry(MAIN), `--out=${out}`, '--store=never', '--no-progress'],
     {
       encoding: 'utf8',
       // No servers and no keys: point the URLs at nothing to prove none is needed.

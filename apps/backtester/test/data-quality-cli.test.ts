@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nyseSessions } from '@ats/market-data';
+import { bundledEntry } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
 
@@ -44,9 +45,7 @@ function backtest(symbols: string, extraFlags: string[] = [], extraEnv: Record<s
   const run: SpawnSyncReturns<string> = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      MAIN,
+      ...bundledEntry(MAIN),
       `--symbols=${symbols}`,
       '--start=2023-01-01',
       '--end=2023-12-31',

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeYahooChart, startFakeYahooChart } from './support/fake-yahoo-chart';
 import { reportFile } from './support/report-files';
@@ -22,9 +23,7 @@ function backtest(env: Record<string, string>, out: string): Promise<CliRun> {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        MAIN,
+        ...bundledEntry(MAIN),
         `--symbols=${SYMBOLS.join(',')}`,
         '--start=2023-01-01',
         '--end=2023-06-30',

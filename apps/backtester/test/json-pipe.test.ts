@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RUN_BUNDLED } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { reportFile } from './support/report-files';
 
@@ -47,7 +48,7 @@ describe('backtest --json piped into another program', { timeout: LONG }, () => 
       'bash',
       [
         '-c',
-        'set -o pipefail; "$NODE" --import tsx "$MAIN" "$@" | "$NODE" -e "$SLOW_READER"',
+        'set -o pipefail; "$NODE" "$LAUNCHER" "$MAIN" "$@" | "$NODE" -e "$SLOW_READER"',
         'pipe',
         ...flags,
       ],
@@ -57,6 +58,7 @@ describe('backtest --json piped into another program', { timeout: LONG }, () => 
           ...process.env,
           NODE: process.execPath,
           MAIN,
+          LAUNCHER: RUN_BUNDLED,
           SLOW_READER,
           DATABASE__URL: 'postgresql://nobody@127.0.0.1:1/none',
           NATS__URL: 'nats://127.0.0.1:1',

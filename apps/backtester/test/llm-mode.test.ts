@@ -10,7 +10,7 @@ import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { evidenceSourceFromConfig } from '@ats/evidence';
 import { openMarketDataPort } from '@ats/market-data';
 import { renderJsonReport } from '@ats/reports';
-import { testServices, within } from '@ats/tool-testing';
+import { bundledEntry, testServices, within } from '@ats/tool-testing';
 import {
   FAKE_COMPLETION_TOKENS,
   FAKE_GPT_4O_MINI_CALL_USD,
@@ -122,7 +122,7 @@ describe('LLM mode against a loopback OpenAI endpoint, answers cached in Postgre
     () => {
       const before = fake.requests.length;
       const out = mkdtempSync(join(tmpdir(), 'ats-backtest-llm-'));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...CLI_ARGS, `--out=${out}`], {
+      const run = spawnSync(process.execPath, [...bundledEntry(MAIN), ...CLI_ARGS, `--out=${out}`], {
         encoding: 'utf8',
         env: { ...process.env, ...env, NO_COLOR: '1', NATS__URL: 'nats://127.0.0.1:1' },
         // A deadline that holds on busy cores (a CLI start-up plus a backtest): the test's own is just above it.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@ats/bus';
 import { createPrismaClient } from '@ats/db';
-import { testServices, uniqueName, within } from '@ats/tool-testing';
+import { bundledEntry, testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestQueue } from '../src/queue';
 
@@ -24,7 +24,7 @@ function start(args: readonly string[]): {
   stderr: () => string;
 } {
   const { natsUrl, databaseUrl } = testServices();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, `--namespace=${namespace}`], {
+  const child = spawn(process.execPath, [...bundledEntry(MAIN), ...args, `--namespace=${namespace}`], {
     env: {
       ...process.env,
       NATS__URL: natsUrl,

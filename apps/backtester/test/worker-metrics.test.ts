@@ -5,7 +5,7 @@ import { connectBus, type NatsBus } from '@ats/bus';
 import { BacktestRequestSchema } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { parseExposition, sampleSum } from '@ats/metrics';
-import { testServices, uniqueName, within } from '@ats/tool-testing';
+import { bundledEntry, testServices, uniqueName, within } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtestQueue } from '../src/queue';
 import { expandSweep } from '../src/sweep';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const { natsUrl, databaseUrl } = testServices();
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}`;
-  worker = spawn(process.execPath, ['--import', 'tsx', MAIN, '--worker', `--namespace=${namespace}`], {
+  worker = spawn(process.execPath, [...bundledEntry(MAIN), '--worker', `--namespace=${namespace}`], {
     env: {
       ...process.env,
       NATS__URL: natsUrl,
@@ -47,7 +47,7 @@ beforeAll(async () => {
   });
   bus = await connectBus({ url: natsUrl, name: 'worker-metrics-test' });
   prisma = createPrismaClient(databaseUrl);
-  // tsx loads the whole backtester first; the run's other projects share the machine's two cores.
+  // The first start builds the backtester's bundle; the run's other projects share the machine's two cores.
   const deadline = Date.now() + within(120_000);
   while (
     (await fetch(`${metricsUrl}/health`).then(

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { loadConfig } from '@ats/config';
 import { ManualClock } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
-import { testServices } from '@ats/tool-testing';
+import { bundledEntry, testServices } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillBars } from '../src/backfill';
 import { gatewaySettingsFrom } from '../src/gateway-settings';
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** Runs the backfill command as `nx run data-gateway:backfill` does (the package script), on the test database. */
 async function backfillCommand(args: string[]) {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/backfill-main.ts', ...args], {
+  const { stdout } = await run(process.execPath, [...bundledEntry('src/backfill-main.ts'), ...args], {
     cwd: appDir,
     env: {
       ...process.env,
@@ -88,7 +88,7 @@ describe('backfill', () => {
 
 describe('backfill command line', () => {
   const command = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    run(process.execPath, ['--import', 'tsx', 'src/backfill-main.ts', ...args], {
+    run(process.execPath, [...bundledEntry('src/backfill-main.ts'), ...args], {
       cwd: appDir,
       env: { ...process.env, DATA__PROVIDERS: 'local', LOG_LEVEL: 'warn', ...env },
     });

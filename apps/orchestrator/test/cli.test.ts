@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPrismaClient } from '@ats/db';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { bundledEntry, testServices, uniqueName } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 import { dropNamespace } from './support';
 
 const run = promisify(execFile);
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  run(process.execPath, [...bundledEntry('src/cli.ts'), ...args], {
     cwd: appDir,
     env: { ...process.env, ...env },
   });

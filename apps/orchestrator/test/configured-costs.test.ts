@@ -7,7 +7,14 @@ import { namespacedSubject, systemClock } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { type MarketDataPort, openMarketDataPort } from '@ats/market-data';
 import { createLogger } from '@ats/observability';
-import { eventually, testRequestTimeoutMs, testServices, uniqueName, within } from '@ats/tool-testing';
+import {
+  bundledEntry,
+  eventually,
+  testRequestTimeoutMs,
+  testServices,
+  uniqueName,
+  within,
+} from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaperRunExchange, type PaperRuns, servePaperRuns } from '../src/paper-runs';
@@ -78,9 +85,7 @@ describe('paper runs trade at the configured TRADING__* costs, as backtests do',
       await run(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          'src/cli.ts',
+          ...bundledEntry('src/cli.ts'),
           `--symbols=${SYMBOLS.join(',')}`,
           `--replay-from=${FROM}`,
           `--replay-to=${TO}`,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nextNyseSession } from '@ats/market-data';
 import {
+  bundledEntry,
   dataFolderPath,
   eventually,
   type FakeYahooLive,
@@ -39,7 +40,7 @@ interface Running {
 }
 
 function start(cwd: string, script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...bundledEntry(script), ...args], {
     cwd,
     env: { ...process.env, ENVIRONMENT: 'test', LLM__PROVIDER: 'offline', ...env },
   });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ESTIMATED_PROMPT_TOKENS_PER_CALL, ESTIMATED_PROMPT_TOKENS_PER_SYMBOL } from '@ats/llm';
-import { testServices, uniqueName } from '@ats/tool-testing';
+import { bundledEntry, testServices, uniqueName } from '@ats/tool-testing';
 import { FAKE_GPT_4O_MINI_CALL_USD, FakeOpenAiServer } from '@ats/tool-testing/fake-openai-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropNamespace } from './support';
@@ -34,9 +34,7 @@ describe('orchestrator paper run under an LLM budget (embedded agents, loopback 
       const { stdout, stderr } = await run(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          'src/cli.ts',
+          ...bundledEntry('src/cli.ts'),
           '--symbols=AAPL,MSFT',
           '--replay-from=2023-01-03',
           '--replay-to=2023-01-10',

@@ -4,7 +4,7 @@ import { type Bus, connectBus } from '@ats/bus';
 import { ManualClock, RequestReplyContracts } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
-import { testServices, uniqueName, within } from '@ats/tool-testing';
+import { bundledEntry, testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore } from '@ats/trading-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleChannels } from '../src/channels';
@@ -73,7 +73,7 @@ describe('replay of a recorded cycle', () => {
     // The command does the same from its own process (exit 0 = identical).
     const cli = spawnSync(
       process.execPath,
-      ['--import', 'tsx', REPLAY_CLI, `--correlation-id=${correlationId}`, `--namespace=${namespace}`],
+      [...bundledEntry(REPLAY_CLI), `--correlation-id=${correlationId}`, `--namespace=${namespace}`],
       { env: { ...process.env, NATS__URL: testServices().natsUrl, LOG_LEVEL: 'warn' }, encoding: 'utf8' },
     );
     expect(cli.status, cli.stderr).toBe(0);

@@ -5,7 +5,7 @@ import { PortfolioManagerAgent, RiskManagerAgent, TechnicalAgent } from '@ats/ag
 import { type Bus, connectBus } from '@ats/bus';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { createLogger } from '@ats/observability';
-import { eventually, testServices, uniqueName, within } from '@ats/tool-testing';
+import { bundledEntry, eventually, testServices, uniqueName, within } from '@ats/tool-testing';
 import { PrismaTradingStore, runTimeline, timelineDifferences } from '@ats/trading-state';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /**
- * The CLI as its own process (node + tsx loader directly, so the pid we kill is the orchestrator's). `speed` paces
+ * The CLI as its own process (node running its bundle in-process, so the pid we kill is the orchestrator's). `speed` paces
  * the replay (trading days per second; 0 = as fast as it goes).
  */
 function startCli(
@@ -47,9 +47,7 @@ function startCli(
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli.ts',
+      ...bundledEntry('src/cli.ts'),
       `--symbols=${SYMBOLS.join(',')}`,
       `--replay-from=${FROM}`,
       `--replay-to=${TO}`,
@@ -78,7 +76,7 @@ function startCli(
 const KILL_AFTER_PUBLISH_ON = 'ORCHESTRATOR_CHAOS_KILL_AFTER_PUBLISH_ON';
 /** Kills at the dangerous instant in the suite's replay (tools/chaos runs ten in one replay). */
 const DANGEROUS_KILLS = 3;
-/** Five CLI processes, each compiled by tsx on busy cores: a deadline, not a measurement. */
+/** Five CLI processes on busy cores (the first may build the bundle): a deadline, not a measurement. */
 const KILL_RUN_DEADLINE_MS = 400_000;
 
 describe('orchestrator restart', () => {

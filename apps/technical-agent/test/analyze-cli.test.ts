@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { bundledEntry } from '@ats/tool-testing';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const cwd = fileURLToPath(new URL('..', import.meta.url));
 const cli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'src/analyze.ts', ...args], { cwd, env: { ...process.env } });
+  run(process.execPath, [...bundledEntry('src/analyze.ts'), ...args], { cwd, env: { ...process.env } });
 
 describe('analyze CLI', () => {
   it('prints the decision as JSON, and refuses an unknown agent with exit code 2', async () => {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deployMigrations } from '@ats/db';
 import { parseExposition, sampleSum } from '@ats/metrics';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   // The first admin key, as an operator would bootstrap it.
   const created = spawnSync(
     process.execPath,
-    ['--import', 'tsx', KEYS_CLI, 'create', '--name=chaos', '--scopes=admin'],
+    [join(REPO_ROOT, 'tools/build/run-bundled.mjs'), KEYS_CLI, 'create', '--name=chaos', '--scopes=admin'],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, DATABASE__URL: postgres.url, LOG_LEVEL: 'error' },
@@ -83,7 +83,7 @@ beforeAll(async () => {
   const gateway = stack.processes[0];
   if (!gateway) throw new Error('api-gateway was not started');
   metricsUrl = `http://127.0.0.1:${gateway.metricsPort}`;
-  // A deadline for tsx starting the gateway on cores the rest of the run keeps busy.
+  // A deadline for the gateway starting (its bundle built first) on cores the rest of the run keeps busy.
   const deadline = Date.now() + 120_000;
   while (!((await healthy(`${metricsUrl}/health`)) && (await healthy(`${apiUrl}/health`)))) {
     if (Date.now() > deadline)

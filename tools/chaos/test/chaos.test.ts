@@ -49,7 +49,7 @@ const AGENT_TIMEOUT_MS = 8_000;
  * again, at most this many times in all.
  */
 const REFERENCE_ATTEMPTS = 3;
-/** Deadlines of a case with its runs (tsx compiling the CLI on two busy cores), not measurements. */
+/** Deadlines of a case with its runs (the CLI's bundle built on two busy cores), not measurements. */
 const CASE_DEADLINE_MS = 420_000;
 /** The NATS outage: how long the server stays stopped, and the first cycle it may meet (the run is warm by then). */
 const OUTAGE_MS = 10_000;

@@ -36,7 +36,7 @@ const RESUME_STALL_BUDGET_MS = 5_000;
  */
 const LOAD_MARGIN_MS = 10_000;
 const INITIAL_CASH = 100_000;
-/** Deadlines (tsx compiling the CLI on two busy cores, once per attempt), not measurements. */
+/** Deadlines (two busy cores; the first attempt may build the CLI's bundle), not measurements. */
 const SETUP_DEADLINE_MS = 300_000;
 const RUN_DEADLINE_MS = 240_000 + KILLS * 90_000;
 /** Fill and snapshot kills start after a few cycles: the run holds positions by then. */

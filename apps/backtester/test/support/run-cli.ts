@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '@ats/tool-testing';
 
-/** The backtester's entry point, run from source as `node --import tsx`. */
+/** The backtester's entry point, run as its cached bundle (tools/build/run-bundled.mjs), as the Nx target runs it. */
 export const BACKTESTER_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 export interface CliRun {
@@ -16,7 +17,7 @@ export interface CliRun {
  */
 export function runBacktesterCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BACKTESTER_MAIN, ...args], { env });
+    const child = spawn(process.execPath, [...bundledEntry(BACKTESTER_MAIN), ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
