@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../services/ports.ts';
 import { ROOT } from './main-job-table.ts';
 import { type CommandPlan, planFor, type ReadmeCommand, readmeCommands } from './readme-commands.ts';
 
@@ -24,18 +24,6 @@ interface Step {
 
 /** Generous per-command deadline: `npm ci` plus a first backtest on a loaded two-core machine. */
 const STEP_TIMEOUT_S = Math.round(900 * Number(process.env.ATS_TEST_TIME_SCALE ?? 1));
-
-async function deadPort(): Promise<number> {
-  // A port that was free a moment ago: nothing of ours listens there, so a probe of it fails fast.
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 1));
-    });
-  });
-}
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
@@ -123,8 +111,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env))
     if (/^(NATS|DATABASE|DATA|LLM|TRADING|ORCHESTRATOR)__/.test(key)) delete env[key];
-  env.NATS__URL = `nats://127.0.0.1:${await deadPort()}`;
-  env.DATABASE__URL = `postgresql://postgres@127.0.0.1:${await deadPort()}/postgres`;
+  // Ports free a moment ago: nothing of ours listens there, so the README's commands must start private servers.
+  env.NATS__URL = `nats://127.0.0.1:${await freePort()}`;
+  env.DATABASE__URL = `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`;
   env.ATS_SERVICES_DIR = join(work, 'services');
   const started = Date.now();
   try {
