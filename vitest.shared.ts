@@ -21,6 +21,11 @@ export interface ProjectTestOptions {
   readonly testTimeout?: number;
   /** Test file globs, relative to the project (default: unit tests in src/, integration tests in test/). */
   readonly include?: string[];
+  /**
+   * Set false where the files share no module state or environment changes: a worker then imports the app's module
+   * graph once instead of once per file (the API gateway's 20 files spent 58 s of a 111 s CI run importing).
+   */
+  readonly isolate?: boolean;
 }
 
 /** One vitest configuration shape for every Nx project (tests beside code, integration tests under test/). */
@@ -40,6 +45,7 @@ export function projectTestConfig(options: ProjectTestOptions = {}) {
       teardownTimeout: Math.round(60_000 * scale),
       globalSetup: options.needsServices ? [servicesSetup] : [],
       pool: 'forks',
+      isolate: options.isolate ?? true,
       reporters: ['default'],
     },
   });

@@ -1,3 +1,4 @@
 import { projectTestConfig } from '../../vitest.shared.ts';
 
-export default projectTestConfig({ needsServices: true });
+// isolate: false: the files share no module state or environment changes (each builds its own gateway).
+export default projectTestConfig({ needsServices: true, isolate: false });

@@ -33,7 +33,10 @@ beforeAll(async () => {
   bus = await connectBus({ url: natsUrl, name: 'orchestrator-paper-llm-test', logger });
   prisma = createPrismaClient(databaseUrl);
 });
+/** The process environment before the test set the service's LLM keys: restored after, for the files run next. */
+const savedEnv = { ...process.env };
 afterAll(async () => {
+  process.env = savedEnv;
   await paperRuns?.stop();
   await marketData?.close();
   await bus?.close();

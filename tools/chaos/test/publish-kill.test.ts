@@ -41,8 +41,8 @@ const SETUP_DEADLINE_MS = 300_000;
 const RUN_DEADLINE_MS = 240_000 + KILLS * 90_000;
 /** Fill and snapshot kills start after a few cycles: the run holds positions by then. */
 const FIRST_KILL_AFTER_CYCLE = 3;
-/** The fill and snapshot kill points in replay order (each on a later date than the one before). */
-const FILL_SNAPSHOT_PLAN: readonly KillPoint[] = ['afterFill', 'midSnapshot', 'afterSnapshot', 'afterFill'];
+/** The fill and snapshot kill points in replay order (each on a later date than the one before): one of each. */
+const FILL_SNAPSHOT_PLAN: readonly KillPoint[] = ['afterFill', 'midSnapshot', 'afterSnapshot'];
 const FILL_SNAPSHOT_DEADLINE_MS = 240_000 + FILL_SNAPSHOT_PLAN.length * 90_000;
 const report = (text: string) => console.log(`chaos | ${text}`);
 
