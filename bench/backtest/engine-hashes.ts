@@ -1,7 +1,7 @@
 /**
  * Result hashes of representative engine runs, to show an engine optimisation changes no result.
  * Run: npx tsx bench/backtest/engine-hashes.ts > before.json, change the engine, run again, diff.
- * Each line is sha256 of canonicalResultJson (no wall-clock fields) of one run on the data folder's bars:
+ * Each line is sha256 of canonicalResultJson (RFC 8785, no wall-clock fields) of one run on the data folder's bars:
  * - sma.default: smaCrossover with the engine's defaults (per-share commission, 5 bp slippage, dividends,
  *   equal-weight benchmark) on all 36 symbols 2010–2026, listings and calendars unaligned;
  * - sma.weekly.volatility: weekly decisions, volatility slippage, a 2014 warm-up, SPY benchmark, capped weights;

@@ -1,5 +1,6 @@
 import type { Fill, Order, Side, Signal } from '@ats/contracts';
 import type { TradeRecord } from '@ats/execution';
+import canonicalize from 'canonicalize';
 import type { BacktestConfig, BenchmarkConfig } from './config';
 
 export type { TradeRecord } from '@ats/execution';
@@ -115,10 +116,16 @@ export interface BacktestResult {
 }
 
 /**
- * The result as JSON without wall-clock fields: the same config and data give byte-identical output, which is
- * what reproducibility checks and result caches compare.
+ * The result as RFC 8785 canonical JSON (the `canonicalize` package, as the LLM cache key and the reports use)
+ * without wall-clock fields: the same config and data give byte-identical output whatever order the fields were
+ * set in, which is what reproducibility checks, golden hashes and result caches compare.
  */
 export function canonicalResultJson(result: BacktestResult): string {
   const { wallMs: _wallMs, ...deterministicStats } = result.stats;
-  return JSON.stringify({ ...result, stats: deterministicStats });
+  // Through JSON first: a ratio with no value (NaN, ±Infinity) is null there, as in every JSON the product writes;
+  // RFC 8785 itself refuses them.
+  const plain: unknown = JSON.parse(JSON.stringify({ ...result, stats: deterministicStats }));
+  const text = canonicalize(plain);
+  if (text === undefined) throw new TypeError('a backtest result with no JSON form');
+  return text;
 }

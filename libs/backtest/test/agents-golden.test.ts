@@ -1,7 +1,8 @@
 /**
  * Golden outputs: sha256 of everything the offline team decides on the shared data set (the seven symbols the
  * repository once bundled), first recorded before the hot-path optimisations. Any change to an indicator value, a decision, a reasoning text or a backtest result changes a hash.
- * A deliberate behaviour change must re-record them (and say why in the commit); an optimisation must not.
+ * A deliberate behaviour change must re-record them (and say why in the commit); an optimisation must not. The two
+ * result hashes were re-recorded once when canonicalResultJson became RFC 8785 (the same JSON data, keys sorted).
  */
 import { createHash } from 'node:crypto';
 import { createAgentTeam, type OrchestrationPattern, SymbolFeed } from '@ats/agents';
@@ -68,7 +69,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
     });
     expect(result.decisions.length).toBeGreaterThan(90);
     expect(sha256(canonicalResultJson(result))).toBe(
-      '86c2820b1775a7e23b0ae96ab7880a22a72eff79d281dd5e470adc99c92db872',
+      '8ff713171fad9ed3aa6f38d5ccb68c06f29684d9bed7a4698582c2aa117a811f',
     );
   });
 
@@ -84,7 +85,7 @@ describe('golden: backtests of the offline team on the shared data set', { timeo
     });
     expect(result.fills.length).toBeGreaterThan(0);
     expect(sha256(canonicalResultJson(result))).toBe(
-      '09c39b53628d1af4e95be72bad11d18ea56c7428188e08ccb9a5aee8b0d8e4a7',
+      '3070adfdf54fac3daf1dd373e79690af2799927c6b4fa75a5824b75e57790a04',
     );
   });
 });

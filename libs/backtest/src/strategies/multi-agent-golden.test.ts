@@ -2,7 +2,9 @@
  * Golden results of the multi-agent backtest at universe scale: every symbol of the data folder's ohlcv/ (36)
  * over its whole history, with the offline team. sha256 of canonicalResultJson, recorded before the issue 13 speed
  * work (engine and agents' view alike); an optimisation must leave them unchanged, a deliberate behaviour change
- * re-records them and says why in the commit.
+ * re-records them and says why in the commit. Re-recorded once when canonicalResultJson became RFC 8785 (keys
+ * sorted): in that run the insertion-order JSON still gave the first hashes (ccaae92a…, eb92eda0…) and both texts
+ * parsed to deep-equal data of the same length.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -34,7 +36,7 @@ describe('golden: the multi-agent backtest on every symbol of the data folder', 
     });
     expect(result.stats.symbolDays).toBeGreaterThan(140_000);
     expect(sha256(canonicalResultJson(result))).toBe(
-      'ccaae92aa76bddb009756f699f2df4bafc5c0cc95012b06200ba853d7f3ccd2f',
+      'deebf769e6b0ecc9bb189ede3fceac7b61e34f3d67c7c8ecf308ed7906eb9694',
     );
   });
 
@@ -48,7 +50,7 @@ describe('golden: the multi-agent backtest on every symbol of the data folder', 
     });
     expect(result.fills.length).toBeGreaterThan(0);
     expect(sha256(canonicalResultJson(result))).toBe(
-      'eb92eda0357b0adc9d596586e8339cf505a4f27fcae22b4555cf034937a10bd9',
+      '8f200ad07002cfcedce275a027689e9fb862e6c10964d7396dbe9580a86349c0',
     );
   });
 });
