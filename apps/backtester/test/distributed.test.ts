@@ -83,11 +83,16 @@ describe('distributed mode: agents as services over NATS give the embedded decis
 
     // 9 weekly decision times × 5 runs (all, technical only, sentiment only, adaptive weights, without the risk
     // manager) reached each remote analyst; the risk manager sits out the run without it.
+    // A request that waits past the client's hedge delay (on busy cores) is sent once more and may be handled
+    // twice (ReplicaFailover): each decision time reached the agent at least once and at most twice.
     const decisionTimes = embedded.result.decisions.length;
     expect(decisionTimes).toBe(9);
-    for (const agent of ['technical', 'sentiment'] as const)
-      expect(after[agent] - before[agent]).toBe(5 * decisionTimes);
-    expect(after.risk - before.risk).toBe(4 * decisionTimes);
+    const expectAsked = (agent: AgentName, times: number) => {
+      expect(after[agent] - before[agent]).toBeGreaterThanOrEqual(times);
+      expect(after[agent] - before[agent]).toBeLessThanOrEqual(2 * times);
+    };
+    for (const agent of ['technical', 'sentiment'] as const) expectAsked(agent, 5 * decisionTimes);
+    expectAsked('risk', 4 * decisionTimes);
     expect(after.portfolio - before.portfolio).toBe(0);
 
     expect(distributed.degradedDecisions).toEqual([]);
@@ -113,7 +118,10 @@ describe('distributed mode: agents as services over NATS give the embedded decis
       bars,
       agents: remoteAgents(client, request, { namespace, remote: all }),
     });
-    expect(handled().portfolio - before.portfolio).toBe(embedded.result.decisions.length);
+    // At least once per decision time, at most twice (a hedged request, as above).
+    const portfolioAsked = handled().portfolio - before.portfolio;
+    expect(portfolioAsked).toBeGreaterThanOrEqual(embedded.result.decisions.length);
+    expect(portfolioAsked).toBeLessThanOrEqual(2 * embedded.result.decisions.length);
     expect(JSON.stringify(distributed.result.decisions)).toBe(JSON.stringify(embedded.result.decisions));
     expect(canonicalResultJson(distributed.result)).toBe(canonicalResultJson(embedded.result));
   });

@@ -1,7 +1,7 @@
 import type { NatsBus } from '@ats/bus';
 import { ContractValidationError, Messages } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
-import { testRequestTimeoutMs, uniqueName } from '@ats/tool-testing';
+import { eventually, testRequestTimeoutMs, uniqueName } from '@ats/tool-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewaySubjects } from '../src/gateway';
 import { FakeAlphaVantage } from './fake-alpha-vantage';
@@ -97,10 +97,18 @@ describe('failover', () => {
     expect(fake.calls('TIME_SERIES_DAILY')).toBe(1);
 
     const started = started_(since);
-    const audit = await prisma.providerCall.findMany({
-      where: { symbol: 'MSFT', endpoint: 'bars', calledAt: { gte: started } },
-      orderBy: { calledAt: 'asc' },
-    });
+    // The audit rows are written beside the reply, not before it (an audit write never delays an answer): wait for
+    // the second one, which a busy machine can store after the reply arrived.
+    const audit = await eventually(
+      async () => {
+        const rows = await prisma.providerCall.findMany({
+          where: { symbol: 'MSFT', endpoint: 'bars', calledAt: { gte: started } },
+          orderBy: { calledAt: 'asc' },
+        });
+        return rows.length >= 2 ? rows : undefined;
+      },
+      { what: 'both provider calls in provider_calls' },
+    );
     expect(audit.map((row) => [row.provider, row.status, row.errorKind])).toEqual([
       ['alpha-vantage', 'error', 'rate_limited'],
       ['local-csv', 'ok', null],
