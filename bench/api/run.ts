@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient } from '@ats/db';
-import { createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
+import { bundledEntry, createMigratedDatabase, eventually, freePort } from '@ats/tool-testing';
 import autocannon from 'autocannon';
 import { apiKeyFromCli } from '../support/api-key';
 
@@ -56,8 +56,26 @@ function start(args: readonly string[], env: Record<string, string> = {}): Child
   });
 }
 
-const waitFor = (url: string, headers: Record<string, string> = {}) =>
-  eventually(async () => ((await fetch(url, { headers })).ok ? true : undefined), { what: `${url} 200` });
+class ExitedBeforeAnsweringError extends Error {
+  constructor(url: string, exit: number | string | null) {
+    super(`the server for ${url} exited (${exit}) before answering`);
+  }
+}
+
+/**
+ * The services start from their bundles (built on the first run after a change, which takes a while on busy cores),
+ * so the wait is for the condition, bounded only by the server process staying alive and a generous deadline.
+ */
+const STARTUP_DEADLINE_MS = 15 * 60_000;
+const waitFor = (url: string, server: ChildProcess, headers: Record<string, string> = {}) =>
+  eventually(
+    async () => {
+      if (server.exitCode !== null || server.signalCode !== null)
+        throw new ExitedBeforeAnsweringError(url, server.exitCode ?? server.signalCode);
+      return (await fetch(url, { headers })).ok ? true : undefined;
+    },
+    { what: `${url} 200`, timeoutMs: STARTUP_DEADLINE_MS, rethrow: ExitedBeforeAnsweringError },
+  );
 
 interface Target {
   readonly name: string;
@@ -149,10 +167,10 @@ async function main(): Promise<void> {
     const port = await freePort();
     // Each service serves /metrics on a port of its own (both default to 9464).
     children.push(
-      start(['--import', 'tsx', dataGatewayMain], { SERVICE__METRICS_PORT: String(await freePort()) }),
+      start(bundledEntry(dataGatewayMain), { SERVICE__METRICS_PORT: String(await freePort()) }),
     );
     const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-    const gateway = start([...profile, '--import', 'tsx', gatewayMain], {
+    const gateway = start([...profile, ...bundledEntry(gatewayMain)], {
       SERVICE__METRICS_PORT: String(await freePort()),
       DATABASE__URL: databaseUrl,
       API__HOST: '127.0.0.1',
@@ -168,11 +186,11 @@ async function main(): Promise<void> {
       month: '/v1/bars/AAPL?from=2023-03-01&to=2023-03-31',
       year: '/v1/bars/AAPL?from=2023-01-01&to=2023-12-31',
     };
-    await waitFor(`${origin}/health`);
+    await waitFor(`${origin}/health`, gateway);
     // The first answers fill the bars cache (a miss asks the data gateway); their bytes are the floor's payloads.
     const payloads: Record<string, { contentType: string; body: string }> = {};
     for (const path of Object.values(barsPaths)) {
-      await waitFor(`${origin}${path}`, auth);
+      await waitFor(`${origin}${path}`, gateway, auth);
       const response = await fetch(`${origin}${path}`, { headers: auth });
       const body = Buffer.from(await response.arrayBuffer());
       payloads[path] = {
@@ -187,7 +205,7 @@ async function main(): Promise<void> {
     children.push(floor);
     const floorOrigin = `http://127.0.0.1:${floorPort}`;
     for (const [path, payload] of Object.entries(payloads)) {
-      await waitFor(`${floorOrigin}${path}`);
+      await waitFor(`${floorOrigin}${path}`, floor);
       const floorBody = Buffer.from(await (await fetch(`${floorOrigin}${path}`)).arrayBuffer());
       if (!floorBody.equals(Buffer.from(payload.body, 'base64')))
         throw new Error(`the floor does not answer ${path} with the gateway's bytes`);
