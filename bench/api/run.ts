@@ -166,9 +166,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     // Each service serves /metrics on a port of its own (both default to 9464).
-    children.push(
-      start(bundledEntry(dataGatewayMain), { SERVICE__METRICS_PORT: String(await freePort()) }),
-    );
+    children.push(start(bundledEntry(dataGatewayMain), { SERVICE__METRICS_PORT: String(await freePort()) }));
     const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
     const gateway = start([...profile, ...bundledEntry(gatewayMain)], {
       SERVICE__METRICS_PORT: String(await freePort()),
