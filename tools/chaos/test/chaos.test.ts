@@ -5,6 +5,7 @@
  * date, besides no order or fill lost or doubled. NATS restarted; Postgres restarted; NATS stopped for 10 s at the
  * instant a cycle asks its agents (the cycle must wait for the bus, never trade without them); a malformed flood.
  */
+import { connect } from 'node:net';
 import type { NatsBus } from '@ats/bus';
 import { Headers, Streams, Subjects } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
@@ -152,6 +153,22 @@ function cycleDateOf(correlationId: string): string | undefined {
   return new Date(close - 1).toISOString().slice(0, 10);
 }
 
+/** Resolves once nothing accepts connections on the port of 127.0.0.1 (the server there has stopped). */
+async function portClosed(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** What one run's CLI printed (stdout and stderr). */
 const linesOf = (run: PaperRunSpec) => lines.filter((l) => l.startsWith(`paper-${run.runId}`));
 
@@ -249,22 +266,53 @@ describe('chaos on the local stack', () => {
       // The outage cycle prints nothing for the outage and the reconnects: not a stall.
       const outageRun: PaperRunSpec = { ...spec('outage'), stallKillMs: OUTAGE_MS + 60_000 };
       // The operators' user sees every request: the first agent asked in the outage date's cycle stops the server.
+      // On a quiet machine the whole team answers within the few ms nats-server takes to stop, and the outage then
+      // hit the cycle after its agents had answered (a CI run saw no wait at all). So the technical agents are
+      // paused (SIGSTOP) when that cycle starts, before it asks anyone, and resumed once the server is gone: the
+      // outage always finds the cycle waiting for its agents.
+      const ofOutageCycle = (headers: { get(name: string): string } | undefined) => {
+        const correlationId = headers?.get(Headers.correlationId) ?? '';
+        return correlationId.startsWith(`${outageRun.runId}:`) && cycleDateOf(correlationId) === outageDate;
+      };
+      const technicalAgents = services.filter((s) => s.planned.app === 'technical-agent');
+      let paused = false;
+      const pauseTechnicalAgents = () => {
+        if (paused) return;
+        paused = true;
+        for (const agent of technicalAgents) agent.child.kill('SIGSTOP');
+      };
+      const resumeTechnicalAgents = () => {
+        for (const agent of technicalAgents) agent.child.kill('SIGCONT');
+      };
       let outage: Promise<number> | undefined;
+      const startedWatcher = admin.connection.subscribe(Subjects.cycleEvent('started'), {
+        callback: (_err, message) => {
+          if (!outage && ofOutageCycle(message.headers)) pauseTechnicalAgents();
+        },
+      });
       const watcher = admin.connection.subscribe(Subjects.analyze('technical'), {
         callback: (_err, message) => {
-          const correlationId = message.headers?.get(Headers.correlationId) ?? '';
-          if (outage || !correlationId.startsWith(`${outageRun.runId}:`)) return;
-          if (cycleDateOf(correlationId) !== outageDate) return;
+          if (outage || !ofOutageCycle(message.headers)) return;
+          pauseTechnicalAgents();
           outage = (async () => {
             const down = performance.now();
-            await stack.nats.restart(OUTAGE_MS);
+            const restarting = stack.nats.restart(OUTAGE_MS);
+            try {
+              await portClosed(stack.nats.port);
+            } finally {
+              resumeTechnicalAgents();
+            }
+            await restarting;
             return performance.now() - down;
           })();
         },
       });
       await admin.connection.flush();
-      const attempt = await runPaperAttempt(stack, outageRun, `paper-${outageRun.runId}`);
+      const attempt = await runPaperAttempt(stack, outageRun, `paper-${outageRun.runId}`).finally(
+        resumeTechnicalAgents,
+      );
       watcher.unsubscribe();
+      startedWatcher.unsubscribe();
       const runLines = linesOf(outageRun);
       expect(attempt.exitCode, runLines.slice(-30).join('\n')).toBe(0);
       expect(outage, `the outage started on ${outageDate}`).toBeDefined();
