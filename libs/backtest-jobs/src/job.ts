@@ -13,6 +13,7 @@ import {
   type BacktestResult,
   BarFeed,
   type BenchmarkConfig,
+  basisPointCosts,
   buyAndHold,
   type DecisionRecord as EngineDecision,
   type LlmUsage,
@@ -388,10 +389,7 @@ function engineConfig(request: BacktestRequest, benchmark: BenchmarkConfig): Par
     initialCash: request.capital,
     rebalance: request.rebalance,
     tradeFrom: `${request.start}T00:00:00.000Z`,
-    slippage: { kind: 'fixed-bps', bps: request.slippageBps },
-    ...(request.commissionBps === undefined
-      ? {}
-      : { commission: { kind: 'bps', bps: request.commissionBps } }),
+    ...basisPointCosts(request),
     benchmark,
     creditDividends: request.dividends,
   };
