@@ -43,6 +43,11 @@ export interface NormalisedBars {
    * Absent when there are none.
    */
   readonly zeroVolumeDays?: string[];
+  /**
+   * When the earliest row rejected as after "now" comes due (ms): until then the same rows normalise to the same
+   * bars, which lets a caller keep the result. Absent when no row lies in the future.
+   */
+  readonly firstFutureMs?: number;
 }
 
 /** Adjusted prices are rounded to 6 decimals: far below a cent, and it makes every provider agree exactly. */
@@ -76,6 +81,7 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   const rejectedRows: RejectedRow[] = [];
   const duplicates = new Set<string>();
   let droppedRows = 0;
+  let firstFutureMs = Number.POSITIVE_INFINITY;
   const byTs = new Map<string, Bar>();
   for (const row of inRange) {
     const ts = canonicalTs(row.ts);
@@ -84,10 +90,10 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
       rejectedRows.push({ ts: row.ts, reason: 'unreadable-date', detail: `date "${row.ts}" is not a date` });
       continue;
     }
+    const rowMs = Date.parse(ts);
+    if (rowMs > nowMs) firstFutureMs = Math.min(firstFutureMs, rowMs);
     const problem =
-      Date.parse(ts) > nowMs
-        ? { reason: 'future-date' as const, detail: `${ts} is after now` }
-        : rowValueProblem(row);
+      rowMs > nowMs ? { reason: 'future-date' as const, detail: `${ts} is after now` } : rowValueProblem(row);
     if (problem !== undefined) {
       droppedRows += 1;
       rejectedRows.push({ ts: row.ts, ...problem });
@@ -133,6 +139,7 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
     ...(rejectedRows.length > 0 ? { rejectedRows } : {}),
     ...(duplicates.size > 0 ? { duplicateDates: [...duplicates].sort() } : {}),
     ...(quietDays.length > 0 ? { zeroVolumeDays: quietDays } : {}),
+    ...(Number.isFinite(firstFutureMs) ? { firstFutureMs } : {}),
   };
 }
 

@@ -248,6 +248,58 @@ describe('DailyBarStore against a loopback Yahoo chart endpoint', () => {
   });
 });
 
+describe('DailyBarStore reads of a data folder', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'md-data-'));
+  mkdirSync(join(dataDir, 'ohlcv'));
+  // The last row lies in the future of the clock below (a file written ahead of a replay, say).
+  writeFileSync(
+    join(dataDir, 'ohlcv', 'AAA.csv'),
+    `${OHLCV_CSV_HEADER}\n2023-01-03,10,11,9,10.5,10.2,500\n2023-01-04,10.5,11.5,10,11,10.7,600\n` +
+      '2023-01-05,11,12,10.5,11.5,11.2,700\n',
+  );
+  const storeAt = (clock: ManualClock) =>
+    new DailyBarStore({
+      dataDir,
+      cacheDir: mkdtempSync(join(tmpdir(), 'md-cache-')),
+      download: 'off',
+      clock,
+    });
+
+  it('serves the same bars to every read of a range, each caller with its own array', async () => {
+    const store = storeAt(new ManualClock('2023-01-07T12:00:00Z'));
+    const first = await store.fetchBars({
+      symbol: 'AAA',
+      timeframe: '1d',
+      from: '2023-01-03',
+      to: '2023-01-06',
+    });
+    const again = await store.fetchBars({
+      symbol: 'aaa',
+      timeframe: '1d',
+      from: '2023-01-03',
+      to: '2023-01-06',
+    });
+    expect(again).toEqual(first);
+    expect(again.bars).not.toBe(first.bars);
+    first.bars.length = 0;
+    expect(
+      (await store.loadBars('AAA', { from: '2023-01-03', to: '2023-01-06' })).map((b) => b.close),
+    ).toEqual([10.5, 11, 11.5]);
+  });
+
+  it('serves a row that was in the future once the clock has passed it', async () => {
+    const clock = new ManualClock('2023-01-04T12:00:00Z');
+    const store = storeAt(clock);
+    const early = await store.fetchBars({ symbol: 'AAA', timeframe: '1d', from: '', to: '' });
+    expect(early.bars.map((b) => b.ts.slice(0, 10))).toEqual(['2023-01-03', '2023-01-04']);
+    expect(early.rejectedRows?.map((r) => r.reason)).toEqual(['future-date']);
+    clock.set('2023-01-05T12:00:00Z');
+    const later = await store.fetchBars({ symbol: 'AAA', timeframe: '1d', from: '', to: '' });
+    expect(later.bars.map((b) => b.ts.slice(0, 10))).toEqual(['2023-01-03', '2023-01-04', '2023-01-05']);
+    expect(later.rejectedRows).toBeUndefined();
+  });
+});
+
 describe('DailyBarStore without any way to the data', () => {
   let downUrl: string;
   beforeAll(async () => {
