@@ -23,6 +23,9 @@ import { TwelveDataProvider } from './twelve-data-provider';
 import { YahooChartProvider } from './yahoo-chart-provider';
 import { addDays } from './zoned-time';
 
+/** Normalised ranges kept per series (DailyBarStore#normalise). */
+const NORMALISED_PER_SERIES = 16;
+
 /** A first download of a symbol fetches its history from here (or from an earlier requested date) on. */
 export const DEFAULT_HISTORY_START = '2010-01-01';
 
@@ -167,7 +170,9 @@ export class DailyBarStore implements MarketDataProvider {
   /**
    * Normalised bars per series and request (range, price basis). A sweep's cases and a job's attribution runs read
    * the same bars again and again, and normalising them (dates, validation) cost more than backtesting them: 6.5 s
-   * of a 13 s 20-case sweep. A downloaded series is a new Series, so it never meets an old entry.
+   * of a 13 s 20-case sweep. A downloaded series is a new Series, so it never meets an old entry. At most
+   * NORMALISED_PER_SERIES ranges per series, the least recently read dropped first: a long-running gateway asked for
+   * arbitrary ranges keeps a bounded set.
    */
   readonly #normalised = new WeakMap<Series, Map<string, NormalisedBars>>();
 
@@ -270,8 +275,11 @@ export class DailyBarStore implements MarketDataProvider {
         ...(range.from === undefined ? {} : { from: range.from }),
         ...(range.to === undefined ? {} : { to: range.to }),
       });
-      known.set(key, batch);
     }
+    // Re-inserted on every read, so the Map's first key is the least recently read.
+    known.delete(key);
+    known.set(key, batch);
+    if (known.size > NORMALISED_PER_SERIES) known.delete(known.keys().next().value as string);
     // Each caller gets its own array (the Bar objects are shared; nothing writes to a bar).
     return { ...batch, bars: batch.bars.slice() };
   }

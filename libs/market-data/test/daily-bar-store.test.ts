@@ -287,6 +287,19 @@ describe('DailyBarStore reads of a data folder', () => {
     ).toEqual([10.5, 11, 11.5]);
   });
 
+  it('keeps at most 16 ranges per series, dropping the least recently read', async () => {
+    const store = storeAt(new ManualClock('2023-01-07T12:00:00Z'));
+    const read = async (to: string) => (await store.loadBars('AAA', { from: '2023-01-03', to }))[0];
+    const first = await read('2023-01-06');
+    // Sixteen other ranges (other end dates), then the first one again: it was dropped, so its bars are new objects.
+    for (let day = 7; day <= 22; day++) await read(`2023-01-${String(day).padStart(2, '0')}`);
+    const recent = await read('2023-01-22');
+    expect(await read('2023-01-22')).toBe(recent);
+    const again = await read('2023-01-06');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+  });
+
   it('serves a row that was in the future once the clock has passed it', async () => {
     const clock = new ManualClock('2023-01-04T12:00:00Z');
     const store = storeAt(clock);
