@@ -24,9 +24,9 @@ export interface AuthNats {
   readonly passwords: ReadonlyMap<string, string>;
   /**
    * Stops the server and starts it again on the same port and JetStream directory, after `downMs` without a server
-   * (an outage; default none); resolves once it answers.
+   * (an outage; default none); resolves once it answers. `onHalted` runs the moment the old server has exited.
    */
-  restart(downMs?: number): Promise<void>;
+  restart(downMs?: number, onHalted?: () => void): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -131,8 +131,9 @@ export async function startAuthNats(options: AuthNatsOptions = {}): Promise<Auth
     url,
     port,
     passwords,
-    restart: async (downMs = 0) => {
+    restart: async (downMs = 0, onHalted) => {
       await halt(child);
+      onHalted?.();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await launch();
     },

@@ -5,7 +5,6 @@
  * date, besides no order or fill lost or doubled. NATS restarted; Postgres restarted; NATS stopped for 10 s at the
  * instant a cycle asks its agents (the cycle must wait for the bus, never trade without them); a malformed flood.
  */
-import { connect } from 'node:net';
 import type { NatsBus } from '@ats/bus';
 import { Headers, Streams, Subjects } from '@ats/contracts';
 import type { PrismaClient } from '@ats/db';
@@ -153,22 +152,6 @@ function cycleDateOf(correlationId: string): string | undefined {
   return new Date(close - 1).toISOString().slice(0, 10);
 }
 
-/** Resolves once nothing accepts connections on the port of 127.0.0.1 (the server there has stopped). */
-async function portClosed(port: number): Promise<void> {
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (!open) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** What one run's CLI printed (stdout and stderr). */
 const linesOf = (run: PaperRunSpec) => lines.filter((l) => l.startsWith(`paper-${run.runId}`));
 
@@ -268,8 +251,8 @@ describe('chaos on the local stack', () => {
       // The operators' user sees every request: the first agent asked in the outage date's cycle stops the server.
       // On a quiet machine the whole team answers within the few ms nats-server takes to stop, and the outage then
       // hit the cycle after its agents had answered (a CI run saw no wait at all). So the technical agents are
-      // paused (SIGSTOP) when that cycle starts, before it asks anyone, and resumed once the server is gone: the
-      // outage always finds the cycle waiting for its agents.
+      // paused (SIGSTOP) when that cycle starts, before it asks anyone, and resumed once the server has exited
+      // (or when the run ends, whatever happened): the outage always finds the cycle waiting for its agents.
       const ofOutageCycle = (headers: { get(name: string): string } | undefined) => {
         const correlationId = headers?.get(Headers.correlationId) ?? '';
         return correlationId.startsWith(`${outageRun.runId}:`) && cycleDateOf(correlationId) === outageDate;
@@ -296,13 +279,7 @@ describe('chaos on the local stack', () => {
           pauseTechnicalAgents();
           outage = (async () => {
             const down = performance.now();
-            const restarting = stack.nats.restart(OUTAGE_MS);
-            try {
-              await portClosed(stack.nats.port);
-            } finally {
-              resumeTechnicalAgents();
-            }
-            await restarting;
+            await stack.nats.restart(OUTAGE_MS, resumeTechnicalAgents);
             return performance.now() - down;
           })();
         },
