@@ -151,23 +151,37 @@ export function parseOhlcvCsv(text: string, provider = 'local-csv', source = 'cs
   if (missing.length > 0) {
     throw new MalformedResponseError(provider, `${source} lacks column(s) ${missing.join(', ')}`);
   }
-  const number = (cells: string[], key: keyof RawBar) => {
-    const cell = cells[index(key)]?.trim();
+  const at = {
+    date: index('date'),
+    open: index('open'),
+    high: index('high'),
+    low: index('low'),
+    close: index('close'),
+    volume: index('volume'),
+    adjClose: index('adjClose'),
+  };
+  const number = (cells: readonly string[], column: number) => {
+    const cell = cells[column]?.trim();
     return cell === undefined || cell === '' ? Number.NaN : Number(cell);
   };
-  return lines.slice(1).map((line) => {
-    const cells = splitCsvLine(line);
-    const adjClose = index('adjClose') >= 0 ? number(cells, 'adjClose') : Number.NaN;
-    return {
-      ts: cells[index('date')]?.trim() ?? '',
-      open: number(cells, 'open'),
-      high: number(cells, 'high'),
-      low: number(cells, 'low'),
-      close: number(cells, 'close'),
-      volume: number(cells, 'volume'),
-      ...(Number.isNaN(adjClose) ? {} : { adjClose }),
+  const rows: RawBar[] = [];
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k] as string;
+    // A line without quotes splits at every comma (the data folder's files, Yahoo's, Stooq's).
+    const cells = line.includes('"') ? splitCsvLine(line) : line.split(',');
+    const adjClose = at.adjClose >= 0 ? number(cells, at.adjClose) : Number.NaN;
+    const row: { -readonly [K in keyof RawBar]: RawBar[K] } = {
+      ts: cells[at.date]?.trim() ?? '',
+      open: number(cells, at.open),
+      high: number(cells, at.high),
+      low: number(cells, at.low),
+      close: number(cells, at.close),
+      volume: number(cells, at.volume),
     };
-  });
+    if (!Number.isNaN(adjClose)) row.adjClose = adjClose;
+    rows.push(row);
+  }
+  return rows;
 }
 
 /** Splits one CSV line, honouring double-quoted cells (Yahoo never quotes, spreadsheets sometimes do). */

@@ -70,11 +70,18 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   const nowMs = options.clock.now().getTime();
   const fromTs = options.from ? `${options.from}T00:00:00.000Z` : undefined;
   const toTs = options.to ? `${options.to}T23:59:59.999Z` : undefined;
-  const inRange = rows.filter((row) => {
+  // Each row's canonical time once (the range filter and the loop below both need it).
+  const inRange: RawBar[] = [];
+  const inRangeTs: (string | undefined)[] = [];
+  for (const row of rows) {
     const ts = canonicalTs(row.ts);
-    if (ts === undefined) return true; // still counted as bad below
-    return (fromTs === undefined || ts >= fromTs) && (toTs === undefined || ts <= toTs);
-  });
+    // An unreadable date stays in: it is counted as bad below.
+    if (ts !== undefined && ((fromTs !== undefined && ts < fromTs) || (toTs !== undefined && ts > toTs))) {
+      continue;
+    }
+    inRange.push(row);
+    inRangeTs.push(ts);
+  }
   const scaleToAdjusted =
     options.adjusted && inRange.length > 0 && inRange.every((row) => isPositive(row.adjClose));
 
@@ -83,8 +90,9 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   let droppedRows = 0;
   let firstFutureMs = Number.POSITIVE_INFINITY;
   const byTs = new Map<string, Bar>();
-  for (const row of inRange) {
-    const ts = canonicalTs(row.ts);
+  for (let k = 0; k < inRange.length; k++) {
+    const row = inRange[k] as RawBar;
+    const ts = inRangeTs[k];
     if (ts === undefined) {
       droppedRows += 1;
       rejectedRows.push({ ts: row.ts, reason: 'unreadable-date', detail: `date "${row.ts}" is not a date` });
@@ -152,9 +160,29 @@ function isPositive(value: number | undefined): value is number {
   return value !== undefined && Number.isFinite(value) && value > 0;
 }
 
+/**
+ * Canonical times of date-only strings, shared by every series: the 36 files of a data folder repeat the same few
+ * thousand dates, and parsing and formatting each row's date cost more than the rest of normalising it. Only
+ * `YYYY-MM-DD` is kept (it names one UTC instant whatever the process's time zone); cleared when full.
+ */
+const canonicalDates = new Map<string, string | null>();
+const CANONICAL_DATES_LIMIT = 100_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** `2023-01-03` or any ISO instant → `2023-01-03T00:00:00.000Z` form; undefined when unparseable. */
 function canonicalTs(ts: string): string | undefined {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(ts) ? `${ts}T00:00:00Z` : ts);
+  // Only date-only strings are keys, so a hit needs no pattern test.
+  let known = canonicalDates.get(ts);
+  if (known === undefined) {
+    if (!DATE_ONLY.test(ts)) return isoOf(Date.parse(ts));
+    known = isoOf(Date.parse(`${ts}T00:00:00Z`)) ?? null;
+    if (canonicalDates.size >= CANONICAL_DATES_LIMIT) canonicalDates.clear();
+    canonicalDates.set(ts, known);
+  }
+  return known ?? undefined;
+}
+
+function isoOf(ms: number): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 

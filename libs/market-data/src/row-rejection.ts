@@ -27,6 +27,25 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
  * reader would look: missing cells, then signs, then the high/low envelope. (The date is checked by the caller.)
  */
 export function rowValueProblem(row: RawBar): Omit<RejectedRow, 'ts'> | undefined {
+  // Almost every row is fine: say so without building the lists below (NaN fails every comparison and falls through).
+  const { open, high, low, close, volume } = row;
+  if (
+    open > 0 &&
+    high > 0 &&
+    low > 0 &&
+    close > 0 &&
+    volume >= 0 &&
+    Number.isFinite(open) &&
+    Number.isFinite(high) &&
+    Number.isFinite(low) &&
+    Number.isFinite(close) &&
+    Number.isFinite(volume) &&
+    high >= low &&
+    high >= Math.max(open, close) &&
+    low <= Math.min(open, close)
+  ) {
+    return undefined;
+  }
   const missing = [...PRICE_FIELDS, 'volume' as const].filter((field) => !Number.isFinite(row[field]));
   if (missing.length > 0) {
     return { reason: 'missing-value', detail: `${missing.join(', ')} empty or not a number` };

@@ -28,8 +28,8 @@ function wallClockParts(epochMs: number, timeZone: string): Record<string, numbe
   return parts;
 }
 
-/** Offset of `timeZone` from UTC at an instant, in ms (New York in winter: -5 h). */
-function offsetMs(epochMs: number, timeZone: string): number {
+/** Offset of `timeZone` from UTC at an instant, in ms (New York in winter: -5 h), straight from Intl. */
+function intlOffsetMs(epochMs: number, timeZone: string): number {
   const p = wallClockParts(epochMs, timeZone);
   const asUtc = Date.UTC(
     p.year ?? 0,
@@ -40,6 +40,68 @@ function offsetMs(epochMs: number, timeZone: string): number {
     p.second ?? 0,
   );
   return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** From this instant (epoch ms, a whole second) on, the zone is `offset` ms from UTC, until the next segment. */
+interface OffsetSegment {
+  readonly from: number;
+  readonly offset: number;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+/** Per time zone, per UTC year: where its offset changes. */
+const offsetYears = new Map<string, Map<number, readonly OffsetSegment[]>>();
+
+/**
+ * A year's offsets: Intl asked once a week, and where two weeks differ, the change found to the second by
+ * bisection. About 110 Intl calls a year, where a data file with thousands of dates made two per date. Assumes a
+ * zone changes its offset at most once in a week, true of every zone's rules in the IANA database since 1970.
+ */
+function yearSegments(timeZone: string, year: number): readonly OffsetSegment[] {
+  let years = offsetYears.get(timeZone);
+  if (years === undefined) {
+    years = new Map();
+    offsetYears.set(timeZone, years);
+  }
+  let segments = years.get(year);
+  if (segments !== undefined) return segments;
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  const found: OffsetSegment[] = [{ from: start, offset: intlOffsetMs(start, timeZone) }];
+  let before = start;
+  let beforeOffset = (found[0] as OffsetSegment).offset;
+  while (before < end) {
+    const probe = Math.min(before + WEEK_MS, end);
+    const offset = intlOffsetMs(probe, timeZone);
+    if (offset !== beforeOffset) {
+      // The offset is beforeOffset at `low` and offset at `high`: narrow to the first second of the new one.
+      let low = before;
+      let high = probe;
+      while (high - low > 1000) {
+        const middle = low + Math.floor((high - low) / 2000) * 1000;
+        if (intlOffsetMs(middle, timeZone) === beforeOffset) low = middle;
+        else high = middle;
+      }
+      found.push({ from: high, offset: intlOffsetMs(high, timeZone) });
+    }
+    before = probe;
+    beforeOffset = offset;
+  }
+  segments = found;
+  years.set(year, segments);
+  return segments;
+}
+
+/** Offset of `timeZone` from UTC at an instant, in ms (New York in winter: -5 h). */
+function offsetMs(epochMs: number, timeZone: string): number {
+  if (!Number.isFinite(epochMs)) return intlOffsetMs(epochMs, timeZone);
+  const segments = yearSegments(timeZone, new Date(epochMs).getUTCFullYear());
+  const second = Math.floor(epochMs / 1000) * 1000;
+  let offset = (segments[0] as OffsetSegment).offset;
+  for (let i = 1; i < segments.length && (segments[i] as OffsetSegment).from <= second; i++) {
+    offset = (segments[i] as OffsetSegment).offset;
+  }
+  return offset;
 }
 
 /**
