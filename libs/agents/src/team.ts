@@ -1,4 +1,4 @@
-import type { AgentDecision, AgentName, RiskAssessment, TickerSymbol } from '@ats/contracts';
+import type { AgentDecision, AgentName, MarketSnapshot, RiskAssessment, TickerSymbol } from '@ats/contracts';
 import { DEFAULT_AGENT_CONFIGS } from './config';
 import { pct } from './format';
 import { OFFLINE_REASONER, type Reasoner } from './llm';
@@ -359,12 +359,25 @@ function conflicts(technical: readonly AgentDecision[], sentiment: readonly Agen
 
 const AGENT_ORDER: Record<string, number> = { technical: 0, sentiment: 1, risk: 2, portfolio: 3 };
 
-/** Decisions grouped per symbol in snapshot order, then technical, sentiment, portfolio. */
+/**
+ * Decisions grouped per symbol in snapshot order, then technical, sentiment, portfolio; equal keys keep their order.
+ * Each decision's key is computed once (a comparator looking both symbols up in a Map cost 54 ms of a 16-year
+ * universe run).
+ */
 function orderBySymbol(ctx: DecisionContext, decisions: AgentDecision[]): AgentDecision[] {
-  const rank = new Map(ctx.snapshots.map((s, i) => [s.symbol, i]));
-  return decisions.sort(
-    (a, b) =>
-      (rank.get(a.symbol) ?? 0) - (rank.get(b.symbol) ?? 0) ||
-      (AGENT_ORDER[a.agent] ?? 0) - (AGENT_ORDER[b.agent] ?? 0),
-  );
+  const rank = new Map<string, number>();
+  for (let i = 0; i < ctx.snapshots.length; i++) rank.set((ctx.snapshots[i] as MarketSnapshot).symbol, i);
+  const n = decisions.length;
+  const keys = new Float64Array(n);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const d = decisions[i] as AgentDecision;
+    // AGENT_ORDER is below 4, so rank × 4 + order sorts by rank, then order.
+    keys[i] = (rank.get(d.symbol) ?? 0) * 4 + (AGENT_ORDER[d.agent] ?? 0);
+    order[i] = i;
+  }
+  order.sort((x, y) => (keys[x] as number) - (keys[y] as number) || x - y);
+  const sorted = order.map((i) => decisions[i] as AgentDecision);
+  for (let i = 0; i < n; i++) decisions[i] = sorted[i] as AgentDecision;
+  return decisions;
 }

@@ -125,19 +125,26 @@ export class SentimentAgent implements SignalAgent {
       institutionalCount: evidence.institutional.length,
       flows,
     };
-    const base = { agent: 'sentiment' as const, symbol, ts: ctx.asOf, correlationId: ctx.correlationId };
     // A run that keeps no reasoning (ctx.explain false) never pays for formatting it.
     const explain = ctx.explain !== false;
+    // Written out field by field (no spreads): this runs per symbol per decision, and spreading the shared fields
+    // and the common data cost more than the rest of a decision without news (433 ms of a 16-year universe run).
     if (combined === undefined)
       return {
-        ...base,
+        agent: 'sentiment',
+        symbol,
+        ts: ctx.asOf,
+        correlationId: ctx.correlationId,
         signal: 'HOLD',
         confidence: NO_NEWS_CONFIDENCE,
         reasoning: explain ? describeNoView(findings, flowConfidenceFactor(unavailableFlows)) : '',
-        supportingData: { newsCount: 0, items: [], ...commonData(findings) },
+        supportingData: addCommonData({ newsCount: 0, items: [] }, findings),
       };
     return {
-      ...base,
+      agent: 'sentiment',
+      symbol,
+      ts: ctx.asOf,
+      correlationId: ctx.correlationId,
       signal: combined.signal,
       confidence: combined.confidence,
       reasoning: explain ? describeDecision(findings, combined) : '',
@@ -151,7 +158,7 @@ function decisionData(f: SymbolFindings, c: CombinedSentiment): Record<string, u
   const news = c.components.find((x) => x.component.kind === 'news')?.component;
   let newsWeight = 0;
   for (const n of f.news) newsWeight += n.weight;
-  return {
+  const data: Record<string, unknown> = {
     score: round(c.score),
     support: round(c.support),
     evidence: round(c.evidence),
@@ -189,34 +196,35 @@ function decisionData(f: SymbolFindings, c: CombinedSentiment): Record<string, u
       method: n.method,
       drivers: n.drivers.map((d) => d.term),
     })),
-    ...commonData(f),
   };
+  return addCommonData(data, f);
 }
 
-function commonData(f: SymbolFindings): Record<string, unknown> {
+/** Adds the fields every sentiment decision carries (market mood, flows) after `data`'s own, in place. */
+function addCommonData(data: Record<string, unknown>, f: SymbolFindings): Record<string, unknown> {
   const reading = f.mood.component?.items[0];
-  return {
-    marketMood:
-      f.mood.proxy !== undefined
-        ? { source: 'price-proxy', ...f.mood.proxy }
-        : {
-            source: reading?.source ?? null,
-            label: reading?.label ?? null,
-            score: round(f.mood.component?.score),
-          },
-    insiderFlow: f.flows.insider.available ? 'available' : 'unavailable',
-    insider: f.flows.insider.available
-      ? {
-          purchasesUsd: round(f.insider.purchasesUsd, 2),
-          salesUsd: round(f.insider.salesUsd, 2),
-          ignored: f.insider.ignored,
-        }
-      : { reason: f.flows.insider.reason },
-    institutionalFlow: f.flows.institutional.available ? 'available' : 'unavailable',
-    institutional: f.flows.institutional.available
-      ? { holdings: f.institutionalCount }
-      : { reason: f.flows.institutional.reason },
-  };
+  const proxy = f.mood.proxy;
+  data.marketMood =
+    proxy !== undefined
+      ? Object.assign({ source: 'price-proxy' }, proxy)
+      : {
+          source: reading?.source ?? null,
+          label: reading?.label ?? null,
+          score: round(f.mood.component?.score),
+        };
+  data.insiderFlow = f.flows.insider.available ? 'available' : 'unavailable';
+  data.insider = f.flows.insider.available
+    ? {
+        purchasesUsd: round(f.insider.purchasesUsd, 2),
+        salesUsd: round(f.insider.salesUsd, 2),
+        ignored: f.insider.ignored,
+      }
+    : { reason: f.flows.insider.reason };
+  data.institutionalFlow = f.flows.institutional.available ? 'available' : 'unavailable';
+  data.institutional = f.flows.institutional.available
+    ? { holdings: f.institutionalCount }
+    : { reason: f.flows.institutional.reason };
+  return data;
 }
 
 /**

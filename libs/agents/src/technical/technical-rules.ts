@@ -66,9 +66,7 @@ export function assessTechnical(
     score: round(score),
     horizon,
     coverage: round(coverage),
-    evidence: Object.fromEntries(
-      evidence.map((e) => [e.component, { value: round(e.value), weight: e.weight }]),
-    ),
+    evidence: evidenceByComponent(evidence),
     indicators: pickIndicators(snapshot.indicators),
   };
   return {
@@ -163,30 +161,36 @@ function explainTechnical(
           .join('; ')}.`;
 }
 
-const USED_INDICATORS = [
-  'sma50',
-  'sma200',
-  'rsi14',
-  'macd.macd',
-  'macd.signal',
-  'macd.histogram',
-  'bollinger.percentB',
-  'atr14',
-  'support.price',
-  'resistance.price',
-  'trend.direction',
-  'obv.change20',
-  'relativeVolume',
-  'pattern.maCross',
-  'pattern.maCross.barsAgo',
-  'pattern.breakout',
-  'pattern.breakout.barsAgo',
-  'pattern.double',
-  'pattern.double.barsAgo',
-] as const;
-
-function pickIndicators(ind: IndicatorValues): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const key of USED_INDICATORS) out[key] = round(ind[key] ?? null);
+/** Each component's value and weight, keyed by component (a plain loop: Object.fromEntries built a slow dictionary). */
+function evidenceByComponent(
+  evidence: readonly Evidence[],
+): Record<string, { value: number | null; weight: number }> {
+  const out: Record<string, { value: number | null; weight: number }> = {};
+  for (const e of evidence) out[e.component] = { value: round(e.value), weight: e.weight };
   return out;
+}
+
+/** The indicators a decision's supporting data lists, in this order (one literal: a loop over keys went megamorphic). */
+function pickIndicators(ind: IndicatorValues): Record<string, number | null> {
+  return {
+    sma50: round(ind['sma50'] ?? null),
+    sma200: round(ind['sma200'] ?? null),
+    rsi14: round(ind['rsi14'] ?? null),
+    'macd.macd': round(ind['macd.macd'] ?? null),
+    'macd.signal': round(ind['macd.signal'] ?? null),
+    'macd.histogram': round(ind['macd.histogram'] ?? null),
+    'bollinger.percentB': round(ind['bollinger.percentB'] ?? null),
+    atr14: round(ind['atr14'] ?? null),
+    'support.price': round(ind['support.price'] ?? null),
+    'resistance.price': round(ind['resistance.price'] ?? null),
+    'trend.direction': round(ind['trend.direction'] ?? null),
+    'obv.change20': round(ind['obv.change20'] ?? null),
+    relativeVolume: round(ind['relativeVolume'] ?? null),
+    'pattern.maCross': round(ind['pattern.maCross'] ?? null),
+    'pattern.maCross.barsAgo': round(ind['pattern.maCross.barsAgo'] ?? null),
+    'pattern.breakout': round(ind['pattern.breakout'] ?? null),
+    'pattern.breakout.barsAgo': round(ind['pattern.breakout.barsAgo'] ?? null),
+    'pattern.double': round(ind['pattern.double'] ?? null),
+    'pattern.double.barsAgo': round(ind['pattern.double.barsAgo'] ?? null),
+  };
 }

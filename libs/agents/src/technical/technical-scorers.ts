@@ -66,15 +66,16 @@ function scored(value: number, note: () => string): Score {
 
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
-function indicator(ind: IndicatorValues, key: string): number | null {
-  return ind[key] ?? null;
-}
+/**
+ * The readings are named property loads (`ind['rsi14'] ?? null`) at each call site, not a shared helper taking the key:
+ * a helper's one keyed load sees every key and goes megamorphic (62 ms of a 36-symbol, 16-year run).
+ */
 
 /** Close above SMA50 above SMA200 is an uptrend (+1); half the say with SMA50 alone while SMA200 warms up. */
 export function scoreMovingAverageTrend(snapshot: MarketSnapshot): Score | null {
   const close = snapshot.price;
-  const sma50 = indicator(snapshot.indicators, 'sma50');
-  const sma200 = indicator(snapshot.indicators, 'sma200');
+  const sma50 = snapshot.indicators['sma50'] ?? null;
+  const sma200 = snapshot.indicators['sma200'] ?? null;
   if (sma50 === null) return null;
   if (sma200 !== null)
     return scored(
@@ -89,7 +90,7 @@ export function scoreMovingAverageTrend(snapshot: MarketSnapshot): Score | null 
 
 /** Higher highs and lows (+1), lower highs and lows (−1), or sideways (0). */
 export function scoreTrendStructure(snapshot: MarketSnapshot): Score | null {
-  const trend = indicator(snapshot.indicators, 'trend.direction');
+  const trend = snapshot.indicators['trend.direction'] ?? null;
   if (trend === null) return null;
   return scored(
     trend,
@@ -99,7 +100,7 @@ export function scoreTrendStructure(snapshot: MarketSnapshot): Score | null {
 
 /** Mean reversion: oversold is bullish, overbought bearish, growing to full strength 20 points past the zone. */
 export function scoreRsi(snapshot: MarketSnapshot): Score | null {
-  const rsi = indicator(snapshot.indicators, 'rsi14');
+  const rsi = snapshot.indicators['rsi14'] ?? null;
   if (rsi === null) return null;
   const value =
     rsi < RSI_OVERSOLD
@@ -117,7 +118,7 @@ export function scoreRsi(snapshot: MarketSnapshot): Score | null {
 /** Momentum: the MACD histogram as a share of price, full strength at MACD_FULL_SCALE_OF_PRICE. */
 export function scoreMacd(snapshot: MarketSnapshot): Score | null {
   const close = snapshot.price;
-  const hist = indicator(snapshot.indicators, 'macd.histogram');
+  const hist = snapshot.indicators['macd.histogram'] ?? null;
   if (hist === null) return null;
   return scored(
     hist / (MACD_FULL_SCALE_OF_PRICE * close),
@@ -127,7 +128,7 @@ export function scoreMacd(snapshot: MarketSnapshot): Score | null {
 
 /** Mean reversion: a close below the lower band is bullish, above the upper band bearish. */
 export function scoreBollinger(snapshot: MarketSnapshot): Score | null {
-  const percentB = indicator(snapshot.indicators, 'bollinger.percentB');
+  const percentB = snapshot.indicators['bollinger.percentB'] ?? null;
   if (percentB === null) return null;
   const value = percentB <= 0 ? 1 : percentB >= 1 ? -1 : 0;
   return scored(
@@ -141,9 +142,9 @@ export function scoreBollinger(snapshot: MarketSnapshot): Score | null {
 export function scoreSupportResistance(snapshot: MarketSnapshot): Score | null {
   const close = snapshot.price;
   const ind = snapshot.indicators;
-  const atr = indicator(ind, 'atr14');
-  const support = indicator(ind, 'support.price');
-  const resistance = indicator(ind, 'resistance.price');
+  const atr = ind['atr14'] ?? null;
+  const support = ind['support.price'] ?? null;
+  const resistance = ind['resistance.price'] ?? null;
   if (atr === null || !(atr > 0) || (support === null && resistance === null)) return null;
   return scored(
     nearness(close, support, atr) - nearness(close, resistance, atr),
@@ -180,18 +181,18 @@ export function scorePatterns(snapshot: MarketSnapshot): Score | null {
 
 /** Golden cross (+1) or death cross (−1) of SMA50 over SMA200 in the last CROSS_RECENT_BARS bars. */
 function recentCross(ind: IndicatorValues): Score | null {
-  const cross = indicator(ind, 'pattern.maCross');
-  const crossAgo = indicator(ind, 'pattern.maCross.barsAgo');
+  const cross = ind['pattern.maCross'] ?? null;
+  const crossAgo = ind['pattern.maCross.barsAgo'] ?? null;
   if (cross === null || crossAgo === null || !(crossAgo <= CROSS_RECENT_BARS)) return null;
   return scored(cross, () => `${cross > 0 ? 'golden' : 'death'} cross ${crossAgo} bars ago`);
 }
 
 /** A recent breakout through a level, at full strength only when volume confirms it. */
 function recentBreakout(ind: IndicatorValues): Score | null {
-  const breakout = indicator(ind, 'pattern.breakout');
-  const breakoutAgo = indicator(ind, 'pattern.breakout.barsAgo');
+  const breakout = ind['pattern.breakout'] ?? null;
+  const breakoutAgo = ind['pattern.breakout.barsAgo'] ?? null;
   if (breakout === null || breakoutAgo === null || !(breakoutAgo <= BREAKOUT_RECENT_BARS)) return null;
-  const ratio = indicator(ind, 'pattern.breakout.volumeRatio') ?? 0;
+  const ratio = ind['pattern.breakout.volumeRatio'] ?? 0;
   const confirmed = ratio >= BREAKOUT_CONFIRM_VOLUME;
   return scored(
     breakout * (confirmed ? 1 : UNCONFIRMED_BREAKOUT_STRENGTH),
@@ -202,17 +203,17 @@ function recentBreakout(ind: IndicatorValues): Score | null {
 
 /** A recently confirmed double bottom (+1) or double top (−1). */
 function recentDoublePattern(ind: IndicatorValues): Score | null {
-  const double = indicator(ind, 'pattern.double');
-  const doubleAgo = indicator(ind, 'pattern.double.barsAgo');
+  const double = ind['pattern.double'] ?? null;
+  const doubleAgo = ind['pattern.double.barsAgo'] ?? null;
   if (double === null || doubleAgo === null || !(doubleAgo <= DOUBLE_PATTERN_RECENT_BARS)) return null;
   return scored(double, () => `double ${double > 0 ? 'bottom' : 'top'} confirmed ${doubleAgo} bars ago`);
 }
 
 /** On-balance volume's direction over 20 bars, at full strength when volume is at least average. */
 export function scoreVolume(snapshot: MarketSnapshot): Score | null {
-  const obvChange = indicator(snapshot.indicators, 'obv.change20');
+  const obvChange = snapshot.indicators['obv.change20'] ?? null;
   if (obvChange === null) return null;
-  const relVol = indicator(snapshot.indicators, 'relativeVolume');
+  const relVol = snapshot.indicators['relativeVolume'] ?? null;
   return scored(
     sign(obvChange) * (relVol !== null && relVol >= 1 ? 1 : QUIET_VOLUME_STRENGTH),
     () =>
