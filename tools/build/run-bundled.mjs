@@ -137,6 +137,9 @@ export async function buildBundle(entries, manifestPath) {
     metafile: true,
     logLevel: 'warning',
     external: EXTERNAL,
+    // The build's identity, for caches of derived data that must not outlive the code that derived them
+    // (libs/evidence loadOnce keeps parsed data files on disk only in a compiled build, keyed by this id).
+    define: { 'process.env.ATS_BUNDLE_BUILD_ID': JSON.stringify(dir) },
     // Bundled CommonJS packages call require() and read __dirname; give the ESM output both.
     banner: {
       js: [

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AppConfig } from '@ats/config';
 import type { Clock } from '@ats/contracts';
 import { ALPHA_VANTAGE_FREE_QUOTA } from '@ats/market-data';
@@ -10,6 +11,9 @@ import { Sec13fProvider } from './remote/sec-13f';
 import { SecEdgarClient } from './remote/sec-edgar-client';
 import { SecForm4Provider } from './remote/sec-form4';
 import { StocktwitsProvider } from './remote/stocktwits-stream';
+
+/** Inside the data cache folder (DATA__CACHE_DIR): the evidence files as a compiled build parsed them. */
+export const PARSED_EVIDENCE_FOLDER = 'parsed-evidence';
 
 export interface EvidenceWiring {
   readonly clock?: Clock;
@@ -81,6 +85,7 @@ export function evidenceSourceFromConfig(
 ): ComposedEvidenceSource {
   return new ComposedEvidenceSource({
     dataDir: config.data.dir,
+    local: { parsedCacheDir: join(config.data.cacheDir, PARSED_EVIDENCE_FOLDER) },
     remote: remoteEvidenceProviders(config, wiring),
     ...(wiring.clock ? { clock: wiring.clock } : {}),
   });

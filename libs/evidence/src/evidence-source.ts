@@ -9,7 +9,7 @@ import {
 } from '@ats/contracts';
 import { EvidenceTimeline } from './evidence-timeline';
 import { MOOD_MAX_AGE_DAYS, type WindowDays, windowDaysOf } from './evidence-windows';
-import type { HeadlineFilterOptions } from './local/headlines-file';
+import type { LocalEvidenceOptions } from './local/local-evidence';
 import type { EvidenceItemByKind, RemoteEvidenceProvider } from './remote/remote-provider';
 import { isoDay } from './remote/remote-provider';
 import { sortByAvailableAt } from './timed-index';
@@ -39,7 +39,7 @@ export const REMOTE_LIVE_WINDOW_MS = 4 * DAY_MS;
 export interface ComposedEvidenceOptions {
   /** The data folder (DATA__DIR); undefined: every local kind reports itself unavailable. */
   readonly dataDir: string | undefined;
-  readonly local?: HeadlineFilterOptions;
+  readonly local?: LocalEvidenceOptions;
   readonly remote?: readonly RemoteEvidenceProvider[];
   readonly clock?: Clock;
   readonly liveWindowMs?: number;

@@ -11,8 +11,12 @@ import type {
 } from '@ats/contracts';
 import type { EvidenceSource } from './evidence-source';
 import { MOOD_MAX_AGE_DAYS, type WindowDays, windowDaysOf } from './evidence-windows';
-import type { HeadlineFilterOptions } from './local/headlines-file';
-import { type EvidenceCollection, type LocalEvidence, loadLocalEvidence } from './local/local-evidence';
+import {
+  type EvidenceCollection,
+  type LocalEvidence,
+  type LocalEvidenceOptions,
+  loadLocalEvidence,
+} from './local/local-evidence';
 import { SymbolTimedIndex, type Timed, TimedIndex } from './timed-index';
 
 const DAY_MS = 86_400_000;
@@ -34,7 +38,7 @@ export interface TimelineRange {
   readonly symbols?: readonly string[];
 }
 
-export interface TimelineLoadOptions extends TimelineRange, HeadlineFilterOptions {
+export interface TimelineLoadOptions extends TimelineRange, LocalEvidenceOptions {
   /** The largest look-back the timeline will be asked for (default: the default windows). */
   readonly windowDays?: Partial<WindowDays>;
 }

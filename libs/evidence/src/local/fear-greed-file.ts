@@ -33,6 +33,7 @@ export function parseFearGreedCsv(text: string): MarketMoodReading[] {
   });
 }
 
-export function loadFearGreed(dataDir: string): Promise<MarketMoodReading[]> {
-  return loadOnce(join(dataDir, FEAR_GREED_FILE), 'fear-greed', parseFearGreedCsv);
+/** `cacheDir`: where a compiled build keeps the parsed file (see loadOnce). */
+export function loadFearGreed(dataDir: string, cacheDir?: string): Promise<MarketMoodReading[]> {
+  return loadOnce(join(dataDir, FEAR_GREED_FILE), 'fear-greed', parseFearGreedCsv, cacheDir);
 }

@@ -59,6 +59,7 @@ function optionalNumber(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function loadForm4(dataDir: string): Promise<InsiderTransaction[]> {
-  return loadOnce(join(dataDir, FORM4_FILE), 'form4', parseForm4Csv);
+/** `cacheDir`: where a compiled build keeps the parsed file (see loadOnce). */
+export function loadForm4(dataDir: string, cacheDir?: string): Promise<InsiderTransaction[]> {
+  return loadOnce(join(dataDir, FORM4_FILE), 'form4', parseForm4Csv, cacheDir);
 }

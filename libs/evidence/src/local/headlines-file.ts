@@ -62,12 +62,17 @@ export function parseHeadlinesCsv(text: string, options: HeadlineFilterOptions =
   return items;
 }
 
+/** `cacheDir`: where a compiled build keeps the parsed file (see loadOnce). */
 export function loadHeadlines(
   dataDir: string,
   options: HeadlineFilterOptions = {},
+  cacheDir?: string,
 ): Promise<DatedNewsItem[]> {
   const filter = options.includeRoundUps ? 'all' : 'company';
-  return loadOnce(join(dataDir, HEADLINES_FILE), `headlines:${filter}`, (text) =>
-    parseHeadlinesCsv(text, options),
+  return loadOnce(
+    join(dataDir, HEADLINES_FILE),
+    `headlines-${filter}`,
+    (text) => parseHeadlinesCsv(text, options),
+    cacheDir,
   );
 }

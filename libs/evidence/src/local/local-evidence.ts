@@ -36,7 +36,13 @@ export interface LocalEvidence {
   readonly institutional: EvidenceCollection<InstitutionalHolding>;
 }
 
-export type LocalEvidenceOptions = HeadlineFilterOptions;
+export interface LocalEvidenceOptions extends HeadlineFilterOptions {
+  /**
+   * Where a compiled build keeps each parsed file for the next process (DATA__CACHE_DIR/parsed from the
+   * configuration; see loadOnce). Unset: every process parses the files.
+   */
+  readonly parsedCacheDir?: string;
+}
 
 /**
  * Loads every evidence file of the data folder (each once per process). A missing folder or file makes that
@@ -58,10 +64,18 @@ export async function loadLocalEvidence(
     };
   }
   const [news, social, mood, insider] = await Promise.all([
-    collect(LOCAL_HEADLINES_SOURCE, join(dataDir, HEADLINES_FILE), loadHeadlines(dataDir, options)),
-    collect(TWITTER_ARCHIVE_SOURCE, join(dataDir, TWEETS_FILE), loadTweets(dataDir)),
-    collect(LOCAL_FEAR_GREED_SOURCE, join(dataDir, FEAR_GREED_FILE), loadFearGreed(dataDir)),
-    collect(LOCAL_FORM4_SOURCE, join(dataDir, FORM4_FILE), loadForm4(dataDir)),
+    collect(
+      LOCAL_HEADLINES_SOURCE,
+      join(dataDir, HEADLINES_FILE),
+      loadHeadlines(dataDir, options, options.parsedCacheDir),
+    ),
+    collect(TWITTER_ARCHIVE_SOURCE, join(dataDir, TWEETS_FILE), loadTweets(dataDir, options.parsedCacheDir)),
+    collect(
+      LOCAL_FEAR_GREED_SOURCE,
+      join(dataDir, FEAR_GREED_FILE),
+      loadFearGreed(dataDir, options.parsedCacheDir),
+    ),
+    collect(LOCAL_FORM4_SOURCE, join(dataDir, FORM4_FILE), loadForm4(dataDir, options.parsedCacheDir)),
   ]);
   return { news, social, mood, insider, institutional };
 }

@@ -40,6 +40,7 @@ export function parseTweetsCsv(text: string): SocialPost[] {
   return [...byId.values()];
 }
 
-export function loadTweets(dataDir: string): Promise<SocialPost[]> {
-  return loadOnce(join(dataDir, TWEETS_FILE), 'tweets', parseTweetsCsv);
+/** `cacheDir`: where a compiled build keeps the parsed file (see loadOnce). */
+export function loadTweets(dataDir: string, cacheDir?: string): Promise<SocialPost[]> {
+  return loadOnce(join(dataDir, TWEETS_FILE), 'tweets', parseTweetsCsv, cacheDir);
 }
