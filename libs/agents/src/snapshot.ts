@@ -135,6 +135,8 @@ export function buildSnapshot(
 
 /** News about `symbol` published at or before `asOf`, oldest first. */
 export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: string): NewsItem[] {
+  // Most decisions of a backtest have no news: skip parsing asOf (once per symbol per decision) for nothing.
+  if (news.length === 0) return [];
   const cutoff = Date.parse(asOf);
   return news
     .filter((n) => n.symbols.includes(symbol) && Date.parse(n.publishedAt) <= cutoff)
@@ -155,27 +157,12 @@ export interface HistoryColumns {
   /** history[j] is at index start + j of each column (the feed's own arrays, never modified below their end). */
   readonly start: number;
   readonly ts: readonly string[];
-  /** A number per distinct ts string (equal numbers ⇒ equal strings; unequal numbers: compare the strings). */
+  /**
+   * Each ts as epoch ms: unequal numbers ⇒ unequal strings, so a reader rejects on the number and compares the
+   * strings only when the numbers are equal ('…00Z' and '…00.000Z' are one instant but two strings).
+   */
   readonly timeIds: Float64Array;
   readonly closes: Float64Array;
-}
-
-/**
- * A number per timestamp string, shared by all feeds, so the universe walk compares numbers. Ids are never reused, so
- * equal ids always mean equal strings; after the table is cleared (bounded memory) a string gets a new id, and
- * readers then fall back to comparing the strings.
- */
-const timeIds = new Map<string, number>();
-const TIME_IDS_LIMIT = 100_000;
-let nextTimeId = 0;
-
-function timeIdOf(ts: string): number {
-  const known = timeIds.get(ts);
-  if (known !== undefined) return known;
-  if (timeIds.size >= TIME_IDS_LIMIT) timeIds.clear();
-  const id = nextTimeId++;
-  timeIds.set(ts, id);
-  return id;
 }
 
 /**
@@ -213,7 +200,8 @@ export class SymbolFeed {
     }
     this.#set.update(bar);
     this.#closes[this.#bars.length] = bar.close;
-    this.#timeIds[this.#bars.length] = timeIdOf(bar.ts);
+    // The parsed time, not an id from a table of strings: a Map lookup per push cost 0.6 µs with new dates.
+    this.#timeIds[this.#bars.length] = ms;
     this.#bars.push(bar);
     this.#times.push(bar.ts);
     this.#lastMs = ms;

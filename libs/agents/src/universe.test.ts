@@ -32,4 +32,23 @@ describe('alignedReturns', () => {
       expect(again.dates).toEqual(bars.dates);
     }
   });
+
+  it('ends the window where two symbols write one instant differently, on both paths', () => {
+    const [first, second] = UNIVERSE.map((s) => loadBars(s));
+    const a = new SymbolFeed(UNIVERSE[0] as string, 60);
+    const b = new SymbolFeed(UNIVERSE[1] as string, 60);
+    for (let day = 0; day < 40; day++) {
+      a.push((first as ReturnType<typeof loadBars>)[day] as never);
+      const bar = (second as ReturnType<typeof loadBars>)[day] as { ts: string };
+      // Day 30 of the second symbol: the same instant without milliseconds ('…T00:00:00Z').
+      b.push((day === 30 ? { ...bar, ts: bar.ts.replace('.000Z', 'Z') } : bar) as never);
+    }
+    const snapshots = [a.snapshot(), b.snapshot()];
+    const fast = alignedReturns(snapshots, [a.historyColumns(), b.historyColumns()]);
+    const slow = alignedReturns([...snapshots]);
+    expect(fast.dates).toEqual(slow.dates);
+    expect(fast.returns).toEqual(slow.returns);
+    // Days 31..39 match as strings: 9 bars, 8 returns.
+    expect(fast.dates).toHaveLength(8);
+  });
 });

@@ -53,7 +53,8 @@ function columnsOf(
 
 /**
  * Same window and arithmetic as fromBars, over flat arrays: per symbol, walk back while its timestamps match the first
- * symbol's (numbers first, the strings only when the numbers differ); the window is the shortest such run.
+ * symbol's (the times in ms first: different instants end the run at once; equal ones compare the strings, as
+ * fromBars does); the window is the shortest such run.
  */
 function fromColumns(
   snapshots: readonly MarketSnapshot[],
@@ -75,7 +76,8 @@ function fromColumns(
     let k = 1;
     while (
       k <= aligned &&
-      (ids[end - k] === firstIds[firstEnd - k] || times[end - k] === firstTimes[firstEnd - k])
+      ids[end - k] === firstIds[firstEnd - k] &&
+      times[end - k] === firstTimes[firstEnd - k]
     )
       k++;
     aligned = k - 1;

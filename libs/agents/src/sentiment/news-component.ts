@@ -35,8 +35,12 @@ export interface ScoredNews {
  * The symbol's news available at asOf within NEWS_MAX_AGE_DAYS, scored and time-decayed: the evidence snapshot's
  * dated news (by `availableAt`), then the context's and the snapshot's news (by `publishedAt`), each id once.
  */
-export function recentNews(ctx: DecisionContext, snapshot: MarketSnapshot): ScoredNews[] {
-  const asOf = Date.parse(ctx.asOf);
+export function recentNews(
+  ctx: DecisionContext,
+  snapshot: MarketSnapshot,
+  /** ctx.asOf in ms, when the caller has it (parsing it per symbol per decision showed in profiles). */
+  asOf: number = Date.parse(ctx.asOf),
+): ScoredNews[] {
   const dated = evidenceOf(ctx.evidence, snapshot.symbol, asOf).news;
   if (dated.length === 0 && ctx.news.length === 0 && snapshot.news.length === 0) return [];
   const oldest = asOf - NEWS_MAX_AGE_DAYS * 24 * HOUR_MS;

@@ -104,7 +104,7 @@ export class SentimentAgent implements SignalAgent {
   ): AgentDecision {
     const symbol = snapshot.symbol;
     const evidence = evidenceOf(ctx.evidence, symbol, asOfMs);
-    const news = recentNews(ctx, snapshot);
+    const news = recentNews(ctx, snapshot, asOfMs);
     const insider = insiderComponent(evidence.insider, asOfMs);
     const institutional = institutionalComponent(evidence.institutional, asOfMs);
     const symbolComponents = [
