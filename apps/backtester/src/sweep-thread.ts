@@ -3,7 +3,7 @@ import { runBacktestJob } from '@ats/backtest-jobs';
 import { loadConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
 import type { MarketDataPort } from '@ats/market-data';
-import { renderJsonReport } from '@ats/reports';
+import { canonicalMetricsAndEquity } from '@ats/reports';
 import { jobDepsFactory, openBars } from './job-deps';
 import type { CliOptions } from './options';
 import type { SweepCaseResult, SweepThreadRequest } from './sweep-threads';
@@ -25,11 +25,8 @@ async function runCase(request: BacktestRequest): Promise<Omit<SweepCaseResult, 
   try {
     const output = await runBacktestJob(request, { ...(await deps(request)), bars: await bars });
     // The stored form of a result (store.ts backtestResultRow): the canonical JSON report's fields.
-    const json = JSON.parse(renderJsonReport(output.report)) as {
-      metrics: Record<string, unknown>;
-      equityCurve: { ts: string; equity: number }[];
-    };
-    return { status: 'completed', metrics: json.metrics, equityCurve: json.equityCurve, failure: null };
+    const { metrics, equityCurve } = canonicalMetricsAndEquity(output.report);
+    return { status: 'completed', metrics, equityCurve, failure: null };
   } catch (error) {
     return {
       status: 'failed',

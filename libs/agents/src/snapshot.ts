@@ -138,12 +138,15 @@ export function newsFor(symbol: TickerSymbol, news: readonly NewsItem[], asOf: s
   // Most decisions of a backtest have no news: skip parsing asOf (once per symbol per decision) for nothing.
   if (news.length === 0) return [];
   const cutoff = Date.parse(asOf);
-  return news
-    .filter((n) => n.symbols.includes(symbol) && Date.parse(n.publishedAt) <= cutoff)
-    .sort(
-      (a, b) =>
-        Date.parse(a.publishedAt) - Date.parse(b.publishedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+  // Each item's time parsed once, not twice per comparison.
+  const kept: { readonly item: NewsItem; readonly ms: number }[] = [];
+  for (const n of news) {
+    if (!n.symbols.includes(symbol)) continue;
+    const ms = Date.parse(n.publishedAt);
+    if (ms <= cutoff) kept.push({ item: n, ms });
+  }
+  kept.sort((a, b) => a.ms - b.ms || (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0));
+  return kept.map((k) => k.item);
 }
 
 /**

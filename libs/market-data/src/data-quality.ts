@@ -263,7 +263,21 @@ function formatRatio(ratio: number): string {
 const DAY_MS = 86_400_000;
 
 function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return Math.round((dayMs(to) - dayMs(from)) / DAY_MS);
+}
+
+/** Midnight UTC of each date seen: the gap check asks it of every bar (two parses per bar per symbol per run). */
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_LIMIT = 100_000;
+
+function dayMs(date: string): number {
+  let ms = dayStarts.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00Z`);
+    if (dayStarts.size >= DAY_STARTS_LIMIT) dayStarts.clear();
+    dayStarts.set(date, ms);
+  }
+  return ms;
 }
 
 function sessionsStrictlyBetween(from: string, to: string): string[] {

@@ -1,6 +1,7 @@
 export {
   CANONICAL_SIGNIFICANT_DIGITS,
   canonicalize,
+  canonicalMetricsAndEquity,
   REPORT_SCHEMA_VERSION,
   renderJsonReport,
   toCanonicalJson,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   alignTable,
   canonicalize,
+  canonicalMetricsAndEquity,
   printConsoleSummary,
   renderConsoleSummary,
   renderJsonReport,
@@ -20,6 +21,19 @@ describe('canonical JSON', () => {
     });
     expect(text).toBe(
       '{\n  "a": {\n    "x": 0.333333333333,\n    "y": null,\n    "z": 0\n  },\n  "b": 0.3,\n  "c": [\n    3,\n    null,\n    1\n  ]\n}\n',
+    );
+  });
+
+  it("gives a sweep thread the JSON report's metrics and equity curve without rendering the rest", () => {
+    const report = aaplTrendRun();
+    const parsed = JSON.parse(renderJsonReport(report)) as { metrics: unknown; equityCurve: unknown[] };
+    const parts = canonicalMetricsAndEquity(report);
+    expect(parts.metrics).toStrictEqual(parsed.metrics);
+    expect(parts.equityCurve).toStrictEqual(parsed.equityCurve);
+    expect(parsed.equityCurve.length).toBeGreaterThan(100);
+    // Same bytes once written, as the queue's stored rows are.
+    expect(JSON.stringify(parts)).toBe(
+      JSON.stringify({ metrics: parsed.metrics, equityCurve: parsed.equityCurve }),
     );
   });
 
