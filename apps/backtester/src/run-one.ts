@@ -9,6 +9,7 @@ import { renderDataQualityConsole } from './data-quality-console';
 import { jobDepsFactory, logger, openBars, SERVICE } from './job-deps';
 import type { CliOptions } from './options';
 import { reportBaseName, resolveOutDir } from './paths';
+import { POSTGRES_PROBE_TIMEOUT_MS, postgresPortAnswers } from './postgres-reachable';
 import { progressPrinter } from './progress';
 
 /** One backtest in this process: console summary (or `--json`), JSON and HTML reports, a copy in Postgres. */
@@ -86,8 +87,12 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
   }
 }
 
-/** Prisma (and pg) load only here: a backtest that stores nothing never pays for them. */
+/**
+ * Prisma (and pg) load only here: a backtest that stores nothing never pays for them, nor one on a machine where
+ * nothing listens at the database's port (the README's main job on a fresh machine).
+ */
 async function probePostgres(databaseUrl: string): Promise<PrismaClient | undefined> {
+  if ((await postgresPortAnswers(databaseUrl, POSTGRES_PROBE_TIMEOUT_MS)) === false) return undefined;
   const { connectIfAvailable } = await import('./store');
   return connectIfAvailable(databaseUrl);
 }

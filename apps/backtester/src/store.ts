@@ -3,8 +3,7 @@ import type { AppConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
 import { renderJsonReport, renderTearSheet } from '@ats/reports';
-
-const PROBE_TIMEOUT_MS = 1_500;
+import { POSTGRES_PROBE_TIMEOUT_MS } from './postgres-reachable';
 
 /** Connects when Postgres answers quickly; the embedded backtest must work on a machine without it. */
 export async function connectIfAvailable(databaseUrl: string): Promise<PrismaClient | undefined> {
@@ -14,7 +13,7 @@ export async function connectIfAvailable(databaseUrl: string): Promise<PrismaCli
     await Promise.race([
       prisma.$queryRaw`SELECT 1`,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error('timeout')), POSTGRES_PROBE_TIMEOUT_MS);
       }),
     ]);
     return prisma;

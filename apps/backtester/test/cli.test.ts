@@ -14,7 +14,8 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
   const out = mkdtempSync(join(tmpdir(), 'ats-backtest-'));
   const run = spawnSync(
     process.execPath,
-    [...bundledEntry(MAIN), `--out=${out}`, '--store=never', '--no-progress'],
+    // The default store (auto), as the README's command runs: the probe finds nothing listening and moves on.
+    [...bundledEntry(MAIN), `--out=${out}`, '--no-progress'],
     {
       encoding: 'utf8',
       // No servers and no keys: point the URLs at nothing to prove none is needed.
@@ -39,6 +40,7 @@ describe('backtest CLI (the README main command, embedded mode, no servers)', ()
       readFileSync(reportFile(out, 'backtest-multi-agent-2023-01-01-2023-12-31', 'json'), 'utf8'),
     );
     expect(json.equityCurve).toHaveLength(251);
+    expect(run.stderr).toContain('Postgres not reachable: result kept in files only');
   });
 
   it('renders the tear sheet in headless Chromium with no network', async () => {
