@@ -3,29 +3,20 @@ import { tradingDateIn, zonedWallClockToUtc } from './zoned-time';
 
 /**
  * The reference: the zone's offset asked of Intl at every call (what zoned-time did before it kept a table of each
- * year's offset changes), written independently here with `format` instead of `formatToParts`.
+ * year's offset changes), by another route than zoned-time's: the `longOffset` zone name ("GMT-05:00").
  */
 const referenceFormats = new Map<string, Intl.DateTimeFormat>();
 
 function referenceOffsetMs(epochMs: number, timeZone: string): number {
   let format = referenceFormats.get(timeZone);
-  format ??= new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  format ??= new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
   referenceFormats.set(timeZone, format);
   const text = format.format(new Date(epochMs));
-  const m = /^(\d{2})\/(\d{2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  // "1/5/2024, GMT-05:00"; plain "GMT" at offset zero.
+  const m = /GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(text);
   if (!m) throw new Error(`unexpected format ${text}`);
-  const [, mo, d, y, h, mi, s] = m.map(Number) as number[];
-  const asUtc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
+  if (m[1] === undefined) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
 }
 
 function referenceWallClockToUtc(local: string, timeZone: string): number {
