@@ -86,6 +86,20 @@ describe('loadThroughDiskCache (the parsed data files a compiled build keeps)', 
     expect(parse.calls).toBe(3);
   });
 
+  it("removes a killed writer's temporary file once it is older than any write, and only then", async () => {
+    const cache = { dir: cacheDir, buildId: 'build-1' };
+    await loadThroughDiskCache(dataFile, 'tweets', countingParser(), cache);
+    const stale = join(cacheDir, 'tweets-abandoned.v8.123.x.tmp');
+    const fresh = join(cacheDir, 'tweets-writing.v8.456.y.tmp');
+    writeFileSync(stale, 'half');
+    writeFileSync(fresh, 'half');
+    utimesSync(stale, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    await loadThroughDiskCache(dataFile, 'tweets', countingParser(), { dir: cacheDir, buildId: 'build-2' });
+    const names = readdirSync(cacheDir);
+    expect(names).not.toContain('tweets-abandoned.v8.123.x.tmp');
+    expect(names).toContain('tweets-writing.v8.456.y.tmp');
+  });
+
   it('fails as a plain read does when the data file is missing', async () => {
     const missing = loadThroughDiskCache(join(dir, 'nope.csv'), 'tweets', countingParser(), {
       dir: cacheDir,

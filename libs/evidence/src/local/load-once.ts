@@ -13,6 +13,8 @@ const BUILD_ID: string | undefined = process.env.ATS_BUNDLE_BUILD_ID;
 
 /** Parsed copies kept per parser (builds of several apps, and the last few builds of each). */
 const KEPT_PER_PARSER = 4;
+/** A temporary file this old was left by a writer that died before renaming it. */
+const ABANDONED_WRITE_MS = 10 * 60_000;
 
 /** The data files never change while a process runs: each is read and parsed once, whoever asks. */
 const loaded = new Map<string, Promise<unknown>>();
@@ -81,12 +83,18 @@ export async function loadThroughDiskCache<T>(
     writeFileSync(temporary, serialize(value));
     renameSync(temporary, kept);
     // Each app is a build of its own (a stack's services run several at once): keep a few per parser, newest first.
-    const older = readdirSync(cacheDir)
-      .filter((name) => name.startsWith(prefix) && name.endsWith('.v8'))
-      .map((name) => ({ path: join(cacheDir, name), mtimeMs: statSync(join(cacheDir, name)).mtimeMs }))
+    const files = readdirSync(cacheDir)
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => ({ name, path: join(cacheDir, name), mtimeMs: statSync(join(cacheDir, name)).mtimeMs }));
+    const older = files
+      .filter((f) => f.name.endsWith('.v8'))
       .sort((a, b) => b.mtimeMs - a.mtimeMs)
       .slice(KEPT_PER_PARSER);
-    for (const file of older) if (file.path !== kept) rmSync(file.path, { force: true });
+    // A writer killed mid-write leaves its temporary file; one older than any write takes is left over.
+    const abandoned = files.filter(
+      (f) => f.name.endsWith('.tmp') && Date.now() - f.mtimeMs > ABANDONED_WRITE_MS,
+    );
+    for (const file of [...older, ...abandoned]) if (file.path !== kept) rmSync(file.path, { force: true });
   } catch {
     // A cache folder that cannot be written costs speed only.
   }
