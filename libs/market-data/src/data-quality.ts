@@ -1,4 +1,5 @@
 import type { Bar } from '@ats/contracts';
+import { canonicalTime } from './canonical-time';
 import { nyseSessions } from './nyse-calendar';
 import type { BarBatch } from './provider';
 import type { RowRejectionReason } from './row-rejection';
@@ -262,22 +263,11 @@ function formatRatio(ratio: number): string {
 
 const DAY_MS = 86_400_000;
 
+/** Calendar days between two `YYYY-MM-DD` dates (asked of every bar: the times come from the shared date table). */
 function daysBetween(from: string, to: string): number {
-  return Math.round((dayMs(to) - dayMs(from)) / DAY_MS);
-}
-
-/** Midnight UTC of each date seen: the gap check asks it of every bar (two parses per bar per symbol per run). */
-const dayStarts = new Map<string, number>();
-const DAY_STARTS_LIMIT = 100_000;
-
-function dayMs(date: string): number {
-  let ms = dayStarts.get(date);
-  if (ms === undefined) {
-    ms = Date.parse(`${date}T00:00:00Z`);
-    if (dayStarts.size >= DAY_STARTS_LIMIT) dayStarts.clear();
-    dayStarts.set(date, ms);
-  }
-  return ms;
+  return Math.round(
+    ((canonicalTime(to)?.ms ?? Number.NaN) - (canonicalTime(from)?.ms ?? Number.NaN)) / DAY_MS,
+  );
 }
 
 function sessionsStrictlyBetween(from: string, to: string): string[] {

@@ -1,4 +1,5 @@
 import { type Bar, BarSchema, type Clock, type Timeframe } from '@ats/contracts';
+import { type CanonicalTime, canonicalTime } from './canonical-time';
 import { type RejectedRow, rowValueProblem } from './row-rejection';
 
 /** A bar as a provider sent it, before validation; `ts` is already the bar's open time in UTC. */
@@ -72,15 +73,18 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   const toTs = options.to ? `${options.to}T23:59:59.999Z` : undefined;
   // Each row's canonical time once (the range filter and the loop below both need it).
   const inRange: RawBar[] = [];
-  const inRangeTs: (string | undefined)[] = [];
+  const inRangeTimes: (CanonicalTime | undefined)[] = [];
   for (const row of rows) {
-    const ts = canonicalTs(row.ts);
+    const time = canonicalTime(row.ts);
     // An unreadable date stays in: it is counted as bad below.
-    if (ts !== undefined && ((fromTs !== undefined && ts < fromTs) || (toTs !== undefined && ts > toTs))) {
+    if (
+      time !== undefined &&
+      ((fromTs !== undefined && time.ts < fromTs) || (toTs !== undefined && time.ts > toTs))
+    ) {
       continue;
     }
     inRange.push(row);
-    inRangeTs.push(ts);
+    inRangeTimes.push(time);
   }
   const scaleToAdjusted =
     options.adjusted && inRange.length > 0 && inRange.every((row) => isPositive(row.adjClose));
@@ -92,13 +96,13 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
   const byTs = new Map<string, Bar>();
   for (let k = 0; k < inRange.length; k++) {
     const row = inRange[k] as RawBar;
-    const ts = inRangeTs[k];
-    if (ts === undefined) {
+    const time = inRangeTimes[k];
+    if (time === undefined) {
       droppedRows += 1;
       rejectedRows.push({ ts: row.ts, reason: 'unreadable-date', detail: `date "${row.ts}" is not a date` });
       continue;
     }
-    const rowMs = Date.parse(ts);
+    const { ts, ms: rowMs } = time;
     if (rowMs > nowMs) firstFutureMs = Math.min(firstFutureMs, rowMs);
     const problem =
       rowMs > nowMs ? { reason: 'future-date' as const, detail: `${ts} is after now` } : rowValueProblem(row);
@@ -158,32 +162,6 @@ export function zeroVolumeDays(bars: readonly Bar[]): string[] {
 
 function isPositive(value: number | undefined): value is number {
   return value !== undefined && Number.isFinite(value) && value > 0;
-}
-
-/**
- * Canonical times of date-only strings, shared by every series: the 36 files of a data folder repeat the same few
- * thousand dates, and parsing and formatting each row's date cost more than the rest of normalising it. Only
- * `YYYY-MM-DD` is kept (it names one UTC instant whatever the process's time zone); cleared when full.
- */
-const canonicalDates = new Map<string, string | null>();
-const CANONICAL_DATES_LIMIT = 100_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `2023-01-03` or any ISO instant → `2023-01-03T00:00:00.000Z` form; undefined when unparseable. */
-function canonicalTs(ts: string): string | undefined {
-  // Only date-only strings are keys, so a hit needs no pattern test.
-  let known = canonicalDates.get(ts);
-  if (known === undefined) {
-    if (!DATE_ONLY.test(ts)) return isoOf(Date.parse(ts));
-    known = isoOf(Date.parse(`${ts}T00:00:00Z`)) ?? null;
-    if (canonicalDates.size >= CANONICAL_DATES_LIMIT) canonicalDates.clear();
-    canonicalDates.set(ts, known);
-  }
-  return known ?? undefined;
-}
-
-function isoOf(ms: number): string | undefined {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 /** Midnight UTC of a trading date: the contract's `ts` for daily bars. */
