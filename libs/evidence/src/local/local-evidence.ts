@@ -38,7 +38,7 @@ export interface LocalEvidence {
 
 export interface LocalEvidenceOptions extends HeadlineFilterOptions {
   /**
-   * Where a compiled build keeps each parsed file for the next process (DATA__CACHE_DIR/parsed from the
+   * Where a compiled build keeps each parsed file for the next process (DATA__CACHE_DIR/parsed-evidence from the
    * configuration; see loadOnce). Unset: every process parses the files.
    */
   readonly parsedCacheDir?: string;
