@@ -8,7 +8,7 @@
  * CONCURRENT_RUNS paper runs at once, each in its own namespace (symbol-analyses/s = cycles × symbols per second
  * between the first and the last cycle line), with the load average beside it.
  * Run: npm run bench:bus (part `cycle`), or alone: npx tsx tools/services/cli.ts run -- tsx bench/bus/cycle.ts (NATS and Postgres at NATS__URL / DATABASE__URL when they answer, else private ones).
- * Options (env): BENCH_CYCLE_PROFILE=<dir> writes --cpu-prof profiles of the agent processes there;
+ * Options (env): BENCH_CYCLE_PROFILE=<dir> writes --cpu-prof profiles of the orchestrator and agent processes there;
  * BENCH_CYCLE_TO (end of the window, default 2023-03-09), BENCH_CYCLE_CONCURRENT (runs at once, default 4).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -58,6 +58,12 @@ function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** --cpu-prof flags for a child process when BENCH_CYCLE_PROFILE names a folder. */
+function profileArgs(): string[] {
+  const profileDir = process.env.BENCH_CYCLE_PROFILE;
+  return profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+}
+
 interface OrchestratorRun {
   readonly cycles: CycleLine[];
   /** CPU of the orchestrator process between successive cycle lines, ms. */
@@ -71,6 +77,7 @@ function orchestratorRun(namespace: string, databaseUrl: string, runId: string):
   const child = spawn(
     process.execPath,
     [
+      ...profileArgs(),
       // The orchestrator CLI as users run it: its cached bundle, not TypeScript compiled on the fly.
       ...bundledEntry('src/cli.ts'),
       `--symbols=${SYMBOLS.join(',')}`,
@@ -158,9 +165,8 @@ async function natsFloor(namespace: string) {
 }
 
 async function startReplica(namespaces: readonly string[], index: number): Promise<ChildProcess> {
-  const profileDir = process.env.BENCH_CYCLE_PROFILE;
   const args = [
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...profileArgs(),
     ...bundledEntry(path.join(here, 'agents-worker.ts')),
     NATS_URL,
     namespaces.join(','),
