@@ -19,3 +19,10 @@ export {
 export * from './serve-agent';
 export * from './subjects';
 export * from './topology';
+export {
+  barsToColumns,
+  columnsToBars,
+  contextFromWire,
+  contextToWire,
+  MixedHistoryError,
+} from './wire-context';

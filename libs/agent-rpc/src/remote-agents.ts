@@ -1,6 +1,7 @@
 import {
   type AgentConfig,
   DEFAULT_AGENT_CONFIGS,
+  type DecisionContext,
   type PortfolioAgent,
   type PortfolioPlan,
   type PortfolioRequest,
@@ -17,6 +18,7 @@ import { AGENT_RPC, type SignalAgentName, toWire } from './agent-kinds';
 import { RemoteAgentError } from './errors';
 import { ReplicaFailover } from './replica-failover';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
+import { contextToWire } from './wire-context';
 
 export interface RemoteAgentOptions {
   /** Settings the team reads (its per-call budget is `timeoutMs`); default the agent's DEFAULT_AGENT_CONFIGS. */
@@ -24,6 +26,11 @@ export interface RemoteAgentOptions {
   /** Request timeout; also becomes `config.timeoutMs` so the team's budget and the bus timeout agree. */
   readonly timeoutMs?: number;
   readonly subjects?: AgentRpcSubjects;
+}
+
+/** A request as the agent RPC sends it: its context's histories as columns (contextToWire). */
+function onWire<R extends { readonly ctx: DecisionContext }>(request: R) {
+  return { ...toWire(request), ctx: contextToWire(request.ctx) };
 }
 
 /**
@@ -77,7 +84,7 @@ export class RemoteSignalAgent extends RemoteAgent implements SignalAgent {
 
   async analyze(request: SignalRequest): Promise<SignalBatch> {
     const rpc = AGENT_RPC.technical;
-    return this.ask(rpc.request, rpc.reply, toWire(request), request.ctx.correlationId);
+    return this.ask(rpc.request, rpc.reply, onWire(request), request.ctx.correlationId);
   }
 }
 
@@ -88,7 +95,7 @@ export class RemoteRiskAgent extends RemoteAgent implements RiskAgent {
   }
 
   async analyze(request: RiskRequest): Promise<RiskReport> {
-    return this.ask(AGENT_RPC.risk.request, AGENT_RPC.risk.reply, toWire(request), request.ctx.correlationId);
+    return this.ask(AGENT_RPC.risk.request, AGENT_RPC.risk.reply, onWire(request), request.ctx.correlationId);
   }
 }
 
@@ -102,7 +109,7 @@ export class RemotePortfolioAgent extends RemoteAgent implements PortfolioAgent 
     return this.ask(
       AGENT_RPC.portfolio.request,
       AGENT_RPC.portfolio.reply,
-      toWire(request),
+      onWire(request),
       request.ctx.correlationId,
     );
   }

@@ -9,12 +9,14 @@ import {
   QueueGroups,
   type RiskAssessment,
   TradingMessages,
+  type WireDecisionContext,
 } from '@ats/contracts';
 import type { TradingMetrics } from '@ats/metrics';
 import { type Logger, withCorrelation } from '@ats/observability';
 import { AGENT_RPC, type LocalAgentOf, toWire } from './agent-kinds';
 import { type DecisionSink, type InputExtras, summariseInputs } from './decision-sink';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
+import { contextFromWire } from './wire-context';
 
 export interface ServeAgentOptions {
   /** Queue group; default `QueueGroups.agent(name)` so every instance of the agent shares the requests. */
@@ -127,8 +129,7 @@ export async function serveAgent<K extends AgentName>(
   const serve = <Req extends MessageType, Res extends MessageType>(
     requestType: Req,
     replyType: Res,
-    run: (request: MessageOf<Req>) => Promise<Outcome<PayloadOf<Res>>>,
-    contextOf: (request: MessageOf<Req>) => DecisionContext,
+    run: (request: MessageOf<Req>, ctx: DecisionContext) => Promise<Outcome<PayloadOf<Res>>>,
   ): Promise<Subscription> =>
     bus.serve(
       subject,
@@ -138,8 +139,10 @@ export async function serveAgent<K extends AgentName>(
         counters.inflight++;
         const started = performance.now();
         try {
-          const outcome = await run(message.data);
-          await record(message.correlationId, contextOf(message.data), outcome);
+          // Every request type carries its context as WireDecisionContextSchema: histories back to Bar objects.
+          const ctx = contextFromWire((message.data as { ctx: WireDecisionContext }).ctx);
+          const outcome = await run(message.data, ctx);
+          await record(message.correlationId, ctx, outcome);
           counters.handled++;
           options.logger.debug(
             {
@@ -173,32 +176,22 @@ export async function serveAgent<K extends AgentName>(
     case 'sentiment': {
       const signal = local as SignalAgent;
       const rpc = AGENT_RPC.technical;
-      subscription = await serve(
-        rpc.request,
-        rpc.reply,
-        async (request) => {
-          const batch = await signal.analyze(request);
-          return {
-            reply: toWire(batch),
-            decisions: batch.decisions,
-            extras: { horizon: request.horizon, priorDecisions: request.priorDecisions },
-          };
-        },
-        (request) => request.ctx,
-      );
+      subscription = await serve(rpc.request, rpc.reply, async (request, ctx) => {
+        const batch = await signal.analyze({ ...request, ctx });
+        return {
+          reply: toWire(batch),
+          decisions: batch.decisions,
+          extras: { horizon: request.horizon, priorDecisions: request.priorDecisions },
+        };
+      });
       break;
     }
     case 'risk': {
       const risk = local as RiskAgent;
-      subscription = await serve(
-        AGENT_RPC.risk.request,
-        AGENT_RPC.risk.reply,
-        async (request) => {
-          const report = await risk.analyze(request);
-          return { reply: toWire(report), decisions: [], extras: {}, assessment: report.assessment };
-        },
-        (request) => request.ctx,
-      );
+      subscription = await serve(AGENT_RPC.risk.request, AGENT_RPC.risk.reply, async (request, ctx) => {
+        const report = await risk.analyze({ ...request, ctx });
+        return { reply: toWire(report), decisions: [], extras: {}, assessment: report.assessment };
+      });
       break;
     }
     case 'portfolio': {
@@ -206,8 +199,8 @@ export async function serveAgent<K extends AgentName>(
       subscription = await serve(
         AGENT_RPC.portfolio.request,
         AGENT_RPC.portfolio.reply,
-        async (request) => {
-          const plan = await portfolio.analyze(request);
+        async (request, ctx) => {
+          const plan = await portfolio.analyze({ ...request, ctx });
           return {
             reply: toWire(plan),
             decisions: plan.decisions,
@@ -219,7 +212,6 @@ export async function serveAgent<K extends AgentName>(
             },
           };
         },
-        (request) => request.ctx,
       );
       break;
     }

@@ -5,8 +5,22 @@ import {
   SymbolFeed,
   TechnicalAgent,
 } from '@ats/agents';
-import { AgentMessages, type Bar, type DecisionContextPayload } from '@ats/contracts';
+import {
+  AgentMessages,
+  type Bar,
+  BarColumnsSchema,
+  BarSchema,
+  type DecisionContextPayload,
+  DecisionContextSchema,
+} from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
+import {
+  barsToColumns,
+  columnsToBars,
+  contextFromWire,
+  contextToWire,
+  MixedHistoryError,
+} from './wire-context';
 
 /** A smooth synthetic uptrend with a wobble: enough bars for every indicator and the risk figures. */
 function bars(symbol: string, drift: number): Bar[] {
@@ -55,7 +69,8 @@ describe('agent RPC contracts', () => {
   it('carry what the local agents take and return, unchanged', () => {
     const ctx = context();
     const request = { ctx, priorDecisions: [] };
-    expect(AgentMessages.analyzeSignalRequest.schema.parse(request)).toEqual(request);
+    const sent = { ctx: contextToWire(ctx), priorDecisions: [] };
+    expect(AgentMessages.analyzeSignalRequest.schema.parse(sent)).toEqual(sent);
     const technical = new TechnicalAgent().decide(request);
     const sentiment = new SentimentAgent().decide({ ctx, priorDecisions: technical });
     const decisions = [...technical, ...sentiment];
@@ -68,7 +83,8 @@ describe('agent RPC contracts', () => {
       risk,
       degraded: [{ agent: 'sentiment', reason: 'timed out' }],
     };
-    expect(AgentMessages.planPortfolioRequest.schema.parse(portfolioRequest)).toEqual(portfolioRequest);
+    const portfolioSent = { ...portfolioRequest, ctx: contextToWire(ctx) };
+    expect(AgentMessages.planPortfolioRequest.schema.parse(portfolioSent)).toEqual(portfolioSent);
     const plan = new PortfolioManagerAgent().decide(portfolioRequest);
     expect(AgentMessages.portfolioPlan.schema.parse(plan)).toEqual(plan);
   });
@@ -81,7 +97,7 @@ describe('agent RPC contracts', () => {
     ) => (schema.safeParse(v).error?.issues ?? []).map((i) => i.path.join('.'));
     expect(
       paths(AgentMessages.analyzeSignalRequest.schema, {
-        ctx: { ...ctx, correlationId: 'short', equityHistory: [Number.NaN] },
+        ctx: { ...contextToWire(ctx), correlationId: 'short', equityHistory: [Number.NaN] },
         priorDecisions: [
           { agent: 'macro', symbol: 'AAA', signal: 'BUY', confidence: 1.5, reasoning: '', ts: ctx.asOf },
         ],
@@ -126,5 +142,90 @@ describe('agent RPC contracts', () => {
         version: '',
       }),
     ).toEqual(['ts', 'inflight', 'handled', 'version']);
+  });
+});
+
+describe('histories as columns on the wire', () => {
+  /** Bars as a source may hand them: some with adjClose, one time not in the canonical form, one split-adjusted. */
+  const mixed: Bar[] = bars('CCC', 0.002)
+    .slice(0, 6)
+    .map((bar, i) => ({
+      ...bar,
+      ...(i % 2 === 0 ? { adjClose: bar.close * 0.97 } : {}),
+      ...(i === 3 ? { ts: bar.ts.replace('.000Z', 'Z'), adjusted: true } : {}),
+    }));
+
+  it('give back each bar as BarSchema parses it, keys and order included', () => {
+    const columns = barsToColumns('CCC', mixed);
+    const decoded = columnsToBars(BarColumnsSchema.parse(JSON.parse(JSON.stringify(columns))));
+    const expected = mixed.map((bar) => BarSchema.parse(bar));
+    expect(decoded).toEqual(expected);
+    expect(decoded.map((bar) => JSON.stringify(bar))).toEqual(expected.map((bar) => JSON.stringify(bar)));
+    expect(decoded[3]?.ts).toBe(mixed[3]?.ts);
+    // No bar with adjClose: no column for it.
+    expect(barsToColumns('CCC', mixed.slice(1, 2))).not.toHaveProperty('adjClose');
+    expect(columnsToBars(barsToColumns('CCC', []))).toEqual([]);
+  });
+
+  it('deliver the context the object contract delivered, and the same decisions', () => {
+    const ctx = context();
+    const wire = AgentMessages.analyzeSignalRequest.schema.parse(
+      JSON.parse(JSON.stringify({ ctx: contextToWire(ctx), priorDecisions: [] })),
+    );
+    const received = contextFromWire(wire.ctx);
+    expect(received).toEqual(DecisionContextSchema.parse(JSON.parse(JSON.stringify(ctx))));
+    const technical = new TechnicalAgent().decide({ ctx: received, priorDecisions: [] });
+    expect(technical).toEqual(new TechnicalAgent().decide({ ctx, priorDecisions: [] }));
+    const decisions = [...technical, ...new SentimentAgent().decide({ ctx, priorDecisions: technical })];
+    expect(new RiskManagerAgent().decide({ ctx: received, priorDecisions: decisions })).toEqual(
+      new RiskManagerAgent().decide({ ctx, priorDecisions: decisions }),
+    );
+  });
+
+  it('are made once per history, and again if a history array has grown since', () => {
+    const ctx = context();
+    const first = contextToWire(ctx).snapshots[0]?.bars;
+    expect(contextToWire(ctx).snapshots[0]?.bars).toBe(first);
+    const history = ctx.snapshots[0]?.history as Bar[];
+    const last = history[history.length - 1] as Bar;
+    history.push({ ...last, ts: new Date(Date.parse(last.ts) + 86_400_000).toISOString() });
+    const again = contextToWire(ctx).snapshots[0]?.bars;
+    expect(again?.ts).toHaveLength(history.length);
+    expect(again?.ts.at(-1)).toBe(history.at(-1)?.ts);
+  });
+
+  it('are about 40% smaller than Bar objects', () => {
+    const ctx = context();
+    const objects = JSON.stringify(ctx).length;
+    const columns = JSON.stringify(contextToWire(ctx)).length;
+    expect(columns / objects).toBeLessThan(0.65);
+  });
+
+  it('reject columns of unequal length and bars BarSchema rejects, with their paths', () => {
+    const good = barsToColumns('CCC', mixed);
+    const paths = (v: unknown) =>
+      (BarColumnsSchema.safeParse(v).error?.issues ?? []).map((i) => i.path.join('.'));
+    expect(paths(good)).toEqual([]);
+    expect(
+      paths({ ...good, volume: good.volume.slice(1), adjClose: [...(good.adjClose ?? []), null] }),
+    ).toEqual(['volume', 'adjClose']);
+    const high = [...good.high];
+    high[2] = (good.low[2] as number) / 2;
+    expect(paths({ ...good, high })).toEqual(['high.2']);
+    expect(
+      paths({ ...good, ts: ['2024-01-02', ...good.ts.slice(1)], open: [0, ...good.open.slice(1)] }),
+    ).toEqual([
+      'ts.0',
+      'open.0',
+      // as BarSchema reports such a bar: its high/low rule is checked too, and low > open = 0 fails it
+      'high.0',
+    ]);
+  });
+
+  it('refuse a history that mixes symbols or timeframes instead of relabelling a bar', () => {
+    expect(() => barsToColumns('CCC', [...mixed, { ...(mixed[0] as Bar), symbol: 'DDD' }])).toThrow(
+      MixedHistoryError,
+    );
+    expect(() => barsToColumns('DDD', mixed)).toThrow(/history of DDD holds a CCC 1d bar/);
   });
 });

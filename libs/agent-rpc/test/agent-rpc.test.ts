@@ -18,6 +18,7 @@ import {
   testServices,
   uniqueName,
 } from '@ats/tool-testing';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -182,7 +183,11 @@ describe('agents as services over NATS', () => {
   });
 
   it('answers an invalid request with invalid_request, dead-letters it, and keeps serving', async () => {
-    const loose = defineMessage('AnalyzeSignalRequest', 1, z.unknown());
+    const loose = defineMessage(
+      'AnalyzeSignalRequest',
+      AgentMessages.analyzeSignalRequest.version,
+      z.unknown(),
+    );
     const deadLetters: { reason: string | undefined }[] = [];
     const dlq = client.connection.subscribe(`dlq.${subjects.analyze('technical')}`, {
       callback: (_err, msg) => {
@@ -212,6 +217,27 @@ describe('agents as services over NATS', () => {
       priorDecisions: [],
     });
     expect(again.decisions).toHaveLength(AGENT_TEST_SYMBOLS.length);
+  });
+
+  it('answers a request of the former contract (version 1, histories as Bar objects) with the version it wants', async () => {
+    const headers = natsHeaders();
+    headers.set(Headers.messageType, 'AnalyzeSignalRequest');
+    headers.set(Headers.schemaVersion, '1');
+    headers.set(Headers.correlationId, `v1-${namespace}`);
+    const raw = await client.connection.request(
+      subjects.analyze('technical'),
+      JSON.stringify({ ctx, priorDecisions: [] }),
+      { headers, timeout: testRequestTimeoutMs() },
+    );
+    expect(raw.json()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: expect.stringMatching(
+          /AnalyzeSignalRequest schema version 1 is not supported \(expected 2\)/,
+        ),
+      },
+    });
   });
 
   it('degrades the cycle, not hangs, when the sentiment agent does not answer in time', async () => {

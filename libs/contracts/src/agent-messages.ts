@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentDecisionSchema, RiskAssessmentSchema } from './decisions';
 import { defineMessage } from './envelope';
 import { EvidenceSnapshotSchema } from './evidence';
-import { MarketSnapshotSchema, NewsItemSchema } from './market';
+import { BarColumnsSchema, MarketSnapshotSchema, NewsItemSchema } from './market';
 import { AgentNameSchema, CorrelationIdSchema, SymbolSchema, UtcTimestampSchema } from './primitives';
 import { PortfolioStateSchema } from './trading';
 
@@ -37,6 +37,22 @@ export const DecisionContextSchema = z.object({
 });
 export type DecisionContextPayload = z.infer<typeof DecisionContextSchema>;
 
+/** A MarketSnapshot as the agent RPC carries it: its `history` as one set of columns, `bars`. */
+export const WireMarketSnapshotSchema = MarketSnapshotSchema.omit({ history: true }).extend({
+  bars: BarColumnsSchema,
+});
+export type WireMarketSnapshot = z.infer<typeof WireMarketSnapshotSchema>;
+
+/**
+ * The decision context as the agent RPC carries it: DecisionContextSchema with each snapshot's history as columns.
+ * A cycle sends its context to all four agents, so the history (~85% of the bytes as Bar objects) dominated every
+ * request's encoding, transfer, parsing and validation.
+ */
+export const WireDecisionContextSchema = DecisionContextSchema.extend({
+  snapshots: z.array(WireMarketSnapshotSchema),
+});
+export type WireDecisionContext = z.infer<typeof WireDecisionContextSchema>;
+
 /** A context a backtest sent (its decisions stay off the live decision subjects). */
 export function isBacktestContext(ctx: object): boolean {
   return 'purpose' in ctx && ctx.purpose === 'backtest';
@@ -46,7 +62,7 @@ export const HorizonSchema = z.enum(['standard', 'long']);
 
 /** Ask a signal agent (technical or sentiment) for its decisions. */
 export const AnalyzeSignalRequestSchema = z.object({
-  ctx: DecisionContextSchema,
+  ctx: WireDecisionContextSchema,
   /** What agents before it decided this cycle. */
   priorDecisions: z.array(AgentDecisionSchema),
   /** Restrict to these symbols; all snapshots when absent. */
@@ -72,7 +88,7 @@ export type SignalBatchPayload = z.infer<typeof SignalBatchSchema>;
 
 /** Ask the risk manager for limits and vetoes given the analysts' decisions. */
 export const AssessRiskRequestSchema = z.object({
-  ctx: DecisionContextSchema,
+  ctx: WireDecisionContextSchema,
   priorDecisions: z.array(AgentDecisionSchema),
 });
 export type AssessRiskRequest = z.infer<typeof AssessRiskRequestSchema>;
@@ -118,7 +134,7 @@ export const DegradedAgentSchema = z.object({ agent: z.string().min(1), reason: 
 
 /** Ask the portfolio manager for target weights given the analysts' decisions and the risk report. */
 export const PlanPortfolioRequestSchema = z.object({
-  ctx: DecisionContextSchema,
+  ctx: WireDecisionContextSchema,
   decisions: z.array(AgentDecisionSchema),
   risk: RiskReportSchema,
   degraded: z.array(DegradedAgentSchema),
@@ -155,13 +171,16 @@ export const HeartbeatSchema = z.object({
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
-/** Message types of the agent RPC (request → reply pairs) and the heartbeat. */
+/**
+ * Message types of the agent RPC (request → reply pairs) and the heartbeat. The requests are version 2: their context
+ * carries histories as columns (WireDecisionContextSchema); a version-1 request is answered `wrong_version`.
+ */
 export const AgentMessages = {
-  analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 1, AnalyzeSignalRequestSchema),
+  analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 2, AnalyzeSignalRequestSchema),
   signalBatch: defineMessage('SignalBatch', 1, SignalBatchSchema),
-  assessRiskRequest: defineMessage('AssessRiskRequest', 1, AssessRiskRequestSchema),
+  assessRiskRequest: defineMessage('AssessRiskRequest', 2, AssessRiskRequestSchema),
   riskReport: defineMessage('RiskReport', 1, RiskReportSchema),
-  planPortfolioRequest: defineMessage('PlanPortfolioRequest', 1, PlanPortfolioRequestSchema),
+  planPortfolioRequest: defineMessage('PlanPortfolioRequest', 2, PlanPortfolioRequestSchema),
   portfolioPlan: defineMessage('PortfolioPlan', 1, PortfolioPlanSchema),
   heartbeat: defineMessage('Heartbeat', 1, HeartbeatSchema),
 } as const;

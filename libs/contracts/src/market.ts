@@ -29,6 +29,76 @@ export const BarSchema = z
   });
 export type Bar = z.infer<typeof BarSchema>;
 
+const BAR_COLUMN_KEYS = ['open', 'high', 'low', 'close', 'volume', 'adjusted', 'adjClose'] as const;
+
+/**
+ * An array of numbers, each checked in one plain loop instead of by a schema per element (z.array(PriceSchema) costs
+ * ~70 ns a value, and a cycle's request carries ~8,000). Same rule and same issue paths (the index) as the
+ * per-element schema; `nullable` also lets null stand for "none".
+ */
+function numberColumn<T extends number | null = number>(
+  rule: 'price' | 'quantity',
+  options: { nullable?: boolean } = {},
+) {
+  const message = rule === 'price' ? 'must be a finite number > 0' : 'must be a finite number >= 0';
+  return z
+    .custom<T[]>((value) => Array.isArray(value), { message: 'expected an array' })
+    .superRefine((values, issues) => {
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i] as unknown;
+        if (x === null && options.nullable) continue;
+        if (typeof x === 'number' && Number.isFinite(x) && (rule === 'price' ? x > 0 : x >= 0)) continue;
+        issues.addIssue({ code: 'custom', path: [i], message, input: x });
+      }
+    });
+}
+
+/**
+ * One symbol's bars as columns: bar i is ts[i], open[i] … adjusted[i], adjClose[i]. The agent RPC carries a
+ * snapshot's history in this form (WireMarketSnapshotSchema): 40% fewer bytes than Bar objects, and arrays of
+ * numbers cost far less to parse and validate than objects. Each bar is checked as BarSchema checks it.
+ */
+export const BarColumnsSchema = z
+  .object({
+    symbol: SymbolSchema,
+    timeframe: TimeframeSchema,
+    ts: z.array(UtcTimestampSchema),
+    open: numberColumn('price'),
+    high: numberColumn('price'),
+    low: numberColumn('price'),
+    close: numberColumn('price'),
+    volume: numberColumn('quantity'),
+    adjusted: z.array(z.boolean()),
+    /** null where a bar has no adjClose; absent when none has. */
+    adjClose: numberColumn<number | null>('price', { nullable: true }).optional(),
+  })
+  .superRefine((c, issues) => {
+    const bars = c.ts.length;
+    let aligned = true;
+    for (const key of BAR_COLUMN_KEYS) {
+      const column = c[key];
+      if (column === undefined || column.length === bars) continue;
+      aligned = false;
+      issues.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `has ${column.length} values for ${bars} bars`,
+      });
+    }
+    if (!aligned) return;
+    for (let i = 0; i < bars; i++) {
+      const open = c.open[i] as number;
+      const close = c.close[i] as number;
+      if (!((c.high[i] as number) >= Math.max(open, close) && (c.low[i] as number) <= Math.min(open, close)))
+        issues.addIssue({
+          code: 'custom',
+          path: ['high', i],
+          message: 'high must be >= open/close and low <= open/close',
+        });
+    }
+  });
+export type BarColumns = z.infer<typeof BarColumnsSchema>;
+
 export const QuoteSchema = z.object({
   symbol: SymbolSchema,
   price: PriceSchema,
