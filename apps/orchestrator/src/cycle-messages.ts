@@ -45,15 +45,17 @@ export const CycleEventSchema = z.object({
 export type CycleEvent = z.infer<typeof CycleEventSchema>;
 
 /**
- * `cycle.context`: what the team saw at one cycle (its DecisionContext), packed: gzip of the JSON, base64. Five
- * symbols with a year of bars each are ~250 KB of JSON and ~45 KB packed. A replay starts from it.
+ * `cycle.context`: what the team saw at one cycle (its DecisionContext), packed: gzip of the JSON, base64. A replay
+ * starts from it. `wire-json+gzip+base64` holds the context as the agent RPC sends it (WireDecisionContextSchema,
+ * histories as columns: five symbols with a year of bars are ~200 KB of JSON instead of ~325 KB); records written
+ * before it, `json+gzip+base64`, hold the DecisionContext's own JSON and are still read.
  */
 export const CycleContextSchema = z.object({
   runId: z.string().min(1),
   correlationId: z.string().min(8),
   asOf: UtcTimestampSchema,
   pattern: PatternSchema,
-  encoding: z.literal('json+gzip+base64'),
+  encoding: z.enum(['wire-json+gzip+base64', 'json+gzip+base64']),
   context: z.string().min(1),
 });
 export type CycleContext = z.infer<typeof CycleContextSchema>;

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { contextFromWire, contextToWire } from '@ats/agent-rpc';
 import {
   type AgentTeam,
   createAgentTeam,
@@ -12,24 +13,32 @@ import {
   namespacedSubject,
   QueueGroups,
   RequestReplyContracts,
+  type WireDecisionContext,
 } from '@ats/contracts';
 import { type CycleChannels, cycleChannels } from './channels';
 import { type CycleContext, type CycleEvent, CycleMessages } from './cycle-messages';
 
 /**
- * Packs a decision context for `cycle.context` (see CycleContextSchema). `historyColumns` stays out: it is the
- * feeds' in-process view of the snapshots' own `history` (whole feed arrays, typed arrays JSON turns into objects),
- * which a reader rebuilds from the snapshots (the agents fall back to the bars when the columns are not the
- * snapshots' own), so it only made the record larger and the cycle slower. Fastest gzip level: the record is
- * written every cycle, on the cycle's path, and read rarely.
+ * Packs a decision context for `cycle.context` (see CycleContextSchema) in the agent RPC's form (contextToWire):
+ * the histories as columns, converted once per cycle for the agents' requests and this record alike. `explain`
+ * stays (a replay formats reasoning as the cycle did); the in-process `historyColumns` stays out. Fastest gzip
+ * level: the record is written every cycle, on the cycle's path, and read rarely.
  */
-export function packContext(ctx: DecisionContext): string {
+export function packContext(ctx: DecisionContext): Pick<CycleContext, 'encoding' | 'context'> {
   const { historyColumns: _inProcessOnly, ...serialisable } = ctx;
-  return gzipSync(Buffer.from(JSON.stringify(serialisable), 'utf8'), { level: 1 }).toString('base64');
+  const json = JSON.stringify({ ...serialisable, snapshots: contextToWire(ctx).snapshots });
+  return {
+    encoding: 'wire-json+gzip+base64',
+    context: gzipSync(Buffer.from(json, 'utf8'), { level: 1 }).toString('base64'),
+  };
 }
 
-export function unpackContext(packed: string): DecisionContext {
-  return JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as DecisionContext;
+/** The decision context of a record, in either encoding. */
+export function unpackContext(record: Pick<CycleContext, 'encoding' | 'context'>): DecisionContext {
+  const parsed: unknown = JSON.parse(gunzipSync(Buffer.from(record.context, 'base64')).toString('utf8'));
+  return record.encoding === 'wire-json+gzip+base64'
+    ? contextFromWire(parsed as WireDecisionContext)
+    : (parsed as DecisionContext);
 }
 
 /**
@@ -51,8 +60,7 @@ export function recordingTeam(
         correlationId: ctx.correlationId,
         asOf: ctx.asOf,
         pattern,
-        encoding: 'json+gzip+base64',
-        context: packContext(ctx),
+        ...packContext(ctx),
       };
       await bus.publishDurable(channels.cycleContext, CycleMessages.context, record, {
         messageId: `${ctx.correlationId}:context`,
@@ -119,7 +127,7 @@ export async function replayRecordedCycle(
       if (m.data.correlationId === correlationId) events.push(m.data);
   const done = events[0];
   if (!done) throw new CycleNotRecordedError(correlationId);
-  const outcome = await createAgentTeam({ pattern: record.pattern }).runCycle(unpackContext(record.context));
+  const outcome = await createAgentTeam({ pattern: record.pattern }).runCycle(unpackContext(record));
   const differences = compareDecisions(done.decisions, outcome.decisions);
   return {
     correlationId,
