@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { PriceSchema, QuantitySchema, SymbolSchema, TimeframeSchema, UtcTimestampSchema } from './primitives';
+import {
+  PriceSchema,
+  QuantitySchema,
+  SYMBOL_PATTERN,
+  SymbolSchema,
+  TIMEFRAMES,
+  TimeframeSchema,
+  UtcTimestampSchema,
+} from './primitives';
 
 /**
  * One OHLCV bar. `ts` is the bar's open time in UTC (daily bars: midnight UTC of the trading date).
@@ -28,6 +36,53 @@ export const BarSchema = z
     path: ['high'],
   });
 export type Bar = z.infer<typeof BarSchema>;
+
+/** The fields of a bar as a producer builds it, before anything has checked them. */
+export interface BarCandidate {
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly ts: string;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly adjusted: boolean;
+  readonly adjClose?: number;
+}
+
+/** z.iso.datetime's own pattern (UtcTimestampSchema's), so the two cannot disagree on a timestamp. */
+const UTC_TIMESTAMP_PATTERN = UtcTimestampSchema._zod.def.pattern as RegExp;
+const TIMEFRAME_SET: ReadonlySet<string> = new Set(TIMEFRAMES);
+const isPrice = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
+
+/**
+ * True exactly when BarSchema accepts `bar`, and then its parse is an equal object (keys beyond a Bar's aside,
+ * which the schema drops). The same rules, checked without building zod issues: normaliseBars makes bars by the
+ * hundred thousand, and BarSchema.safeParse was a third of its time. Ask BarSchema for the reasons when this says
+ * no. Tested against BarSchema on every rule's edge.
+ */
+export function isValidBar(bar: BarCandidate): boolean {
+  const { open, high, low, close, volume, adjClose } = bar;
+  return (
+    typeof bar.symbol === 'string' &&
+    SYMBOL_PATTERN.test(bar.symbol) &&
+    TIMEFRAME_SET.has(bar.timeframe) &&
+    typeof bar.ts === 'string' &&
+    UTC_TIMESTAMP_PATTERN.test(bar.ts) &&
+    isPrice(open) &&
+    isPrice(high) &&
+    isPrice(low) &&
+    isPrice(close) &&
+    typeof volume === 'number' &&
+    Number.isFinite(volume) &&
+    volume >= 0 &&
+    typeof bar.adjusted === 'boolean' &&
+    (adjClose === undefined || isPrice(adjClose)) &&
+    high >= Math.max(open, close) &&
+    low <= Math.min(open, close)
+  );
+}
 
 const BAR_COLUMN_KEYS = ['open', 'high', 'low', 'close', 'volume', 'adjusted', 'adjClose'] as const;
 

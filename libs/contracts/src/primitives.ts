@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /** Exchange ticker as used by the providers: upper case, digits, dot or dash (BRK.B, RDS-A). */
+export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.-]{0,14}$/;
 export const SymbolSchema = z
   .string()
-  .regex(/^[A-Z][A-Z0-9.-]{0,14}$/, 'must be an upper-case ticker such as AAPL or BRK.B');
+  .regex(SYMBOL_PATTERN, 'must be an upper-case ticker such as AAPL or BRK.B');
 export type TickerSymbol = z.infer<typeof SymbolSchema>;
 
 /** Bar sizes the system understands; `1d` is the default daily bar. */

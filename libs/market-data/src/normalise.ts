@@ -1,4 +1,4 @@
-import { type Bar, BarSchema, type Clock, type Timeframe } from '@ats/contracts';
+import { type Bar, BarSchema, type Clock, isValidBar, type Timeframe } from '@ats/contracts';
 import { type CanonicalTime, canonicalTime } from './canonical-time';
 import { type RejectedRow, rowValueProblem } from './row-rejection';
 
@@ -126,7 +126,11 @@ export function normaliseBars(rows: readonly RawBar[], options: NormaliseOptions
       // Unadjusted prices keep the source's adjusted close: dividends are derived from it downstream.
       ...(!scaleToAdjusted && isPositive(row.adjClose) ? { adjClose: row.adjClose } : {}),
     };
-    const parsed = BarSchema.safeParse(candidate);
+    // isValidBar holds exactly when BarSchema accepts (and then parses to an equal object); the schema is asked only
+    // for a row it refuses, for the reason.
+    const parsed = isValidBar(candidate)
+      ? { success: true as const, data: candidate as Bar }
+      : BarSchema.safeParse(candidate);
     if (!parsed.success || !Number.isFinite(factor)) {
       droppedRows += 1;
       const detail = parsed.success
