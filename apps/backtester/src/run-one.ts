@@ -4,7 +4,7 @@ import type { AppConfig } from '@ats/config';
 import type { PrismaClient } from '@ats/db';
 import { describeLlmCostEstimate } from '@ats/llm';
 import { type MarketDataPort, renderDownloadProgress } from '@ats/market-data';
-import { printConsoleSummary, renderJsonReport, writeReports } from '@ats/reports';
+import { printConsoleSummary, type RenderedReports, writeReports } from '@ats/reports';
 import { renderDataQualityConsole } from './data-quality-console';
 import { jobDepsFactory, logger, openBars, SERVICE } from './job-deps';
 import type { CliOptions } from './options';
@@ -66,7 +66,7 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
     const baseName = reportBaseName(request);
     const written = writeReports(resolveOutDir(options.outDir), baseName, output.report);
     if (options.json) {
-      process.stdout.write(renderJsonReport(output.report));
+      process.stdout.write(written.json);
     } else {
       printConsoleSummary(output.report);
       const { stats, llmUsage } = output.result;
@@ -78,7 +78,8 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
           `report: ${written.htmlPath}\njson:   ${written.jsonPath}\n`,
       );
     }
-    if (options.store !== 'never') await store(options, config, prisma, output, startedAt, finishedAt);
+    if (options.store !== 'never')
+      await store(options, config, prisma, output, written, startedAt, finishedAt);
     return 0;
   } finally {
     await barStore?.close();
@@ -102,6 +103,7 @@ async function store(
   config: AppConfig,
   prisma: PrismaClient | undefined,
   output: BacktestJobOutput,
+  rendered: RenderedReports,
   startedAt: Date,
   finishedAt: Date,
 ): Promise<void> {
@@ -112,7 +114,7 @@ async function store(
   }
   try {
     const { storeBacktest } = await import('./store');
-    const runId = await storeBacktest(prisma, options.request, output, startedAt, finishedAt);
+    const runId = await storeBacktest(prisma, options.request, output, startedAt, finishedAt, rendered);
     process.stderr.write(`stored in Postgres as run ${runId}\n`);
   } catch (error) {
     // In auto mode the files are the result; a database without migrations only costs the copy in Postgres.

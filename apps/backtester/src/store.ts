@@ -2,7 +2,7 @@ import type { BacktestJobOutput } from '@ats/backtest-jobs';
 import type { AppConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
 import { createPrismaClient, type PrismaClient } from '@ats/db';
-import { renderJsonReport, renderTearSheet } from '@ats/reports';
+import { type RenderedReports, renderJsonReport, renderTearSheet } from '@ats/reports';
 import { POSTGRES_PROBE_TIMEOUT_MS } from './postgres-reachable';
 
 /** Connects when Postgres answers quickly; the embedded backtest must work on a machine without it. */
@@ -32,15 +32,18 @@ export async function requirePostgres(config: AppConfig): Promise<PrismaClient> 
   return prisma;
 }
 
-/** The stored result of a run: config, metrics, equity curve and trades as in the JSON report, and the tear sheet. */
-export function backtestResultRow(output: BacktestJobOutput) {
-  const json = JSON.parse(renderJsonReport(output.report)) as Record<string, unknown>;
+/**
+ * The stored result of a run: config, metrics, equity curve and trades as in the JSON report, and the tear sheet.
+ * `rendered`: the reports as already written to files (writeReports), so they are not rendered again.
+ */
+export function backtestResultRow(output: BacktestJobOutput, rendered?: RenderedReports) {
+  const json = JSON.parse(rendered?.json ?? renderJsonReport(output.report)) as Record<string, unknown>;
   return {
     config: json.config as object,
     metrics: json.metrics as object,
     equityCurve: json.equityCurve as object,
     trades: json.trades as object,
-    reportHtml: renderTearSheet(output.report),
+    reportHtml: rendered?.html ?? renderTearSheet(output.report),
   };
 }
 
@@ -51,6 +54,7 @@ export async function storeBacktest(
   output: BacktestJobOutput,
   startedAt: Date,
   finishedAt: Date,
+  rendered?: RenderedReports,
 ): Promise<string> {
   const run = await prisma.run.create({
     data: {
@@ -59,7 +63,7 @@ export async function storeBacktest(
       config: JSON.parse(JSON.stringify(request)),
       startedAt,
       finishedAt,
-      backtestResult: { create: backtestResultRow(output) },
+      backtestResult: { create: backtestResultRow(output, rendered) },
     },
   });
   return run.id;

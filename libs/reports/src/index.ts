@@ -44,4 +44,4 @@ export type {
   ReportFill,
   ReportTrade,
 } from './types';
-export { type WrittenReports, writeReports } from './write-reports';
+export { type RenderedReports, type WrittenReports, writeReports } from './write-reports';
