@@ -1,6 +1,6 @@
 import { ContractValidationError, Headers, Messages } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
-import { deadLetterHeaders, decodeIncoming, encodeOutgoing } from './codec';
+import { asciiOnlyJson, deadLetterHeaders, decodeIncoming, encodeOutgoing } from './codec';
 import { BusReplyError } from './errors';
 import { backoffFor, toErrorReply } from './typed-bus';
 
@@ -109,5 +109,35 @@ describe('backoffFor', () => {
   it('uses the step for the delivery count and repeats the last step', () => {
     expect([1, 2, 3, 4].map((n) => backoffFor([100, 1000, 5000], n))).toEqual([100, 1000, 5000, 5000]);
     expect(backoffFor([], 3)).toBe(0);
+  });
+});
+
+describe('asciiOnlyJson', () => {
+  it('writes every non-ASCII unit as an escape, and the text parses to the same value', () => {
+    const value = {
+      title: 'Apple’s — “quarter” café',
+      emoji: 'up 📈 today',
+      edges: '\u007f\u0080\u00ff\u0100\u0fff\u1000\uffff',
+      lone: 'a\ud800b',
+      plain: 'AAPL 100 < 101 "q" \\ /',
+    };
+    const json = JSON.stringify(value);
+    const ascii = asciiOnlyJson(json);
+    expect([...ascii].every((ch) => ch.charCodeAt(0) < 0x80)).toBe(true);
+    expect(JSON.parse(ascii)).toEqual(value);
+    expect(ascii).toContain('Apple\\u2019s');
+    expect(ascii).toContain('\\ud83d\\udcc8');
+  });
+
+  it('returns ASCII text itself', () => {
+    const json = JSON.stringify({ symbol: 'AAPL', price: 125.07 });
+    expect(asciiOnlyJson(json)).toBe(json);
+  });
+
+  it('is what encodeOutgoing sends: ASCII bytes that decode to the value', () => {
+    const news = { ...quote, provider: 'Dow Jones — “Newswires”' };
+    const encoded = encodeOutgoing(Messages.quote, news, meta);
+    expect(encoded.data.every((byte) => byte < 0x80)).toBe(true);
+    expect(decodeIncoming(Messages.quote, encoded.data, encoded.headers)).toEqual({ ok: true, value: news });
   });
 });

@@ -45,6 +45,34 @@ export interface EncodedMessage<T> {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * The same JSON text with every non-ASCII UTF-16 unit written as a \uXXXX escape: it parses to the same value. A
+ * reader decodes ASCII bytes to V8's one-byte strings; a single '’' in a news title made the whole 200 KB agent
+ * request a two-byte string, twice as slow to decode and to parse (~2 ms of each request in the agent replicas).
+ * Returns `json` itself when it is ASCII already.
+ */
+export function asciiOnlyJson(json: string): string {
+  NON_ASCII.lastIndex = 0;
+  let match = NON_ASCII.exec(json);
+  if (match === null) return json;
+  let out = '';
+  let from = 0;
+  while (match !== null) {
+    const at = match.index;
+    out += `${json.slice(from, at)}\\u${json.charCodeAt(at).toString(16).padStart(4, '0')}`;
+    from = at + 1;
+    match = NON_ASCII.exec(json);
+  }
+  return out + json.slice(from);
+}
+
+/** A value's JSON as the bus sends it (ASCII only, see asciiOnlyJson). */
+function jsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(asciiOnlyJson(JSON.stringify(value)));
+}
+
 /**
  * Validates an outgoing payload and serialises it with the bus headers. Invalid data is the producer's bug,
  * so it throws (ContractValidationError) instead of sending something every consumer would reject.
@@ -55,7 +83,7 @@ export function encodeOutgoing<M extends MessageType>(
   meta: OutgoingMeta,
 ): EncodedMessage<z.output<M['schema']>> {
   const value = parseContract(type.schema, payload, type.name) as z.output<M['schema']>;
-  return { value, data: encoder.encode(JSON.stringify(value)), headers: envelopeHeaders(type, meta) };
+  return { value, data: jsonBytes(value), headers: envelopeHeaders(type, meta) };
 }
 
 /** Serialises an already-validated value (replies whose schema wraps the message type). */
@@ -64,7 +92,7 @@ export function encodeValidated(
   type: MessageType,
   meta: OutgoingMeta,
 ): EncodedMessage<unknown> {
-  return { value, data: encoder.encode(JSON.stringify(value)), headers: envelopeHeaders(type, meta) };
+  return { value, data: jsonBytes(value), headers: envelopeHeaders(type, meta) };
 }
 
 function envelopeHeaders(type: MessageType, meta: OutgoingMeta): BusHeaders {
