@@ -166,6 +166,11 @@ export interface HistoryColumns {
    */
   readonly timeIds: Float64Array;
   readonly closes: Float64Array;
+  /**
+   * returns[k] = closes[k] / closes[k − 1] − 1, computed once when bar k was pushed (NaN for a feed's first bar): the
+   * universe statistics read a window of it in place instead of dividing ~260 closes per symbol per cycle again.
+   */
+  readonly returns: Float64Array;
 }
 
 /**
@@ -179,6 +184,7 @@ export class SymbolFeed {
   #times: string[] = [];
   #timeIds: Float64Array;
   #closes: Float64Array;
+  #returns: Float64Array;
   readonly #lookback: number;
   /** Close time of the last bar, formatted on the first snapshot after it (a push does not need it). */
   #closeTime: string | undefined;
@@ -192,6 +198,7 @@ export class SymbolFeed {
   ) {
     this.#lookback = lookback;
     this.#closes = new Float64Array(2 * Math.max(1, lookback));
+    this.#returns = new Float64Array(2 * Math.max(1, lookback));
     this.#timeIds = new Float64Array(2 * Math.max(1, lookback));
   }
 
@@ -202,7 +209,10 @@ export class SymbolFeed {
       throw new RangeError(`SymbolFeed(${this.symbol}): bar ${bar.ts} is not after ${last.ts}`);
     }
     this.#set.update(bar);
-    this.#closes[this.#bars.length] = bar.close;
+    const k = this.#bars.length;
+    this.#closes[k] = bar.close;
+    // The division fromColumns made per cycle, made once: the same doubles, so the same bits.
+    this.#returns[k] = k === 0 ? Number.NaN : bar.close / (this.#closes[k - 1] as number) - 1;
     // The parsed time, not an id from a table of strings: a Map lookup per push cost 0.6 µs with new dates.
     this.#timeIds[this.#bars.length] = ms;
     this.#bars.push(bar);
@@ -220,6 +230,9 @@ export class SymbolFeed {
       const closes = new Float64Array(this.#closes.length);
       closes.set(this.#closes.subarray(keepFrom, count));
       this.#closes = closes;
+      const returns = new Float64Array(this.#returns.length);
+      returns.set(this.#returns.subarray(keepFrom, count));
+      this.#returns = returns;
       const ids = new Float64Array(this.#timeIds.length);
       ids.set(this.#timeIds.subarray(keepFrom, count));
       this.#timeIds = ids;
@@ -249,6 +262,7 @@ export class SymbolFeed {
       ts: this.#times,
       timeIds: this.#timeIds,
       closes: this.#closes,
+      returns: this.#returns,
     };
     return {
       symbol: this.symbol,

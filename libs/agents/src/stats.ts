@@ -7,6 +7,13 @@ export function mean(xs: ArrayLike<number>): number {
   return s / xs.length;
 }
 
+/** The last `n` values of `xs` (all when it has fewer): a view of a typed array, a copy of the rest. */
+export function lastValues(xs: ArrayLike<number>, n: number): ArrayLike<number> {
+  const from = Math.max(0, xs.length - n);
+  if (from === 0) return xs;
+  return xs instanceof Float64Array ? xs.subarray(from) : (Array.prototype.slice.call(xs, from) as number[]);
+}
+
 /** Sample standard deviation (n − 1); 0 for fewer than two values. */
 export function sampleStdev(xs: ArrayLike<number>): number {
   const n = xs.length;

@@ -7,10 +7,11 @@ export interface UniverseReturns {
   /** Bar ts of each return's end bar. */
   readonly dates: readonly string[];
   /**
-   * returns[i][t] = close_t / close_{t-1} − 1 of symbols[i]. Plain arrays of doubles: built every cycle, and a
-   * Float64Array past 64 bytes gets its own off-heap store, several times dearer to allocate and to collect.
+   * returns[i][t] = close_t / close_{t-1} − 1 of symbols[i]. From the history columns, a view of the feed's own
+   * returns column (no copy, no new store); from the bars, plain arrays of doubles (a Float64Array past 64 bytes gets
+   * its own off-heap store, several times dearer to allocate and to collect).
    */
-  readonly returns: readonly (readonly number[])[];
+  readonly returns: readonly ArrayLike<number>[];
 }
 
 const cache = new WeakMap<readonly MarketSnapshot[], UniverseReturns>();
@@ -83,14 +84,12 @@ function fromColumns(
     aligned = k - 1;
   }
   const m = Math.max(0, aligned - 1);
-  const returns: number[][] = new Array(n);
+  const returns: Float64Array[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = columns[i] as HistoryColumns;
-    const closes = c.closes;
+    // Return t of the window ends at bar start + t + 1: the feed divided it when that bar was pushed.
     const start = c.start + c.history.length - aligned;
-    const r: number[] = new Array(m);
-    for (let t = 0; t < m; t++) r[t] = (closes[start + t + 1] as number) / (closes[start + t] as number) - 1;
-    returns[i] = r;
+    returns[i] = c.returns.subarray(start + 1, start + 1 + m);
   }
   return universeReturns(snapshots, returns, () => firstTimes.slice(firstEnd - m, firstEnd));
 }
@@ -134,7 +133,7 @@ function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
 
 function universeReturns(
   snapshots: readonly MarketSnapshot[],
-  returns: number[][],
+  returns: readonly ArrayLike<number>[],
   listDates: () => string[],
 ): UniverseReturns {
   let dates: string[] | undefined;

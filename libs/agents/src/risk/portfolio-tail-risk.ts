@@ -54,7 +54,7 @@ function portfolioReturns(universe: UniverseReturns, weights: readonly number[],
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i] as number;
     if (w === 0) continue;
-    const r = universe.returns[i] as readonly number[];
+    const r = universe.returns[i] as ArrayLike<number>;
     for (let t = 0; t < len; t++) out[t] = (out[t] as number) + w * (r[m - len + t] as number);
   }
   return out;

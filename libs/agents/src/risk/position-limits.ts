@@ -1,5 +1,6 @@
 import type { MarketSnapshot, TickerSymbol, Veto } from '@ats/contracts';
 import { num, pct, round } from '../format';
+import { lastValues } from '../stats';
 import {
   annualisedVolatility,
   atrWeight,
@@ -63,13 +64,13 @@ export function buyBlocks(
  */
 export function positionLimits(
   snapshots: readonly MarketSnapshot[],
-  returns: readonly (readonly number[])[],
+  returns: readonly ArrayLike<number>[],
   weights: readonly number[],
   clusters: readonly (readonly number[])[],
   buysBlocked: readonly string[],
   cfg: RiskConfig,
 ): PositionLimits {
-  const figures = snapshots.map((s, i) => sizePosition(s, returns[i] as readonly number[], cfg));
+  const figures = snapshots.map((s, i) => sizePosition(s, returns[i] as ArrayLike<number>, cfg));
   const clusterScale = clusterScales(figures, clusters, cfg.maxClusterWeight);
   const reasons = new Map<string, string[]>();
   const maxWeightBySymbol: Record<string, number> = {};
@@ -138,7 +139,7 @@ function clusterScales(
 }
 
 /** Volatility-target, ATR and fractional-Kelly weights of one symbol; none without `minHistory` daily returns. */
-function sizePosition(snapshot: MarketSnapshot, returns: readonly number[], cfg: RiskConfig): SizeFigures {
+function sizePosition(snapshot: MarketSnapshot, returns: ArrayLike<number>, cfg: RiskConfig): SizeFigures {
   if (returns.length < cfg.minHistory) {
     return {
       vol: null,
@@ -149,7 +150,7 @@ function sizePosition(snapshot: MarketSnapshot, returns: readonly number[], cfg:
       note: `only ${returns.length} daily returns (< ${cfg.minHistory}): no position`,
     };
   }
-  const window = returns.slice(Math.max(0, returns.length - cfg.volWindow));
+  const window = lastValues(returns, cfg.volWindow);
   const vol = annualisedVolatility(window);
   const cap = cfg.maxPositionWeight;
   const volTarget = volatilityTargetWeight(cfg.targetVolPerPosition, vol, cap);
