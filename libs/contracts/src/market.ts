@@ -37,24 +37,13 @@ export const BarSchema = z
   });
 export type Bar = z.infer<typeof BarSchema>;
 
-/** The fields of a bar as a producer builds it, before anything has checked them. */
-export interface BarCandidate {
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly ts: string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly adjusted: boolean;
-  readonly adjClose?: number;
-}
+/** A bar's fields as a producer built them, before anything has checked them. */
+export type BarCandidate = { readonly [K in keyof Bar]?: unknown };
 
 /** z.iso.datetime's own pattern (UtcTimestampSchema's), so the two cannot disagree on a timestamp. */
 const UTC_TIMESTAMP_PATTERN = UtcTimestampSchema._zod.def.pattern as RegExp;
 const TIMEFRAME_SET: ReadonlySet<string> = new Set(TIMEFRAMES);
-const isPrice = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
+const isPrice = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
 /**
  * True exactly when BarSchema accepts `bar`, and then its parse is an equal object (keys beyond a Bar's aside,
@@ -67,6 +56,7 @@ export function isValidBar(bar: BarCandidate): boolean {
   return (
     typeof bar.symbol === 'string' &&
     SYMBOL_PATTERN.test(bar.symbol) &&
+    typeof bar.timeframe === 'string' &&
     TIMEFRAME_SET.has(bar.timeframe) &&
     typeof bar.ts === 'string' &&
     UTC_TIMESTAMP_PATTERN.test(bar.ts) &&
