@@ -209,6 +209,8 @@ describe('histories as columns on the wire', () => {
     expect(
       paths({ ...good, volume: good.volume.slice(1), adjClose: [...(good.adjClose ?? []), null] }),
     ).toEqual(['volume', 'adjClose']);
+    // Not arrays at all: an issue at the column, no exception out of the schema.
+    expect(paths({ ...good, open: null, adjClose: 'x', ts: {} })).toEqual(['ts', 'open', 'adjClose']);
     const high = [...good.high];
     high[2] = (good.low[2] as number) / 2;
     expect(paths({ ...good, high })).toEqual(['high.2']);
