@@ -173,7 +173,8 @@ export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 /**
  * Message types of the agent RPC (request → reply pairs) and the heartbeat. The requests are version 2: their context
- * carries histories as columns (WireDecisionContextSchema); a version-1 request is answered `wrong_version`.
+ * carries histories as columns (WireDecisionContextSchema); a version-1 request is answered `invalid_request` and
+ * dead-lettered as `wrong_version`.
  */
 export const AgentMessages = {
   analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 2, AnalyzeSignalRequestSchema),
