@@ -9,6 +9,14 @@ import {
   UtcTimestampSchema,
 } from './primitives';
 
+/** A bar's range holds its open and close: BarSchema's rule, also applied by isValidBar and BarColumnsSchema. */
+function rangeHolds(open: number, high: number, low: number, close: number): boolean {
+  return high >= Math.max(open, close) && low <= Math.min(open, close);
+}
+const RANGE_MESSAGE = 'high must be >= open/close and low <= open/close';
+const isPrice = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
+const isQuantity = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
 /**
  * One OHLCV bar. `ts` is the bar's open time in UTC (daily bars: midnight UTC of the trading date).
  * `adjusted` says whether open..close are dividend adjusted (scaled by adjClose / close).
@@ -31,8 +39,8 @@ export const BarSchema = z
      */
     adjClose: PriceSchema.optional(),
   })
-  .refine((bar) => bar.high >= Math.max(bar.open, bar.close) && bar.low <= Math.min(bar.open, bar.close), {
-    message: 'high must be >= open/close and low <= open/close',
+  .refine((bar) => rangeHolds(bar.open, bar.high, bar.low, bar.close), {
+    message: RANGE_MESSAGE,
     path: ['high'],
   });
 export type Bar = z.infer<typeof BarSchema>;
@@ -43,8 +51,6 @@ export type BarCandidate = { readonly [K in keyof Bar]?: unknown };
 /** z.iso.datetime's own pattern (UtcTimestampSchema's), so the two cannot disagree on a timestamp. */
 const UTC_TIMESTAMP_PATTERN = UtcTimestampSchema._zod.def.pattern as RegExp;
 const TIMEFRAME_SET: ReadonlySet<string> = new Set(TIMEFRAMES);
-const isPrice = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
-
 /**
  * True exactly when BarSchema accepts `bar`, and then its parse is an equal object (keys beyond a Bar's aside,
  * which the schema drops). The same rules, checked without building zod issues: normaliseBars makes bars by the
@@ -64,13 +70,10 @@ export function isValidBar(bar: BarCandidate): boolean {
     isPrice(high) &&
     isPrice(low) &&
     isPrice(close) &&
-    typeof volume === 'number' &&
-    Number.isFinite(volume) &&
-    volume >= 0 &&
+    isQuantity(volume) &&
     typeof bar.adjusted === 'boolean' &&
     (adjClose === undefined || isPrice(adjClose)) &&
-    high >= Math.max(open, close) &&
-    low <= Math.min(open, close)
+    rangeHolds(open, high, low, close)
   );
 }
 
@@ -85,6 +88,7 @@ function numberColumn<T extends number | null = number>(
   rule: 'price' | 'quantity',
   options: { nullable?: boolean } = {},
 ) {
+  const valid = rule === 'price' ? isPrice : isQuantity;
   const message = rule === 'price' ? 'must be a finite number > 0' : 'must be a finite number >= 0';
   return z
     .custom<T[]>((value) => Array.isArray(value), { message: 'expected an array' })
@@ -92,7 +96,7 @@ function numberColumn<T extends number | null = number>(
       for (let i = 0; i < values.length; i++) {
         const x = values[i] as unknown;
         if (x === null && options.nullable) continue;
-        if (typeof x === 'number' && Number.isFinite(x) && (rule === 'price' ? x > 0 : x >= 0)) continue;
+        if (valid(x)) continue;
         issues.addIssue({ code: 'custom', path: [i], message, input: x });
       }
     });
@@ -131,16 +135,9 @@ export const BarColumnsSchema = z
       });
     }
     if (!aligned) return;
-    for (let i = 0; i < bars; i++) {
-      const open = c.open[i] as number;
-      const close = c.close[i] as number;
-      if (!((c.high[i] as number) >= Math.max(open, close) && (c.low[i] as number) <= Math.min(open, close)))
-        issues.addIssue({
-          code: 'custom',
-          path: ['high', i],
-          message: 'high must be >= open/close and low <= open/close',
-        });
-    }
+    for (let i = 0; i < bars; i++)
+      if (!rangeHolds(c.open[i] as number, c.high[i] as number, c.low[i] as number, c.close[i] as number))
+        issues.addIssue({ code: 'custom', path: ['high', i], message: RANGE_MESSAGE });
   });
 export type BarColumns = z.infer<typeof BarColumnsSchema>;
 
