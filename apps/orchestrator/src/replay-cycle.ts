@@ -25,8 +25,7 @@ import { type CycleContext, type CycleEvent, CycleMessages } from './cycle-messa
  * level: the record is written every cycle, on the cycle's path, and read rarely.
  */
 export function packContext(ctx: DecisionContext): Pick<CycleContext, 'encoding' | 'context'> {
-  const { historyColumns: _inProcessOnly, ...serialisable } = ctx;
-  const json = JSON.stringify({ ...serialisable, snapshots: contextToWire(ctx).snapshots });
+  const json = JSON.stringify(contextToWire(ctx));
   return {
     encoding: 'wire-json+gzip+base64',
     context: gzipSync(Buffer.from(json, 'utf8'), { level: 1 }).toString('base64'),

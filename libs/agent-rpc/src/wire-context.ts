@@ -94,11 +94,13 @@ function snapshotToWire(snapshot: MarketSnapshot): WireMarketSnapshot {
 }
 
 /**
- * The context as the agent RPC sends it (WireDecisionContextSchema): histories as columns. In-process fields
- * (historyColumns, explain) are left to the contract, which drops them.
+ * The context as the agent RPC sends it and a cycle record keeps it (WireDecisionContextSchema): histories as
+ * columns, without the in-process `historyColumns`. `explain` stays (a record replays with it; the contract drops it
+ * from requests).
  */
 export function contextToWire(ctx: DecisionContext): Wire<WireDecisionContext> {
-  return { ...(ctx as Wire<DecisionContext>), snapshots: ctx.snapshots.map(snapshotToWire) };
+  const { historyColumns: _inProcessOnly, ...rest } = ctx;
+  return { ...(rest as Wire<DecisionContext>), snapshots: ctx.snapshots.map(snapshotToWire) };
 }
 
 /** The context an agent service hands its local agent: each snapshot's history back as Bar objects. */
