@@ -227,7 +227,13 @@ export class TypedBus implements Bus {
       result = await handler(this.#message(raw, request));
     } catch (error) {
       const reply = toErrorReply(error);
-      const log = reply.code === 'internal' ? this.logger.error : this.logger.warn;
+      // `not_found` is an answer, not a fault (no such symbol, cycle or history here): the requester acts on it.
+      const log =
+        reply.code === 'internal'
+          ? this.logger.error
+          : reply.code === 'not_found'
+            ? this.logger.debug
+            : this.logger.warn;
       log.call(this.logger, { subject: raw.subject, code: reply.code, err: error }, 'request handler failed');
       return { ok: false, error: reply };
     }
