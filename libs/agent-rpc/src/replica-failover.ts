@@ -38,10 +38,16 @@ export class ReplicaFailover {
     return Math.min(Math.max(MIN_HEDGE_MS, HEDGE_LATENCY_FACTOR * slowest), this.timeoutMs / 2);
   }
 
-  /** Calls `send(timeoutMs)` (one bus request) once or twice; resolves with the first reply. */
-  async request<T>(send: (timeoutMs: number) => Promise<T>): Promise<FailoverOutcome<T>> {
+  /**
+   * Calls `send(timeoutMs)` (one bus request) once or twice; resolves with the first reply. A reply for which
+   * `didTheWork` is false (a replica that refused at once) does not count among the reply times the delay is learnt from.
+   */
+  async request<T>(
+    send: (timeoutMs: number) => Promise<T>,
+    didTheWork: (reply: T) => boolean = () => true,
+  ): Promise<FailoverOutcome<T>> {
     const deadline = performance.now() + this.timeoutMs;
-    const first = this.#attempt(send, deadline);
+    const first = this.#attempt(send, deadline, didTheWork);
     const hedge = this.hedgeAfterMs();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = await Promise.race([
@@ -58,7 +64,7 @@ export class ReplicaFailover {
       if ('error' in waited) throw waited.error;
       return { reply: waited.reply, attempts: 1 };
     }
-    const second = this.#attempt(send, deadline);
+    const second = this.#attempt(send, deadline, didTheWork);
     try {
       return { reply: await Promise.any([first, second]), attempts: 2 };
     } catch (error) {
@@ -67,14 +73,18 @@ export class ReplicaFailover {
     }
   }
 
-  async #attempt<T>(send: (timeoutMs: number) => Promise<T>, deadline: number): Promise<T> {
+  async #attempt<T>(
+    send: (timeoutMs: number) => Promise<T>,
+    deadline: number,
+    didTheWork: (reply: T) => boolean,
+  ): Promise<T> {
     // No replica at all is said at once; a short retry covers one reconnecting, not a service that is down.
     const giveUpOnNoResponders = Math.min(deadline, performance.now() + NO_RESPONDERS_RETRY_MS);
     for (;;) {
       const sent = performance.now();
       try {
         const reply = await send(Math.max(1, Math.round(deadline - sent)));
-        this.#remember(performance.now() - sent);
+        if (didTheWork(reply)) this.#remember(performance.now() - sent);
         return reply;
       } catch (error) {
         const left = giveUpOnNoResponders - performance.now();
