@@ -21,8 +21,13 @@ export * from './subjects';
 export * from './topology';
 export {
   barsToColumns,
+  type ContextToWireOptions,
   columnsToBars,
   contextFromWire,
   contextToWire,
+  HISTORY_TAIL_BARS,
+  HistoryUnknownError,
+  HistoryWindows,
+  historyDigest,
   MixedHistoryError,
 } from './wire-context';

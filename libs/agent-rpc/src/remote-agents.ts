@@ -20,6 +20,9 @@ import { ReplicaFailover } from './replica-failover';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
 import { contextToWire } from './wire-context';
 
+/** The agent RPC's `not_found`: the replica holds no window the request's history tails continue. */
+const isHistoryUnknown = (reply: Reply<unknown>) => !reply.ok && reply.error.code === 'not_found';
+
 export interface RemoteAgentOptions {
   /** Settings the team reads (its per-call budget is `timeoutMs`); default the agent's DEFAULT_AGENT_CONFIGS. */
   readonly config?: AgentConfig;
@@ -28,9 +31,20 @@ export interface RemoteAgentOptions {
   readonly subjects?: AgentRpcSubjects;
 }
 
-/** A request as the agent RPC sends it: its context's histories as columns (contextToWire). */
-function onWire<R extends { readonly ctx: DecisionContext }>(request: R) {
-  return { ...toWire(request), ctx: contextToWire(request.ctx) };
+/**
+ * A request as the agent RPC sends it (contextToWire): its context's histories as their tails, or all their bars
+ * for a replica that answered it holds no window a tail continues.
+ */
+function onWire<R extends { readonly ctx: DecisionContext }>(request: R, tails: boolean) {
+  return { ...toWire(request), ctx: contextToWire(request.ctx, { tails }) };
+}
+
+/** How a proxy's requests carried their histories. */
+export interface HistoryWireStats {
+  /** Requests sent with their histories as tails. */
+  readonly tails: number;
+  /** Requests sent again with all bars after a replica answered `not_found` to the tails. */
+  readonly fullResends: number;
 }
 
 /**
@@ -42,6 +56,7 @@ abstract class RemoteAgent {
   readonly subject: string;
   /** Sends an overdue request again, to another replica. */
   readonly failover: ReplicaFailover;
+  readonly #historyWire = { tails: 0, fullResends: 0 };
 
   constructor(
     protected readonly bus: Bus,
@@ -54,16 +69,35 @@ abstract class RemoteAgent {
     this.failover = new ReplicaFailover(this.config.timeoutMs);
   }
 
-  /** One analysis within the agent's timeout, from whichever replica answers first. */
+  get historyWire(): HistoryWireStats {
+    return { ...this.#historyWire };
+  }
+
+  /**
+   * One analysis within the agent's timeout, from whichever replica answers first. The histories go as tails; a
+   * replica that holds no window they continue answers `not_found`, and the request goes again with all bars.
+   */
   protected async ask<Req extends MessageType, Res extends MessageType>(
     requestType: Req,
     replyType: Res,
-    payload: PayloadOf<Req>,
+    payload: (tails: boolean) => PayloadOf<Req>,
     correlationId: string,
   ): Promise<MessageOf<Res>> {
-    const { reply } = await this.failover.request((timeoutMs) =>
-      this.bus.request(this.subject, requestType, replyType, payload, { timeoutMs, correlationId }),
-    );
+    const send = async (tails: boolean) => {
+      const body = payload(tails);
+      const { reply } = await this.failover.request(
+        (timeoutMs) =>
+          this.bus.request(this.subject, requestType, replyType, body, { timeoutMs, correlationId }),
+        (answer) => !isHistoryUnknown(answer),
+      );
+      return reply;
+    };
+    this.#historyWire.tails++;
+    let reply = await send(true);
+    if (isHistoryUnknown(reply)) {
+      this.#historyWire.fullResends++;
+      reply = await send(false);
+    }
     return this.unwrap(reply);
   }
 
@@ -84,7 +118,7 @@ export class RemoteSignalAgent extends RemoteAgent implements SignalAgent {
 
   async analyze(request: SignalRequest): Promise<SignalBatch> {
     const rpc = AGENT_RPC.technical;
-    return this.ask(rpc.request, rpc.reply, onWire(request), request.ctx.correlationId);
+    return this.ask(rpc.request, rpc.reply, (tails) => onWire(request, tails), request.ctx.correlationId);
   }
 }
 
@@ -95,7 +129,12 @@ export class RemoteRiskAgent extends RemoteAgent implements RiskAgent {
   }
 
   async analyze(request: RiskRequest): Promise<RiskReport> {
-    return this.ask(AGENT_RPC.risk.request, AGENT_RPC.risk.reply, onWire(request), request.ctx.correlationId);
+    return this.ask(
+      AGENT_RPC.risk.request,
+      AGENT_RPC.risk.reply,
+      (tails) => onWire(request, tails),
+      request.ctx.correlationId,
+    );
   }
 }
 
@@ -109,7 +148,7 @@ export class RemotePortfolioAgent extends RemoteAgent implements PortfolioAgent 
     return this.ask(
       AGENT_RPC.portfolio.request,
       AGENT_RPC.portfolio.reply,
-      onWire(request),
+      (tails) => onWire(request, tails),
       request.ctx.correlationId,
     );
   }

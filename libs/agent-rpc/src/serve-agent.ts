@@ -16,7 +16,7 @@ import { type Logger, withCorrelation } from '@ats/observability';
 import { AGENT_RPC, type LocalAgentOf, toWire } from './agent-kinds';
 import { type DecisionSink, type InputExtras, summariseInputs } from './decision-sink';
 import { type AgentRpcSubjects, DEFAULT_AGENT_RPC_SUBJECTS } from './subjects';
-import { contextFromWire } from './wire-context';
+import { contextFromWire, HistoryWindows } from './wire-context';
 
 export interface ServeAgentOptions {
   /** Queue group; default `QueueGroups.agent(name)` so every instance of the agent shares the requests. */
@@ -27,7 +27,15 @@ export interface ServeAgentOptions {
   readonly subjects?: AgentRpcSubjects;
   /** Response time per request and errors go here (the process's registry); none recorded when absent. */
   readonly metrics?: AgentMetrics;
+  /**
+   * Histories this replica has seen, to rebuild those a request sends as tails; default one per process, shared by
+   * the agents it serves.
+   */
+  readonly historyWindows?: HistoryWindows;
 }
+
+/** The histories of the agents served in this process (a replica is a process). */
+const PROCESS_HISTORY_WINDOWS = new HistoryWindows();
 
 /** Where an agent service records its latency, labelled by what does the reasoning. */
 export interface AgentMetrics {
@@ -84,6 +92,7 @@ export async function serveAgent<K extends AgentName>(
   const subjects = options.subjects ?? DEFAULT_AGENT_RPC_SUBJECTS;
   const subject = subjects.analyze(agent);
   const queue = options.queue ?? QueueGroups.agent(agent);
+  const windows = options.historyWindows ?? PROCESS_HISTORY_WINDOWS;
   const counters = { inflight: 0, handled: 0, failed: 0, recordFailures: 0 };
   const meter = options.metrics;
   const component = `agent.${agent}`;
@@ -136,11 +145,12 @@ export async function serveAgent<K extends AgentName>(
       requestType,
       replyType,
       async (message: BusMessage<MessageOf<Req>>) => {
+        // Every request type carries its context as WireDecisionContextSchema: histories back to Bar objects. A tail
+        // this replica cannot continue is answered `not_found` at once (the caller sends all bars): not a failure.
+        const ctx = contextFromWire((message.data as { ctx: WireDecisionContext }).ctx, windows);
         counters.inflight++;
         const started = performance.now();
         try {
-          // Every request type carries its context as WireDecisionContextSchema: histories back to Bar objects.
-          const ctx = contextFromWire((message.data as { ctx: WireDecisionContext }).ctx);
           const outcome = await run(message.data, ctx);
           await record(message.correlationId, ctx, outcome);
           counters.handled++;

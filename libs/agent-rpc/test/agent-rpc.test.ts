@@ -24,6 +24,8 @@ import { z } from 'zod';
 import {
   agentRpcSubjects,
   agentRpcTopology,
+  contextToWire,
+  HistoryWindows,
   type LocalAgentOf,
   PrismaDecisionSink,
   RemoteSignalAgent,
@@ -219,14 +221,14 @@ describe('agents as services over NATS', () => {
     expect(again.decisions).toHaveLength(AGENT_TEST_SYMBOLS.length);
   });
 
-  it('answers a request of the former contract (version 1, histories as Bar objects) with the version it wants', async () => {
+  it('answers a request of a former contract (version 2, every history in full) with the version it wants', async () => {
     const headers = natsHeaders();
     headers.set(Headers.messageType, 'AnalyzeSignalRequest');
-    headers.set(Headers.schemaVersion, '1');
-    headers.set(Headers.correlationId, `v1-${namespace}`);
+    headers.set(Headers.schemaVersion, '2');
+    headers.set(Headers.correlationId, `v2-${namespace}`);
     const raw = await client.connection.request(
       subjects.analyze('technical'),
-      JSON.stringify({ ctx, priorDecisions: [] }),
+      JSON.stringify({ ctx: contextToWire(ctx), priorDecisions: [] }),
       { headers, timeout: testRequestTimeoutMs() },
     );
     expect(raw.json()).toMatchObject({
@@ -234,10 +236,48 @@ describe('agents as services over NATS', () => {
       error: {
         code: 'invalid_request',
         message: expect.stringMatching(
-          /AnalyzeSignalRequest schema version 1 is not supported \(expected 2\)/,
+          /AnalyzeSignalRequest schema version 2 is not supported \(expected 3\)/,
         ),
       },
     });
+  });
+
+  it('sends histories as tails to a replica that holds them, and in full to one that does not (same decisions)', async () => {
+    const tailSubjects = agentRpcSubjects(`${namespace}_tails`);
+    const serveCopy = async (name: string) => {
+      const historyWindows = new HistoryWindows();
+      const served = await serveAgent(await connect(name), 'technical', new TechnicalAgent(), {
+        logger,
+        subjects: tailSubjects,
+        historyWindows,
+      });
+      return { served, historyWindows };
+    };
+    const remote = new RemoteSignalAgent(client, 'technical', {
+      subjects: tailSubjects,
+      timeoutMs: testRequestTimeoutMs(),
+    });
+    const local = new TechnicalAgent();
+    const cycle = async (date: string) => {
+      const day = await contextAt(date, `tails-${namespace}-${date}`);
+      const batch = await remote.analyze({ ctx: day, priorDecisions: [] });
+      expect(canonicalJson(batch.decisions)).toBe(
+        canonicalJson(local.decide({ ctx: day, priorDecisions: [] })),
+      );
+    };
+    // One replica for four trading days: it has nothing at first (the request goes again in full), then it
+    // rebuilds each day's histories from the day before.
+    const first = await serveCopy('tails-a');
+    for (const date of ['2023-06-01', '2023-06-02', '2023-06-05', '2023-06-06']) await cycle(date);
+    expect(remote.historyWire).toEqual({ tails: 4, fullResends: 1 });
+    expect(first.historyWindows.stats).toEqual({ rebuilt: 3 * AGENT_TEST_SYMBOLS.length, unknown: 1 });
+    // A new replica takes over: its first request goes again in full, the next ones as tails.
+    const second = await serveCopy('tails-b');
+    await first.served.close();
+    for (const date of ['2023-06-07', '2023-06-08', '2023-06-09']) await cycle(date);
+    expect(remote.historyWire).toEqual({ tails: 7, fullResends: 2 });
+    expect(second.historyWindows.stats).toEqual({ rebuilt: 2 * AGENT_TEST_SYMBOLS.length, unknown: 1 });
+    await second.served.close();
   });
 
   it('degrades the cycle, not hangs, when the sentiment agent does not answer in time', async () => {

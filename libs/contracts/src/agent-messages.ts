@@ -37,10 +37,50 @@ export const DecisionContextSchema = z.object({
 });
 export type DecisionContextPayload = z.infer<typeof DecisionContextSchema>;
 
-/** A MarketSnapshot as the agent RPC carries it: its `history` as one set of columns, `bars`. */
-export const WireMarketSnapshotSchema = MarketSnapshotSchema.omit({ history: true }).extend({
-  bars: BarColumnsSchema,
+/**
+ * The end of a history whose earlier bars the agent replica already holds (ADR 0025): the last bars as columns,
+ * the length of the whole history and the digest of the whole (historyDigest in @ats/agent-rpc, sha256 hex). The
+ * replica rebuilds the history from a window it kept and checks the digest; when it holds no such window it answers
+ * `not_found` and the caller sends the full columns.
+ */
+export const HistoryTailSchema = z.object({
+  tail: BarColumnsSchema,
+  length: z.number().int().nonnegative(),
+  digest: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 digest in lowercase hex'),
 });
+export type HistoryTail = z.infer<typeof HistoryTailSchema>;
+
+/**
+ * A MarketSnapshot as the agent RPC carries it: its `history` as one set of columns, `bars`, or as the tail of a
+ * history the replica holds, `barsTail` (exactly one of the two). Its news may go as `newsAt`, positions in the
+ * context's `news` (a snapshot's news are the context's news about its symbol), instead of copies in `news`.
+ */
+export const WireMarketSnapshotSchema = MarketSnapshotSchema.omit({ history: true })
+  .extend({
+    bars: BarColumnsSchema.optional(),
+    barsTail: HistoryTailSchema.optional(),
+    newsAt: z.array(z.number().int().nonnegative()).optional(),
+  })
+  .superRefine((s, issues) => {
+    if (s.newsAt !== undefined && s.news.length > 0)
+      issues.addIssue({
+        code: 'custom',
+        path: ['newsAt'],
+        message: 'a snapshot carries its news either as items (news) or as positions in the context (newsAt)',
+      });
+    if ((s.bars === undefined) === (s.barsTail === undefined))
+      issues.addIssue({
+        code: 'custom',
+        path: ['bars'],
+        message: 'a snapshot carries exactly one of bars (the whole history) and barsTail (its end)',
+      });
+    else if (s.barsTail !== undefined && s.barsTail.tail.ts.length > s.barsTail.length)
+      issues.addIssue({
+        code: 'custom',
+        path: ['barsTail', 'length'],
+        message: `is ${s.barsTail.length}, less than the ${s.barsTail.tail.ts.length} bars of the tail`,
+      });
+  });
 export type WireMarketSnapshot = z.infer<typeof WireMarketSnapshotSchema>;
 
 /**
@@ -50,6 +90,17 @@ export type WireMarketSnapshot = z.infer<typeof WireMarketSnapshotSchema>;
  */
 export const WireDecisionContextSchema = DecisionContextSchema.extend({
   snapshots: z.array(WireMarketSnapshotSchema),
+}).superRefine((ctx, issues) => {
+  ctx.snapshots.forEach((snapshot, s) => {
+    snapshot.newsAt?.forEach((at, k) => {
+      if (at >= ctx.news.length)
+        issues.addIssue({
+          code: 'custom',
+          path: ['snapshots', s, 'newsAt', k],
+          message: `is ${at}, past the context's ${ctx.news.length} news items`,
+        });
+    });
+  });
 });
 export type WireDecisionContext = z.infer<typeof WireDecisionContextSchema>;
 
@@ -172,16 +223,16 @@ export const HeartbeatSchema = z.object({
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 /**
- * Message types of the agent RPC (request → reply pairs) and the heartbeat. The requests are version 2: their context
- * carries histories as columns (WireDecisionContextSchema); a version-1 request is answered `invalid_request` and
- * dead-lettered as `wrong_version`.
+ * Message types of the agent RPC (request → reply pairs) and the heartbeat. The requests are version 3: their context
+ * carries each history as columns or as the tail of a history the replica holds (WireMarketSnapshotSchema); a
+ * request of an earlier version is answered `invalid_request` and dead-lettered as `wrong_version`.
  */
 export const AgentMessages = {
-  analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 2, AnalyzeSignalRequestSchema),
+  analyzeSignalRequest: defineMessage('AnalyzeSignalRequest', 3, AnalyzeSignalRequestSchema),
   signalBatch: defineMessage('SignalBatch', 1, SignalBatchSchema),
-  assessRiskRequest: defineMessage('AssessRiskRequest', 2, AssessRiskRequestSchema),
+  assessRiskRequest: defineMessage('AssessRiskRequest', 3, AssessRiskRequestSchema),
   riskReport: defineMessage('RiskReport', 1, RiskReportSchema),
-  planPortfolioRequest: defineMessage('PlanPortfolioRequest', 2, PlanPortfolioRequestSchema),
+  planPortfolioRequest: defineMessage('PlanPortfolioRequest', 3, PlanPortfolioRequestSchema),
   portfolioPlan: defineMessage('PortfolioPlan', 1, PortfolioPlanSchema),
   heartbeat: defineMessage('Heartbeat', 1, HeartbeatSchema),
 } as const;
