@@ -22,7 +22,7 @@ describe('RequestReplyContracts', () => {
     expect(requestReplyMismatch('cycle.run', request, reply)).toBeUndefined();
     expect(requestReplyMismatch('gw_test_1.cycle.run', request, reply)).toBeUndefined();
     expect(requestReplyMismatch('gw_test_1.agent.risk.analyze', request, reply)).toMatch(
-      /expected AssessRiskRequest@2 -> RiskReport@1/,
+      /expected AssessRiskRequest@3 -> RiskReport@1/,
     );
   });
 
