@@ -92,6 +92,7 @@ function privilegesUsedBy(files: readonly string[]): Set<string> {
   const { modelTable, relationTable } = schemaMaps();
   const models = [...modelTable.keys()].join('|');
   const call = new RegExp(`\\.\\s*(${models})\\s*\\.\\s*(\\w+)\\s*\\(`, 'g');
+  const tables = new Set(modelTable.values());
   const used = new Set<string>();
   for (const file of files) {
     const code = readFileSync(file, 'utf8');
@@ -109,6 +110,10 @@ function privilegesUsedBy(files: readonly string[]): Set<string> {
         if (nested) used.add(`${table}|INSERT`);
       }
     }
+    // Raw statements ($executeRaw, $queryRaw) name their tables.
+    if (/\$(execute|query)Raw/.test(code))
+      for (const [, verb, table] of code.matchAll(/\b(INSERT INTO|DELETE FROM|UPDATE)\s+"?(\w+)"?/g))
+        if (tables.has(table as string)) used.add(`${table}|${(verb as string).split(' ')[0]}`);
   }
   return used;
 }
@@ -160,7 +165,7 @@ describe('service grants against the code', () => {
     });
   }
 
-  it('fails on a planted call the role may not make, and on a planted grant no code uses', () => {
+  it('fails on a planted call or raw statement the role may not make, and on a planted grant no code uses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ats-grants-'));
     try {
       const planted = join(dir, 'planted.ts');
@@ -172,6 +177,14 @@ describe('service grants against the code', () => {
       expect(compare([...AGENT_CODE.flatMap(filesUnder), planted], agent).ungranted).toEqual([
         'api_keys|INSERT',
         'api_keys|SELECT',
+      ]);
+      const plantedRaw = join(dir, 'planted-raw.ts');
+      writeFileSync(
+        plantedRaw,
+        'await tx.$executeRaw`INSERT INTO api_keys (name) SELECT * FROM unnest($1::text[])`;\n',
+      );
+      expect(compare([...AGENT_CODE.flatMap(filesUnder), plantedRaw], agent).ungranted).toEqual([
+        'api_keys|INSERT',
       ]);
       expect(compare(AGENT_CODE.flatMap(filesUnder), { ...agent, bars: ['SELECT', 'INSERT'] })).toEqual({
         ...CLEAN,

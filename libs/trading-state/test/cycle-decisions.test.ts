@@ -103,6 +103,45 @@ describe('PrismaTradingStore.saveDecisions with agent services that record their
     expect(again).toEqual(rows);
   });
 
+  it('stores each field as given: exact doubles, nested JSON, the instant, the signal, in the order saved', async () => {
+    const store = new PrismaTradingStore(orchestratorDb);
+    const { runId, correlationId } = await newCycle(store);
+    const supportingData = { rsi: 0.1 + 0.2, levels: [1, { at: 'x’y', none: null }], empty: {} };
+    const saved = ['SELL', 'HOLD', 'BUY'].map((signal, i) => ({
+      ...decision('technical', `S${i}`, signal as AgentDecision['signal'], `reason ${i} “quoted”`),
+      confidence: (0.1 + 0.2) / (i + 1),
+      supportingData,
+      ts: `2023-01-0${i + 4}T21:00:00.123Z`,
+    }));
+    await store.saveDecisions(runId, correlationId, saved);
+    const rows = await prisma.decision.findMany({
+      where: { correlationId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    expect(
+      rows.map((r) => ({
+        agent: r.agent,
+        symbol: r.symbol,
+        signal: r.signal,
+        confidence: r.confidence,
+        reasoning: r.reasoning,
+        supportingData: r.supportingData,
+        ts: r.decidedAt.toISOString(),
+      })),
+    ).toEqual(
+      saved.map(({ agent, symbol, signal, confidence, reasoning, supportingData, ts }) => ({
+        agent,
+        symbol,
+        signal,
+        confidence,
+        reasoning,
+        supportingData,
+        ts,
+      })),
+    );
+    expect(rows.every((r) => r.runId === runId && r.inputs === null)).toBe(true);
+  });
+
   it('keeps the long-horizon re-ask apart: the decision is the re-ask’s row, the standard answer stays on record', async () => {
     const store = new PrismaTradingStore(orchestratorDb);
     const { runId, correlationId } = await newCycle(store);
