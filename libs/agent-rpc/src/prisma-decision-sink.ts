@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@ats/db';
+import { insertDecisionRows, type Prisma, type PrismaClient } from '@ats/db';
 import type { DecisionRecord, DecisionSink } from './decision-sink';
 
 export interface PrismaDecisionSinkOptions {
@@ -43,8 +43,10 @@ export class PrismaDecisionSink implements DecisionSink {
         (r) => !seen.has(`${r.decision.agent}|${r.decision.symbol}|${String(horizonOf(r.inputs))}`),
       );
       if (fresh.length === 0) continue;
-      await this.prisma.decision.createMany({
-        data: fresh.map((r) => ({
+      // One raw INSERT: a createMany is compiled anew for every call (ADR 0026).
+      await insertDecisionRows(
+        this.prisma,
+        fresh.map((r) => ({
           runId: this.options.runId ?? null,
           correlationId,
           agent: r.decision.agent,
@@ -52,14 +54,11 @@ export class PrismaDecisionSink implements DecisionSink {
           signal: r.decision.signal,
           confidence: r.decision.confidence,
           reasoning: r.decision.reasoning,
-          // JSON round trip: drops undefined fields, which Prisma's JSON input does not accept.
-          supportingData: JSON.parse(
-            JSON.stringify(r.decision.supportingData ?? {}),
-          ) as Prisma.InputJsonValue,
+          supportingData: (r.decision.supportingData ?? {}) as Prisma.InputJsonValue,
           inputs: r.inputs as Prisma.InputJsonValue,
           decidedAt: new Date(r.decision.ts),
         })),
-      });
+      );
     }
   }
 }

@@ -14,14 +14,20 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCHEMA = readFileSync(join(REPO_ROOT, 'libs/db/prisma/schema.prisma'), 'utf8');
 
 /** The files through which each service reaches Postgres (the libs it wires, and its own folder). */
-const AGENT_CODE = ['libs/agent-rpc/src/prisma-decision-sink.ts', 'libs/llm/src/cache/prisma-cache-store.ts'];
+/** Decision rows are inserted with one raw statement (ADR 0026) by the agents' sink and the orchestrator. */
+const DECISION_ROWS = 'libs/db/src/decision-rows.ts';
+const AGENT_CODE = [
+  'libs/agent-rpc/src/prisma-decision-sink.ts',
+  DECISION_ROWS,
+  'libs/llm/src/cache/prisma-cache-store.ts',
+];
 const CODE_OF: Readonly<Record<string, readonly string[]>> = {
   'data-gateway': ['apps/data-gateway/src', 'libs/market-data/src/prisma-stores.ts'],
   'technical-agent': AGENT_CODE,
   'sentiment-agent': AGENT_CODE,
   'risk-manager': AGENT_CODE,
   'portfolio-manager': AGENT_CODE,
-  orchestrator: ['apps/orchestrator/src', 'libs/trading-state/src/prisma-trading-store.ts'],
+  orchestrator: ['apps/orchestrator/src', 'libs/trading-state/src/prisma-trading-store.ts', DECISION_ROWS],
   'api-gateway': ['apps/api-gateway/src'],
   backtester: [
     'apps/backtester/src',

@@ -6,6 +6,7 @@ import {
   deployMigrations,
   ExamplePasswordError,
   ensureMigrations,
+  insertDecisionRows,
   type PrismaClient,
   provisionServiceRoles,
   refuseExamplePassword,
@@ -111,7 +112,23 @@ describe('one Postgres role per service', () => {
           },
         ],
       });
-      await expect(prisma.decision.count()).resolves.toBe(1);
+      // The agents' decision sink writes with one raw INSERT (ADR 0026): the same grant covers it.
+      await expect(
+        insertDecisionRows(prisma, [
+          {
+            correlationId: 'c-2',
+            agent: 'technical',
+            symbol: 'MSFT',
+            signal: 'HOLD',
+            confidence: 0.5,
+            reasoning: 'no trend',
+            supportingData: { rsi: 51 },
+            inputs: { bars: 60 },
+            decidedAt: T0,
+          },
+        ]),
+      ).resolves.toBe(1);
+      await expect(prisma.decision.count()).resolves.toBe(2);
       await expect(prisma.decision.deleteMany({})).rejects.toThrow(/permission denied|42501/i);
     } finally {
       await prisma.$disconnect();
