@@ -154,12 +154,15 @@ function joinColumns(a: BarColumns, b: BarColumns): BarColumns {
   return { ...columns, adjClose: nulls(a).concat(nulls(b)) };
 }
 
-/** What the RPC sends of each history: its columns, and its tail with the digest once it is long enough. */
+/**
+ * What the RPC sends of each history: its columns, and its tail with the digest, made the first time a request sends
+ * tails (a context only recorded, as a cycle record keeps it, never needs them).
+ */
 interface HistoryOnWire {
   readonly length: number;
   readonly lastTs: string | undefined;
   readonly bars: BarColumns;
-  readonly tail: HistoryTail | undefined;
+  tail?: HistoryTail;
 }
 
 /** Each history sent, converted once: the four requests of a cycle and its record share one context. */
@@ -171,14 +174,21 @@ function historyOnWire(symbol: string, history: readonly Bar[]): HistoryOnWire {
   const known = wireOfHistory.get(history);
   // Made from this very array, still of its length and last bar (histories are readonly; this is a guard).
   if (known !== undefined && known.length === n && known.lastTs === lastTs) return known;
-  const bars = barsToColumns(symbol, history);
-  const tail =
-    n > HISTORY_TAIL_BARS
-      ? { tail: sliceColumns(bars, n - HISTORY_TAIL_BARS, n), length: n, digest: historyDigest(bars) }
-      : undefined;
-  const made = { length: n, lastTs, bars, tail };
+  const made: HistoryOnWire = { length: n, lastTs, bars: barsToColumns(symbol, history) };
   wireOfHistory.set(history, made);
   return made;
+}
+
+/** The history's tail and digest, or undefined when it is no longer than the tail (it goes whole). */
+function tailOf(wire: HistoryOnWire): HistoryTail | undefined {
+  const { length: n, bars } = wire;
+  if (n <= HISTORY_TAIL_BARS) return undefined;
+  wire.tail ??= {
+    tail: sliceColumns(bars, n - HISTORY_TAIL_BARS, n),
+    length: n,
+    digest: historyDigest(bars),
+  };
+  return wire.tail;
 }
 
 /** Position of each of a context's news items (the very objects), per context news array. */
@@ -210,7 +220,8 @@ function snapshotToWire(
   const wire = historyOnWire(snapshot.symbol, history);
   const newsAt = newsPositions(snapshot.news, contextNews);
   const news = newsAt === undefined ? rest : { ...rest, news: [], newsAt };
-  return tails && wire.tail !== undefined ? { ...news, barsTail: wire.tail } : { ...news, bars: wire.bars };
+  const tail = tails ? tailOf(wire) : undefined;
+  return tail !== undefined ? { ...news, barsTail: tail } : { ...news, bars: wire.bars };
 }
 
 export interface ContextToWireOptions {

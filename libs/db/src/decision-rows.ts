@@ -47,7 +47,7 @@ const PROCESS_TAG = randomBytes(6).toString('hex');
  * process (26 characters). Ids made later in a process sort later, as Prisma's cuid() ids do, so
  * `ORDER BY created_at, id` keeps the order rows were inserted in.
  */
-export function nextDecisionId(): string {
+function nextDecisionId(): string {
   decisionIdSequence = (decisionIdSequence + 1) % 36 ** 4;
   const ms = Date.now().toString(36).padStart(9, '0');
   return `d${ms}${decisionIdSequence.toString(36).padStart(4, '0')}${PROCESS_TAG}`;

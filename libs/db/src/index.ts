@@ -8,7 +8,7 @@ import type {
 } from './migrations/migrate';
 
 export { createPrismaClient } from './client';
-export { insertDecisionRows, nextDecisionId } from './decision-rows';
+export { insertDecisionRows } from './decision-rows';
 export * from './generated/prisma/client';
 // "Deploy if needed" (one query when up to date; the engine loads only for a pending migration): what every
 // command that needs the schema calls first.
