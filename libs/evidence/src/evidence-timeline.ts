@@ -13,11 +13,17 @@ import type { EvidenceSource } from './evidence-source';
 import { MOOD_MAX_AGE_DAYS, type WindowDays, windowDaysOf } from './evidence-windows';
 import {
   type EvidenceCollection,
-  type LocalEvidence,
+  type IndexableEvidence,
+  insiderSymbols,
+  institutionalSymbols,
   type LocalEvidenceOptions,
-  loadLocalEvidence,
+  loadLocalEvidenceSections,
+  newsSymbols,
+  type SectionedCollection,
+  socialSymbols,
 } from './local/local-evidence';
-import { SymbolTimedIndex, type Timed, TimedIndex } from './timed-index';
+import { sectionsOf, seriesWindow } from './symbol-sections';
+import { SymbolTimedIndex, type Timed, TimedIndex, type TimeWindowed } from './timed-index';
 
 const DAY_MS = 86_400_000;
 
@@ -58,15 +64,18 @@ export class EvidenceTimeline implements EvidenceSource {
     | { source: string; unavailable: string };
 
   constructor(
-    evidence: LocalEvidence,
+    evidence: IndexableEvidence,
     range: TimelineRange & { readonly windowDays?: Partial<WindowDays> } = {},
   ) {
     const windows = windowDaysOf({ windowDays: range.windowDays ?? {} });
-    const keep = rangeFilter(range);
-    this.#news = indexed(evidence.news, keep(windows.news), (n) => n.symbols);
-    this.#social = indexed(evidence.social, keep(windows.social), (p) => p.symbols);
-    this.#insider = indexed(evidence.insider, keep(windows.insider), (t) => [t.symbol]);
-    this.#institutional = indexed(evidence.institutional, keep(windows.institutional), (h) => [h.symbol]);
+    this.#news = indexed(evidence.news, rangeBounds(range, windows.news), newsSymbols);
+    this.#social = indexed(evidence.social, rangeBounds(range, windows.social), socialSymbols);
+    this.#insider = indexed(evidence.insider, rangeBounds(range, windows.insider), insiderSymbols);
+    this.#institutional = indexed(
+      evidence.institutional,
+      rangeBounds(range, windows.institutional),
+      institutionalSymbols,
+    );
     const mood = evidence.mood;
     const keepMood = rangeFilter({ ...range, symbols: undefined })(MOOD_MAX_AGE_DAYS);
     this.#mood =
@@ -75,12 +84,15 @@ export class EvidenceTimeline implements EvidenceSource {
         : mood;
   }
 
-  /** Loads the data folder's evidence files (once per process) and indexes the range asked for. */
+  /**
+   * Loads the data folder's evidence files (once per process) and indexes the range asked for. A compiled build with
+   * a parsed-copy folder reads each symbol's items only when a question first reaches them (loadLocalEvidenceSections).
+   */
   static async load(
     dataDir: string | undefined,
     options: TimelineLoadOptions = {},
   ): Promise<EvidenceTimeline> {
-    return new EvidenceTimeline(await loadLocalEvidence(dataDir, options), options);
+    return new EvidenceTimeline(await loadLocalEvidenceSections(dataDir, options), options);
   }
 
   /** How many items per kind the timeline holds (an item about two symbols counts twice). */
@@ -235,26 +247,51 @@ function coverageNote<T extends Timed>(index: TimedIndex<T>): string {
   return ` (covers ${first}..${last})`;
 }
 
+/** What a range keeps of a kind: items with afterMs < availableAt <= upToMs, about one of `wanted` when set. */
+interface RangeBounds {
+  readonly afterMs: number;
+  readonly upToMs: number;
+  readonly wanted: ReadonlySet<string> | undefined;
+}
+
+/**
+ * A kind's index per symbol (each made when first asked for) and its coverage. Items already grouped by symbol are
+ * used as they are, so a symbol nobody asks about is never read.
+ */
 function indexed<T extends Timed>(
-  collection: EvidenceCollection<T>,
-  keep: (item: T, symbols: readonly string[]) => boolean,
+  collection: EvidenceCollection<T> | SectionedCollection<T>,
+  bounds: RangeBounds,
   symbolsOf: (item: T) => readonly string[],
 ): Indexed<T> {
   if ('unavailable' in collection) return collection;
+  const sections =
+    'sections' in collection ? collection.sections : sectionsOf(collection.items, symbolsOf, 'arrays');
+  const { afterMs, upToMs, wanted } = bounds;
+  // Kept when about a wanted symbol: under an unwanted symbol's key, only items that also name a wanted one.
+  const aboutWanted =
+    wanted === undefined ? undefined : (item: T) => symbolsOf(item).some((s) => wanted.has(s));
   const coverage = new Map<string, { first: number; last: number }>();
-  for (const item of collection.items) {
-    const t = Date.parse(item.availableAt);
-    for (const symbol of symbolsOf(item)) {
-      const span = coverage.get(symbol);
-      if (!span) coverage.set(symbol, { first: t, last: t });
-      else {
-        span.first = Math.min(span.first, t);
-        span.last = Math.max(span.last, t);
-      }
-    }
+  const windows = new Map<string, () => TimeWindowed<T>>();
+  for (const [symbol, series] of sections.bySymbol) {
+    const n = series.times.length;
+    if (n === 0) continue;
+    coverage.set(symbol, { first: series.times[0] as number, last: series.times[n - 1] as number });
+    const keep = wanted === undefined || wanted.has(symbol) ? undefined : aboutWanted;
+    windows.set(symbol, () => seriesWindow(series, sections.chunkItems, afterMs, upToMs, keep));
   }
-  const items = collection.items.filter((item) => keep(item, symbolsOf(item)));
-  return { source: collection.source, index: new SymbolTimedIndex(items, symbolsOf), coverage };
+  return { source: collection.source, index: new SymbolTimedIndex(windows), coverage };
+}
+
+/** The bounds of what a decision in [from, to] with a look-back of `days` could see (an unparsable end is open). */
+function rangeBounds(range: TimelineRange, days: number): RangeBounds {
+  const fromMs = range.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(range.from);
+  const toMs = range.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(range.to);
+  const afterMs = fromMs - days * DAY_MS;
+  return {
+    afterMs: Number.isNaN(afterMs) ? Number.NEGATIVE_INFINITY : afterMs,
+    upToMs: Number.isNaN(toMs) ? Number.POSITIVE_INFINITY : toMs,
+    wanted: range.symbols === undefined ? undefined : new Set(range.symbols),
+  };
 }
 
 /** Keeps items a decision in [from, to] with a look-back of `days` could see, about the symbols asked for. */

@@ -3,15 +3,31 @@ export interface Timed {
   readonly availableAt: string;
 }
 
+/** What a point-in-time question needs of one symbol's items, whether they are all in memory or read on demand. */
+export interface TimeWindowed<T extends Timed> {
+  readonly size: number;
+  /** Items with fromMs < availableAt <= asOfMs, oldest first. */
+  between(fromMs: number, asOfMs: number): T[];
+  /** Like `between`, each item with its time in epoch ms (for merging several indexes without re-parsing). */
+  timedBetween(fromMs: number, asOfMs: number, into: { t: number; item: T }[]): void;
+}
+
 /**
  * Items sorted by `availableAt` with their epoch-ms times in a typed array, so "everything available in
  * (from, asOf]" is two binary searches and one slice: the hot path of a backtest asking at every bar.
  */
-export class TimedIndex<T extends Timed> {
+export class TimedIndex<T extends Timed> implements TimeWindowed<T> {
   readonly items: readonly T[];
   readonly #times: Float64Array;
 
-  constructor(items: Iterable<T>) {
+  /** `sortedTimes`: the items are already in time order and these are their times (epoch ms); nothing is re-sorted. */
+  constructor(items: Iterable<T>, sortedTimes?: Float64Array) {
+    if (sortedTimes !== undefined) {
+      this.items = [...items];
+      if (sortedTimes.length !== this.items.length) throw new RangeError('one time per item');
+      this.#times = sortedTimes;
+      return;
+    }
     const withTimes = [...items].map((item) => ({ item, t: Date.parse(item.availableAt) }));
     withTimes.sort((a, b) => a.t - b.t);
     this.items = withTimes.map((x) => x.item);
@@ -43,44 +59,49 @@ export class TimedIndex<T extends Timed> {
 
   /** Index of the first item whose time is > t. */
   #upperBound(t: number): number {
-    const times = this.#times;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((times[mid] as number) <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.#times, t, 0, this.#times.length);
   }
 }
 
-/** One TimedIndex per symbol; an item about several symbols is indexed under each. */
+/** The first position in [lo, hi) of ascending `times` whose time is > t (hi when none is). */
+export function upperBound(times: Float64Array, t: number, lo: number, hi: number): number {
+  let low = lo;
+  let high = hi;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((times[mid] as number) <= t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * One index per symbol; an item about several symbols is indexed under each. Each symbol's index is made the first
+ * time it is asked for (`windows`), so a question about five symbols never reads the other thirty.
+ */
 export class SymbolTimedIndex<T extends Timed> {
-  readonly #bySymbol = new Map<string, TimedIndex<T>>();
+  readonly #make: ReadonlyMap<string, () => TimeWindowed<T>>;
+  readonly #made = new Map<string, TimeWindowed<T>>();
   static readonly #empty = new TimedIndex<never>([]);
 
-  constructor(items: Iterable<T>, symbolsOf: (item: T) => readonly string[]) {
-    const groups = new Map<string, T[]>();
-    for (const item of items) {
-      for (const symbol of symbolsOf(item)) {
-        let group = groups.get(symbol);
-        if (!group) {
-          group = [];
-          groups.set(symbol, group);
-        }
-        group.push(item);
-      }
-    }
-    for (const [symbol, group] of groups) this.#bySymbol.set(symbol, new TimedIndex(group));
+  constructor(windows: ReadonlyMap<string, () => TimeWindowed<T>>) {
+    this.#make = windows;
   }
 
+  /** The symbols with at least one item. */
   symbols(): string[] {
-    return [...this.#bySymbol.keys()].sort();
+    return [...this.#make.keys()].filter((symbol) => this.forSymbol(symbol).size > 0).sort();
   }
 
-  forSymbol(symbol: string): TimedIndex<T> {
-    return this.#bySymbol.get(symbol) ?? (SymbolTimedIndex.#empty as TimedIndex<T>);
+  forSymbol(symbol: string): TimeWindowed<T> {
+    let window = this.#made.get(symbol);
+    if (window === undefined) {
+      const make = this.#make.get(symbol);
+      if (make === undefined) return SymbolTimedIndex.#empty as TimedIndex<T>;
+      window = make();
+      this.#made.set(symbol, window);
+    }
+    return window;
   }
 
   /**

@@ -11,6 +11,11 @@ import { deserialize, serialize } from 'node:v8';
  */
 const BUILD_ID: string | undefined = process.env.ATS_BUNDLE_BUILD_ID;
 
+/** Whether `loadOnce` keeps parsed copies in `cacheDir`: only a compiled build does, and only when given a folder. */
+export function keepsParsedCopies(cacheDir: string | undefined): cacheDir is string {
+  return cacheDir !== undefined && BUILD_ID !== undefined;
+}
+
 /** Parsed copies kept per parser (builds of several apps, and the last few builds of each). */
 const KEPT_PER_PARSER = 4;
 /** A temporary file this old was left by a writer that died before renaming it. */
