@@ -1,4 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
+// Types only: the SDK (about 1 MB of JavaScript) is loaded on the first request, so a run without this provider
+// (an offline backtest) never loads it.
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { type Clock, systemClock } from '@ats/contracts';
 import { LlmEmptyAnswerError } from '../errors';
@@ -15,6 +17,11 @@ export interface AnthropicMessagesProviderOptions {
 
 const DEFAULT_SDK_TIMEOUT_MS = 120_000;
 
+interface LoadedSdk {
+  readonly Sdk: typeof Anthropic;
+  readonly client: Anthropic;
+}
+
 /**
  * Messages API through the official `@anthropic-ai/sdk`. Structured output the documented way: one tool whose
  * `input_schema` is the answer schema, forced with `tool_choice: {type: 'tool', name}`; the answer is the tool_use
@@ -22,18 +29,27 @@ const DEFAULT_SDK_TIMEOUT_MS = 120_000;
  */
 export class AnthropicMessagesProvider implements ChatProvider {
   readonly id = 'anthropic';
-  private readonly client: Anthropic;
+  /** The SDK class (its error classes map failures) and the client, made on the first request. */
+  #sdk: Promise<LoadedSdk> | undefined;
   private readonly clock: Clock;
 
   constructor(private readonly options: AnthropicMessagesProviderOptions) {
-    // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL?.replace(/\/+$/, ''),
-      maxRetries: 0,
-      timeout: options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-    });
     this.clock = options.clock ?? systemClock;
+  }
+
+  /** The SDK loaded and its client constructed once; concurrent first requests share them. */
+  private loadSdk(): Promise<LoadedSdk> {
+    this.#sdk ??= import('@anthropic-ai/sdk').then(({ default: Sdk }) => ({
+      Sdk,
+      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+      client: new Sdk({
+        apiKey: this.options.apiKey,
+        baseURL: this.options.baseURL?.replace(/\/+$/, ''),
+        maxRetries: 0,
+        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+      }),
+    }));
+    return this.#sdk;
   }
 
   async send(request: ProviderRequest): Promise<ProviderAnswer> {
@@ -52,13 +68,14 @@ export class AnthropicMessagesProvider implements ChatProvider {
       ],
       tool_choice: { type: 'tool', name: request.schemaName, disable_parallel_tool_use: true },
     };
+    const { Sdk, client } = await this.loadSdk();
     let message: Anthropic.Messages.Message;
     try {
-      message = await this.client.messages.create(params, { signal: request.signal });
+      message = await client.messages.create(params, { signal: request.signal });
     } catch (error) {
       throw fromSdkError(
         error,
-        Anthropic,
+        Sdk,
         this.id,
         request.model,
         this.clock.now().getTime(),

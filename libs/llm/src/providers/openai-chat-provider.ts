@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from '@ats/contracts';
-import OpenAI from 'openai';
+// Types only: the SDK is loaded on the first request, so a run without this provider (an offline backtest) never
+// loads it.
+import type OpenAI from 'openai';
 import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
@@ -32,28 +34,44 @@ export interface OpenAiChatProviderOptions {
 
 const DEFAULT_SDK_TIMEOUT_MS = 120_000;
 
+interface LoadedSdk {
+  readonly Sdk: typeof OpenAI;
+  readonly client: OpenAI;
+}
+
 /** Chat Completions through the official `openai` SDK, for OpenAI and any OpenAI-compatible endpoint. */
 export class OpenAiChatProvider implements ChatProvider {
   readonly id: string;
-  private readonly client: OpenAI;
+  /** The SDK class (its error classes map failures) and the client, made on the first request. */
+  #sdk: Promise<LoadedSdk> | undefined;
+  private readonly baseURL: string | undefined;
   private mode: StructuredOutputMode;
   private readonly clock: Clock;
 
   constructor(private readonly options: OpenAiChatProviderOptions) {
     const baseURL = options.baseURL?.replace(/\/+$/, '');
+    this.baseURL = baseURL;
     this.id =
       options.kind === 'openai'
         ? 'openai'
         : `openai-compatible(${(baseURL ?? '').replace(/^https?:\/\//, '')})`;
-    // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL,
-      maxRetries: 0,
-      timeout: options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-    });
     this.mode = options.structuredOutput ?? 'json_schema';
     this.clock = options.clock ?? systemClock;
+  }
+
+  /** The SDK loaded and its client constructed once; concurrent first requests share them. */
+  private loadSdk(): Promise<LoadedSdk> {
+    this.#sdk ??= import('openai').then(({ default: Sdk }) => ({
+      Sdk,
+      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+      client: new Sdk({
+        apiKey: this.options.apiKey,
+        baseURL: this.baseURL,
+        maxRetries: 0,
+        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+      }),
+    }));
+    return this.#sdk;
   }
 
   /** The structured-output mode in use (after an `auto` fallback: json_object). */
@@ -97,13 +115,14 @@ export class OpenAiChatProvider implements ChatProvider {
         ? { max_completion_tokens: request.maxTokens }
         : { max_tokens: request.maxTokens }),
     };
+    const { Sdk, client } = await this.loadSdk();
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(params, { signal: request.signal });
+      completion = await client.chat.completions.create(params, { signal: request.signal });
     } catch (error) {
       throw fromSdkError(
         error,
-        OpenAI,
+        Sdk,
         this.id,
         request.model,
         this.clock.now().getTime(),
