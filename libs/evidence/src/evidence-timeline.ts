@@ -264,8 +264,7 @@ function indexed<T extends Timed>(
   symbolsOf: (item: T) => readonly string[],
 ): Indexed<T> {
   if ('unavailable' in collection) return collection;
-  const sections =
-    'sections' in collection ? collection.sections : sectionsOf(collection.items, symbolsOf, 'arrays');
+  const sections = 'sections' in collection ? collection.sections : sectionsOf(collection.items, symbolsOf);
   const { afterMs, upToMs, wanted } = bounds;
   // Kept when about a wanted symbol: under an unwanted symbol's key, only items that also name a wanted one.
   const aboutWanted =

@@ -1,20 +1,18 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { type Timed, TimedIndex, type TimeWindowed, upperBound } from './timed-index';
 
 /**
- * Items per chunk. A backtest asks about a few symbols over a few years: with chunks this size it reads little more
- * than the items its windows reach (at most one chunk it does not need at each end of its range).
+ * Items per chunk. A backtest asks about a few symbols over a few years: chunks this size turn into objects little
+ * more than the items its windows reach (at most one chunk it does not need at each end of its range).
  */
 export const SECTION_CHUNK_ITEMS = 128;
 
-/**
- * One symbol's items, oldest first (equal times in the order the file gave them), with their times in epoch ms, in
- * chunks of `chunkItems`: arrays, or (as kept on disk) each chunk's items in v8 serialisation, turned back into
- * objects the first time a question reaches them.
- */
+/** One symbol's items, oldest first (equal times in the order the file gave them), with their times in epoch ms. */
 export interface SymbolSeries<T> {
   readonly times: Float64Array;
-  readonly chunks: readonly (readonly T[] | Uint8Array)[];
+  /** The items at positions [c × chunkItems, (c + 1) × chunkItems); every call returns the same objects. */
+  chunk(c: number): readonly T[];
 }
 
 /** A kind's items grouped by symbol; an item about two symbols is in both groups. */
@@ -23,14 +21,10 @@ export interface SymbolSections<T> {
   readonly bySymbol: ReadonlyMap<string, SymbolSeries<T>>;
 }
 
-/**
- * Groups `items` by `symbolsOf` and sorts each group by `availableAt` (a stable sort). `form: 'bytes'` serialises each
- * chunk, for a copy kept on disk whose chunks are read only where asked; `'arrays'` keeps the objects themselves.
- */
+/** Groups `items` by `symbolsOf` and sorts each group by `availableAt` (a stable sort), in memory. */
 export function sectionsOf<T extends Timed>(
   items: readonly T[],
   symbolsOf: (item: T) => readonly string[],
-  form: 'arrays' | 'bytes',
   chunkItems: number = SECTION_CHUNK_ITEMS,
 ): SymbolSections<T> {
   const groups = new Map<string, { readonly item: T; readonly t: number }[]>();
@@ -48,47 +42,122 @@ export function sectionsOf<T extends Timed>(
   const bySymbol = new Map<string, SymbolSeries<T>>();
   for (const [symbol, group] of groups) {
     group.sort((a, b) => a.t - b.t);
-    const chunks: (readonly T[] | Uint8Array)[] = [];
+    const chunks: T[][] = [];
     for (let start = 0; start < group.length; start += chunkItems) {
-      const chunk = group.slice(start, start + chunkItems).map((x) => x.item);
-      chunks.push(form === 'bytes' ? serialize(chunk) : chunk);
+      chunks.push(group.slice(start, start + chunkItems).map((x) => x.item));
     }
-    bySymbol.set(symbol, { times: Float64Array.from(group, (x) => x.t), chunks });
+    bySymbol.set(symbol, {
+      times: Float64Array.from(group, (x) => x.t),
+      chunk: (c) => chunks[c] ?? noChunk(c),
+    });
   }
   return { chunkItems, bySymbol };
 }
 
-/**
- * Chunks already turned back into objects, per series: every later question gets the same objects (readings cached
- * per item object stay hits), and a series shared by several timelines of a process is read once.
- */
-const readChunks = new WeakMap<SymbolSeries<unknown>, (readonly unknown[] | undefined)[]>();
+/** First bytes of a sections file: a tag, then the header's length (u32 little-endian). */
+const MAGIC = 'ATSS';
 
-function chunkAt<T>(series: SymbolSeries<T>, c: number): readonly T[] {
-  const chunk = series.chunks[c];
-  if (chunk === undefined) throw new RangeError(`no chunk ${c}`);
-  if (Array.isArray(chunk)) return chunk as readonly T[];
-  let read = readChunks.get(series);
-  if (read === undefined) {
-    read = [];
-    readChunks.set(series, read);
-  }
-  let items = read[c] as readonly T[] | undefined;
-  if (items === undefined) {
-    items = deserialize(chunk as Uint8Array) as T[];
-    read[c] = items;
-  }
-  return items;
+/** Where each symbol's chunks are in a sections file: its times, and its chunks' end offsets in its byte range. */
+interface SeriesEntry {
+  readonly symbol: string;
+  readonly times: Float64Array;
+  readonly start: number;
+  readonly chunkEnds: readonly number[];
 }
 
-/** The items at positions [from, to) of `series`, reading only the chunks they are in. */
+/**
+ * The bytes of a sections file: a header (every symbol's times and where its chunks are) and then each symbol's
+ * chunks, each chunk's items in v8 serialisation. openSections reads the header and, later, only the symbols asked for.
+ */
+export function encodeSections<T>(sections: SymbolSections<T>): Buffer {
+  const entries: SeriesEntry[] = [];
+  const body: Buffer[] = [];
+  let offset = 0;
+  for (const [symbol, series] of sections.bySymbol) {
+    const start = offset;
+    const chunkEnds: number[] = [];
+    const chunkCount = Math.ceil(series.times.length / sections.chunkItems);
+    for (let c = 0; c < chunkCount; c += 1) {
+      const bytes = serialize(series.chunk(c));
+      body.push(bytes);
+      offset += bytes.length;
+      chunkEnds.push(offset - start);
+    }
+    entries.push({ symbol, times: series.times, start, chunkEnds });
+  }
+  const header = serialize({ chunkItems: sections.chunkItems, entries });
+  const lead = Buffer.alloc(8);
+  lead.write(MAGIC, 0, 'latin1');
+  lead.writeUInt32LE(header.length, 4);
+  return Buffer.concat([lead, header, ...body]);
+}
+
+/**
+ * The sections of a file encodeSections wrote. The header is read now; a symbol's bytes the first time one of its
+ * chunks is asked for, and each chunk turns into objects when first asked for. The file stays open for the life of
+ * the process, so a copy that another process replaces or removes meanwhile is still read whole and as written.
+ */
+export function openSections<T>(path: string): SymbolSections<T> {
+  const fd = openSync(path, 'r');
+  let header: { chunkItems: number; entries: SeriesEntry[] };
+  let headerLength: number;
+  try {
+    const lead = readAt(fd, 0, 8);
+    if (lead.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${path} is not a sections file`);
+    headerLength = lead.readUInt32LE(4);
+    header = deserialize(readAt(fd, 8, headerLength)) as typeof header;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  const bodyStart = 8 + headerLength;
+  const bySymbol = new Map<string, SymbolSeries<T>>();
+  for (const entry of header.entries) {
+    let bytes: Buffer | undefined;
+    const read: (readonly T[] | undefined)[] = [];
+    bySymbol.set(entry.symbol, {
+      times: entry.times,
+      chunk(c: number): readonly T[] {
+        const end = entry.chunkEnds[c];
+        if (end === undefined) return noChunk(c);
+        let items = read[c];
+        if (items === undefined) {
+          bytes ??= readAt(fd, bodyStart + entry.start, entry.chunkEnds.at(-1) ?? 0);
+          items = deserialize(bytes.subarray(entry.chunkEnds[c - 1] ?? 0, end)) as T[];
+          read[c] = items;
+        }
+        return items;
+      },
+    });
+  }
+  return { chunkItems: header.chunkItems, bySymbol };
+}
+
+/** Exactly `length` bytes of `fd` from `position`; a shorter file is an error, not a short answer. */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, done, length - done, position + done);
+    if (n === 0) throw new Error(`sections file ends at ${position + done} of ${position + length} bytes`);
+    done += n;
+  }
+  return buffer;
+}
+
+function noChunk(c: number): never {
+  throw new RangeError(`no chunk ${c}`);
+}
+
+/** The items at positions [from, to) of `series`, turning into objects only the chunks they are in. */
 function itemsAt<T>(series: SymbolSeries<T>, chunkItems: number, from: number, to: number, into: T[]): void {
   let i = from;
   while (i < to) {
     const c = Math.floor(i / chunkItems);
-    const chunk = chunkAt(series, c);
+    const chunk = series.chunk(c);
     const base = c * chunkItems;
     const end = Math.min(to, base + chunk.length);
+    if (end <= i) throw new RangeError(`chunk ${c} ends before position ${i}`);
     for (; i < end; i += 1) into.push(chunk[i - base] as T);
   }
 }

@@ -1,7 +1,6 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   EvidenceTimeline,
@@ -12,7 +11,13 @@ import {
   newsSymbols,
   socialSymbols,
 } from '../src/index';
-import { type SymbolSections, sectionsOf, seriesWindow } from '../src/symbol-sections';
+import {
+  encodeSections,
+  openSections,
+  type SymbolSections,
+  sectionsOf,
+  seriesWindow,
+} from '../src/symbol-sections';
 import { dataFolder } from './data-folder';
 
 const DAY_MS = 86_400_000;
@@ -28,12 +33,20 @@ const SYMBOL_SETS: readonly (readonly string[])[] = [
   ['NOPE'],
 ];
 
-/** Sections as a copy on disk holds them: chunks in v8 bytes, the whole structure through a v8 round trip. */
+const scratch = mkdtempSync(join(tmpdir(), 'ats-sections-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let files = 0;
+
+/** Sections as a copy on disk holds them: written by encodeSections, opened by openSections. */
 function asKeptOnDisk<T extends { availableAt: string }>(
   items: readonly T[],
   symbolsOf: (item: T) => readonly string[],
+  chunkItems?: number,
 ): SymbolSections<T> {
-  return deserialize(serialize(sectionsOf(items, symbolsOf, 'bytes'))) as SymbolSections<T>;
+  files += 1;
+  const path = join(scratch, `sections-${files}.bin`);
+  writeFileSync(path, encodeSections(sectionsOf(items, symbolsOf, chunkItems)));
+  return openSections<T>(path);
 }
 
 function sectioned(evidence: LocalEvidence): IndexableEvidence {
@@ -127,7 +140,7 @@ describe('EvidenceTimeline over items grouped by symbol (the parsed copy a compi
   });
 });
 
-describe('seriesWindow over chunks kept as bytes', () => {
+describe('seriesWindow over a sections file', () => {
   /** 1,000 items over 250 days, four per day with two sharing each time (equal times keep their order). */
   const items = Array.from({ length: 1_000 }, (_, i) => ({
     id: `item-${i}`,
@@ -137,13 +150,13 @@ describe('seriesWindow over chunks kept as bytes', () => {
     symbols: i % 3 === 0 ? ['AAA', 'BBB'] : ['AAA'],
   }));
   const symbolsOf = (item: (typeof items)[number]) => item.symbols;
-  const asArrays = sectionsOf(items, symbolsOf, 'arrays', 64);
-  const asBytes = deserialize(serialize(sectionsOf(items, symbolsOf, 'bytes', 64))) as typeof asArrays;
-  const aaa = (sections: typeof asArrays) => sections.bySymbol.get('AAA') ?? expect.unreachable();
+  const inMemory = sectionsOf(items, symbolsOf, 64);
+  const series = (sections: typeof inMemory, symbol: string) =>
+    sections.bySymbol.get(symbol) ?? expect.unreachable();
 
-  it('gives the items the arrays give for windows across chunk edges, and the same objects when asked again', () => {
-    const window = seriesWindow(aaa(asBytes), 64, -Infinity, Infinity);
-    const reference = seriesWindow(aaa(asArrays), 64, -Infinity, Infinity);
+  it('gives the items memory gives for windows across chunk edges, and the same objects when asked again', () => {
+    const window = seriesWindow(series(asKeptOnDisk(items, symbolsOf, 64), 'AAA'), 64, -Infinity, Infinity);
+    const reference = seriesWindow(series(inMemory, 'AAA'), 64, -Infinity, Infinity);
     expect(window.size).toBe(1_000);
     const t0 = Date.parse('2020-01-01T00:00:00Z');
     for (const [fromDay, toDay] of [
@@ -166,22 +179,27 @@ describe('seriesWindow over chunks kept as bytes', () => {
     }
   });
 
-  it('reads only the chunks a question reaches', () => {
-    const series = aaa(asBytes);
-    // Chunk 5 (positions 320..383) is made unreadable: questions that stay clear of it still work.
-    const broken = {
-      times: series.times,
-      chunks: series.chunks.map((c, i) => (i === 5 ? Uint8Array.of(0xff) : c)),
-    };
-    const window = seriesWindow(broken, 64, -Infinity, Infinity);
-    const before = (series.times[320] as number) - 1;
-    expect(window.between(-Infinity, before)).toHaveLength(320);
-    expect(() => window.between(-Infinity, series.times[320] as number)).toThrow();
+  it('reads the bytes of a symbol only when one of its chunks is asked for', () => {
+    files += 1;
+    const path = join(scratch, `sections-${files}.bin`);
+    const bytes = encodeSections(inMemory);
+    writeFileSync(path, bytes);
+    const opened = openSections<(typeof items)[number]>(path);
+    // The file is cut short: AAA's bytes come first and most of BBB's are gone.
+    truncateSync(path, bytes.length - 100);
+    const aaa = seriesWindow(series(opened, 'AAA'), 64, -Infinity, Infinity);
+    expect(aaa.between(-Infinity, Infinity)).toStrictEqual(
+      seriesWindow(series(inMemory, 'AAA'), 64, -Infinity, Infinity).between(-Infinity, Infinity),
+    );
+    // BBB's times came with the header; its items are read now and are not all there.
+    const bbb = seriesWindow(series(opened, 'BBB'), 64, -Infinity, Infinity);
+    expect(bbb.size).toBe(334);
+    expect(() => bbb.between(-Infinity, Infinity)).toThrow(/sections file ends/);
   });
 
   it('keeps, under a symbol outside the wanted ones, only the items a filter accepts', () => {
     const t0 = Date.parse('2020-01-01T00:00:00Z');
-    const bbb = asBytes.bySymbol.get('BBB') ?? expect.unreachable();
+    const bbb = series(asKeptOnDisk(items, symbolsOf, 64), 'BBB');
     const window = seriesWindow(bbb, 64, t0 + 10 * DAY_MS, t0 + 20 * DAY_MS, (item) => item.id.endsWith('0'));
     const got = window.between(-Infinity, Infinity);
     expect(got.length).toBeGreaterThan(0);

@@ -16,6 +16,20 @@ export function keepsParsedCopies(cacheDir: string | undefined): cacheDir is str
   return cacheDir !== undefined && BUILD_ID !== undefined;
 }
 
+/**
+ * How a parsed value is kept on disk. By default the whole value in v8 serialisation, read back whole; a kind may
+ * bring a form it reads back in parts (the evidence grouped by symbol: openSections).
+ */
+export interface CopyFormat<T> {
+  write(value: T): Uint8Array;
+  read(path: string): T | Promise<T>;
+}
+
+const WHOLE_VALUE: CopyFormat<unknown> = {
+  write: (value) => serialize(value),
+  read: async (path) => deserialize(await readFile(path)),
+};
+
 /** Parsed copies kept per parser (builds of several apps, and the last few builds of each). */
 const KEPT_PER_PARSER = 4;
 /** A temporary file this old was left by a writer that died before renaming it. */
@@ -39,13 +53,14 @@ export function loadOnce<T>(
   parserName: string,
   parse: (text: string) => T,
   cacheDir?: string,
+  format?: CopyFormat<T>,
 ): Promise<T> {
   const key = `${parserName}\u0000${path}`;
   let promise = loaded.get(key) as Promise<T> | undefined;
   if (!promise) {
     promise =
       cacheDir !== undefined && BUILD_ID !== undefined
-        ? loadThroughDiskCache(path, parserName, parse, { dir: cacheDir, buildId: BUILD_ID })
+        ? loadThroughDiskCache(path, parserName, parse, { dir: cacheDir, buildId: BUILD_ID }, format)
         : readFile(path, 'utf8').then(parse);
     loaded.set(key, promise);
     promise.catch(() => loaded.delete(key));
@@ -65,6 +80,7 @@ export async function loadThroughDiskCache<T>(
   parserName: string,
   parse: (text: string) => T,
   cache: ParsedFileCache,
+  format: CopyFormat<T> = WHOLE_VALUE as CopyFormat<T>,
 ): Promise<T> {
   const { dir: cacheDir, buildId } = cache;
   // A missing data file fails here as it does without a cache (callers report the kind unavailable).
@@ -76,7 +92,7 @@ export async function loadThroughDiskCache<T>(
   const prefix = `${parserName.replace(/[^a-z0-9-]/gi, '_')}-`;
   const kept = join(cacheDir, `${prefix}${fingerprint}.v8`);
   try {
-    return deserialize(await readFile(kept)) as T;
+    return await format.read(kept);
   } catch {
     // Not kept yet (or unreadable): parse below.
   }
@@ -85,7 +101,7 @@ export async function loadThroughDiskCache<T>(
     mkdirSync(cacheDir, { recursive: true });
     // Written under a temporary name and renamed: parallel workers never read half a file.
     const temporary = `${kept}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temporary, serialize(value));
+    writeFileSync(temporary, format.write(value));
     renameSync(temporary, kept);
     // Each app is a build of its own (a stack's services run several at once): keep a few per parser, newest first.
     const files = readdirSync(cacheDir)

@@ -7,7 +7,7 @@ import type {
   MarketMoodReading,
   SocialPost,
 } from '@ats/contracts';
-import { type SymbolSections, sectionsOf } from '../symbol-sections';
+import { encodeSections, openSections, type SymbolSections, sectionsOf } from '../symbol-sections';
 import { FEAR_GREED_FILE, loadFearGreed } from './fear-greed-file';
 import { FORM4_FILE, LOCAL_FORM4_SOURCE, loadForm4, parseForm4Csv } from './form4-file';
 import {
@@ -17,7 +17,7 @@ import {
   loadHeadlines,
   parseHeadlinesCsv,
 } from './headlines-file';
-import { keepsParsedCopies, loadOnce } from './load-once';
+import { type CopyFormat, keepsParsedCopies, loadOnce } from './load-once';
 import { loadTweets, parseTweetsCsv, TWEETS_FILE, TWITTER_ARCHIVE_SOURCE } from './tweets-file';
 
 export const LOCAL_FEAR_GREED_SOURCE = 'local-fear-greed';
@@ -105,10 +105,10 @@ export async function loadLocalEvidence(
 
 /**
  * As loadLocalEvidence, for a compiled build that keeps parsed copies (see loadOnce): headlines, tweets and Form 4
- * trades are kept grouped by symbol, in chunks of v8 serialisation (sectionsOf 'bytes'). A process reads back the
- * whole copy as bytes but turns into objects only the chunks its questions reach: a one-year backtest of nine symbols
- * no longer rebuilds 28 MB of objects (every symbol, every year) before its first decision. Without such a build
- * this is loadLocalEvidence.
+ * trades are kept grouped by symbol (encodeSections). A process reads a copy's header, then only the symbols its
+ * questions name, and turns into objects only the chunks their windows reach: a one-year backtest of nine symbols no
+ * longer reads and rebuilds 28 MB of objects (every symbol, every year) before its first decision. Without such a
+ * build this is loadLocalEvidence.
  */
 export async function loadLocalEvidenceSections(
   dataDir: string | undefined,
@@ -124,8 +124,9 @@ export async function loadLocalEvidenceSections(
       loadOnce(
         join(dataDir, HEADLINES_FILE),
         `by-symbol-headlines-${filter}`,
-        (text) => sectionsOf(parseHeadlinesCsv(text, options), newsSymbols, 'bytes'),
+        (text) => sectionsOf(parseHeadlinesCsv(text, options), newsSymbols),
         cacheDir,
+        bySymbolCopy<DatedNewsItem>(),
       ),
     ),
     collectSections(
@@ -134,8 +135,9 @@ export async function loadLocalEvidenceSections(
       loadOnce(
         join(dataDir, TWEETS_FILE),
         'by-symbol-tweets',
-        (text) => sectionsOf(parseTweetsCsv(text), socialSymbols, 'bytes'),
+        (text) => sectionsOf(parseTweetsCsv(text), socialSymbols),
         cacheDir,
+        bySymbolCopy<SocialPost>(),
       ),
     ),
     collect(LOCAL_FEAR_GREED_SOURCE, join(dataDir, FEAR_GREED_FILE), loadFearGreed(dataDir, cacheDir)),
@@ -145,8 +147,9 @@ export async function loadLocalEvidenceSections(
       loadOnce(
         join(dataDir, FORM4_FILE),
         'by-symbol-form4',
-        (text) => sectionsOf(parseForm4Csv(text), insiderSymbols, 'bytes'),
+        (text) => sectionsOf(parseForm4Csv(text), insiderSymbols),
         cacheDir,
+        bySymbolCopy<InsiderTransaction>(),
       ),
     ),
   ]);
@@ -157,6 +160,11 @@ export async function loadLocalEvidenceSections(
     insider,
     institutional: { source: SEC_13F_SOURCE, unavailable: NO_LOCAL_13F_REASON },
   };
+}
+
+/** Sections kept as a sections file: read back header first, each symbol's items when first asked for. */
+function bySymbolCopy<T>(): CopyFormat<SymbolSections<T>> {
+  return { write: encodeSections, read: (path) => openSections<T>(path) };
 }
 
 async function collectSections<T>(
