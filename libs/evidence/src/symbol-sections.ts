@@ -13,6 +13,8 @@ export interface SymbolSeries<T> {
   readonly times: Float64Array;
   /** The items at positions [c × chunkItems, (c + 1) × chunkItems); every call returns the same objects. */
   chunk(c: number): readonly T[];
+  /** Every item, when all are in memory already (sectionsOf): windows then slice this array. */
+  readonly items?: readonly T[];
 }
 
 /** A kind's items grouped by symbol; an item about two symbols is in both groups. */
@@ -42,13 +44,16 @@ export function sectionsOf<T extends Timed>(
   const bySymbol = new Map<string, SymbolSeries<T>>();
   for (const [symbol, group] of groups) {
     group.sort((a, b) => a.t - b.t);
+    const sorted = group.map((x) => x.item);
     const chunks: T[][] = [];
-    for (let start = 0; start < group.length; start += chunkItems) {
-      chunks.push(group.slice(start, start + chunkItems).map((x) => x.item));
-    }
     bySymbol.set(symbol, {
       times: Float64Array.from(group, (x) => x.t),
-      chunk: (c) => chunks[c] ?? noChunk(c),
+      items: sorted,
+      chunk(c) {
+        if (c * chunkItems >= sorted.length) return noChunk(c);
+        chunks[c] ??= sorted.slice(c * chunkItems, (c + 1) * chunkItems);
+        return chunks[c];
+      },
     });
   }
   return { chunkItems, bySymbol };
@@ -181,19 +186,24 @@ class SeriesWindow<T extends Timed> implements TimeWindowed<T> {
   }
 
   between(fromMs: number, asOfMs: number): T[] {
-    const out: T[] = [];
     const [from, to] = this.#positions(fromMs, asOfMs);
+    const c = Math.floor(from / this.#chunkItems);
+    const base = c * this.#chunkItems;
+    // A window inside one chunk (most of them: a week of news) is one slice.
+    if (to <= base + this.#chunkItems)
+      return to > from ? this.#series.chunk(c).slice(from - base, to - base) : [];
+    const out: T[] = [];
     itemsAt(this.#series, this.#chunkItems, from, to, out);
     return out;
   }
 
   timedBetween(fromMs: number, asOfMs: number, into: { t: number; item: T }[]): void {
     const [from, to] = this.#positions(fromMs, asOfMs);
+    if (to <= from) return;
     const items: T[] = [];
     itemsAt(this.#series, this.#chunkItems, from, to, items);
-    for (let i = from; i < to; i += 1) {
-      into.push({ t: this.#series.times[i] as number, item: items[i - from] as T });
-    }
+    const { times } = this.#series;
+    for (let i = from; i < to; i += 1) into.push({ t: times[i] as number, item: items[i - from] as T });
   }
 
   #positions(fromMs: number, asOfMs: number): [number, number] {
@@ -217,6 +227,9 @@ export function seriesWindow<T extends Timed>(
   const n = series.times.length;
   const lo = upperBound(series.times, afterMs, 0, n);
   const hi = Math.max(lo, upperBound(series.times, upToMs, 0, n));
+  if (keep === undefined && series.items !== undefined) {
+    return new TimedIndex(series.items.slice(lo, hi), series.times.slice(lo, hi));
+  }
   if (keep === undefined) return new SeriesWindow(series, chunkItems, lo, hi);
   const items: T[] = [];
   itemsAt(series, chunkItems, lo, hi, items);
