@@ -36,6 +36,42 @@ describe('alignedReturns', () => {
     }
   });
 
+  it('gives the Bar path window every day, asked each day as a cycle does (the walk resumes from the last one)', () => {
+    const feeds = UNIVERSE.map((s) => new SymbolFeed(s, 60));
+    const bars = UNIVERSE.map((s) => loadBars(s));
+    let windows = 0;
+    for (let day = 0; day < 300; day++) {
+      feeds.forEach((feed, i) => {
+        const bar = (bars[i] as ReturnType<typeof loadBars>)[day] as { ts: string };
+        // Gaps in one symbol, and on some days another writes the same instant without milliseconds.
+        if (i === 2 && day % 41 === 20) return;
+        feed.push((i === 1 && day % 53 === 30 ? { ...bar, ts: bar.ts.replace('.000Z', 'Z') } : bar) as never);
+      });
+      const snapshots = feeds.map((f) => f.snapshot());
+      const columns = feeds.map((f) => f.historyColumns());
+      // The whole universe on even days; on odd days subsets with the same first symbol, so the walk of a pair resumes
+      // from one cut short by another symbol's gap the day before (a lower bound, not the run's length).
+      const all = snapshots.map((_, i) => i);
+      for (const pick of day % 2 === 0
+        ? [all, [0, 2, 3]]
+        : [
+            [0, 3],
+            [0, 2, 3],
+          ]) {
+        const fast = alignedReturns(
+          pick.map((i) => snapshots[i] as MarketSnapshot),
+          pick.map((i) => columns[i]),
+        );
+        const slow = alignedReturns(pick.map((i) => snapshots[i] as MarketSnapshot));
+        expect(fast.dates, `day ${day}`).toEqual(slow.dates);
+        expect(values(fast)).toEqual(values(slow));
+        windows += fast.dates.length;
+      }
+    }
+    // Windows of every length were compared, not only empty ones.
+    expect(windows).toBeGreaterThan(300 * 40);
+  });
+
   it('ends the window where two symbols write one instant differently, on both paths', () => {
     const [first, second] = UNIVERSE.map((s) => loadBars(s));
     const a = new SymbolFeed(UNIVERSE[0] as string, 60);

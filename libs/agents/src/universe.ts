@@ -67,21 +67,10 @@ function fromColumns(
   let aligned = Number.POSITIVE_INFINITY;
   for (const c of columns) aligned = Math.min(aligned, c.history.length);
   const firstTimes = first.ts;
-  const firstIds = first.timeIds;
   const firstEnd = first.start + first.history.length; // one past the last bar
   for (let i = 1; i < n; i++) {
     const c = columns[i] as HistoryColumns;
-    const ids = c.timeIds;
-    const times = c.ts;
-    const end = c.start + c.history.length;
-    let k = 1;
-    while (
-      k <= aligned &&
-      ids[end - k] === firstIds[firstEnd - k] &&
-      times[end - k] === firstTimes[firstEnd - k]
-    )
-      k++;
-    aligned = k - 1;
+    aligned = matchingRun(first, firstEnd, c, c.start + c.history.length, aligned);
   }
   const m = Math.max(0, aligned - 1);
   const returns: Float64Array[] = new Array(n);
@@ -92,6 +81,71 @@ function fromColumns(
     returns[i] = c.returns.subarray(start + 1, start + 1 + m);
   }
   return universeReturns(snapshots, returns, () => firstTimes.slice(firstEnd - m, firstEnd));
+}
+
+/**
+ * How many bars back a symbol's timestamps were last found to match the first symbol's, per pair of time columns:
+ * at least `run` bars ending at (firstEnd, end), exactly `run` when `exact`. A cycle later both columns are one bar
+ * longer and the walk goes on from there instead of from the newest bar (a daily universe of 36 symbols walked
+ * ~9,000 bars per cycle, 6% of the run). Columns are never modified below their end, and a trimmed feed has new ones.
+ */
+interface MatchRun {
+  readonly firstTimes: readonly string[];
+  readonly times: readonly string[];
+  readonly firstEnd: number;
+  readonly end: number;
+  readonly run: number;
+  readonly exact: boolean;
+}
+
+const matchRuns = new WeakMap<Float64Array, WeakMap<Float64Array, MatchRun>>();
+
+/** min(the number of newest bars whose times match the first column's, cap): what a walk back from the end finds. */
+function matchingRun(
+  first: HistoryColumns,
+  firstEnd: number,
+  other: HistoryColumns,
+  end: number,
+  cap: number,
+): number {
+  const firstIds = first.timeIds;
+  const firstTimes = first.ts;
+  const ids = other.timeIds;
+  const times = other.ts;
+  // Unequal instants end the run at once; equal ones compare the strings, as fromBars does.
+  const same = (k: number) =>
+    ids[end - k] === firstIds[firstEnd - k] && times[end - k] === firstTimes[firstEnd - k];
+  let byFirst = matchRuns.get(firstIds);
+  if (byFirst === undefined) {
+    byFirst = new WeakMap();
+    matchRuns.set(firstIds, byFirst);
+  }
+  const known = byFirst.get(ids);
+  let run = 0;
+  let exact = false;
+  if (known !== undefined && known.firstTimes === firstTimes && known.times === times) {
+    if (known.firstEnd === firstEnd && known.end === end) {
+      run = known.run;
+      exact = known.exact;
+    } else if (known.firstEnd === firstEnd - 1 && known.end === end - 1 && cap >= 1) {
+      // The newest bar is the one the last walk had not seen; the bars behind it are the ones it had.
+      if (same(1)) {
+        run = known.run + 1;
+        exact = known.exact;
+      } else exact = true;
+    }
+  }
+  let found: number;
+  if (exact || run >= cap) found = Math.min(run, cap);
+  else {
+    let k = run + 1;
+    while (k <= cap && same(k)) k++;
+    found = k - 1;
+    run = found;
+    exact = k <= cap;
+  }
+  byFirst.set(ids, { firstTimes, times, firstEnd, end, run, exact });
+  return found;
 }
 
 function fromBars(snapshots: readonly MarketSnapshot[]): UniverseReturns {
