@@ -1,12 +1,14 @@
 import { within } from '@ats/tool-testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createLlmClient,
   LlmAbortedError,
+  LlmConfigError,
   LlmEmptyAnswerError,
   LlmHttpError,
   LlmSchemaError,
   LlmTimeoutError,
+  OpenAiChatProvider,
   type StructuredLlmClient,
 } from '../src/index';
 import { DecisionBatchSchema, INVALID_ANSWER, SYSTEM, VALID_ANSWER } from './support/decisions';
@@ -48,6 +50,37 @@ describe('OpenAI chat completions through the official SDK against a loopback fa
       temperature: 0,
       maxTokens: 500,
     });
+
+  it('reports an SDK it cannot build as a configuration error, and builds it again on the next request', async () => {
+    // The SDK is loaded and built on the first request. Given no key, it reads OPENAI_API_KEY, and refuses without one.
+    vi.stubEnv('OPENAI_API_KEY', undefined);
+    const provider = new OpenAiChatProvider({
+      kind: 'openai',
+      apiKey: undefined as unknown as string,
+      baseURL: `${fake.origin}/v1`,
+    });
+    const request = {
+      model: 'gpt-4o-mini',
+      system: SYSTEM,
+      user: 'AAPL: RSI 28',
+      answerSchema: { type: 'object' as const, properties: {}, additionalProperties: false },
+      schemaName: 'technical_decisions',
+      temperature: 0,
+      maxTokens: 100,
+      signal: new AbortController().signal,
+    };
+    try {
+      await expect(provider.send(request)).rejects.toThrow(LlmConfigError);
+      expect(fake.requests).toHaveLength(0);
+      // Not remembered: with a key in the environment the next request builds the client and is sent.
+      vi.stubEnv('OPENAI_API_KEY', 'sk-from-environment');
+      fake.enqueue(openAiCompletion(JSON.stringify(VALID_ANSWER), { prompt: 10, completion: 5 }));
+      await expect(provider.send(request)).resolves.toMatchObject({ text: JSON.stringify(VALID_ANSWER) });
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 
   it('sends a strict json_schema response_format and returns the validated value with tokens and cost', async () => {
     fake.enqueue(openAiCompletion(JSON.stringify(VALID_ANSWER), { prompt: 1117, completion: 46 }));

@@ -3,7 +3,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { type Clock, systemClock } from '@ats/contracts';
-import { LlmEmptyAnswerError } from '../errors';
+import { LlmConfigError, LlmEmptyAnswerError } from '../errors';
 import type { ChatProvider, ProviderAnswer, ProviderRequest } from '../provider';
 import { fromSdkError } from './sdk-errors';
 
@@ -37,18 +37,28 @@ export class AnthropicMessagesProvider implements ChatProvider {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** The SDK loaded and its client constructed once; concurrent first requests share them. */
+  /**
+   * The SDK loaded and its client constructed once; concurrent first requests share them. A failure (a bundle without
+   * the package, an option the SDK refuses) is a configuration error, and the next request tries again.
+   */
   private loadSdk(): Promise<LoadedSdk> {
-    this.#sdk ??= import('@anthropic-ai/sdk').then(({ default: Sdk }) => ({
-      Sdk,
-      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-      client: new Sdk({
-        apiKey: this.options.apiKey,
-        baseURL: this.options.baseURL?.replace(/\/+$/, ''),
-        maxRetries: 0,
-        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-      }),
-    }));
+    this.#sdk ??= import('@anthropic-ai/sdk')
+      .then(({ default: Sdk }) => ({
+        Sdk,
+        // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+        client: new Sdk({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseURL?.replace(/\/+$/, ''),
+          maxRetries: 0,
+          timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+        }),
+      }))
+      .catch((error: unknown) => {
+        this.#sdk = undefined;
+        throw new LlmConfigError(
+          `cannot load the @anthropic-ai/sdk SDK: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     return this.#sdk;
   }
 

@@ -7,7 +7,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { isStrictCompatible } from '../answer-schema';
-import { LlmEmptyAnswerError, LlmHttpError } from '../errors';
+import { LlmConfigError, LlmEmptyAnswerError, LlmHttpError } from '../errors';
 import type { ChatProvider, ProviderAnswer, ProviderRequest } from '../provider';
 import { fromSdkError } from './sdk-errors';
 
@@ -59,18 +59,28 @@ export class OpenAiChatProvider implements ChatProvider {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** The SDK loaded and its client constructed once; concurrent first requests share them. */
+  /**
+   * The SDK loaded and its client constructed once; concurrent first requests share them. A failure (a bundle without
+   * the package, an option the SDK refuses) is a configuration error, and the next request tries again.
+   */
   private loadSdk(): Promise<LoadedSdk> {
-    this.#sdk ??= import('openai').then(({ default: Sdk }) => ({
-      Sdk,
-      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-      client: new Sdk({
-        apiKey: this.options.apiKey,
-        baseURL: this.baseURL,
-        maxRetries: 0,
-        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-      }),
-    }));
+    this.#sdk ??= import('openai')
+      .then(({ default: Sdk }) => ({
+        Sdk,
+        // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+        client: new Sdk({
+          apiKey: this.options.apiKey,
+          baseURL: this.baseURL,
+          maxRetries: 0,
+          timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+        }),
+      }))
+      .catch((error: unknown) => {
+        this.#sdk = undefined;
+        throw new LlmConfigError(
+          `cannot load the openai SDK: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     return this.#sdk;
   }
 
