@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { type Timed, TimedIndex, type TimeWindowed, upperBound } from './timed-index';
 
@@ -100,7 +100,8 @@ export function encodeSections<T>(sections: SymbolSections<T>): Buffer {
 /**
  * The sections of a file encodeSections wrote. The header is read now; a symbol's bytes the first time one of its
  * chunks is asked for, and each chunk turns into objects when first asked for. The file stays open for the life of
- * the process, so a copy that another process replaces or removes meanwhile is still read whole and as written.
+ * the process, so a copy that another process replaces or removes meanwhile is still read whole and as written. A file
+ * whose size is not the one its header describes is refused at once (loadThroughDiskCache then parses the data file).
  */
 export function openSections<T>(path: string): SymbolSections<T> {
   const fd = openSync(path, 'r');
@@ -111,6 +112,16 @@ export function openSections<T>(path: string): SymbolSections<T> {
     if (lead.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${path} is not a sections file`);
     headerLength = lead.readUInt32LE(4);
     header = deserialize(readAt(fd, 8, headerLength)) as typeof header;
+    // A copy cut short or grown is refused now, while its reader can still parse the data file instead.
+    let bodyLength = 0;
+    for (const entry of header.entries)
+      bodyLength = Math.max(bodyLength, entry.start + (entry.chunkEnds.at(-1) ?? 0));
+    const size = fstatSync(fd).size;
+    if (size !== 8 + headerLength + bodyLength) {
+      throw new Error(
+        `${path} holds ${size} bytes, not the ${8 + headerLength + bodyLength} its header describes`,
+      );
+    }
   } catch (error) {
     closeSync(fd);
     throw error;

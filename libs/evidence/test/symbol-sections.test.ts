@@ -195,6 +195,8 @@ describe('seriesWindow over a sections file', () => {
     const bbb = seriesWindow(series(opened, 'BBB'), 64, -Infinity, Infinity);
     expect(bbb.size).toBe(334);
     expect(() => bbb.between(-Infinity, Infinity)).toThrow(/sections file ends/);
+    // Opened now, the same file is refused at once: its size is not the one its header describes.
+    expect(() => openSections(path)).toThrow(/holds \d+ bytes, not the \d+ its header describes/);
   });
 
   it('keeps, under a symbol outside the wanted ones, only the items a filter accepts', () => {
@@ -241,11 +243,19 @@ describe('loadLocalEvidenceSections in a compiled build', () => {
     // Read back, not parsed and written again.
     expect(readdirSync(cacheDir).sort()).toStrictEqual(kept);
     expect(kept.map((name) => statSync(join(cacheDir, name)).mtimeMs)).toStrictEqual(writtenAt);
+    // A damaged copy (cut short) is parsed again, not read half.
+    const headlines = kept.find((name) => name.startsWith('by-symbol-headlines-')) ?? expect.unreachable();
+    const whole = statSync(join(cacheDir, headlines)).size;
+    truncateSync(join(cacheDir, headlines), whole - 1_000);
+    const third = await load();
+    // Written again in full.
+    expect(statSync(join(cacheDir, headlines)).size).toBe(whole);
     for (const asOf of ASKED_AT.slice(0, 20)) {
       for (const symbols of SYMBOL_SETS) {
         const want = expected.at(asOf, symbols);
         expect(first.at(asOf, symbols)).toStrictEqual(want);
         expect(second.at(asOf, symbols)).toStrictEqual(want);
+        expect(third.at(asOf, symbols)).toStrictEqual(want);
       }
     }
   });
