@@ -131,6 +131,7 @@ export function openSections<T>(path: string): SymbolSections<T> {
   for (const entry of header.entries) {
     let bytes: Buffer | undefined;
     const read: (readonly T[] | undefined)[] = [];
+    let unread = entry.chunkEnds.length;
     bySymbol.set(entry.symbol, {
       times: entry.times,
       chunk(c: number): readonly T[] {
@@ -141,6 +142,9 @@ export function openSections<T>(path: string): SymbolSections<T> {
           bytes ??= readAt(fd, bodyStart + entry.start, entry.chunkEnds.at(-1) ?? 0);
           items = deserialize(bytes.subarray(entry.chunkEnds[c - 1] ?? 0, end)) as T[];
           read[c] = items;
+          unread -= 1;
+          // Every chunk is objects now: a long-running process need not hold the bytes as well.
+          if (unread === 0) bytes = undefined;
         }
         return items;
       },
