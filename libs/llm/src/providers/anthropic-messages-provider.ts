@@ -3,8 +3,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { type Clock, systemClock } from '@ats/contracts';
-import { LlmConfigError, LlmEmptyAnswerError } from '../errors';
+import { LlmEmptyAnswerError } from '../errors';
 import type { ChatProvider, ProviderAnswer, ProviderRequest } from '../provider';
+import { loadedOnFirstUse } from './lazy-sdk';
 import { fromSdkError } from './sdk-errors';
 
 export interface AnthropicMessagesProviderOptions {
@@ -30,36 +31,23 @@ interface LoadedSdk {
 export class AnthropicMessagesProvider implements ChatProvider {
   readonly id = 'anthropic';
   /** The SDK class (its error classes map failures) and the client, made on the first request. */
-  #sdk: Promise<LoadedSdk> | undefined;
+  readonly #loadSdk = loadedOnFirstUse<LoadedSdk>('@anthropic-ai/sdk', async () => {
+    const { default: Sdk } = await import('@anthropic-ai/sdk');
+    return {
+      Sdk,
+      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+      client: new Sdk({
+        apiKey: this.options.apiKey,
+        baseURL: this.options.baseURL?.replace(/\/+$/, ''),
+        maxRetries: 0,
+        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+      }),
+    };
+  });
   private readonly clock: Clock;
 
   constructor(private readonly options: AnthropicMessagesProviderOptions) {
     this.clock = options.clock ?? systemClock;
-  }
-
-  /**
-   * The SDK loaded and its client constructed once; concurrent first requests share them. A failure (a bundle without
-   * the package, an option the SDK refuses) is a configuration error, and the next request tries again.
-   */
-  private loadSdk(): Promise<LoadedSdk> {
-    this.#sdk ??= import('@anthropic-ai/sdk')
-      .then(({ default: Sdk }) => ({
-        Sdk,
-        // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-        client: new Sdk({
-          apiKey: this.options.apiKey,
-          baseURL: this.options.baseURL?.replace(/\/+$/, ''),
-          maxRetries: 0,
-          timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-        }),
-      }))
-      .catch((error: unknown) => {
-        this.#sdk = undefined;
-        throw new LlmConfigError(
-          `cannot load the @anthropic-ai/sdk SDK: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
-    return this.#sdk;
   }
 
   async send(request: ProviderRequest): Promise<ProviderAnswer> {
@@ -78,7 +66,7 @@ export class AnthropicMessagesProvider implements ChatProvider {
       ],
       tool_choice: { type: 'tool', name: request.schemaName, disable_parallel_tool_use: true },
     };
-    const { Sdk, client } = await this.loadSdk();
+    const { Sdk, client } = await this.#loadSdk();
     let message: Anthropic.Messages.Message;
     try {
       message = await client.messages.create(params, { signal: request.signal });

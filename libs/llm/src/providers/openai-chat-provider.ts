@@ -7,8 +7,9 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { isStrictCompatible } from '../answer-schema';
-import { LlmConfigError, LlmEmptyAnswerError, LlmHttpError } from '../errors';
+import { LlmEmptyAnswerError, LlmHttpError } from '../errors';
 import type { ChatProvider, ProviderAnswer, ProviderRequest } from '../provider';
+import { loadedOnFirstUse } from './lazy-sdk';
 import { fromSdkError } from './sdk-errors';
 
 /**
@@ -43,7 +44,19 @@ interface LoadedSdk {
 export class OpenAiChatProvider implements ChatProvider {
   readonly id: string;
   /** The SDK class (its error classes map failures) and the client, made on the first request. */
-  #sdk: Promise<LoadedSdk> | undefined;
+  readonly #loadSdk = loadedOnFirstUse<LoadedSdk>('openai', async () => {
+    const { default: Sdk } = await import('openai');
+    return {
+      Sdk,
+      // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
+      client: new Sdk({
+        apiKey: this.options.apiKey,
+        baseURL: this.baseURL,
+        maxRetries: 0,
+        timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
+      }),
+    };
+  });
   private readonly baseURL: string | undefined;
   private mode: StructuredOutputMode;
   private readonly clock: Clock;
@@ -57,31 +70,6 @@ export class OpenAiChatProvider implements ChatProvider {
         : `openai-compatible(${(baseURL ?? '').replace(/^https?:\/\//, '')})`;
     this.mode = options.structuredOutput ?? 'json_schema';
     this.clock = options.clock ?? systemClock;
-  }
-
-  /**
-   * The SDK loaded and its client constructed once; concurrent first requests share them. A failure (a bundle without
-   * the package, an option the SDK refuses) is a configuration error, and the next request tries again.
-   */
-  private loadSdk(): Promise<LoadedSdk> {
-    this.#sdk ??= import('openai')
-      .then(({ default: Sdk }) => ({
-        Sdk,
-        // maxRetries 0: the structured client retries, so every HTTP call is ours to count and bound.
-        client: new Sdk({
-          apiKey: this.options.apiKey,
-          baseURL: this.baseURL,
-          maxRetries: 0,
-          timeout: this.options.sdkTimeoutMs ?? DEFAULT_SDK_TIMEOUT_MS,
-        }),
-      }))
-      .catch((error: unknown) => {
-        this.#sdk = undefined;
-        throw new LlmConfigError(
-          `cannot load the openai SDK: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
-    return this.#sdk;
   }
 
   /** The structured-output mode in use (after an `auto` fallback: json_object). */
@@ -125,7 +113,7 @@ export class OpenAiChatProvider implements ChatProvider {
         ? { max_completion_tokens: request.maxTokens }
         : { max_tokens: request.maxTokens }),
     };
-    const { Sdk, client } = await this.loadSdk();
+    const { Sdk, client } = await this.#loadSdk();
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       completion = await client.chat.completions.create(params, { signal: request.signal });
