@@ -77,11 +77,14 @@ export class EvidenceTimeline implements EvidenceSource {
       institutionalSymbols,
     );
     const mood = evidence.mood;
-    const keepMood = rangeFilter({ ...range, symbols: undefined })(MOOD_MAX_AGE_DAYS);
+    // Market-wide: only the time bounds apply.
+    const { afterMs, upToMs } = rangeBounds(range, MOOD_MAX_AGE_DAYS);
+    const keepMood = (r: MarketMoodReading) => {
+      const t = Date.parse(r.availableAt);
+      return !(t <= afterMs || t > upToMs);
+    };
     this.#mood =
-      'items' in mood
-        ? { source: mood.source, index: new TimedIndex(mood.items.filter((r) => keepMood(r, []))) }
-        : mood;
+      'items' in mood ? { source: mood.source, index: new TimedIndex(mood.items.filter(keepMood)) } : mood;
   }
 
   /**
@@ -290,20 +293,5 @@ function rangeBounds(range: TimelineRange, days: number): RangeBounds {
     afterMs: Number.isNaN(afterMs) ? Number.NEGATIVE_INFINITY : afterMs,
     upToMs: Number.isNaN(toMs) ? Number.POSITIVE_INFINITY : toMs,
     wanted: range.symbols === undefined ? undefined : new Set(range.symbols),
-  };
-}
-
-/** Keeps items a decision in [from, to] with a look-back of `days` could see, about the symbols asked for. */
-function rangeFilter(range: TimelineRange) {
-  const fromMs = range.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(range.from);
-  const toMs = range.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(range.to);
-  const wanted = range.symbols === undefined ? undefined : new Set(range.symbols);
-  return (days: number) => {
-    const earliest = fromMs - days * DAY_MS;
-    return <T extends Timed>(item: T, symbols: readonly string[]) => {
-      const t = Date.parse(item.availableAt);
-      if (t <= earliest || t > toMs) return false;
-      return wanted === undefined || symbols.some((s) => wanted.has(s));
-    };
   };
 }

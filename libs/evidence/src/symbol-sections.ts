@@ -45,15 +45,12 @@ export function sectionsOf<T extends Timed>(
   for (const [symbol, group] of groups) {
     group.sort((a, b) => a.t - b.t);
     const sorted = group.map((x) => x.item);
-    const chunks: T[][] = [];
     bySymbol.set(symbol, {
       times: Float64Array.from(group, (x) => x.t),
       items: sorted,
-      chunk(c) {
-        if (c * chunkItems >= sorted.length) return noChunk(c);
-        chunks[c] ??= sorted.slice(c * chunkItems, (c + 1) * chunkItems);
-        return chunks[c];
-      },
+      // Slices of the same objects: every call gives the same items.
+      chunk: (c) =>
+        c * chunkItems < sorted.length ? sorted.slice(c * chunkItems, (c + 1) * chunkItems) : noChunk(c),
     });
   }
   return { chunkItems, bySymbol };
@@ -243,7 +240,7 @@ export function seriesWindow<T extends Timed>(
   const lo = upperBound(series.times, afterMs, 0, n);
   const hi = Math.max(lo, upperBound(series.times, upToMs, 0, n));
   if (keep === undefined && series.items !== undefined) {
-    return new TimedIndex(series.items.slice(lo, hi), series.times.slice(lo, hi));
+    return new TimedIndex(series.items.slice(lo, hi), series.times.subarray(lo, hi));
   }
   if (keep === undefined) return new SeriesWindow(series, chunkItems, lo, hi);
   const items: T[] = [];

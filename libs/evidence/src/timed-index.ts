@@ -23,7 +23,8 @@ export class TimedIndex<T extends Timed> implements TimeWindowed<T> {
   /** `sortedTimes`: the items are already in time order and these are their times (epoch ms); nothing is re-sorted. */
   constructor(items: Iterable<T>, sortedTimes?: Float64Array) {
     if (sortedTimes !== undefined) {
-      this.items = [...items];
+      // Callers hand over a fresh array: kept as it is, not copied again.
+      this.items = Array.isArray(items) ? (items as T[]) : [...items];
       if (sortedTimes.length !== this.items.length) throw new RangeError('one time per item');
       this.#times = sortedTimes;
       return;
