@@ -1,7 +1,6 @@
 import { type BacktestJobOutput, runBacktestJob } from '@ats/backtest-jobs';
 import { connectBus } from '@ats/bus';
 import type { AppConfig } from '@ats/config';
-import type { PrismaClient } from '@ats/db';
 import { describeLlmCostEstimate } from '@ats/llm';
 import { type MarketDataPort, renderDownloadProgress } from '@ats/market-data';
 import { printConsoleSummary, type RenderedReports, writeReports } from '@ats/reports';
@@ -11,6 +10,7 @@ import type { CliOptions } from './options';
 import { reportBaseName, resolveOutDir } from './paths';
 import { POSTGRES_PROBE_TIMEOUT_MS, postgresPortAnswers } from './postgres-reachable';
 import { progressPrinter } from './progress';
+import type { PostgresProbe } from './store';
 
 /** One backtest in this process: console summary (or `--json`), JSON and HTML reports, a copy in Postgres. */
 export async function runOne(options: CliOptions, config: AppConfig): Promise<number> {
@@ -18,7 +18,12 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
   // Offline and embedded needs no server at all; Postgres is probed only when something would use it. Not
   // overlapped with the backtest: its 1.5 s timeout would fire while the computation holds the event loop.
   const wantsPostgres = options.store !== 'never' || request.llmProvider !== 'offline';
-  const prisma = wantsPostgres ? await probePostgres(config.database.url) : undefined;
+  const postgres: PostgresProbe = wantsPostgres
+    ? await probePostgres(config.database.url)
+    : { unavailable: 'not asked for' };
+  const { prisma } = postgres;
+  // --store=always: a run whose copy could not be stored fails before it computes anything.
+  if (options.store === 'always' && !prisma) throw new Error(whyNotStored(postgres, config));
   const bus =
     options.bus === 'nats'
       ? await connectBus({
@@ -78,8 +83,7 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
           `report: ${written.htmlPath}\njson:   ${written.jsonPath}\n`,
       );
     }
-    if (options.store !== 'never')
-      await store(options, config, prisma, output, written, startedAt, finishedAt);
+    if (options.store !== 'never') await store(options, postgres, output, written, startedAt, finishedAt);
     return 0;
   } finally {
     await barStore?.close();
@@ -89,27 +93,39 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
 }
 
 /**
- * Prisma (and pg) load only here: a backtest that stores nothing never pays for them, nor one on a machine where
- * nothing listens at the database's port (the README's main job on a fresh machine).
+ * Prisma loads only here, and only for a database with this build's schema: a backtest that stores nothing never
+ * pays for it, nor one on a machine where nothing listens at the database's port (the README's main job on a fresh
+ * machine), nor one whose database was never migrated (one pg query says so, where Prisma's first query costs
+ * ~250 ms and its insert then fails).
  */
-async function probePostgres(databaseUrl: string): Promise<PrismaClient | undefined> {
-  if ((await postgresPortAnswers(databaseUrl, POSTGRES_PROBE_TIMEOUT_MS)) === false) return undefined;
-  const { connectIfAvailable } = await import('./store');
-  return connectIfAvailable(databaseUrl);
+async function probePostgres(databaseUrl: string): Promise<PostgresProbe> {
+  if ((await postgresPortAnswers(databaseUrl, POSTGRES_PROBE_TIMEOUT_MS)) === false)
+    return { unavailable: 'not reachable' };
+  const { connectIfMigrated } = await import('./store');
+  return connectIfMigrated(databaseUrl);
+}
+
+function whyNotStored(postgres: PostgresProbe, config: AppConfig): string {
+  return postgres.unavailable === 'not reachable'
+    ? `Postgres at ${config.database.url} does not answer`
+    : `Postgres ${postgres.unavailable}: run \`npm run db:migrate\``;
 }
 
 async function store(
   options: CliOptions,
-  config: AppConfig,
-  prisma: PrismaClient | undefined,
+  postgres: PostgresProbe,
   output: BacktestJobOutput,
   rendered: RenderedReports,
   startedAt: Date,
   finishedAt: Date,
 ): Promise<void> {
+  const { prisma } = postgres;
   if (!prisma) {
-    if (options.store === 'always') throw new Error(`Postgres at ${config.database.url} does not answer`);
-    process.stderr.write('Postgres not reachable: result kept in files only\n');
+    process.stderr.write(
+      postgres.unavailable === 'not reachable'
+        ? 'Postgres not reachable: result kept in files only\n'
+        : `not stored in Postgres (${postgres.unavailable}); run \`npm run db:migrate\` to enable it\n`,
+    );
     return;
   }
   try {
@@ -117,7 +133,7 @@ async function store(
     const runId = await storeBacktest(prisma, options.request, output, startedAt, finishedAt, rendered);
     process.stderr.write(`stored in Postgres as run ${runId}\n`);
   } catch (error) {
-    // In auto mode the files are the result; a database without migrations only costs the copy in Postgres.
+    // In auto mode the files are the result: a copy that fails (a database changed since the probe) costs only itself.
     if (options.store === 'always') throw error;
     const reason = error instanceof Error ? error.message.split('\n').at(-1) : String(error);
     process.stderr.write(`not stored in Postgres (${reason}); run \`npm run db:migrate\` to enable it\n`);

@@ -1,7 +1,7 @@
 import type { BacktestJobOutput } from '@ats/backtest-jobs';
 import type { AppConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
-import { createPrismaClient, type PrismaClient } from '@ats/db';
+import { createPrismaClient, type PrismaClient, pendingMigrations, redactPassword } from '@ats/db';
 import { type RenderedReports, renderJsonReport, renderTearSheet } from '@ats/reports';
 import { POSTGRES_PROBE_TIMEOUT_MS } from './postgres-reachable';
 
@@ -23,6 +23,44 @@ export async function connectIfAvailable(databaseUrl: string): Promise<PrismaCli
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What a run can do with Postgres: a client for a database with this build's schema, or why there is none
+ * (`not reachable`, `not asked for`, or which migrations the database lacks).
+ */
+export type PostgresProbe =
+  | { readonly prisma: PrismaClient; readonly unavailable?: undefined }
+  | { readonly prisma?: undefined; readonly unavailable: string };
+
+/**
+ * A client when Postgres answers and its database has every migration of this build; otherwise why not. Whether
+ * the schema is there is one query on node-postgres; Prisma loads only after it.
+ */
+export async function connectIfMigrated(databaseUrl: string): Promise<PostgresProbe> {
+  let timer: NodeJS.Timeout | undefined;
+  let pending: string[];
+  try {
+    pending = await Promise.race([
+      pendingMigrations(databaseUrl),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), POSTGRES_PROBE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return { unavailable: 'not reachable' };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (pending.length > 0) {
+    const missing =
+      pending.length === 1
+        ? `this build's migration ${pending[0]}`
+        : `${pending.length} of this build's migrations (from ${pending[0]})`;
+    return { unavailable: `${redactPassword(databaseUrl)} lacks ${missing}` };
+  }
+  const prisma = await connectIfAvailable(databaseUrl);
+  return prisma ? { prisma } : { unavailable: 'not reachable' };
 }
 
 /** Postgres for the modes that cannot work without it (sweeps on the queue, the worker). */

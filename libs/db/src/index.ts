@@ -15,6 +15,7 @@ export * from './generated/prisma/client';
 export {
   DatabaseUnreachableError,
   ensureMigrations,
+  pendingMigrations,
   provisionRolesAfter,
   redactPassword,
 } from './migrations/ensure';

@@ -7,6 +7,7 @@ import {
   DatabaseUnreachableError,
   ensureMigrations,
   migrationStatus,
+  pendingMigrations,
 } from '../src/index';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -36,6 +37,21 @@ describe('ensureMigrations (deploy if needed)', () => {
     } finally {
       await prisma.$disconnect();
     }
+  });
+
+  it('lists what a database lacks without deploying: every migration when empty, none once migrated', async () => {
+    // The schema engine's own diagnosis is the independent reference.
+    const { migrationNames, unappliedMigrationNames } = await migrationStatus({ databaseUrl: database.url });
+    expect(migrationNames.length).toBeGreaterThan(0);
+    expect(unappliedMigrationNames).toEqual(migrationNames);
+    expect(await pendingMigrations(database.url)).toEqual(migrationNames);
+    // Looking changed nothing: the database is still empty.
+    expect((await migrationStatus({ databaseUrl: database.url })).upToDate).toBe(false);
+    await ensureMigrations({ databaseUrl: database.url });
+    expect(await pendingMigrations(database.url)).toEqual([]);
+    await expect(pendingMigrations('postgresql://ats:hunter2@127.0.0.1:1/none')).rejects.toBeInstanceOf(
+      DatabaseUnreachableError,
+    );
   });
 
   it('names an unreachable server in one actionable line, without its password', async () => {

@@ -70,6 +70,28 @@ async function finishedMigrationNames(client: pg.Client): Promise<Set<string>> {
 }
 
 /**
+ * This build's migrations that the database at `databaseUrl` has not finished, in name order: all of them for a
+ * database without the schema, none when it is up to date. One query on node-postgres, without Prisma: a command
+ * that would only try a write (the backtester's copy of its result) learns from it whether loading Prisma can pay.
+ * Throws DatabaseUnreachableError when Postgres does not answer.
+ */
+export async function pendingMigrations(
+  databaseUrl: string,
+  migrationsDir: string = DEFAULT_MIGRATIONS_DIR,
+): Promise<string[]> {
+  const [onDisk, client] = await Promise.all([
+    migrationNamesOnDisk(resolve(migrationsDir)),
+    connect(databaseUrl),
+  ]);
+  try {
+    const finished = await finishedMigrationNames(client);
+    return onDisk.filter((name) => !finished.has(name)).sort();
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Apply pending migrations, if any, then bring the service roles in line (as the owner; a service's own
  * connection only reads). Idempotent; concurrent callers are serialised by the engine's advisory lock. Throws
  * DatabaseUnreachableError when Postgres does not answer, MigrationError when a migration fails.
