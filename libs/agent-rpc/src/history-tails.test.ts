@@ -3,7 +3,10 @@ import {
   AgentMessages,
   type Bar,
   type BarColumns,
+  type EvidenceSnapshot,
   type HistoryTail,
+  type NewsItem,
+  NewsItemSchema,
   WireDecisionContextSchema,
 } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
@@ -355,5 +358,92 @@ describe("a snapshot's news on the wire", () => {
       1,
       'newsAt',
     ]);
+  });
+});
+
+describe("a context's news on the wire", () => {
+  const dated = ['AAA', 'BBB', 'AAA', 'BBB'].map((symbol, i) => ({
+    id: `d${i}`,
+    source: 'local-headlines',
+    publishedAt: `2021-03-0${i + 1}T12:00:00.000Z`,
+    title: `${symbol} headline ${i} \u2019quoted\u2019`,
+    summary: '',
+    url: `https://example.com/${i}`,
+    symbols: [symbol],
+    timePrecision: 'second' as const,
+    availableAt: `2021-03-0${i + 1}T12:00:00.000Z`,
+    publisher: 'Example',
+  }));
+  const base = contextOf({ AAA: series('AAA', 40), BBB: series('BBB', 40) });
+  const evidence: EvidenceSnapshot = {
+    asOf: base.asOf,
+    symbols: ['AAA', 'BBB'],
+    news: dated,
+    social: [],
+    mood: null,
+    insider: [],
+    institutional: [],
+    sources: [],
+  };
+  // As the cycle core builds it: the context's news are the evidence's items, the snapshots' news among them.
+  const news = [dated[0], dated[2], dated[3]] as NewsItem[];
+  const ctx: DecisionContext = {
+    ...base,
+    news,
+    evidence,
+    snapshots: base.snapshots.map((s) => ({ ...s, news: news.filter((n) => n.symbols.includes(s.symbol)) })),
+  };
+
+  it("go as positions in the evidence's news and come back as the NewsItems they were", () => {
+    const { ctx: wire, bytes } = received(ctx, false);
+    expect(wire.news).toEqual([]);
+    expect(wire.newsAt).toEqual([0, 2, 3]);
+    const back = contextFromWire(wire);
+    // The independent reference: the context's news as the contract's NewsItems (what a copy in `news` gives).
+    const asItems = NewsItemSchema.array().parse(JSON.parse(JSON.stringify(news)));
+    expect(JSON.stringify(back.news)).toBe(JSON.stringify(asItems));
+    expect(back.snapshots.map((s) => s.news)).toEqual(
+      ctx.snapshots.map((s) => asItems.filter((n) => n.symbols.includes(s.symbol))),
+    );
+    expect(back.snapshots[0]?.news[0]).toBe(back.news[0]);
+    expect(back.evidence).toEqual(evidence);
+    expect('newsAt' in back).toBe(false);
+    // The copy it replaces.
+    const copied = JSON.stringify({ ctx: { ...contextToWire(ctx), news: asItems, newsAt: undefined } });
+    expect(bytes).toBeLessThan(copied.length);
+  });
+
+  it('go as items when one of them is not an evidence item, or there is no evidence', () => {
+    const own = { ...news[0], id: 'own' } as NewsItem;
+    const odd = { ...ctx, news: [...news, own] };
+    expect(contextToWire(odd).newsAt).toBeUndefined();
+    expect(contextFromWire(received(odd, false).ctx).news.map((n) => n.id)).toEqual([
+      'd0',
+      'd2',
+      'd3',
+      'own',
+    ]);
+    const { evidence: _none, ...noEvidence } = ctx;
+    expect(contextToWire(noEvidence).newsAt).toBeUndefined();
+  });
+
+  it('are refused without evidence, past its news, or beside news items', () => {
+    const wire = contextToWire(ctx);
+    const issue = (value: unknown) => WireDecisionContextSchema.safeParse(value).error?.issues[0];
+    expect(issue({ ...wire, evidence: undefined })).toMatchObject({
+      path: ['newsAt', 0],
+      message: "is 0, past the evidence's 0 news items",
+    });
+    expect(issue({ ...wire, newsAt: [0, 4] })).toMatchObject({
+      path: ['newsAt', 1],
+      message: "is 4, past the evidence's 4 news items",
+    });
+    expect(issue({ ...wire, news: [news[0]] })?.path).toEqual(['newsAt']);
+    // A snapshot's positions count the news the context's positions give.
+    const past = { ...wire, snapshots: wire.snapshots.map((s, i) => (i === 1 ? { ...s, newsAt: [3] } : s)) };
+    expect(issue(past)).toMatchObject({
+      path: ['snapshots', 1, 'newsAt', 0],
+      message: "is 3, past the context's 3 news items",
+    });
   });
 });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { DecisionContext } from '@ats/agents';
-import type {
-  Bar,
-  BarColumns,
-  HistoryTail,
-  MarketSnapshot,
-  NewsItem,
-  WireDecisionContext,
-  WireMarketSnapshot,
+import {
+  type Bar,
+  type BarColumns,
+  type HistoryTail,
+  type MarketSnapshot,
+  type NewsItem,
+  NewsItemSchema,
+  type WireDecisionContext,
+  type WireMarketSnapshot,
 } from '@ats/contracts';
 import type { Wire } from './agent-kinds';
 
@@ -191,21 +192,24 @@ function tailOf(wire: HistoryOnWire): HistoryTail | undefined {
   return wire.tail;
 }
 
-/** Position of each of a context's news items (the very objects), per context news array. */
+/** Position of each item (the very object) of a news array: a context's news, an evidence snapshot's news. */
 const positionsOfNews = new WeakMap<readonly NewsItem[], Map<NewsItem, number>>();
 
-/** Where a snapshot's news sit in the context's news, or undefined when one of them is not there (or none). */
-function newsPositions(news: readonly NewsItem[], contextNews: readonly NewsItem[]): number[] | undefined {
+/**
+ * Where `news` sit in `among` (a snapshot's news in the context's, the context's in the evidence's), or undefined
+ * when one of them is not there (or there are none).
+ */
+function newsPositions(news: readonly NewsItem[], among: readonly NewsItem[]): number[] | undefined {
   if (news.length === 0) return undefined;
-  let positions = positionsOfNews.get(contextNews);
+  let positions = positionsOfNews.get(among);
   if (positions === undefined) {
-    positions = new Map(contextNews.map((item, at) => [item, at]));
-    positionsOfNews.set(contextNews, positions);
+    positions = new Map(among.map((item, at) => [item, at]));
+    positionsOfNews.set(among, positions);
   }
   const at: number[] = new Array(news.length);
   for (let k = 0; k < news.length; k++) {
     const position = positions.get(news[k] as NewsItem);
-    if (position === undefined || contextNews[position] !== news[k]) return undefined;
+    if (position === undefined || among[position] !== news[k]) return undefined;
     at[k] = position;
   }
   return at;
@@ -235,9 +239,10 @@ export interface ContextToWireOptions {
 
 /**
  * The context as the agent RPC sends it and a cycle record keeps it (WireDecisionContextSchema): histories as
- * columns (or their tails, see ContextToWireOptions), each snapshot's news as positions in the context's news when
- * they are its items, without the in-process `historyColumns`. `explain` stays (a record replays with it; the
- * contract drops it from requests).
+ * columns (or their tails, see ContextToWireOptions), the context's news as positions in the evidence's news when
+ * they are its items (a cycle's news are), each snapshot's news as positions in the context's news when they are its
+ * items, without the in-process `historyColumns`. `explain` stays (a record replays with it; the contract drops it
+ * from requests).
  */
 export function contextToWire(
   ctx: DecisionContext,
@@ -245,10 +250,12 @@ export function contextToWire(
 ): Wire<WireDecisionContext> {
   const { historyColumns: _inProcessOnly, ...rest } = ctx;
   const tails = options.tails ?? false;
-  return {
+  const wire = {
     ...(rest as Wire<DecisionContext>),
     snapshots: ctx.snapshots.map((snapshot) => snapshotToWire(snapshot, ctx.news, tails)),
   };
+  const newsAt = ctx.evidence ? newsPositions(ctx.news, ctx.evidence.news) : undefined;
+  return newsAt === undefined ? wire : { ...wire, news: [], newsAt };
 }
 
 /**
@@ -358,9 +365,14 @@ function* continuations(windows: readonly Window[], tail: BarColumns, length: nu
  * whole is kept in `windows`; one sent as a tail is rebuilt from them, else HistoryUnknownError.
  */
 export function contextFromWire(wire: WireDecisionContext, windows?: HistoryWindows): DecisionContext {
+  const { newsAt: contextNewsAt, ...fields } = wire;
+  // A NewsItem parse keeps each evidence item's NewsItem fields: what the item itself would have parsed to in `news`.
+  const news =
+    contextNewsAt === undefined
+      ? wire.news
+      : contextNewsAt.map((at) => NewsItemSchema.parse(wire.evidence?.news[at]));
   const snapshots = wire.snapshots.map(({ bars, barsTail, newsAt, ...wired }): MarketSnapshot => {
-    const rest =
-      newsAt === undefined ? wired : { ...wired, news: newsAt.map((at) => wire.news[at] as NewsItem) };
+    const rest = newsAt === undefined ? wired : { ...wired, news: newsAt.map((at) => news[at] as NewsItem) };
     if (barsTail === undefined) {
       const columns = bars ?? barsToColumns(rest.symbol, []);
       return { ...rest, history: windows ? windows.remember(columns) : columnsToBars(columns) };
@@ -373,5 +385,5 @@ export function contextFromWire(wire: WireDecisionContext, windows?: HistoryWind
       );
     return { ...rest, history };
   });
-  return { ...wire, snapshots };
+  return { ...fields, news, snapshots };
 }

@@ -86,18 +86,41 @@ export type WireMarketSnapshot = z.infer<typeof WireMarketSnapshotSchema>;
 /**
  * The decision context as the agent RPC carries it: DecisionContextSchema with each snapshot's history as columns.
  * A cycle sends its context to all four agents, so the history (~85% of the bytes as Bar objects) dominated every
- * request's encoding, transfer, parsing and validation.
+ * request's encoding, transfer, parsing and validation. The context's news may go as `newsAt`, positions in
+ * `evidence.news` (a cycle's news are the evidence's dated headlines, each a NewsItem with more fields), instead of
+ * a second copy in `news`: then `news` is empty and each item is the NewsItem fields of the evidence item there.
  */
 export const WireDecisionContextSchema = DecisionContextSchema.extend({
   snapshots: z.array(WireMarketSnapshotSchema),
+  newsAt: z.array(z.number().int().nonnegative()).optional(),
 }).superRefine((ctx, issues) => {
+  let newsCount = ctx.news.length;
+  if (ctx.newsAt !== undefined) {
+    newsCount = ctx.newsAt.length;
+    const evidenceNews = ctx.evidence?.news.length;
+    if (ctx.news.length > 0)
+      issues.addIssue({
+        code: 'custom',
+        path: ['newsAt'],
+        message:
+          "a context carries its news either as items (news) or as positions in the evidence's (newsAt)",
+      });
+    ctx.newsAt.forEach((at, k) => {
+      if (evidenceNews === undefined || at >= evidenceNews)
+        issues.addIssue({
+          code: 'custom',
+          path: ['newsAt', k],
+          message: `is ${at}, past the evidence's ${evidenceNews ?? 0} news items`,
+        });
+    });
+  }
   ctx.snapshots.forEach((snapshot, s) => {
     snapshot.newsAt?.forEach((at, k) => {
-      if (at >= ctx.news.length)
+      if (at >= newsCount)
         issues.addIssue({
           code: 'custom',
           path: ['snapshots', s, 'newsAt', k],
-          message: `is ${at}, past the context's ${ctx.news.length} news items`,
+          message: `is ${at}, past the context's ${newsCount} news items`,
         });
     });
   });
