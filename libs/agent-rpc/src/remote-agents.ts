@@ -12,8 +12,14 @@ import {
   type SignalBatch,
   type SignalRequest,
 } from '@ats/agents';
-import type { Bus, PayloadOf } from '@ats/bus';
-import type { AgentName, MessageOf, MessageType, Reply } from '@ats/contracts';
+import { type Bus, EncodedField, type OutgoingPayload } from '@ats/bus';
+import {
+  type AgentName,
+  type MessageOf,
+  type MessageType,
+  type Reply,
+  WireDecisionContextSchema,
+} from '@ats/contracts';
 import { AGENT_RPC, type SignalAgentName, toWire } from './agent-kinds';
 import { RemoteAgentError } from './errors';
 import { ReplicaFailover } from './replica-failover';
@@ -31,12 +37,30 @@ export interface RemoteAgentOptions {
   readonly subjects?: AgentRpcSubjects;
 }
 
+/** The context of each cycle as its requests carry it, encoded once per form (tails or all bars) for all four. */
+const encodedContexts = new WeakMap<DecisionContext, Map<boolean, EncodedField<unknown>>>();
+
+function encodedContext(ctx: DecisionContext, tails: boolean): EncodedField<unknown> {
+  let forms = encodedContexts.get(ctx);
+  if (forms === undefined) {
+    forms = new Map();
+    encodedContexts.set(ctx, forms);
+  }
+  let encoded = forms.get(tails);
+  if (encoded === undefined) {
+    encoded = EncodedField.of(WireDecisionContextSchema, contextToWire(ctx, { tails }), 'agent request context');
+    forms.set(tails, encoded);
+  }
+  return encoded;
+}
+
 /**
  * A request as the agent RPC sends it (contextToWire): its context's histories as their tails, or all their bars
- * for a replica that answered it holds no window a tail continues.
+ * for a replica that answered it holds no window a tail continues. The context is validated and serialised once
+ * per cycle: the cycle's four requests carry the very same one.
  */
 function onWire<R extends { readonly ctx: DecisionContext }>(request: R, tails: boolean) {
-  return { ...toWire(request), ctx: contextToWire(request.ctx, { tails }) };
+  return { ...toWire(request), ctx: encodedContext(request.ctx, tails) };
 }
 
 /** How a proxy's requests carried their histories. */
@@ -80,7 +104,7 @@ abstract class RemoteAgent {
   protected async ask<Req extends MessageType, Res extends MessageType>(
     requestType: Req,
     replyType: Res,
-    payload: (tails: boolean) => PayloadOf<Req>,
+    payload: (tails: boolean) => OutgoingPayload<Req>,
     correlationId: string,
   ): Promise<MessageOf<Res>> {
     const send = async (tails: boolean) => {

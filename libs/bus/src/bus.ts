@@ -1,6 +1,6 @@
 import type { MessageOf, MessageType, Reply } from '@ats/contracts';
 import type { z } from 'zod';
-import type { BusHeaders } from './codec';
+import type { BusHeaders, WithEncodedFields } from './codec';
 import type { BusStats } from './stats';
 import type { BusTopology, TopologyReport } from './topology';
 
@@ -25,6 +25,8 @@ export interface StoredMessage<T> extends BusMessage<T> {
 }
 
 export type PayloadOf<M extends MessageType> = z.input<M['schema']>;
+/** What a producer hands the bus: the payload, any top-level field of it possibly encoded once (EncodedField). */
+export type OutgoingPayload<M extends MessageType> = WithEncodedFields<PayloadOf<M>>;
 
 export interface PublishOptions {
   /** Joins the message to its analysis cycle / request chain; generated when omitted. */
@@ -86,7 +88,7 @@ export interface Bus {
   publish<M extends MessageType>(
     subject: string,
     type: M,
-    payload: PayloadOf<M>,
+    payload: OutgoingPayload<M>,
     options?: PublishOptions,
   ): Promise<void>;
   subscribe<M extends MessageType>(
@@ -100,7 +102,7 @@ export interface Bus {
     subject: string,
     requestType: Req,
     responseType: Res,
-    payload: PayloadOf<Req>,
+    payload: OutgoingPayload<Req>,
     options: RequestOptions,
   ): Promise<Reply<MessageOf<Res>>>;
   serve<Req extends MessageType, Res extends MessageType>(
@@ -116,7 +118,7 @@ export interface Bus {
   publishDurable<M extends MessageType>(
     subject: string,
     type: M,
-    payload: PayloadOf<M>,
+    payload: OutgoingPayload<M>,
     options: DurablePublishOptions,
   ): Promise<{ seq: number; duplicate: boolean }>;
   consume<M extends MessageType>(

@@ -1,6 +1,7 @@
-import { ContractValidationError, Headers, Messages } from '@ats/contracts';
+import { ContractValidationError, defineMessage, Headers, Messages } from '@ats/contracts';
 import { describe, expect, it } from 'vitest';
-import { asciiOnlyJson, deadLetterHeaders, decodeIncoming, encodeOutgoing } from './codec';
+import { z } from 'zod';
+import { asciiOnlyJson, deadLetterHeaders, decodeIncoming, EncodedField, encodeOutgoing } from './codec';
 import { BusReplyError } from './errors';
 import { backoffFor, toErrorReply } from './typed-bus';
 
@@ -34,6 +35,75 @@ describe('encodeOutgoing', () => {
       ContractValidationError,
     );
     expect(() => encodeOutgoing(Messages.quote, { ...quote, price: 0 }, meta)).toThrow(/price/);
+  });
+});
+
+describe('encodeOutgoing with an EncodedField', () => {
+  // A message whose big field several messages share, as a cycle's context in its agent requests.
+  const shared = { symbols: ['AAPL', 'caf\u00e9'], limit: 7, note: 'not in the schema' };
+  const Shared = z.object({ symbols: z.array(z.string().min(1)), limit: z.number().int().default(50) });
+  const carrier = defineMessage(
+    'Carrier',
+    1,
+    z.object({
+      id: z.string().min(1),
+      shared: Shared,
+      tags: z.array(z.string()).default([]),
+      extra: z.number().optional(),
+    }),
+  );
+  const refined = defineMessage(
+    'RefinedCarrier',
+    1,
+    carrier.schema.superRefine((m, issues) => {
+      if (m.shared.limit > 5)
+        issues.addIssue({ code: 'custom', path: ['shared', 'limit'], message: 'over 5' });
+    }),
+  );
+  const text = (data: Uint8Array) => new TextDecoder().decode(data);
+
+  it('sends the very value and bytes of the whole payload, the field validated and serialised once', () => {
+    const field = EncodedField.of(Shared, shared, 'shared');
+    const whole = encodeOutgoing(carrier, { tags: ['x'], shared, id: 'm-1' }, meta);
+    for (const id of ['m-1', 'm-1']) {
+      const reused = encodeOutgoing(carrier, { tags: ['x'], shared: field, id }, meta);
+      expect(text(reused.data)).toBe(text(whole.data));
+      expect(reused.value).toEqual(whole.value);
+      expect(reused.value.shared).toBe(field.value);
+    }
+    // Defaults of the other fields apply, the unknown key of the field's value stays out, non-ASCII is escaped.
+    expect(text(encodeOutgoing(carrier, { id: 'm-2', shared: field }, meta).data)).toBe(
+      '{"id":"m-2","shared":{"symbols":["AAPL","caf\\u00e9"],"limit":7},"tags":[]}',
+    );
+  });
+
+  it('still refuses invalid other fields, and an invalid value when encoding the field', () => {
+    const field = EncodedField.of(Shared, shared, 'shared');
+    expect(() => encodeOutgoing(carrier, { id: '', shared: field }, meta)).toThrow(/id/);
+    expect(() => EncodedField.of(Shared, { symbols: [''] }, 'shared')).toThrow(ContractValidationError);
+  });
+
+  it("validates the value with the message when the field's schema is not the message's own", () => {
+    const loose = EncodedField.of(
+      z.object({ symbols: z.array(z.string()), limit: z.number() }),
+      {
+        symbols: [''],
+        limit: 1.5,
+      },
+      'loose',
+    );
+    expect(() => encodeOutgoing(carrier, { id: 'm-3', shared: loose }, meta)).toThrow(/symbols|limit/);
+  });
+
+  it('runs the refinements of a refined message on the whole value', () => {
+    const field = EncodedField.of(Shared, shared, 'shared');
+    expect(() => encodeOutgoing(refined, { id: 'm-4', shared: field }, meta)).toThrow(/over 5/);
+    const small = EncodedField.of(Shared, { symbols: ['AAPL'], limit: 2 }, 'shared');
+    expect(JSON.parse(text(encodeOutgoing(refined, { id: 'm-5', shared: small }, meta).data))).toEqual({
+      id: 'm-5',
+      shared: { symbols: ['AAPL'], limit: 2 },
+      tags: [],
+    });
   });
 });
 

@@ -74,16 +74,116 @@ function jsonBytes(value: unknown): Uint8Array {
 }
 
 /**
+ * A field's value validated and serialised once, for messages that each carry it: a cycle's context goes in all
+ * four of its agent requests (~60 KB each). In a payload it stands for the value. When its schema is the message
+ * schema's own schema of that field (the same object) in a plain object schema, encodeOutgoing validates and
+ * serialises only the other fields and writes this JSON as is; otherwise its value is validated with the rest.
+ * The value must not change once encoded (the bus's payloads are readonly data).
+ */
+export class EncodedField<T> {
+  private constructor(
+    readonly schema: z.ZodType,
+    readonly value: T,
+    readonly json: string,
+  ) {}
+
+  /** Validates `value` with `schema` (ContractValidationError naming `what` when invalid) and serialises it. */
+  static of<S extends z.ZodType>(schema: S, value: z.input<S>, what: string): EncodedField<z.output<S>> {
+    const parsed = parseContract(schema, value, what) as z.output<S>;
+    return new EncodedField(schema, parsed, asciiOnlyJson(JSON.stringify(parsed)));
+  }
+}
+
+/** A payload whose top-level fields may each be given as an EncodedField. */
+export type WithEncodedFields<T> = T extends object ? { [K in keyof T]: T[K] | EncodedField<unknown> } : T;
+
+/**
  * Validates an outgoing payload and serialises it with the bus headers. Invalid data is the producer's bug,
  * so it throws (ContractValidationError) instead of sending something every consumer would reject.
  */
 export function encodeOutgoing<M extends MessageType>(
   type: M,
-  payload: z.input<M['schema']>,
+  payload: WithEncodedFields<z.input<M['schema']>>,
   meta: OutgoingMeta,
 ): EncodedMessage<z.output<M['schema']>> {
-  const value = parseContract(type.schema, payload, type.name) as z.output<M['schema']>;
-  return { value, data: jsonBytes(value), headers: envelopeHeaders(type, meta) };
+  const headers = envelopeHeaders(type, meta);
+  const fields = encodedFieldsOf(payload);
+  if (fields === undefined) {
+    const value = parseContract(type.schema, payload, type.name) as z.output<M['schema']>;
+    return { value, data: jsonBytes(value), headers };
+  }
+  const shape = plainObjectShape(type.schema);
+  if (shape === undefined || [...fields].some(([key, field]) => shape[key] !== field.schema)) {
+    // Not the message's own field schemas: the values are validated with the message, as any payload.
+    const values = { ...(payload as object) } as Record<string, unknown>;
+    for (const [key, field] of fields) values[key] = field.value;
+    const value = parseContract(type.schema, values, type.name) as z.output<M['schema']>;
+    return { value, data: jsonBytes(value), headers };
+  }
+  const rest = { ...(payload as object) } as Record<string, unknown>;
+  for (const key of fields.keys()) delete rest[key];
+  const others = parseContract(
+    withoutFields(type.schema as z.ZodObject, [...fields.keys()]),
+    rest,
+    type.name,
+  );
+  // Fields in the schema's order, as a parse of the whole payload gives them: the same value and the same bytes.
+  const value: Record<string, unknown> = {};
+  const members: string[] = [];
+  for (const key of Object.keys(shape)) {
+    const field = fields.get(key);
+    if (field !== undefined) {
+      value[key] = field.value;
+      members.push(`${JSON.stringify(key)}:${field.json}`);
+    } else if (key in others) {
+      const fieldValue = (others as Record<string, unknown>)[key];
+      value[key] = fieldValue;
+      const json = JSON.stringify(fieldValue);
+      if (json !== undefined) members.push(`${JSON.stringify(key)}:${asciiOnlyJson(json)}`);
+    }
+  }
+  return {
+    value: value as z.output<M['schema']>,
+    data: encoder.encode(`{${members.join(',')}}`),
+    headers,
+  };
+}
+
+/** The payload's top-level EncodedFields by key, or undefined when it has none. */
+function encodedFieldsOf(payload: unknown): Map<string, EncodedField<unknown>> | undefined {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  let fields: Map<string, EncodedField<unknown>> | undefined;
+  for (const [key, value] of Object.entries(payload)) {
+    if (!(value instanceof EncodedField)) continue;
+    fields ??= new Map();
+    fields.set(key, value);
+  }
+  return fields;
+}
+
+/** The shape of an object schema without refinements of its own (those see the whole object), else undefined. */
+function plainObjectShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
+  const { type, checks } = schema._zod.def;
+  return type === 'object' && (checks === undefined || checks.length === 0)
+    ? (schema as z.ZodObject).shape
+    : undefined;
+}
+
+/** An object schema without some of its fields, made once per schema and set of fields. */
+const omitted = new WeakMap<z.ZodObject, Map<string, z.ZodObject>>();
+function withoutFields(schema: z.ZodObject, keys: readonly string[]): z.ZodObject {
+  let bySchema = omitted.get(schema);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    omitted.set(schema, bySchema);
+  }
+  const id = [...keys].sort().join('\u0000');
+  let rest = bySchema.get(id);
+  if (rest === undefined) {
+    rest = schema.omit(Object.fromEntries(keys.map((key) => [key, true])) as Record<string, true>);
+    bySchema.set(id, rest);
+  }
+  return rest;
 }
 
 /** Serialises an already-validated value (replies whose schema wraps the message type). */

@@ -7,6 +7,7 @@ export type {
   DurablePublishOptions,
   Handler,
   HistoryQuery,
+  OutgoingPayload,
   PayloadOf,
   PublishOptions,
   RequestHandler,
@@ -16,7 +17,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './bus';
-export type { BusHeaders, DeadLetterKind } from './codec';
+export { type BusHeaders, type DeadLetterKind, EncodedField, type WithEncodedFields } from './codec';
 export {
   BusClosedError,
   BusNoRespondersError,

@@ -22,6 +22,7 @@ import type {
   DurablePublishOptions,
   Handler,
   HistoryQuery,
+  OutgoingPayload,
   PayloadOf,
   PublishOptions,
   RequestHandler,
@@ -96,7 +97,7 @@ export class TypedBus implements Bus {
   async publish<M extends MessageType>(
     subject: string,
     type: M,
-    payload: PayloadOf<M>,
+    payload: OutgoingPayload<M>,
     options: PublishOptions = {},
   ): Promise<void> {
     this.#assertOpen();
@@ -135,7 +136,7 @@ export class TypedBus implements Bus {
     subject: string,
     requestType: Req,
     responseType: Res,
-    payload: PayloadOf<Req>,
+    payload: OutgoingPayload<Req>,
     options: RequestOptions,
   ): Promise<Reply<MessageOf<Res>>> {
     this.#assertOpen();
@@ -279,7 +280,7 @@ export class TypedBus implements Bus {
   async publishDurable<M extends MessageType>(
     subject: string,
     type: M,
-    payload: PayloadOf<M>,
+    payload: OutgoingPayload<M>,
     options: DurablePublishOptions,
   ): Promise<{ seq: number; duplicate: boolean }> {
     this.#assertOpen();
@@ -390,7 +391,7 @@ export class TypedBus implements Bus {
   #encode<M extends MessageType>(
     subject: string,
     type: M,
-    payload: PayloadOf<M>,
+    payload: OutgoingPayload<M>,
     correlationId: string | undefined,
     messageId?: string,
   ): EncodedMessage<MessageOf<M>> {
