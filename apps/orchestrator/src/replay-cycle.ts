@@ -42,7 +42,8 @@ export function unpackContext(record: Pick<CycleContext, 'encoding' | 'context'>
 
 /**
  * The team, recording what it saw: each cycle's decision context goes to the CYCLES stream on `cycle.context`
- * (de-duplicated per cycle, so a re-run cycle stores it once) before its decisions are returned.
+ * (de-duplicated per cycle, so a re-run cycle stores it once) before its decisions are returned. The record is
+ * packed and published while the agents work: it is what the team was given, known before any of them answers.
  */
 export function recordingTeam(
   team: AgentTeam,
@@ -53,22 +54,34 @@ export function recordingTeam(
   return {
     config: team.config,
     async runCycle(ctx) {
-      const outcome = await team.runCycle(ctx);
-      const record: CycleContext = {
-        runId: ctx.portfolio.runId ?? 'unknown',
-        correlationId: ctx.correlationId,
-        asOf: ctx.asOf,
-        pattern,
-        ...packContext(ctx),
-      };
-      await bus.publishDurable(channels.cycleContext, CycleMessages.context, record, {
-        messageId: `${ctx.correlationId}:context`,
-        correlationId: ctx.correlationId,
+      const outcome = team.runCycle(ctx);
+      const recorded = requestsSent().then(() => {
+        const record: CycleContext = {
+          runId: ctx.portfolio.runId ?? 'unknown',
+          correlationId: ctx.correlationId,
+          asOf: ctx.asOf,
+          pattern,
+          ...packContext(ctx),
+        };
+        return bus.publishDurable(channels.cycleContext, CycleMessages.context, record, {
+          messageId: `${ctx.correlationId}:context`,
+          correlationId: ctx.correlationId,
+        });
       });
-      return outcome;
+      // Both settle before the cycle goes on: a failed record fails the cycle, as it did when written after.
+      const [decided, stored] = await Promise.allSettled([outcome, recorded]);
+      if (decided.status === 'rejected') throw decided.reason;
+      if (stored.status === 'rejected') throw stored.reason;
+      return decided.value;
     },
   };
 }
+
+/**
+ * Resolves once the team's first requests are on their way: microtasks (where the bus encodes and the NATS client
+ * writes them) have run, so packing the record (a few ms of CPU) delays no request.
+ */
+const requestsSent = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A replay's answer (the `cycle.replay` reply and the command's output): one definition, in the contracts. */
 export type CycleReplay = CycleReplayResult;
