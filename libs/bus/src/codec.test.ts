@@ -95,6 +95,17 @@ describe('encodeOutgoing with an EncodedField', () => {
     expect(() => encodeOutgoing(carrier, { id: 'm-3', shared: loose }, meta)).toThrow(/symbols|limit/);
   });
 
+  it('keeps the unknown keys a loose message keeps', () => {
+    const loose = defineMessage('LooseCarrier', 1, z.looseObject({ id: z.string(), shared: Shared }));
+    const field = EncodedField.of(Shared, shared, 'shared');
+    const payload = { id: 'm-6', shared: field, more: 1 };
+    expect(JSON.parse(text(encodeOutgoing(loose, payload, meta).data))).toEqual({
+      id: 'm-6',
+      shared: { symbols: ['AAPL', 'caf\u00e9'], limit: 7 },
+      more: 1,
+    });
+  });
+
   it('runs the refinements of a refined message on the whole value', () => {
     const field = EncodedField.of(Shared, shared, 'shared');
     expect(() => encodeOutgoing(refined, { id: 'm-4', shared: field }, meta)).toThrow(/over 5/);

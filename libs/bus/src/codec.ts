@@ -161,12 +161,14 @@ function encodedFieldsOf(payload: unknown): Map<string, EncodedField<unknown>> |
   return fields;
 }
 
-/** The shape of an object schema without refinements of its own (those see the whole object), else undefined. */
+/**
+ * The shape of a plain object schema, else undefined: one that drops unknown keys (no catchall) and has no
+ * refinements of its own (those see the whole object).
+ */
 function plainObjectShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
-  const { type, checks } = schema._zod.def;
-  return type === 'object' && (checks === undefined || checks.length === 0)
-    ? (schema as z.ZodObject).shape
-    : undefined;
+  const def = schema._zod.def;
+  if (def.type !== 'object' || (def.checks !== undefined && def.checks.length > 0)) return undefined;
+  return (def as z.ZodObject['_zod']['def']).catchall === undefined ? (schema as z.ZodObject).shape : undefined;
 }
 
 /** An object schema without some of its fields, made once per schema and set of fields. */
