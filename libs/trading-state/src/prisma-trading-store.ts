@@ -27,6 +27,40 @@ type Tx = Prisma.TransactionClient;
 type OrderRow = Prisma.OrderModel;
 type FillRow = Prisma.FillModel;
 
+/** What the stored forms are made of: the columns they read of each model. */
+type RunFields = Pick<Prisma.RunModel, 'id' | 'kind' | 'status' | 'config' | 'startedAt'>;
+type OrderFields = Pick<
+  OrderRow,
+  | 'clientOrderId'
+  | 'runId'
+  | 'correlationId'
+  | 'symbol'
+  | 'side'
+  | 'type'
+  | 'quantity'
+  | 'limitPrice'
+  | 'stopPrice'
+  | 'status'
+  | 'timeInForce'
+  | 'reason'
+  | 'submittedAt'
+>;
+type PositionFields = Pick<Prisma.PositionModel, 'symbol' | 'quantity' | 'averagePrice' | 'realizedPnl'>;
+type SnapshotFields = Pick<Prisma.PortfolioSnapshotModel, 'correlationId' | 'takenAt' | 'cash' | 'equity'>;
+
+/** loadState's row: the run's columns and its book as JSON (instants in JSON are ISO strings). */
+interface StateRow extends RunFields {
+  /** Null when the run has no portfolio row. */
+  readonly cash: number | null;
+  readonly version: number | null;
+  readonly positions: PositionFields[];
+  readonly openOrders: (Omit<OrderFields, 'submittedAt'> & {
+    readonly submittedAt: string;
+    readonly fills: Pick<FillRow, 'quantity'>[];
+  })[];
+  readonly lastSnapshot: (Omit<SnapshotFields, 'takenAt'> & { readonly takenAt: string }) | null;
+}
+
 export interface PrismaTradingStoreOptions {
   /** Attempts of one optimistic write before StateConflictError (default 5). */
   readonly maxAttempts?: number;
@@ -74,29 +108,45 @@ export class PrismaTradingStore implements TradingStore {
     }
   }
 
+  /**
+   * The run's book in one statement: one consistent snapshot of the database, and one round trip where Prisma's
+   * include took six (run, portfolio, positions, open orders, their fills, last snapshot). A paper cycle loads it
+   * twice (the broker at the open, the cycle at the close).
+   */
   async loadState(runId: string): Promise<TradingState> {
-    const run = await this.#prisma.run.findUnique({
-      where: { id: runId },
-      include: {
-        portfolio: true,
-        positions: { orderBy: { symbol: 'asc' } },
-        orders: {
-          where: { status: { in: ['NEW', 'PARTIALLY_FILLED'] } },
-          include: { fills: true },
-          orderBy: [{ submittedAt: 'asc' }, { clientOrderId: 'asc' }],
-        },
-        snapshots: { orderBy: { takenAt: 'desc' }, take: 1 },
-      },
-    });
-    if (!run?.portfolio) throw new RunNotFoundError(runId);
-    const last = run.snapshots[0];
+    const [row] = await this.#prisma.$queryRaw<StateRow[]>`
+      SELECT r.id, r.kind::text AS kind, r.status::text AS status, r.config, r.started_at AS "startedAt",
+        p.cash, p.version,
+        COALESCE((
+          SELECT json_agg(json_build_object('symbol', x.symbol, 'quantity', x.quantity,
+            'averagePrice', x.average_price, 'realizedPnl', x.realized_pnl) ORDER BY x.symbol)
+          FROM positions x WHERE x.run_id = r.id), '[]'::json) AS positions,
+        COALESCE((
+          SELECT json_agg(json_build_object('clientOrderId', o.client_order_id, 'runId', o.run_id,
+            'correlationId', o.correlation_id, 'symbol', o.symbol, 'side', o.side, 'type', o.type,
+            'quantity', o.quantity, 'limitPrice', o.limit_price, 'stopPrice', o.stop_price, 'status', o.status,
+            'timeInForce', o.time_in_force, 'reason', o.reason, 'submittedAt', o.submitted_at,
+            'fills', COALESCE((SELECT json_agg(json_build_object('quantity', f.quantity) ORDER BY f.filled_at, f.id)
+                               FROM fills f WHERE f.order_id = o.id), '[]'::json))
+            ORDER BY o.submitted_at, o.client_order_id)
+          FROM orders o WHERE o.run_id = r.id AND o.status IN ('NEW', 'PARTIALLY_FILLED')), '[]'::json)
+          AS "openOrders",
+        (SELECT json_build_object('correlationId', s.correlation_id, 'takenAt', s.taken_at, 'cash', s.cash,
+                                  'equity', s.equity)
+         FROM portfolio_snapshots s WHERE s.run_id = r.id ORDER BY s.taken_at DESC LIMIT 1) AS "lastSnapshot"
+      FROM runs r LEFT JOIN portfolios p ON p.run_id = r.id
+      WHERE r.id = ${runId}`;
+    if (row === undefined || row.cash === null || row.version === null) throw new RunNotFoundError(runId);
+    const last = row.lastSnapshot;
     return {
-      run: toStoredRun(run),
-      cash: run.portfolio.cash,
-      version: run.portfolio.version,
-      positions: run.positions.map(toPositionRow),
-      openOrders: run.orders.map((o) => toStoredOrder(o, o.fills)),
-      ...(last ? { lastSnapshot: toStoredSnapshot(last) } : {}),
+      run: toStoredRun(row),
+      cash: row.cash,
+      version: row.version,
+      positions: row.positions.map(toPositionRow),
+      openOrders: row.openOrders.map((o) =>
+        toStoredOrder({ ...o, submittedAt: new Date(o.submittedAt) }, o.fills),
+      ),
+      ...(last ? { lastSnapshot: toStoredSnapshot({ ...last, takenAt: new Date(last.takenAt) }) } : {}),
     };
   }
 
@@ -401,7 +451,7 @@ function decisionRowData(
   };
 }
 
-function toStoredOrder(row: OrderRow, fills: readonly FillRow[]): StoredOrder {
+function toStoredOrder(row: OrderFields, fills: readonly Pick<FillRow, 'quantity'>[]): StoredOrder {
   const order: Order = {
     clientOrderId: row.clientOrderId,
     symbol: row.symbol,
@@ -419,7 +469,7 @@ function toStoredOrder(row: OrderRow, fills: readonly FillRow[]): StoredOrder {
   return { order, status: row.status, filledQuantity: fills.reduce((sum, f) => sum + f.quantity, 0) };
 }
 
-function toPositionRow(row: Prisma.PositionModel): PositionRow {
+function toPositionRow(row: PositionFields): PositionRow {
   return {
     symbol: row.symbol,
     quantity: row.quantity,
@@ -428,7 +478,7 @@ function toPositionRow(row: Prisma.PositionModel): PositionRow {
   };
 }
 
-function toStoredSnapshot(row: Prisma.PortfolioSnapshotModel): StoredSnapshot {
+function toStoredSnapshot(row: SnapshotFields): StoredSnapshot {
   return {
     correlationId: row.correlationId,
     takenAt: row.takenAt.toISOString(),
@@ -437,7 +487,7 @@ function toStoredSnapshot(row: Prisma.PortfolioSnapshotModel): StoredSnapshot {
   };
 }
 
-function toStoredRun(row: Prisma.RunModel): StoredRun {
+function toStoredRun(row: RunFields): StoredRun {
   const config = (row.config ?? {}) as Record<string, unknown>;
   return {
     runId: row.id,

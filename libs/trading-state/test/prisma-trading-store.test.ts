@@ -7,6 +7,7 @@ import {
   bookFromFills,
   ConflictingOrderError,
   PrismaTradingStore,
+  RunNotFoundError,
   reconcileBooks,
   StateConflictError,
 } from '../src/index';
@@ -210,5 +211,113 @@ describe('PrismaTradingStore', () => {
     await store.saveDecisions(runId, 'c1', [decision]);
     expect(await prisma.decision.count({ where: { runId, correlationId: 'c1' } })).toBe(1);
     expect((await store.loadState(runId)).lastSnapshot).toMatchObject({ correlationId: 'c1', takenAt: T0 });
+  });
+
+  it('loads the book in one statement as Prisma includes read it: positions, open orders and their fills, last snapshot', async () => {
+    const store = new PrismaTradingStore(prisma);
+    const runId = await newRun(store);
+    const held = [order(runId, 'm1', 'BUY', 7, 'MSFT'), order(runId, 'a1', 'BUY', 3, 'AAPL')];
+    for (const o of held) {
+      await store.recordOrder(o);
+      await store.recordFill(fillOf(o, 101.25));
+    }
+    // Open: a GTC limit order with its reason, and one filled in two parts of fractional shares.
+    const limit = {
+      ...order(runId, 'l1', 'BUY', 5),
+      type: 'LIMIT' as const,
+      limitPrice: 99.5,
+      timeInForce: 'GTC' as const,
+      reason: 'dip',
+      submittedAt: '2023-01-05T00:00:00.000Z',
+    };
+    const partial = order(runId, 'p1', 'BUY', 1, 'MSFT');
+    await store.recordOrder(limit);
+    await store.recordOrder(partial);
+    await store.recordFill({ ...fillOf(partial, 50), fillId: 'p1-a', quantity: 0.1 });
+    await store.recordFill({ ...fillOf(partial, 51, 5), fillId: 'p1-b', quantity: 0.2 });
+    const cancelled = order(runId, 'c1', 'SELL', 1);
+    await store.recordOrder(cancelled);
+    await store.closeOrder(cancelled.clientOrderId, 'CANCELLED', 'changed our mind');
+    for (const [correlationId, asOf] of [
+      ['s2', '2023-01-06T00:00:00.000Z'],
+      ['s1', T0],
+    ] as const)
+      await store.saveSnapshot({
+        runId,
+        correlationId,
+        state: { asOf, cash: 1, equity: 2.5, positions: [] },
+      });
+
+    // The independent reference: the same book through Prisma's include (six queries), mapped field by field.
+    const run = await prisma.run.findUniqueOrThrow({
+      where: { id: runId },
+      include: {
+        portfolio: true,
+        positions: { orderBy: { symbol: 'asc' } },
+        orders: {
+          where: { status: { in: ['NEW', 'PARTIALLY_FILLED'] } },
+          include: { fills: { orderBy: [{ filledAt: 'asc' }, { id: 'asc' }] } },
+          orderBy: [{ submittedAt: 'asc' }, { clientOrderId: 'asc' }],
+        },
+        snapshots: { orderBy: { takenAt: 'desc' }, take: 1 },
+      },
+    });
+    const state = await store.loadState(runId);
+    expect(state).toEqual({
+      run: {
+        runId,
+        kind: run.kind,
+        status: run.status,
+        initialCash: 100_000,
+        config: run.config,
+        startedAt: run.startedAt,
+      },
+      cash: run.portfolio?.cash,
+      version: run.portfolio?.version,
+      positions: run.positions.map(({ symbol, quantity, averagePrice, realizedPnl }) => ({
+        symbol,
+        quantity,
+        averagePrice,
+        realizedPnl,
+      })),
+      openOrders: run.orders.map((o) => ({
+        order: {
+          clientOrderId: o.clientOrderId,
+          symbol: o.symbol,
+          side: o.side,
+          type: o.type,
+          quantity: o.quantity,
+          timeInForce: o.timeInForce,
+          submittedAt: o.submittedAt.toISOString(),
+          runId: o.runId,
+          correlationId: o.correlationId,
+          ...(o.limitPrice === null ? {} : { limitPrice: o.limitPrice }),
+          ...(o.stopPrice === null ? {} : { stopPrice: o.stopPrice }),
+          ...(o.reason === null ? {} : { reason: o.reason }),
+        },
+        status: o.status,
+        filledQuantity: o.fills.reduce((sum, f) => sum + f.quantity, 0),
+      })),
+      lastSnapshot: {
+        correlationId: run.snapshots[0]?.correlationId,
+        takenAt: run.snapshots[0]?.takenAt.toISOString(),
+        cash: run.snapshots[0]?.cash,
+        equity: run.snapshots[0]?.equity,
+      },
+    });
+    // What the book holds, so the comparison above is not between two empty ones.
+    expect(state.positions.map((p) => p.symbol)).toEqual(['AAPL', 'MSFT']);
+    expect(state.openOrders.map((o) => [o.order.clientOrderId, o.status, o.filledQuantity])).toEqual([
+      [partial.clientOrderId, 'PARTIALLY_FILLED', 0.1 + 0.2],
+      [limit.clientOrderId, 'NEW', 0],
+    ]);
+    expect(state.openOrders[1]?.order).toEqual(limit);
+    expect(state.lastSnapshot).toEqual({
+      correlationId: 's2',
+      takenAt: '2023-01-06T00:00:00.000Z',
+      cash: 1,
+      equity: 2.5,
+    });
+    await expect(store.loadState('no-such-run')).rejects.toBeInstanceOf(RunNotFoundError);
   });
 });
