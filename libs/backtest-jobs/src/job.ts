@@ -161,10 +161,20 @@ export async function runBacktestJob(
   };
   const correlationPrefix = requestRunPrefix(request);
   const weightPaths: ReportWeightPath[] = [];
-  /** One run of the team as `team` says (weights, weighting, risk manager on or off). */
-  const runTeam = async (team: TeamVariant, correlationRunId: string, teamDeps: BacktestJobDeps = deps) => {
+  /**
+   * One run of the team as `team` says (weights, weighting, risk manager on or off). `reasoning`: keep the agents'
+   * reasoning texts in its decisions; an attribution run's report row is its metrics alone, so its rule-based agents
+   * need not format them (an LLM agent reasons all the same).
+   */
+  const runTeam = async (
+    team: TeamVariant,
+    correlationRunId: string,
+    teamDeps: BacktestJobDeps = deps,
+    reasoning = true,
+  ) => {
     const weighting = weightingFor(team);
-    const output = await run(strategyFor(request, team, teamDeps, correlationRunId, weighting), team.variant);
+    const strategy = strategyFor(request, team, teamDeps, correlationRunId, weighting, reasoning);
+    const output = await run(strategy, team.variant);
     noteDegraded(team.variant, output.decisions);
     if (weighting) weightPaths.push(weightPath(team.variant, weighting));
     return output;
@@ -207,7 +217,7 @@ export async function runBacktestJob(
     for (const team of ablationVariants(request)) {
       const { variant } = team;
       // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
-      const ablated = await runTeam(team, `${correlationPrefix}-${variantTag(variant)}`);
+      const ablated = await runTeam(team, `${correlationPrefix}-${variantTag(variant)}`, deps, false);
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
         { riskFreeRate: request.riskFreeRate },
@@ -403,6 +413,8 @@ function strategyFor(
   correlationRunId: string,
   /** Point-in-time adaptive weights (absent: the static `team.weights`). */
   adaptive?: AdaptiveConsensusWeights,
+  /** Keep each decision's reasoning text (see runTeam). */
+  recordReasoning = true,
 ): Strategy {
   const { weights } = team;
   switch (request.strategy) {
@@ -424,6 +436,7 @@ function strategyFor(
         ...(deps.agents ? { agents: deps.agents } : {}),
         ...(adaptive ? { adaptiveWeights: adaptive } : {}),
         ...(team.withoutRiskManager ? { withoutRiskManager: true } : {}),
+        ...(recordReasoning ? {} : { recordReasoning: false }),
         ...(deps.bars.evidenceAt ? { evidence: { evidenceAt: (r) => sourceEvidence(deps.bars, r) } } : {}),
         // Created just before its run: the run's usage is what the shared client counted since.
         ...(deps.llmUsage ? { usage: usageSince(deps.llmUsage) } : {}),
