@@ -244,21 +244,23 @@ export class PrismaTradingStore implements TradingStore {
     correlationId: string,
     decisions: readonly AgentDecision[],
   ): Promise<void> {
-    // Replaces the cycle's rows (this run's, and the agent services' records without a run) with the merged set, in
-    // one transaction: rows that continue a stored one keep its id, creation time and inputs summary. DELETE and
-    // INSERT only, as the orchestrator's role may (no UPDATE on the audit trail).
+    // Replaces the cycle's rows (this run's, and the agent services' records without a run) with the merged set:
+    // rows that continue a stored one keep its id, creation time and inputs summary. DELETE and INSERT only, as the
+    // orchestrator's role may (no UPDATE on the audit trail), together in one transaction. With nothing stored (no
+    // agent sink, the cycle's first save) the INSERT alone is the change, atomic by itself: two round trips, not five.
+    // Read committed either way: a row another writer commits after the read is kept, not merged, as before.
+    const stored = await this.#prisma.decision.findMany({
+      where: { correlationId, OR: [{ runId }, { runId: null }] },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    const rows = cycleDecisionRows(stored, decisions).map((row) => decisionRowData(runId, correlationId, row));
+    if (stored.length === 0) {
+      await insertDecisionRows(this.#prisma, rows);
+      return;
+    }
     await this.#prisma.$transaction(async (tx) => {
-      const stored = await tx.decision.findMany({
-        where: { correlationId, OR: [{ runId }, { runId: null }] },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      });
-      const rows = cycleDecisionRows(stored, decisions);
-      if (stored.length > 0) await tx.decision.deleteMany({ where: { id: { in: stored.map((r) => r.id) } } });
-      if (rows.length > 0)
-        await insertDecisionRows(
-          tx,
-          rows.map((row) => decisionRowData(runId, correlationId, row)),
-        );
+      await tx.decision.deleteMany({ where: { id: { in: stored.map((r) => r.id) } } });
+      await insertDecisionRows(tx, rows);
     });
   }
 
