@@ -14,11 +14,27 @@ export interface TextReading {
 /** Each item's reading, remembered per item object (every agent and every cycle in its window re-reads it). */
 const readings = new WeakMap<object, { readonly text: string; readonly reading: TextReading }>();
 
-/** The reading of `text`, the text of `item`; computed once per item while the item lives. */
+/** Texts whose readings are kept beside the items' (a few MB at most); the oldest go first. */
+export const TEXT_READINGS_KEPT = 8_192;
+/**
+ * Readings by text: an agent replica gets every headline as a new object in each request, and a headline stays in
+ * the news window for days. A reading is a function of the text alone (the shipped model never changes).
+ */
+const readingsByText = new Map<string, TextReading>();
+
+/** The reading of `text`, the text of `item`; computed once per text while it is among the last ones read. */
 export function readText(text: string, item: object): TextReading {
   const hit = readings.get(item);
   if (hit !== undefined && hit.text === text) return hit.reading;
-  const reading = modelReading(text) ?? lexiconReading(text);
+  let reading = readingsByText.get(text);
+  if (reading === undefined) {
+    reading = modelReading(text) ?? lexiconReading(text);
+    if (readingsByText.size >= TEXT_READINGS_KEPT) {
+      const oldest = readingsByText.keys().next().value as string;
+      readingsByText.delete(oldest);
+    }
+    readingsByText.set(text, reading);
+  }
   readings.set(item, { text, reading });
   return reading;
 }
