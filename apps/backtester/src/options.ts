@@ -78,7 +78,8 @@ usage: nx run backtester:backtest [--symbols=AAPL,GOOGL] [--start=2023-01-01] [-
                           dates, gaps, bad ticks, dates the data does not reach) instead of reporting it
                           (default: DATA__STRICT, false)
   --no-progress           no progress bar
-  --store=MODE            auto (default: store in Postgres when it answers) | always | never
+  --store=MODE            auto (default: store in Postgres when it answers and has this build's migrations)
+                          | always (refuse before running when it cannot) | never
   --bus=MODE              none (default: every agent in this process) | nats (agents as services over NATS)
   --remote-agents=LIST    with --bus=nats, which agents run as services (default technical,sentiment,risk;
                           the portfolio manager stays local as it carries this run's weights)
