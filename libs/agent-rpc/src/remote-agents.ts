@@ -48,7 +48,11 @@ function encodedContext(ctx: DecisionContext, tails: boolean): EncodedField<unkn
   }
   let encoded = forms.get(tails);
   if (encoded === undefined) {
-    encoded = EncodedField.of(WireDecisionContextSchema, contextToWire(ctx, { tails }), 'agent request context');
+    encoded = EncodedField.of(
+      WireDecisionContextSchema,
+      contextToWire(ctx, { tails }),
+      'agent request context',
+    );
     forms.set(tails, encoded);
   }
   return encoded;

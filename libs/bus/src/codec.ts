@@ -168,7 +168,9 @@ function encodedFieldsOf(payload: unknown): Map<string, EncodedField<unknown>> |
 function plainObjectShape(schema: z.ZodType): Readonly<Record<string, z.ZodType>> | undefined {
   const def = schema._zod.def;
   if (def.type !== 'object' || (def.checks !== undefined && def.checks.length > 0)) return undefined;
-  return (def as z.ZodObject['_zod']['def']).catchall === undefined ? (schema as z.ZodObject).shape : undefined;
+  return (def as z.ZodObject['_zod']['def']).catchall === undefined
+    ? (schema as z.ZodObject).shape
+    : undefined;
 }
 
 /** An object schema without some of its fields, made once per schema and set of fields. */

@@ -253,7 +253,9 @@ export class PrismaTradingStore implements TradingStore {
       where: { correlationId, OR: [{ runId }, { runId: null }] },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
-    const rows = cycleDecisionRows(stored, decisions).map((row) => decisionRowData(runId, correlationId, row));
+    const rows = cycleDecisionRows(stored, decisions).map((row) =>
+      decisionRowData(runId, correlationId, row),
+    );
     if (stored.length === 0) {
       await insertDecisionRows(this.#prisma, rows);
       return;
