@@ -95,7 +95,7 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
 /**
  * Prisma loads only here, and only for a database with this build's schema: a backtest that stores nothing never
  * pays for it, nor one on a machine where nothing listens at the database's port (the README's main job on a fresh
- * machine), nor one whose database was never migrated (one pg query says so, where Prisma's first query costs
+ * machine), nor one whose database was never migrated (two pg queries say so, where Prisma's first query costs
  * ~250 ms and its insert then fails).
  */
 async function probePostgres(databaseUrl: string): Promise<PostgresProbe> {

@@ -35,7 +35,7 @@ export type PostgresProbe =
 
 /**
  * A client when Postgres answers and its database has every migration of this build; otherwise why not. Whether
- * the schema is there is one query on node-postgres; Prisma loads only after it.
+ * the schema is there takes two short queries on node-postgres; Prisma loads only after them.
  */
 export async function connectIfMigrated(databaseUrl: string): Promise<PostgresProbe> {
   let timer: NodeJS.Timeout | undefined;

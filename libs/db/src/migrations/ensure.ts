@@ -71,20 +71,20 @@ async function finishedMigrationNames(client: pg.Client): Promise<Set<string>> {
 
 /**
  * This build's migrations that the database at `databaseUrl` has not finished, in name order: all of them for a
- * database without the schema, none when it is up to date. One query on node-postgres, without Prisma: a command
- * that would only try a write (the backtester's copy of its result) learns from it whether loading Prisma can pay.
- * Throws DatabaseUnreachableError when Postgres does not answer.
+ * database without the schema, none when it is up to date. Two short queries on node-postgres, without Prisma: a
+ * command that would only try a write (the backtester's copy of its result) learns from them whether loading Prisma
+ * can pay. Throws DatabaseUnreachableError when Postgres does not answer.
  */
 export async function pendingMigrations(
   databaseUrl: string,
   migrationsDir: string = DEFAULT_MIGRATIONS_DIR,
 ): Promise<string[]> {
-  const [onDisk, client] = await Promise.all([
-    migrationNamesOnDisk(resolve(migrationsDir)),
-    connect(databaseUrl),
-  ]);
+  const client = await connect(databaseUrl);
   try {
-    const finished = await finishedMigrationNames(client);
+    const [onDisk, finished] = await Promise.all([
+      migrationNamesOnDisk(resolve(migrationsDir)),
+      finishedMigrationNames(client),
+    ]);
     return onDisk.filter((name) => !finished.has(name)).sort();
   } finally {
     await client.end();
