@@ -149,12 +149,16 @@ export function encodeOutgoing<M extends MessageType>(
   };
 }
 
-/** The payload's top-level EncodedFields by key, or undefined when it has none. */
+/**
+ * The payload's own top-level EncodedFields by key, or undefined when it has none. Every message passes here, so
+ * the keys are walked in place (Object.entries made an array per key of every payload).
+ */
 function encodedFieldsOf(payload: unknown): Map<string, EncodedField<unknown>> | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
   let fields: Map<string, EncodedField<unknown>> | undefined;
-  for (const [key, value] of Object.entries(payload)) {
-    if (!(value instanceof EncodedField)) continue;
+  for (const key in payload) {
+    const value = (payload as Record<string, unknown>)[key];
+    if (!(value instanceof EncodedField) || !Object.hasOwn(payload, key)) continue;
     fields ??= new Map();
     fields.set(key, value);
   }
