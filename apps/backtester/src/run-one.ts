@@ -1,4 +1,4 @@
-import { type BacktestJobOutput, runBacktestJob } from '@ats/backtest-jobs';
+import { type BacktestJobOutput, barsReadFrom, runBacktestJob } from '@ats/backtest-jobs';
 import { connectBus } from '@ats/bus';
 import type { AppConfig } from '@ats/config';
 import { describeLlmCostEstimate } from '@ats/llm';
@@ -41,7 +41,8 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
       request.benchmark === 'equal-weight' ? request.symbols : [...request.symbols, request.benchmark];
     await barStore.prefetch(
       needed,
-      { to: request.end },
+      // The range the job reads, so that its reads find these bars normalised.
+      { from: barsReadFrom(request), to: request.end },
       options.progress ? renderDownloadProgress(process.stderr, { onlyDownloads: true }) : undefined,
     );
     const startedAt = new Date();

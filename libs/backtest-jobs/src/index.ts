@@ -10,6 +10,7 @@ export {
   type BacktestJobDeps,
   type BacktestJobOutput,
   type BarSource,
+  barsReadFrom,
   newBacktestRunId,
   runBacktestJob,
 } from './job';
