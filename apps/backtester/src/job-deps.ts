@@ -6,22 +6,11 @@ import { evidenceSourceFromConfig } from '@ats/evidence';
 import { configuredLlmBudget } from '@ats/llm';
 import { type MarketDataPort, openMarketDataPort } from '@ats/market-data';
 import type { TradingMetrics } from '@ats/metrics';
-import { createLogger, type Logger } from '@ats/observability';
+import { SERVICE } from './defaults';
 import type { CliOptions } from './options';
-import { remoteAgents } from './remote-agents';
 import type { JobDepsFactory } from './worker';
 
-export const SERVICE = 'backtester';
-
-export function logger(config: AppConfig): Logger {
-  return createLogger({
-    service: config.service.name ?? SERVICE,
-    level: config.logLevel,
-    pretty: config.environment === 'development' && process.stdout.isTTY,
-    secretValues: config.secretValues,
-    destination: process.stderr,
-  });
-}
+export { SERVICE };
 
 /**
  * Daily bars (and sentiment evidence) for every run through the market-data port: the data folder, then the download
@@ -58,9 +47,10 @@ export function jobDepsFactory(
       // The memorisation probe's second team: the same clients behind the anonymiser.
       ...(request.anonymise ? { anonymised: llm.anonymised(request.symbols) } : {}),
       risk: config.trading.risk,
+      // Imported only for agents over the bus: it loads the RPC proxies, and through them Prisma and pg.
       ...(bus
         ? {
-            agents: remoteAgents(bus, request, {
+            agents: (await import('./remote-agents')).remoteAgents(bus, request, {
               remote: options.remoteAgents,
               ...(options.namespace ? { namespace: options.namespace } : {}),
             }),

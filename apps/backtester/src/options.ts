@@ -6,7 +6,7 @@ import {
   BacktestRequestSchema,
   parseContract,
 } from '@ats/contracts';
-import { DEFAULT_REMOTE_AGENTS } from './remote-agents';
+import { DEFAULT_REMOTE_AGENTS } from './defaults';
 import { parseSweepAxis, parseWalkForward, type SweepAxis, type WalkForward } from './sweep';
 
 export interface CliOptions {

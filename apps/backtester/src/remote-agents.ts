@@ -2,13 +2,7 @@ import { agentRpcSubjects, remoteAgentTeam } from '@ats/agent-rpc';
 import { type AgentTeamDeps, DEFAULT_CONSENSUS_WEIGHTS, type DecisionContext } from '@ats/agents';
 import type { Bus } from '@ats/bus';
 import type { AgentName, BacktestRequest, DecisionPurpose } from '@ats/contracts';
-
-/**
- * By default the analysts and the risk manager run as services; the portfolio manager stays in the backtester
- * because it carries this backtest's consensus weights (and the attribution runs' ablated ones), which the
- * analyze request does not carry: a remote portfolio manager uses the weights its own service was started with.
- */
-export const DEFAULT_REMOTE_AGENTS: readonly AgentName[] = ['technical', 'sentiment', 'risk'];
+import { DEFAULT_REMOTE_AGENTS } from './defaults';
 
 export class RemoteAgentsConfigError extends Error {
   override readonly name = 'RemoteAgentsConfigError';

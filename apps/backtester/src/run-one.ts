@@ -1,11 +1,10 @@
 import { type BacktestJobOutput, barsReadFrom, runBacktestJob } from '@ats/backtest-jobs';
-import { connectBus } from '@ats/bus';
 import type { AppConfig } from '@ats/config';
 import { describeLlmCostEstimate } from '@ats/llm';
 import { type MarketDataPort, renderDownloadProgress } from '@ats/market-data';
 import { printConsoleSummary, type RenderedReports, writeReports } from '@ats/reports';
 import { renderDataQualityConsole } from './data-quality-console';
-import { jobDepsFactory, logger, openBars, SERVICE } from './job-deps';
+import { jobDepsFactory, openBars, SERVICE } from './job-deps';
 import type { CliOptions } from './options';
 import { reportBaseName, resolveOutDir } from './paths';
 import { POSTGRES_PROBE_TIMEOUT_MS, postgresPortAnswers } from './postgres-reachable';
@@ -26,10 +25,10 @@ export async function runOne(options: CliOptions, config: AppConfig): Promise<nu
   if (options.store === 'always' && !prisma) throw new Error(whyNotStored(postgres, config));
   const bus =
     options.bus === 'nats'
-      ? await connectBus({
+      ? await (await import('@ats/bus')).connectBus({
           ...config.nats,
           name: SERVICE,
-          logger: logger(config),
+          logger: (await import('./service-logger')).logger(config),
         })
       : undefined;
   let barStore: MarketDataPort | undefined;

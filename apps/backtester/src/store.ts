@@ -1,12 +1,13 @@
 import type { BacktestJobOutput } from '@ats/backtest-jobs';
 import type { AppConfig } from '@ats/config';
 import type { BacktestRequest } from '@ats/contracts';
-import { createPrismaClient, type PrismaClient, pendingMigrations, redactPassword } from '@ats/db';
+import { loadCreatePrismaClient, type PrismaClient, pendingMigrations, redactPassword } from '@ats/db';
 import { type RenderedReports, renderJsonReport, renderTearSheet } from '@ats/reports';
 import { POSTGRES_PROBE_TIMEOUT_MS } from './postgres-reachable';
 
 /** Connects when Postgres answers quickly; the embedded backtest must work on a machine without it. */
 export async function connectIfAvailable(databaseUrl: string): Promise<PrismaClient | undefined> {
+  const createPrismaClient = await loadCreatePrismaClient();
   const prisma = createPrismaClient(databaseUrl);
   let timer: NodeJS.Timeout | undefined;
   try {

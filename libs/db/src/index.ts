@@ -8,6 +8,14 @@ import type {
 } from './migrations/migrate';
 
 export { createPrismaClient } from './client';
+
+/**
+ * createPrismaClient, loaded on first use: Prisma's runtime and its pg adapter take ~90 ms to load, which a command
+ * that may end without a client (a database without the schema) need not pay before it knows.
+ */
+export async function loadCreatePrismaClient(): Promise<typeof import('./client').createPrismaClient> {
+  return (await import('./client')).createPrismaClient;
+}
 export { insertDecisionRows } from './decision-rows';
 export * from './generated/prisma/client';
 // "Deploy if needed" (one query when up to date; the engine loads only for a pending migration): what every
