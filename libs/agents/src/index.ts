@@ -1,3 +1,4 @@
+export * from './analyst-memo';
 export * from './config';
 export {
   decideWithLlm,

@@ -1,4 +1,5 @@
 import type { AgentDecision, AgentName, MarketSnapshot, RiskAssessment, TickerSymbol } from '@ats/contracts';
+import type { AnalystDecisionMemo } from './analyst-memo';
 import { DEFAULT_AGENT_CONFIGS } from './config';
 import { pct } from './format';
 import { OFFLINE_REASONER, type Reasoner } from './llm';
@@ -68,6 +69,8 @@ export interface AgentTeamDeps {
   readonly sentiment?: SignalAgent;
   readonly risk?: RiskAgent;
   readonly portfolio?: PortfolioAgent;
+  /** Rule-based analysts' decisions shared with the other runs of a backtest job (see AnalystDecisionMemo). */
+  readonly analystMemo?: AnalystDecisionMemo;
 }
 
 export interface AgentTeam {
@@ -236,8 +239,16 @@ export function resolveTeamConfig(input: AgentTeamConfigInput = {}): AgentTeamCo
 export function createAgentTeam(config: AgentTeamConfigInput = {}, deps: AgentTeamDeps = {}): AgentTeam {
   const resolved = resolveTeamConfig(config);
   const reasonerOf = (agent: AgentName) => deps.reasoners?.[agent] ?? deps.reasoner ?? OFFLINE_REASONER;
-  const technical = deps.technical ?? new TechnicalAgent(resolved.agents.technical, reasonerOf('technical'));
-  const sentiment = deps.sentiment ?? new SentimentAgent(resolved.agents.sentiment, reasonerOf('sentiment'));
+  const shared = (name: 'technical' | 'sentiment', agent: SignalAgent) =>
+    deps.analystMemo ? deps.analystMemo.wrap(name, agent) : agent;
+  const technical = shared(
+    'technical',
+    deps.technical ?? new TechnicalAgent(resolved.agents.technical, reasonerOf('technical')),
+  );
+  const sentiment = shared(
+    'sentiment',
+    deps.sentiment ?? new SentimentAgent(resolved.agents.sentiment, reasonerOf('sentiment')),
+  );
   const risk = deps.risk ?? new RiskManagerAgent(resolved.risk, resolved.agents.risk, reasonerOf('risk'));
   const portfolio =
     deps.portfolio ??

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type {
-  AdaptiveConsensusWeights,
-  AgentTeamConfigInput,
-  AgentTeamDeps,
-  Reasoner,
-  RiskConfig,
+import {
+  type AdaptiveConsensusWeights,
+  type AgentTeamConfigInput,
+  type AgentTeamDeps,
+  AnalystDecisionMemo,
+  type Reasoner,
+  type RiskConfig,
 } from '@ats/agents';
 import {
   agentTeamStrategy,
@@ -173,9 +174,18 @@ export async function runBacktestJob(
     correlationRunId: string,
     teamDeps: BacktestJobDeps = deps,
     reasoning = true,
+    analystMemo?: AnalystDecisionMemo,
   ) => {
     const weighting = weightingFor(team);
-    const strategy = strategyFor(request, team, teamDeps, correlationRunId, weighting, reasoning);
+    const strategy = strategyFor(
+      request,
+      team,
+      teamDeps,
+      correlationRunId,
+      weighting,
+      reasoning,
+      analystMemo,
+    );
     const output = await run(strategy, team.variant);
     noteDegraded(team.variant, output.decisions);
     if (weighting) weightPaths.push(weightPath(team.variant, weighting));
@@ -216,10 +226,19 @@ export async function runBacktestJob(
   const attribution: AttributionRow[] = [];
   if (request.attribution && request.strategy === 'multi-agent') {
     attribution.push({ variant: 'all', metrics: performance.metrics });
+    // Every variant asks the rule-based analysts what the first one asked (without reasoning, unlike the full
+    // team's run): they decide once. Kept for the variants only, so a job holds one run's analyst decisions.
+    const analystMemo = new AnalystDecisionMemo();
     for (const team of ablationVariants(request)) {
       const { variant } = team;
       // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
-      const ablated = await runTeam(team, `${correlationPrefix}-${variantTag(variant)}`, deps, false);
+      const ablated = await runTeam(
+        team,
+        `${correlationPrefix}-${variantTag(variant)}`,
+        deps,
+        false,
+        analystMemo,
+      );
       const metrics = computePerformance(
         { equityCurve: ablated.equityCurve, trades: ablated.trades, fills: ablated.fills },
         { riskFreeRate: request.riskFreeRate },
@@ -459,6 +478,8 @@ function strategyFor(
   adaptive?: AdaptiveConsensusWeights,
   /** Keep each decision's reasoning text (see runTeam). */
   recordReasoning = true,
+  /** Rule-based analysts' decisions shared with the job's other runs. */
+  analystMemo?: AnalystDecisionMemo,
 ): Strategy {
   const { weights } = team;
   switch (request.strategy) {
@@ -477,7 +498,9 @@ function strategyFor(
         },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.reasoners ? { reasoners: deps.reasoners } : {}),
-        ...(deps.agents ? { agents: deps.agents } : {}),
+        ...(deps.agents || analystMemo
+          ? { agents: { ...deps.agents, ...(analystMemo ? { analystMemo } : {}) } }
+          : {}),
         ...(adaptive ? { adaptiveWeights: adaptive } : {}),
         ...(team.withoutRiskManager ? { withoutRiskManager: true } : {}),
         ...(recordReasoning ? {} : { recordReasoning: false }),

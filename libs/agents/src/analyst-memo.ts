@@ -1,0 +1,81 @@
+import type { AgentDecision } from '@ats/contracts';
+import type { SignalAgent, SignalBatch, SignalRequest } from './types';
+
+/**
+ * The decisions of rule-based analysts, shared by the runs of one backtest job (the full team and its attribution
+ * variants). A rule-based technical or sentiment agent reads the market, the news and the evidence of its context,
+ * never the portfolio nor the decisions before it: at a decision time every run of a job hands it the same of
+ * those (the same bars, the same evidence source, the same news window), so it decides the same. Only the
+ * correlation id differs (each run has its own), and it is set to the asking run's.
+ *
+ * A key holds what may still differ between two asks: the decision time, the symbols asked and in the context,
+ * the horizon, and whether reasoning is written (`explain`: the attribution runs skip it, and they get what a
+ * fresh call without reasoning would give them). Agents reasoning with an LLM, and agents over the bus, are never
+ * memoised: their answers are not a function of the context alone.
+ */
+export class AnalystDecisionMemo {
+  readonly #byKey = new Map<string, readonly AgentDecision[]>();
+
+  /** Asks answered from the memo (for tests and benchmarks). */
+  hits = 0;
+
+  /** `agent` answering from the memo, or `agent` itself when it does not decide by rules alone. */
+  wrap(name: 'technical' | 'sentiment', agent: SignalAgent): SignalAgent {
+    if (!decidesByRules(agent)) return agent;
+    return new MemoisedAnalyst(name, agent, this.#byKey, () => {
+      this.hits += 1;
+    });
+  }
+}
+
+interface RuleBasedAnalyst extends SignalAgent {
+  readonly offline: boolean;
+  decide(request: SignalRequest): AgentDecision[];
+}
+
+function decidesByRules(agent: SignalAgent): agent is RuleBasedAnalyst {
+  const candidate = agent as Partial<RuleBasedAnalyst>;
+  return candidate.offline === true && typeof candidate.decide === 'function';
+}
+
+class MemoisedAnalyst implements RuleBasedAnalyst {
+  readonly offline = true;
+
+  constructor(
+    private readonly name: string,
+    private readonly agent: RuleBasedAnalyst,
+    private readonly byKey: Map<string, readonly AgentDecision[]>,
+    private readonly onHit: () => void,
+  ) {}
+
+  get config() {
+    return this.agent.config;
+  }
+
+  decide(request: SignalRequest): AgentDecision[] {
+    const { ctx } = request;
+    const key = [
+      this.name,
+      ctx.asOf,
+      ctx.explain === false ? 'terse' : 'explained',
+      request.horizon ?? 'standard',
+      request.symbols?.join(',') ?? '*',
+      ctx.snapshots.map((s) => s.symbol).join(','),
+    ].join('|');
+    const known = this.byKey.get(key);
+    if (known === undefined) {
+      // Frozen: the asking run holds the same objects, and nothing may change what later runs are given.
+      const decisions = this.agent.decide(request);
+      this.byKey.set(key, decisions);
+      return decisions.slice();
+    }
+    this.onHit();
+    return known.map((d) =>
+      d.correlationId === ctx.correlationId ? d : { ...d, correlationId: ctx.correlationId },
+    );
+  }
+
+  async analyze(request: SignalRequest): Promise<SignalBatch> {
+    return { decisions: this.decide(request) };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The attribution variants share their rule-based analysts' decisions (AnalystDecisionMemo): the analysts decide
+ * for the full team's run and for the first variant, and the other variants reuse the latter's answers.
+ */
+import { SentimentAgent, TechnicalAgent } from '@ats/agents';
+import { loadConfig } from '@ats/config';
+import { BacktestRequestSchema } from '@ats/contracts';
+import { openMarketDataPort } from '@ats/market-data';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runBacktestJob } from './job';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('attribution runs', { timeout: 300_000 }, () => {
+  it('ask the rule-based analysts twice per decision time (full team, first variant), not once per run', async () => {
+    const config = loadConfig();
+    const bars = await openMarketDataPort({
+      ...config,
+      data: { ...config.data, mode: 'embedded', download: 'off' },
+    });
+    try {
+      const technical = vi.spyOn(TechnicalAgent.prototype, 'decide');
+      const sentiment = vi.spyOn(SentimentAgent.prototype, 'decide');
+      const request = BacktestRequestSchema.parse({
+        symbols: ['AAPL', 'XOM'],
+        start: '2023-03-01',
+        end: '2023-05-31',
+      });
+      const output = await runBacktestJob(request, { bars, runId: 'memo' });
+      expect(output.attribution).toHaveLength(5);
+      const decisionTimes = output.result.decisions.length;
+      expect(decisionTimes).toBeGreaterThan(5);
+      expect(technical).toHaveBeenCalledTimes(2 * decisionTimes);
+      expect(sentiment).toHaveBeenCalledTimes(2 * decisionTimes);
+    } finally {
+      await bars.close();
+    }
+  });
+});
