@@ -136,6 +136,11 @@ interface CoverageFile extends Coverage {
 interface Series {
   readonly origin: DailyBarOrigin;
   readonly rows: readonly RawBar[];
+  /**
+   * Data folder only: the rows are those dated from here on (the file's earlier rows were not parsed). A read that
+   * reaches further back parses the whole file; a cache series always has every row (downloads merge into it).
+   */
+  readonly rowsFrom?: string;
   /** Cache series only; the data folder is served as it is. */
   readonly coverage?: Coverage;
   readonly bytes: number;
@@ -300,7 +305,11 @@ export class DailyBarStore implements MarketDataProvider {
     hooks: DownloadHooks,
   ): Promise<Series> {
     const wanted = this.#wanted(range);
-    const held = known ?? (await this.#readLocal(symbol));
+    const floor = rowsFloor(range);
+    let held = known ?? (await this.#readLocal(symbol, floor));
+    // Rows parsed from a later date than this read needs: the whole file this time.
+    if (held?.rowsFrom !== undefined && (floor === undefined || floor < held.rowsFrom))
+      held = await this.#readLocal(symbol);
     if (held && (held.origin === 'data-folder' || covers(held.coverage, wanted))) return held;
     const gaps = held?.coverage ? this.#gaps(held.coverage, wanted) : [this.#firstDownload(wanted)];
     const missingRange = held
@@ -357,15 +366,17 @@ export class DailyBarStore implements MarketDataProvider {
       .slice(0, 10);
   }
 
-  async #readLocal(symbol: string): Promise<Series | undefined> {
+  /** `rowsFrom`: parse only the data folder file's rows dated from there on (see Series.rowsFrom). */
+  async #readLocal(symbol: string, rowsFrom?: string): Promise<Series | undefined> {
     const inDataFolder =
       this.dataDir === undefined ? undefined : findOhlcvCsv(ohlcvDirOf(this.dataDir), symbol);
     if (inDataFolder !== undefined) {
       const text = await readFile(inDataFolder, 'utf8');
       return {
         origin: 'data-folder',
-        rows: parseOhlcvCsv(text, this.name, inDataFolder),
+        rows: parseOhlcvCsv(text, this.name, inDataFolder, rowsFrom),
         bytes: byteLength(text),
+        ...(rowsFrom === undefined ? {} : { rowsFrom }),
       };
     }
     const cached = findOhlcvCsv(ohlcvDirOf(this.cacheDir), symbol);
@@ -442,6 +453,14 @@ function covers(coverage: Coverage | undefined, wanted: Coverage): boolean {
     nyseSessions(wanted.from, addDays(coverage.from, -1)).length === 0 &&
     nyseSessions(addDays(coverage.to, 1), wanted.to).length === 0
   );
+}
+
+/**
+ * The first date whose rows a read from `range.from` needs parsed. parseOhlcvCsv leaves out only rows dated by a
+ * plain YYYY-MM-DD (midnight UTC), which the normaliser's range would drop too; any other row is parsed.
+ */
+function rowsFloor(range: DailyBarRange): string | undefined {
+  return range.from === undefined || range.from === '' ? undefined : range.from;
 }
 
 /** ISO dates compare as strings. */

@@ -313,6 +313,56 @@ describe('DailyBarStore reads of a data folder', () => {
   });
 });
 
+describe('DailyBarStore parses only the rows a data folder read needs', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'md-data-'));
+  mkdirSync(join(dataDir, 'ohlcv'));
+  // Rows in and out of order, a bad price and an unreadable date on both sides of 2023-01-05, a duplicate, a
+  // timestamp with a UTC offset (its UTC date is the next day), and a row without a plain date.
+  writeFileSync(
+    join(dataDir, 'ohlcv', 'MIX.csv'),
+    [
+      OHLCV_CSV_HEADER,
+      '2022-12-29,9,10,8,9.5,9.2,100',
+      '2022-12-30,9,10,8,-1,9.2,100',
+      'yesterday,9,10,8,9.5,9.2,100',
+      '2023-01-03,10,11,9,10.5,10.2,500',
+      '2023-01-04T23:30:00-05:00,10.5,11.5,10,11,10.7,600',
+      '2023-01-06,11,12,10.5,11.5,11.2,700',
+      '2023-01-06,11,12,10.5,11.6,11.2,700',
+      '2023-01-05,11,12,10.5,-3,11.2,700',
+      ' 2023-01-09 ,11,12,10.5,11.8,11.2,700',
+      '2023-01-10,11,12,10.5,n/a,11.2,700',
+      'not a date,11,12,10.5,11.9,11.2,700',
+    ].join('\n'),
+  );
+  const store = () =>
+    new DailyBarStore({
+      dataDir,
+      cacheDir: mkdtempSync(join(tmpdir(), 'md-cache-')),
+      download: 'off',
+      clock: new ManualClock('2023-02-01T12:00:00Z'),
+    });
+  const query = (from: string) => ({ symbol: 'MIX', timeframe: '1d' as const, from, to: '2023-01-31' });
+
+  it('gives a read from a date what a read of the whole file gives, and the whole file after it', async () => {
+    const whole = store();
+    const everything = await whole.fetchBars(query(''));
+    const fromFifth = await whole.fetchBars(query('2023-01-05'));
+    expect(everything.bars.length).toBeGreaterThan(fromFifth.bars.length);
+    expect(everything.rejectedRows?.map((r) => r.ts)).toContain('2022-12-30');
+
+    const narrow = store();
+    expect(await narrow.fetchBars(query('2023-01-05'))).toEqual(fromFifth);
+    expect(await narrow.fetchBars(query('2023-01-04'))).toEqual(await whole.fetchBars(query('2023-01-04')));
+    expect(await narrow.fetchBars(query(''))).toEqual(everything);
+    // Prefetch (the backtester's path) and a read after it.
+    const prefetched = store();
+    const loaded = await prefetched.prefetch(['MIX'], { from: '2023-01-05', to: '2023-01-31' });
+    expect(loaded.get('MIX')).toEqual(fromFifth.bars);
+    expect(await prefetched.fetchBars(query(''))).toEqual(everything);
+  });
+});
+
 describe('DailyBarStore without any way to the data', () => {
   let downUrl: string;
   beforeAll(async () => {
