@@ -112,6 +112,11 @@ export interface TextFeatures {
   readonly names?: string[];
   /** The word or word pair each feature reads, in the order of `slots`, with `names`. */
   readonly terms?: string[];
+  /**
+   * The text's model tokens: slot j < tokens.length is the word tokens[j], slot j after them the pair of tokens
+   * j − tokens.length and the next (an explanation names the few features it reports from them).
+   */
+  readonly tokens: readonly string[];
 }
 
 /** Sparse and dense features of one text. */
@@ -141,7 +146,9 @@ export function extractFeatures(text: string, withNames = false): TextFeatures {
   fillGroup(values, slots.length - bigramStart);
 
   const dense = lexiconFeatures(tokens);
-  return names === undefined ? { slots, values, dense } : { slots, values, dense, names, terms: terms ?? [] };
+  return names === undefined
+    ? { slots, values, dense, tokens }
+    : { slots, values, dense, tokens, names, terms: terms ?? [] };
 }
 
 function fillGroup(values: number[], count: number): void {

@@ -99,7 +99,8 @@ export class SentimentModel {
 
   /** Prediction plus the words and bigrams that drove it (character n-grams are credited to their word). */
   explain(text: string, maxDrivers = 5): SentimentExplanation {
-    const f = extractFeatures(text, true);
+    // Without feature names: only the features the model knows are named, from the tokens (most are unknown).
+    const f = extractFeatures(text);
     const logits = [this.#bias[0] as number, this.#bias[1] as number, this.#bias[2] as number];
     const byTerm = new Map<string, { kind: SentimentDriver['kind']; margin: number }>();
     const credit = (term: string, kind: SentimentDriver['kind'], margin: number) => {
@@ -117,8 +118,8 @@ export class SentimentModel {
     }
     if (lexiconMargin !== 0) credit('word lists', 'lexicon', lexiconMargin);
     let known = 0;
-    const names = f.names ?? [];
-    const terms = f.terms ?? [];
+    const { tokens } = f;
+    const words = tokens.length;
     for (let j = 0; j < f.slots.length; j++) {
       const entry = this.#entryOfSlot[f.slots[j] as number] as number;
       if (entry === 0) continue;
@@ -128,7 +129,8 @@ export class SentimentModel {
       for (let k = 0; k < CLASSES; k++)
         logits[k] = (logits[k] as number) + (this.#quantised[base + k] as number) * v;
       const margin = ((this.#quantised[base] as number) - (this.#quantised[base + 1] as number)) * v;
-      credit(terms[j] as string, (names[j] as string).startsWith('b:') ? 'bigram' : 'word', margin);
+      if (j < words) credit(tokens[j] as string, 'word', margin);
+      else credit(`${tokens[j - words]} ${tokens[j - words + 1]}`, 'bigram', margin);
     }
     const drivers = [...byTerm.entries()]
       .map(([term, d]) => ({ term, kind: d.kind, contribution: d.margin }))
