@@ -47,7 +47,7 @@ describe('AnalystDecisionMemo', () => {
     expect(first.every((d) => d.correlationId === ctx.correlationId)).toBe(true);
   });
 
-  it('asks the agent again for another time, horizon, symbol set or reasoning setting', () => {
+  it('asks the agent again for another time, horizon or symbol set', () => {
     const memo = new AnalystDecisionMemo();
     const sentiment = counted(new SentimentAgent());
     const shared = memo.wrap('sentiment', sentiment.agent) as SentimentAgent;
@@ -56,11 +56,40 @@ describe('AnalystDecisionMemo', () => {
     shared.decide({ ctx: contextAt(401), priorDecisions: [] });
     shared.decide({ ctx, priorDecisions: [], horizon: 'long' });
     shared.decide({ ctx, priorDecisions: [], symbols: ['AAPL'] });
-    const terse = { ...ctx, explain: false };
-    const withoutReasoning = shared.decide({ ctx: terse, priorDecisions: [] });
-    expect(sentiment.calls()).toBe(5);
+    expect(sentiment.calls()).toBe(4);
     expect(memo.hits).toBe(0);
-    expect(withoutReasoning).toEqual(new SentimentAgent().decide({ ctx: terse, priorDecisions: [] }));
+  });
+
+  it('relies on reasoning being all that explain changes in both analysts', () => {
+    for (const agent of [new TechnicalAgent(), new SentimentAgent()]) {
+      for (const days of [300, 420, 700]) {
+        const strip = (ds: readonly { reasoning: string }[]) => ds.map(({ reasoning: _r, ...rest }) => rest);
+        const explained = agent.decide({ ctx: contextAt(days), priorDecisions: [] });
+        const terse = agent.decide({ ctx: { ...contextAt(days), explain: false }, priorDecisions: [] });
+        expect(strip(terse)).toEqual(strip(explained));
+      }
+    }
+  });
+
+  it('serves an ask without reasoning from an answer with it, and not the other way round', () => {
+    const memo = new AnalystDecisionMemo();
+    const technical = counted(new TechnicalAgent());
+    const shared = memo.wrap('technical', technical.agent) as TechnicalAgent;
+    const terse = { ...contextAt(400), explain: false };
+    const fresh = new TechnicalAgent();
+    // Reasoning is all that explain changes.
+    const withoutReasoning = fresh.decide({ ctx: terse, priorDecisions: [] });
+    const explained = fresh.decide({ ctx: contextAt(400), priorDecisions: [] });
+    const strip = (ds: readonly { reasoning: string }[]) => ds.map(({ reasoning: _r, ...rest }) => rest);
+    expect(strip(explained)).toEqual(strip(withoutReasoning));
+    expect(explained.some((d, i) => d.reasoning !== withoutReasoning[i]?.reasoning)).toBe(true);
+
+    expect(shared.decide({ ctx: terse, priorDecisions: [] })).toEqual(withoutReasoning);
+    expect(shared.decide({ ctx: contextAt(400), priorDecisions: [] })).toEqual(explained);
+    expect(technical.calls()).toBe(2);
+    expect(shared.decide({ ctx: terse, priorDecisions: [] })).toEqual(explained);
+    expect(technical.calls()).toBe(2);
+    expect(memo.hits).toBe(1);
   });
 
   it('keeps the technical and sentiment answers apart at the same time', () => {

@@ -8,13 +8,14 @@ import type { SignalAgent, SignalBatch, SignalRequest } from './types';
  * those (the same bars, the same evidence source, the same news window), so it decides the same. Only the
  * correlation id differs (each run has its own), and it is set to the asking run's.
  *
- * A key holds what may still differ between two asks: the decision time, the symbols asked and in the context,
- * the horizon, and whether reasoning is written (`explain`: the attribution runs skip it, and they get what a
- * fresh call without reasoning would give them). Agents reasoning with an LLM, and agents over the bus, are never
- * memoised: their answers are not a function of the context alone.
+ * A key holds what may still differ between two asks: the decision time, the symbols asked and in the context, and
+ * the horizon. Reasoning is the one part of an answer that `explain` changes: an answer with reasoning also serves
+ * an ask without (`explain: false` says reasoning need not be written, not that it must be absent), and an ask with
+ * reasoning after an answer without it is put to the agent. Agents reasoning with an LLM, and agents over the bus,
+ * are never memoised: their answers are not a function of the context alone.
  */
 export class AnalystDecisionMemo {
-  readonly #byKey = new Map<string, readonly AgentDecision[]>();
+  readonly #byKey = new Map<string, Answer>();
 
   /** Asks answered from the memo (for tests and benchmarks). */
   hits = 0;
@@ -26,6 +27,11 @@ export class AnalystDecisionMemo {
       this.hits += 1;
     });
   }
+}
+
+interface Answer {
+  readonly explained: boolean;
+  readonly decisions: readonly AgentDecision[];
 }
 
 interface RuleBasedAnalyst extends SignalAgent {
@@ -44,7 +50,7 @@ class MemoisedAnalyst implements RuleBasedAnalyst {
   constructor(
     private readonly name: string,
     private readonly agent: RuleBasedAnalyst,
-    private readonly byKey: Map<string, readonly AgentDecision[]>,
+    private readonly byKey: Map<string, Answer>,
     private readonly onHit: () => void,
   ) {}
 
@@ -57,20 +63,20 @@ class MemoisedAnalyst implements RuleBasedAnalyst {
     const key = [
       this.name,
       ctx.asOf,
-      ctx.explain === false ? 'terse' : 'explained',
       request.horizon ?? 'standard',
       request.symbols?.join(',') ?? '*',
       ctx.snapshots.map((s) => s.symbol).join(','),
     ].join('|');
+    const explained = ctx.explain !== false;
     const known = this.byKey.get(key);
-    if (known === undefined) {
+    if (known === undefined || (explained && !known.explained)) {
       // Frozen: the asking run holds the same objects, and nothing may change what later runs are given.
-      const decisions = this.agent.decide(request);
-      this.byKey.set(key, decisions);
+      const decisions = this.agent.decide(request).map((d) => Object.freeze(d));
+      this.byKey.set(key, { explained, decisions });
       return decisions.slice();
     }
     this.onHit();
-    return known.map((d) =>
+    return known.decisions.map((d) =>
       d.correlationId === ctx.correlationId ? d : { ...d, correlationId: ctx.correlationId },
     );
   }

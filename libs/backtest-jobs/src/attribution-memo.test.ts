@@ -1,6 +1,6 @@
 /**
- * The attribution variants share their rule-based analysts' decisions (AnalystDecisionMemo): the analysts decide
- * for the full team's run and for the first variant, and the other variants reuse the latter's answers.
+ * The attribution variants share their rule-based analysts' decisions with the full team (AnalystDecisionMemo): the
+ * analysts decide for the full team's run, and every variant reuses those answers.
  */
 import { SentimentAgent, TechnicalAgent } from '@ats/agents';
 import { loadConfig } from '@ats/config';
@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe('attribution runs', { timeout: 300_000 }, () => {
-  it('ask the rule-based analysts twice per decision time (full team, first variant), not once per run', async () => {
+  it('ask the rule-based analysts once per decision time, not once per run', async () => {
     const config = loadConfig();
     const bars = await openMarketDataPort({
       ...config,
@@ -32,8 +32,8 @@ describe('attribution runs', { timeout: 300_000 }, () => {
       expect(output.attribution).toHaveLength(5);
       const decisionTimes = output.result.decisions.length;
       expect(decisionTimes).toBeGreaterThan(5);
-      expect(technical).toHaveBeenCalledTimes(2 * decisionTimes);
-      expect(sentiment).toHaveBeenCalledTimes(2 * decisionTimes);
+      expect(technical).toHaveBeenCalledTimes(decisionTimes);
+      expect(sentiment).toHaveBeenCalledTimes(decisionTimes);
     } finally {
       await bars.close();
     }

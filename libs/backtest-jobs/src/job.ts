@@ -197,7 +197,11 @@ export async function runBacktestJob(
     weighting: request.weighting ?? 'static',
     withoutRiskManager: false,
   };
-  const result = await runTeam(fullTeam, correlationPrefix);
+  // With attribution variants to follow, they ask the rule-based analysts what the full team asks: the analysts
+  // decide once per decision time (the full team's answers carry reasoning, which serves the variants too).
+  const attributes = request.attribution && request.strategy === 'multi-agent';
+  const analystMemo = attributes ? new AnalystDecisionMemo() : undefined;
+  const result = await runTeam(fullTeam, correlationPrefix, deps, true, analystMemo);
   const performance = computePerformance(
     { equityCurve: result.equityCurve, trades: result.trades, fills: result.fills },
     { riskFreeRate: request.riskFreeRate },
@@ -224,11 +228,8 @@ export async function runBacktestJob(
   }
 
   const attribution: AttributionRow[] = [];
-  if (request.attribution && request.strategy === 'multi-agent') {
+  if (attributes) {
     attribution.push({ variant: 'all', metrics: performance.metrics });
-    // Every variant asks the rule-based analysts what the first one asked (without reasoning, unlike the full
-    // team's run): they decide once. Kept for the variants only, so a job holds one run's analyst decisions.
-    const analystMemo = new AnalystDecisionMemo();
     for (const team of ablationVariants(request)) {
       const { variant } = team;
       // Its own correlation ids: a variant's audit rows are not taken for the full team's (same times, symbols).
