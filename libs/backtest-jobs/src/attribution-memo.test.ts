@@ -3,11 +3,10 @@
  * analysts decide for the full team's run, and every variant reuses those answers.
  */
 import { SentimentAgent, TechnicalAgent } from '@ats/agents';
-import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
-import { openMarketDataPort } from '@ats/market-data';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runBacktestJob } from './job';
+import { dataFolderPort } from './testing/data-folder-port';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -15,11 +14,7 @@ afterEach(() => {
 
 describe('attribution runs', { timeout: 300_000 }, () => {
   it('ask the rule-based analysts once per decision time, not once per run', async () => {
-    const config = loadConfig();
-    const bars = await openMarketDataPort({
-      ...config,
-      data: { ...config.data, mode: 'embedded', download: 'off' },
-    });
+    const bars = await dataFolderPort();
     try {
       const technical = vi.spyOn(TechnicalAgent.prototype, 'decide');
       const sentiment = vi.spyOn(SentimentAgent.prototype, 'decide');

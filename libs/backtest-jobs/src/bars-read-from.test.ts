@@ -3,18 +3,11 @@
  * whole history gives: the same run, the same data-quality findings, and the whole history read again whenever the
  * narrower read has fewer warm-up bars than the request asks for.
  */
-import { loadConfig } from '@ats/config';
 import { type BacktestRequest, BacktestRequestSchema, type Bar } from '@ats/contracts';
-import {
-  type BarBatch,
-  type BarsQuery,
-  normaliseBars,
-  nyseSessions,
-  openMarketDataPort,
-  type RawBar,
-} from '@ats/market-data';
+import { type BarBatch, type BarsQuery, normaliseBars, nyseSessions, type RawBar } from '@ats/market-data';
 import { describe, expect, it } from 'vitest';
 import { type BarSource, barsReadFrom, runBacktestJob } from './job';
+import { dataFolderPort } from './testing/data-folder-port';
 
 const dayBefore = (date: string) =>
   new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -60,11 +53,7 @@ describe('barsReadFrom', () => {
 
 describe('a job reads from barsReadFrom', { timeout: 300_000 }, () => {
   it('gives the same job output as the whole history on the data folder, and reads it only when short', async () => {
-    const config = loadConfig();
-    const port = await openMarketDataPort({
-      ...config,
-      data: { ...config.data, mode: 'embedded', download: 'off' },
-    });
+    const port = await dataFolderPort();
     try {
       // META listed on 2012-05-18: fewer than 251 bars before 2012-11-01, so its bars come from the whole history.
       for (const symbols of [

@@ -5,23 +5,16 @@
  * optimisation must leave it unchanged, a deliberate behaviour change re-records it and says why in the commit.
  */
 import { createHash } from 'node:crypto';
-import { loadConfig } from '@ats/config';
 import { BacktestRequestSchema } from '@ats/contracts';
-import { evidenceSourceFromConfig } from '@ats/evidence';
-import { openMarketDataPort } from '@ats/market-data';
 import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from './job';
+import { dataFolderPort } from './testing/data-folder-port';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('golden: the README main job', { timeout: 300_000 }, () => {
   it('BacktestRequest defaults on the data folder, embedded, no downloads (sha256 of the job output)', async () => {
-    const config = loadConfig();
-    // The CLI's market-data port, kept in this process and off the network so the inputs are the data folder's.
-    const bars = await openMarketDataPort(
-      { ...config, data: { ...config.data, mode: 'embedded', download: 'off' } },
-      { evidence: evidenceSourceFromConfig },
-    );
+    const bars = await dataFolderPort({ evidence: true });
     const request = BacktestRequestSchema.parse({});
     const { runId: _random, ...output } = await runBacktestJob(request, { bars, runId: 'golden' });
     const { wallMs: _wallMs, ...stats } = output.result.stats;
