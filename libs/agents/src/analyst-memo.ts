@@ -16,15 +16,18 @@ import type { SignalAgent, SignalBatch, SignalRequest } from './types';
  */
 export class AnalystDecisionMemo {
   readonly #byKey = new Map<string, Answer>();
+  #hits = 0;
 
-  /** Asks answered from the memo (for tests and benchmarks). */
-  hits = 0;
+  /** Asks answered from the memo so far. */
+  get hits(): number {
+    return this.#hits;
+  }
 
   /** `agent` answering from the memo, or `agent` itself when it does not decide by rules alone. */
   wrap(name: 'technical' | 'sentiment', agent: SignalAgent): SignalAgent {
     if (!decidesByRules(agent)) return agent;
     return new MemoisedAnalyst(name, agent, this.#byKey, () => {
-      this.hits += 1;
+      this.#hits += 1;
     });
   }
 }
