@@ -1,4 +1,4 @@
-import { type Bus, connectBus } from '@ats/bus';
+import type { Bus, connectBus } from '@ats/bus';
 import type { Clock } from '@ats/contracts';
 import type { DataFolderSettings } from './daily-bar-store';
 import { DataGatewayClient } from './data-gateway-client';
@@ -62,9 +62,14 @@ export async function openMarketDataPort<C extends MarketDataPortConfig>(
     });
   }
   const subjects: DataGatewaySubjects = dataGatewaySubjects(deps.namespace);
+  // @ats/bus is imported here, so that an embedded port (a backtest on the data folder) loads no NATS client.
   const ownBus = deps.bus
     ? undefined
-    : await connectBus({ ...config.nats, name: deps.connectionName ?? 'market-data-port', ...logger });
+    : await (await import('@ats/bus')).connectBus({
+        ...config.nats,
+        name: deps.connectionName ?? 'market-data-port',
+        ...logger,
+      });
   return new DataGatewayClient({
     bus: deps.bus ?? (ownBus as Bus),
     ownsBus: ownBus !== undefined,
