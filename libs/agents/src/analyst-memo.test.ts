@@ -103,6 +103,22 @@ describe('AnalystDecisionMemo', () => {
     expect(memo.hits).toBe(0);
   });
 
+  it('keeps no more decisions than its capacity, and asks the agent for what it could not keep', () => {
+    const ctx = contextAt(400);
+    const perAsk = new TechnicalAgent().decide({ ctx, priorDecisions: [] }).length;
+    const memo = new AnalystDecisionMemo(perAsk + 1);
+    const technical = counted(new TechnicalAgent());
+    const shared = memo.wrap('technical', technical.agent) as TechnicalAgent;
+    const later = contextAt(401);
+    shared.decide({ ctx, priorDecisions: [] });
+    shared.decide({ ctx: later, priorDecisions: [] });
+    const again = shared.decide({ ctx: otherRun(later), priorDecisions: [] });
+    shared.decide({ ctx: otherRun(ctx), priorDecisions: [] });
+    expect(technical.calls()).toBe(3);
+    expect(memo.hits).toBe(1);
+    expect(again).toEqual(new TechnicalAgent().decide({ ctx: otherRun(later), priorDecisions: [] }));
+  });
+
   it('leaves agents that reason with an LLM, and stand-ins without a rule path, as they are', () => {
     const memo = new AnalystDecisionMemo();
     const client: LlmClient = {
