@@ -10,8 +10,6 @@ import { SERVICE } from './defaults';
 import type { CliOptions } from './options';
 import type { JobDepsFactory } from './worker';
 
-export { SERVICE };
-
 /**
  * Daily bars (and sentiment evidence) for every run through the market-data port: the data folder, then the download
  * cache, then a first-run download (DATA__*), in this process; or the data gateway's with DATA__MODE=distributed

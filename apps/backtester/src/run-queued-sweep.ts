@@ -1,9 +1,10 @@
 import { connectBus } from '@ats/bus';
 import type { AppConfig } from '@ats/config';
+import { SERVICE } from './defaults';
 import type { CliOptions } from './options';
 import { resolveOutDir } from './paths';
 import { backtestQueue } from './queue';
-import { logger, SERVICE } from './service-logger';
+import { logger } from './service-logger';
 import { requirePostgres } from './store';
 import type { SweepCase } from './sweep';
 import { renderSweepTable, submitSweep, waitForRuns } from './sweep-queue';

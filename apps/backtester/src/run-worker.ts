@@ -1,6 +1,7 @@
 import type { AppConfig } from '@ats/config';
 import { runService } from '@ats/service';
-import { jobDepsFactory, openBars, SERVICE } from './job-deps';
+import { SERVICE } from './defaults';
+import { jobDepsFactory, openBars } from './job-deps';
 import type { CliOptions } from './options';
 import { backtestQueue } from './queue';
 import { requirePostgres } from './store';

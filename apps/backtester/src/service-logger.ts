@@ -2,8 +2,6 @@ import type { AppConfig } from '@ats/config';
 import { createLogger, type Logger } from '@ats/observability';
 import { SERVICE } from './defaults';
 
-export { SERVICE };
-
 /**
  * The backtester's pino logger (stderr). A module of its own: a backtest in this process logs nothing, and loading
  * pino cost ~35 ms of the README main job's start-up.

@@ -25,6 +25,7 @@ import {
 import type { BacktestRequest, Bar, EvidenceRequest, EvidenceSnapshot } from '@ats/contracts';
 import type { LlmCostEstimate } from '@ats/llm';
 import {
+  addDays,
   type BarBatch,
   type BarsQuery,
   DataQualityError,
@@ -354,7 +355,7 @@ async function checkedBars(
   let batch = await read(barsReadFrom(request));
   // Fewer warm-up bars than asked (a series that starts later, days missing from the data): the whole history,
   // which is what the run would have had anyway.
-  if (barsBeforeStart(request, batch.bars) < request.warmupBars) batch = await read('');
+  if (Math.max(firstTradingIndex(request, batch.bars), 0) < request.warmupBars) batch = await read('');
   const bars = withWarmup(request, symbol, batch.bars);
   const findings = inspectDataQuality({
     symbol,
@@ -379,32 +380,25 @@ const WARMUP_MARGIN_SESSIONS = 40;
  */
 export function barsReadFrom(request: Pick<BacktestRequest, 'start' | 'warmupBars'>): string {
   const wanted = request.warmupBars + WARMUP_MARGIN_SESSIONS;
-  const startMs = Date.parse(`${request.start}T00:00:00Z`);
-  const dayBeforeStart = isoDate(startMs - DAY_MS);
+  const dayBeforeStart = addDays(request.start, -1);
   // ~252 sessions a year: a first guess in calendar days, widened until it holds enough sessions.
   for (let days = Math.ceil((wanted * 365) / 250) + 10; ; days += 30) {
-    const sessions = nyseSessions(isoDate(startMs - days * DAY_MS), dayBeforeStart);
+    const sessions = nyseSessions(addDays(request.start, -days), dayBeforeStart);
     if (sessions.length >= wanted) return sessions[sessions.length - wanted] as string;
   }
 }
 
-const DAY_MS = 86_400_000;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** Bars dated before the request's start (in time order); 0 when none is at or after it (the run fails anyway). */
-function barsBeforeStart(request: BacktestRequest, bars: readonly Bar[]): number {
-  return Math.max(
-    bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start),
-    0,
-  );
+/** Index of the first bar dated on or after the request's start (bars in time order); -1 when there is none. */
+function firstTradingIndex(request: BacktestRequest, bars: readonly Bar[]): number {
+  return bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start);
 }
 
 function withWarmup(request: BacktestRequest, symbol: string, bars: readonly Bar[]): Bar[] {
-  const firstTradingIndex = bars.findIndex((bar) => bar.ts.slice(0, 10) >= request.start);
-  if (firstTradingIndex < 0) {
+  const first = firstTradingIndex(request, bars);
+  if (first < 0) {
     throw new BacktestDataError(`no ${symbol} bars between ${request.start} and ${request.end}`);
   }
-  return bars.slice(Math.max(0, firstTradingIndex - request.warmupBars));
+  return bars.slice(Math.max(0, first - request.warmupBars));
 }
 
 /** What a reader should know about the data behind the figures: dividends booked, zero-volume days. */
@@ -499,9 +493,7 @@ function strategyFor(
         },
         ...(deps.reasoner ? { reasoner: deps.reasoner } : {}),
         ...(deps.reasoners ? { reasoners: deps.reasoners } : {}),
-        ...(deps.agents || analystMemo
-          ? { agents: { ...deps.agents, ...(analystMemo ? { analystMemo } : {}) } }
-          : {}),
+        agents: { ...deps.agents, ...(analystMemo ? { analystMemo } : {}) },
         ...(adaptive ? { adaptiveWeights: adaptive } : {}),
         ...(team.withoutRiskManager ? { withoutRiskManager: true } : {}),
         ...(recordReasoning ? {} : { recordReasoning: false }),
